@@ -1,0 +1,120 @@
+"""Options shared by the subcommands, and the output sink.
+
+``--format`` defaults to ``table`` on a terminal and ``json`` otherwise.
+``--output FILE`` is written atomically (temporary file + rename), so a
+failing command never leaves a half-written file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+import click
+
+from ..report.tabular import FORMATS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where records come from: corpus directory, registry URL, network use."""
+
+    corpus: Path | None = None
+    base_url: str | None = None
+    offline: bool = False
+    quiet: bool = False
+
+
+def format_option(*, formats: tuple[str, ...] = FORMATS) -> Callable[[F], F]:
+    return click.option(
+        "--format",
+        "-f",
+        "fmt",
+        type=click.Choice(formats),
+        default=None,
+        help="Output format (default: table on a terminal, json otherwise).",
+    )
+
+
+def output_option(func: F) -> F:
+    return click.option(
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Write to this file (atomically) instead of stdout.",
+    )(func)
+
+
+def source_options(func: F) -> F:
+    """--corpus, --base-url, --offline, --quiet."""
+    func = click.option(
+        "--quiet", "-q", is_flag=True, help="No progress or informational messages."
+    )(func)
+    func = click.option(
+        "--offline",
+        is_flag=True,
+        envvar="CTPARSE_OFFLINE",
+        help="Never use the network; fail naming any record missing from the corpus.",
+    )(func)
+    func = click.option(
+        "--base-url",
+        envvar="CTPARSE_API_URL",
+        default=None,
+        metavar="URL",
+        help="Registry API base URL [env CTPARSE_API_URL; default the public API v2].",
+    )(func)
+    func = click.option(
+        "--corpus",
+        envvar="CTPARSE_CORPUS",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        metavar="DIR",
+        help="Corpus (cache) directory [env CTPARSE_CORPUS; default the user cache dir].",
+    )(func)
+    return func
+
+
+def settings_from(**kwargs: Any) -> Settings:
+    return Settings(
+        corpus=kwargs.get("corpus"),
+        base_url=kwargs.get("base_url"),
+        offline=bool(kwargs.get("offline")),
+        quiet=bool(kwargs.get("quiet")),
+    )
+
+
+def resolve_format(fmt: str | None, output: Path | None) -> str:
+    if fmt:
+        return fmt
+    if output is None and sys.stdout.isatty():
+        return "table"
+    return "json"
+
+
+@contextlib.contextmanager
+def open_output(path: Path | None) -> Iterator[TextIO]:
+    """Yield stdout, or a temporary file renamed onto ``path`` on success only."""
+    if path is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    directory = path.resolve().parent
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+            yield stream
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise

@@ -1,0 +1,81 @@
+"""The exceptions ctparse raises.
+
+Every error names the input it concerns (a path, an NCT id, a URL) so that the
+command line can print one line that tells the user what to fix::
+
+    CtparseError                 base; `.input` names the thing at fault
+     ├── InputError              a REF that cannot be used at all
+     │    ├── MissingInputError  a path that does not exist / cannot be read
+     │    └── BadReferenceError  not a path, not `-`, not a valid NCT id
+     ├── ReadError               a record that cannot be parsed (malformed,
+     │                           wrong shape, unsafe XML, unknown CSV header)
+     ├── RegistryError           the registry API failed after retries
+     │    └── StudyNotFoundError no such study (HTTP 404)
+     ├── OfflineError            a record is missing and network use is off
+     ├── ResourceError           a data file under models/ is invalid
+     └── GoldError               a gold file for `ctparse eval` is malformed
+
+The library raises; only the CLI prints (``ctparse: error: <input>: <what>``
+on stderr, exit code 2).
+"""
+
+from __future__ import annotations
+
+
+class CtparseError(Exception):
+    """Base of all ctparse errors.
+
+    Args:
+        input: the path, NCT id, URL or other input the error concerns.
+        message: what is wrong with it, as one sentence without a trailing dot.
+    """
+
+    def __init__(self, input: str | None, message: str) -> None:
+        self.input = input
+        self.message = message
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        """The error as a single line: ``input: message`` (newlines flattened)."""
+        text = f"{self.input}: {self.message}" if self.input else self.message
+        return " ".join(text.split())
+
+
+class InputError(CtparseError):
+    """A reference that cannot be used at all."""
+
+
+class MissingInputError(InputError):
+    """A path that does not exist or cannot be read."""
+
+
+class BadReferenceError(InputError):
+    """Neither a readable path, nor ``-``, nor a well-formed NCT id."""
+
+
+class ReadError(CtparseError):
+    """A record that cannot be parsed into a Study."""
+
+
+class RegistryError(CtparseError):
+    """The registry API failed (after retries); ``input`` is the URL."""
+
+    def __init__(self, input: str | None, message: str, *, status: int | None = None) -> None:
+        self.status = status
+        super().__init__(input, message)
+
+
+class StudyNotFoundError(RegistryError):
+    """The registry has no study with this NCT id."""
+
+
+class OfflineError(CtparseError):
+    """A record is not in the corpus and network access is forbidden."""
+
+
+class ResourceError(CtparseError):
+    """A rule/lexicon file under ``models/`` failed validation."""
+
+
+class GoldError(CtparseError):
+    """A gold annotation file for ``ctparse eval`` is malformed."""

@@ -1,0 +1,1 @@
+"""Writers: every output format ctparse prints (table, markdown, csv, json, html)."""

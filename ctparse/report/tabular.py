@@ -1,0 +1,130 @@
+"""Writers for row-shaped output: table, json, jsonl, csv, markdown.
+
+Every command that prints rows builds a list of flat dicts (one per row) plus
+the objects it would print as JSON, and hands both to :func:`write`. Writers
+take an open text stream; they never open files themselves.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TextIO
+
+from ..schema import dumps
+
+FORMATS = ("table", "json", "jsonl", "csv", "markdown")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list | tuple):
+        return "; ".join(_cell(v) for v in value)
+    return str(value)
+
+
+def write_json(objects: Sequence[Any], stream: TextIO, *, single: bool = False) -> None:
+    """JSON: one object when ``single`` and there is exactly one, else a list."""
+    payload: Any = objects[0] if single and len(objects) == 1 else list(objects)
+    stream.write(dumps(payload) + "\n")
+
+
+def write_jsonl(objects: Iterable[Any], stream: TextIO) -> None:
+    """One compact JSON object per line."""
+    for obj in objects:
+        stream.write(dumps(obj, indent=None) + "\n")
+
+
+def write_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], stream: TextIO) -> None:
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+
+
+def write_markdown(
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[str], stream: TextIO
+) -> None:
+    stream.write("| " + " | ".join(columns) + " |\n")
+    stream.write("|" + "|".join("---" for _ in columns) + "|\n")
+    for row in rows:
+        stream.write("| " + " | ".join(_md_escape(_cell(row.get(c))) for c in columns) + " |\n")
+
+
+def write_table(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    stream: TextIO,
+    *,
+    title: str | None = None,
+    styles: Mapping[str, str] | None = None,
+    row_style: str | None = None,
+) -> None:
+    """A rich table. Colours only when ``stream`` is a terminal.
+
+    Args:
+        styles: per-column rich style.
+        row_style: name of a row key whose value is a rich style for that row.
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=stream, soft_wrap=False)
+    table = Table(title=title, show_lines=False, highlight=False)
+    for column in columns:
+        table.add_column(column, style=(styles or {}).get(column), overflow="fold")
+    for row in rows:
+        style = str(row.get(row_style)) if row_style and row.get(row_style) else None
+        table.add_row(*(_plain_text(_cell(row.get(c))) for c in columns), style=style)
+    console.print(table)
+
+
+def _plain_text(text: str) -> Any:
+    """Registry text must never be read as rich markup."""
+    from rich.text import Text
+
+    return Text(text)
+
+
+def write(
+    fmt: str,
+    *,
+    objects: Sequence[Any],
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    stream: TextIO,
+    title: str | None = None,
+    single_json: bool = False,
+) -> None:
+    """Write ``objects`` (json/jsonl) or ``rows`` (table/csv/markdown) in ``fmt``."""
+    if fmt == "json":
+        write_json(objects, stream, single=single_json)
+    elif fmt == "jsonl":
+        write_jsonl(objects, stream)
+    elif fmt == "csv":
+        write_csv(rows, columns, stream)
+    elif fmt == "markdown":
+        if title:
+            stream.write(f"### {_md_escape(title)}\n\n")
+        write_markdown(rows, columns, stream)
+    elif fmt == "table":
+        write_table(rows, columns, stream, title=title)
+    else:  # pragma: no cover - click validates choices
+        raise ValueError(f"unknown format {fmt!r}")
+
+
+def render(fmt: str, **kwargs: Any) -> str:
+    """Like :func:`write` but returns the text (handy in tests)."""
+    buffer = io.StringIO()
+    write(fmt, stream=buffer, **kwargs)
+    return buffer.getvalue()

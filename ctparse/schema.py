@@ -1,0 +1,314 @@
+"""The values ctparse produces: a Study, its Criteria, their Thresholds and Windows,
+and the Comparison of two studies.
+
+All are frozen dataclasses. Sequences are tuples so that values are hashable
+and cannot be changed behind a caller's back. ``to_dict()`` gives the JSON
+shape of ``../shared/DESIGN.md`` (field names are the contract) and
+``to_json()`` serializes it deterministically (sorted keys).
+
+Missing facts are ``None`` or an empty tuple, never invented.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Section = Literal["inclusion", "exclusion", "unknown"]
+Status = Literal["parsed", "partial", "unparsed"]
+Verdict = Literal["same", "a_stricter", "b_stricter", "different", "only_a", "only_b"]
+StudyVerdict = Literal["same", "different", "only_a", "only_b"]
+
+
+def _plain(value: Any) -> Any:
+    """Turn dataclasses and tuples into dicts and lists, recursively."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def dumps(value: Any, *, indent: int | None = 2) -> str:
+    """Deterministic JSON for a value or a dataclass (sorted keys, UTF-8 kept)."""
+    return json.dumps(_plain(value), sort_keys=True, ensure_ascii=False, indent=indent)
+
+
+class _Record:
+    """Mixin: ``to_dict`` and ``to_json`` for the dataclasses below."""
+
+    def to_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = _plain(self)
+        return result
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        return dumps(self, indent=indent)
+
+
+# --------------------------------------------------------------------- Study
+
+
+@dataclass(frozen=True)
+class Source(_Record):
+    """Where a study was read from.
+
+    ``format`` is one of ``api_v2_json``, ``legacy_xml``, ``csv_export``,
+    ``page_text``, ``page_html``; ``location`` the path, ``-`` or URL;
+    ``retrieved`` an ISO date-time when known (fetch time or file date).
+    """
+
+    format: str
+    location: str
+    retrieved: str | None = None
+
+
+@dataclass(frozen=True)
+class Design(_Record):
+    allocation: str | None = None
+    intervention_model: str | None = None
+    masking: str | None = None
+    primary_purpose: str | None = None
+
+
+@dataclass(frozen=True)
+class Enrollment(_Record):
+    count: int | None = None
+    type: str | None = None  # ESTIMATED | ACTUAL
+
+
+@dataclass(frozen=True)
+class Arm(_Record):
+    label: str | None = None
+    type: str | None = None  # EXPERIMENTAL, ACTIVE_COMPARATOR, ...
+    description: str | None = None
+    interventions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Intervention(_Record):
+    type: str | None = None  # DRUG, DEVICE, ...
+    name: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome(_Record):
+    kind: str  # primary | secondary | other
+    measure: str | None = None
+    description: str | None = None
+    time_frame: str | None = None
+
+
+@dataclass(frozen=True)
+class Eligibility(_Record):
+    """The eligibility module. ``criteria_text`` has markdown escapes removed;
+    every criterion offset indexes this exact string."""
+
+    criteria_text: str | None = None
+    sex: str | None = None  # ALL | FEMALE | MALE
+    minimum_age: str | None = None  # "18 Years", as the registry writes it
+    maximum_age: str | None = None
+    healthy_volunteers: bool | None = None
+
+
+@dataclass(frozen=True)
+class Location(_Record):
+    facility: str | None = None
+    city: str | None = None
+    country: str | None = None
+
+
+@dataclass(frozen=True)
+class Study(_Record):
+    """One registry record, normalized. Field names follow DESIGN.md.
+
+    ``local_id`` is a stable id for records without an NCT id (derived from
+    the content); ``last_update_posted`` is the registry's
+    LastUpdatePostDate (ISO) where the record has one.
+    """
+
+    nct_id: str | None
+    source: Source
+    brief_title: str | None = None
+    official_title: str | None = None
+    acronym: str | None = None
+    overall_status: str | None = None
+    phases: tuple[str, ...] = ()
+    study_type: str | None = None
+    design: Design = field(default_factory=Design)
+    enrollment: Enrollment = field(default_factory=Enrollment)
+    start_date: str | None = None
+    primary_completion_date: str | None = None
+    completion_date: str | None = None
+    sponsor: str | None = None
+    collaborators: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    arms: tuple[Arm, ...] = ()
+    interventions: tuple[Intervention, ...] = ()
+    outcomes: tuple[Outcome, ...] = ()
+    eligibility: Eligibility = field(default_factory=Eligibility)
+    locations: tuple[Location, ...] = ()
+    local_id: str | None = None
+    last_update_posted: str | None = None
+
+    @property
+    def ref(self) -> str:
+        """The id to show a user: the NCT id, else the local id, else the source."""
+        return self.nct_id or self.local_id or self.source.location
+
+    @property
+    def title(self) -> str | None:
+        return self.brief_title or self.official_title
+
+
+# ------------------------------------------------------ Criteria and limits
+
+
+@dataclass(frozen=True)
+class Normalized(_Record):
+    """A value in the variable's canonical unit (DESIGN.md "Canonical units")."""
+
+    value: float | None
+    value_max: float | None = None
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class Range(_Record):
+    """The range a patient must fall in to be eligible, in the normalized unit.
+
+    ``None`` bounds are open. For an exclusion criterion this is the
+    complement of the stated range (when the complement is one interval).
+    """
+
+    lower: float | None = None
+    lower_inclusive: bool | None = None
+    upper: float | None = None
+    upper_inclusive: bool | None = None
+
+
+@dataclass(frozen=True)
+class Threshold(_Record):
+    """A numeric or ordinal limit on one variable, traceable to its span.
+
+    ``start``/``end`` index ``Eligibility.criteria_text`` (or the plain text as
+    read); ``source`` is ``"text"`` or ``"structured"`` (the minimum/maximum age
+    fields, which have no offsets). ``group`` is shared by alternatives
+    ("creatinine ≤ 1.5 mg/dL or CrCl ≥ 60 mL/min").
+    """
+
+    variable: str
+    entity: str | None
+    comparator: str  # <, <=, >, >=, =, between, in — as written
+    value: float | None
+    value_max: float | None = None
+    values: tuple[float, ...] | None = None
+    unit: str | None = None
+    relative_to: str | None = None  # "ULN" | "LLN"
+    normalized: Normalized | None = None
+    eligible: Range | None = None
+    condition: str | None = None
+    group: str | None = None
+    source: str = "text"
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class Window(_Record):
+    """A time constraint: something must (not) happen within a period."""
+
+    event: str | None
+    comparator: str | None
+    value: float | None
+    unit: str | None
+    days: float | None
+    direction: str | None  # before | after
+    anchor: str | None  # first_dose, enrollment, randomization, screening, last_dose, diagnosis
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class Criterion(_Record):
+    """One atomic criterion. ``start``/``end`` index the eligibility text."""
+
+    id: str
+    section: Section
+    text: str
+    start: int | None
+    end: int | None
+    parent: str | None = None
+    category: str = "other"
+    thresholds: tuple[Threshold, ...] = ()
+    windows: tuple[Window, ...] = ()
+    status: Status = "unparsed"
+
+
+@dataclass(frozen=True)
+class StudyCriteria(_Record):
+    """The ``ctparse criteria`` JSON object for one study."""
+
+    nct_id: str | None
+    criteria: tuple[Criterion, ...] = ()
+
+
+# ---------------------------------------------------------------- Comparison
+
+
+@dataclass(frozen=True)
+class StudyRef(_Record):
+    nct_id: str | None
+    title: str | None
+    local_id: str | None = None
+    has_criteria: bool = True
+
+
+@dataclass(frozen=True)
+class FieldDiff(_Record):
+    """One study-level field compared."""
+
+    field: str
+    a: Any
+    b: Any
+    verdict: StudyVerdict
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class Pair(_Record):
+    """Two criteria (or one, unmatched) lined up, with the verdict."""
+
+    a: str | None
+    b: str | None
+    variable: str | None
+    verdict: Verdict
+    detail: str
+    similarity: float | None = None
+
+
+@dataclass(frozen=True)
+class Summary(_Record):
+    same: int = 0
+    a_stricter: int = 0
+    b_stricter: int = 0
+    different: int = 0
+    only_a: int = 0
+    only_b: int = 0
+
+
+@dataclass(frozen=True)
+class Comparison(_Record):
+    """``ctparse compare`` output: two studies lined up."""
+
+    a: StudyRef
+    b: StudyRef
+    study: tuple[FieldDiff, ...]
+    pairs: tuple[Pair, ...]
+    summary: Summary
+    notes: tuple[str, ...] = ()
