@@ -56,9 +56,7 @@ def spec(*types: type, required: bool = True) -> FieldSpec:
     return FieldSpec(types=types, required=required)
 
 
-def validate_entry(
-    entry: Any, fields: Mapping[str, FieldSpec], *, where: str
-) -> dict[str, Any]:
+def validate_entry(entry: Any, fields: Mapping[str, FieldSpec], *, where: str) -> dict[str, Any]:
     """Check one rule entry against ``fields``; return it as a dict.
 
     Raises:
