@@ -1,0 +1,140 @@
+"""Readers: registry records in any format → :class:`~ctparse.schema.Study`.
+
+The format is recognised from the content, never only from a file name, so
+records arrive through stdin just as well as from disk:
+
+==================  =============================================  ===============
+format              recognised by                                  module
+==================  =============================================  ===============
+``api_v2_json``     JSON with ``protocolSection`` or ``studies``   ``api_json``
+``legacy_xml``      XML whose root is ``<clinical_study>``          ``legacy_xml``
+``page_html``       HTML with the numbered full-info sections       ``page``
+``page_text``       text with ``1. Study Identification`` …        ``page``
+``csv_export``      CSV header ``NCT Number,Study Title,…``, or    ``csv_export``
+                    one row joined by newlines (``DRUG: …`` line)
+==================  =============================================  ===============
+
+Anything else — empty, binary, not UTF-8, truncated JSON, JSON of another
+shape, XML with entity declarations, a CSV with an unknown header — raises a
+:class:`~ctparse.errors.ReadError` naming the input.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..errors import ReadError
+from ..schema import Study
+from . import api_json, csv_export, legacy_xml, page
+
+__all__ = ["FORMATS", "detect_format", "read_studies"]
+
+FORMATS = ("api_v2_json", "legacy_xml", "csv_export", "page_text", "page_html")
+
+
+def _is_binary(data: bytes) -> bool:
+    sample = data[:4096]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13))
+    return controls > max(2, len(sample) // 100)
+
+
+def decode(data: bytes, *, location: str) -> str:
+    """The bytes as text (UTF-8, an optional BOM dropped).
+
+    Raises:
+        ReadError: empty, binary, or not UTF-8.
+    """
+    if not data.strip():
+        raise ReadError(location, "empty input: no registry record in it")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ReadError(location, "not valid UTF-16 text") from exc
+    if _is_binary(data):
+        raise ReadError(location, "binary data, not a registry record")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ReadError(
+            location,
+            f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "save the record as UTF-8",
+        ) from exc
+
+
+def detect_format(data: bytes, *, location: str = "-") -> str:
+    """The format of ``data`` (one of :data:`FORMATS`).
+
+    Raises:
+        ReadError: the content is not any format ctparse reads.
+    """
+    return _detect(data, location=location)[0]
+
+
+def _detect(data: bytes, *, location: str) -> tuple[str, str | None]:
+    """(format, decoded text or None for XML which lxml decodes itself)."""
+    if not data.strip():
+        raise ReadError(location, "empty input: no registry record in it")
+    if legacy_xml.looks_like(data) and not page.looks_like_html(data):
+        return "legacy_xml", None
+    text = decode(data, location=location)
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")):
+        return "api_v2_json", text
+    if page.looks_like_html(data):
+        return "page_html", text
+    if stripped.startswith("<"):
+        return "legacy_xml", None
+    if page.has_layout(text):
+        return "page_text", text
+    if csv_export.has_known_header(text):
+        return "csv_export", text
+    if csv_export.looks_like_row(text):
+        return "csv_export", text
+    if csv_export.header_columns(text) and "\n" in text.strip():
+        raise ReadError(location, csv_export.unknown_header_message(text))
+    raise ReadError(
+        location,
+        "not a registry record ctparse can read (expected API v2 JSON, legacy XML, "
+        "a CSV export or a full-info page)",
+    )
+
+
+def _read_json(text: str, *, location: str) -> list[Study]:
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        problem = "truncated JSON" if exc.pos >= len(text.rstrip()) else "malformed JSON"
+        raise ReadError(
+            location, f"{problem} ({exc.msg} at line {exc.lineno} column {exc.colno})"
+        ) from exc
+    return api_json.read_document(obj, location=location)
+
+
+def read_studies(data: bytes, *, location: str) -> list[Study]:
+    """Every study in ``data``, whatever registry format it is in.
+
+    Args:
+        data: the raw bytes of a file or of stdin.
+        location: how to name the input in the Study's source and in errors
+            (a path, ``-``, a URL).
+
+    Raises:
+        ReadError: unreadable, unknown or malformed content.
+    """
+    fmt, text = _detect(data, location=location)
+    if fmt == "legacy_xml":
+        return legacy_xml.read(data, location=location)
+    assert text is not None
+    if fmt == "api_v2_json":
+        return _read_json(text, location=location)
+    if fmt == "page_html":
+        return page.read_html(data, location=location)
+    if fmt == "page_text":
+        return page.read_text(text, location=location)
+    if csv_export.has_known_header(text):
+        return csv_export.read_table(text, location=location)
+    return csv_export.read_row(text, location=location)
