@@ -267,6 +267,7 @@ class StudyRef(_Record):
     title: str | None
     local_id: str | None = None
     has_criteria: bool = True
+    source: str | None = None  # the record's format, e.g. "csv_export"
 
 
 @dataclass(frozen=True)
@@ -290,6 +291,9 @@ class Pair(_Record):
     verdict: Verdict
     detail: str
     similarity: float | None = None
+    a_text: str | None = None  # the criteria as written, for reports
+    b_text: str | None = None
+    section: str | None = None
 
 
 @dataclass(frozen=True)

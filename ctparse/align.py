@@ -1,0 +1,655 @@
+"""Two studies → a :class:`~ctparse.schema.Comparison`.
+
+The criteria of each study are lined up in three passes:
+
+1. **Thresholds by variable.** Every limit on one variable (under one
+   condition) is reduced to the range of values a patient may have to be
+   eligible (``Threshold.eligible``, canonical units). Equal ranges are
+   ``same``; if one range contains the other the narrower side is stricter;
+   otherwise ``different``. A limit relative to the ULN is not comparable to an
+   absolute one.
+2. **Time windows by what they constrain** (event and anchor). A longer
+   washout ("no chemotherapy within 4 weeks before the first dose") is
+   stricter; so is a shorter "must have X within N days".
+3. **The rest by text similarity**, with an optimal one-to-one assignment
+   above a similarity floor; a pair is ``same`` when both say the same thing,
+   ``different`` otherwise. What stays alone is ``only_a`` / ``only_b``.
+
+"Stricter" always means: fewer patients are eligible on that criterion.
+``align`` is pure apart from running the NLP pipeline on the criteria text
+(or pass the criteria in).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from . import matching
+from .align_study import study_diffs
+from .schema import (
+    Comparison,
+    Criterion,
+    Pair,
+    Range,
+    Study,
+    StudyRef,
+    Summary,
+    Verdict,
+    Window,
+)
+
+#: Text pairs scoring below this (weighted Dice of content words) stay alone.
+SIMILARITY_FLOOR = 0.35
+#: Text pairs at or above this, stating the same numbers, say the same thing.
+SAME_TEXT = 0.85
+#: Window events must be at least this similar to be lined up.
+EVENT_FLOOR = 0.5
+#: Bounds closer than this (relative) are equal: unit conversions round
+#: (hemoglobin 5.6 mmol/L = 90.2 g/L is "9 g/dL").
+TOLERANCE = 0.01
+
+ORDINAL = frozenset({"ecog", "karnofsky"})
+_ACRONYMS = frozenset(
+    [
+        "anc",
+        "wbc",
+        "ast",
+        "alt",
+        "alp",
+        "inr",
+        "aptt",
+        "lvef",
+        "qtc",
+        "sbp",
+        "dbp",
+        "bmi",
+        "crcl",
+        "egfr",
+        "ecog",
+        "hba1c",
+    ]
+)
+_UNITS = {"umol/L": "µmol/L", "10^9/L": "× 10^9/L", "10^12/L": "× 10^12/L"}
+
+
+def align(
+    a: Study,
+    b: Study,
+    *,
+    criteria_a: Sequence[Criterion] | None = None,
+    criteria_b: Sequence[Criterion] | None = None,
+) -> Comparison:
+    """Compare two studies field by field and criterion by criterion.
+
+    Args:
+        a, b: the studies; ``a`` is "A" in every verdict.
+        criteria_a, criteria_b: their criteria with thresholds and windows;
+            by default the NLP pipeline is run on each eligibility text.
+    """
+    if criteria_a is None:
+        criteria_a = criteria_of(a)
+    if criteria_b is None:
+        criteria_b = criteria_of(b)
+    has_a, has_b = has_criteria(a), has_criteria(b)
+    rows, neither = study_diffs(a, b)
+    pairs = align_criteria(
+        tuple(criteria_a), tuple(criteria_b), missing_a=not has_a, missing_b=not has_b
+    )
+    notes = []
+    for side, study, has, other in (("A", a, has_a, "B"), ("B", b, has_b, "A")):
+        if not has:
+            notes.append(
+                f"{side} ({study.ref}) has no eligibility criteria in its record "
+                f"({study.source.format}): every criterion of {other} is listed as "
+                f"only_{other.lower()}; the study-level comparison is complete."
+            )
+    if neither:
+        notes.append("Not stated in either record: " + ", ".join(neither) + ".")
+    counts = {v: 0 for v in Summary.__dataclass_fields__}
+    for pair in pairs:
+        counts[pair.verdict] += 1
+    return Comparison(
+        a=_ref(a, has_a),
+        b=_ref(b, has_b),
+        study=rows,
+        pairs=pairs,
+        summary=Summary(**counts),
+        notes=tuple(notes),
+    )
+
+
+def has_criteria(study: Study) -> bool:
+    """Whether the record carries eligibility criteria text at all."""
+    text = study.eligibility.criteria_text
+    return bool(text and text.strip())
+
+
+def criteria_of(study: Study) -> tuple[Criterion, ...]:
+    """The study's criteria with thresholds and windows, plus the structured
+    age limits (``Threshold.source == "structured"``) when the pipeline did not
+    add them."""
+    from .nlp.extract import structured_criteria
+
+    try:
+        from .nlp.study import study_criteria  # type: ignore[import-not-found,unused-ignore]
+    except ModuleNotFoundError:
+        criteria: tuple[Criterion, ...] = ()
+        if has_criteria(study):
+            from .nlp import load
+
+            doc = load()(study.eligibility.criteria_text or "")
+            criteria = tuple(doc._.criteria)
+    else:
+        criteria = tuple(study_criteria(study).criteria)
+    if not any(t.source == "structured" for c in criteria for t in c.thresholds):
+        criteria += tuple(structured_criteria(study.eligibility))
+    return criteria
+
+
+def _ref(study: Study, has: bool) -> StudyRef:
+    return StudyRef(
+        nct_id=study.nct_id,
+        title=study.title,
+        local_id=study.local_id,
+        has_criteria=has,
+        source=study.source.format,
+    )
+
+
+# ---------------------------------------------------------------- the passes
+
+
+def align_criteria(
+    criteria_a: tuple[Criterion, ...],
+    criteria_b: tuple[Criterion, ...],
+    *,
+    missing_a: bool = False,
+    missing_b: bool = False,
+) -> tuple[Pair, ...]:
+    """Line up two lists of criteria (see the module docstring)."""
+    order = {("a", c.id): i for i, c in enumerate(criteria_a)}
+    order.update({("b", c.id): i for i, c in enumerate(criteria_b)})
+    pairs = [*_threshold_pairs(criteria_a, criteria_b), *_window_pairs(criteria_a, criteria_b)]
+    used_a = {p.a for p in pairs if p.a}
+    used_b = {p.b for p in pairs if p.b}
+    rest_a = [c for c in criteria_a if c.id not in used_a]
+    rest_b = [c for c in criteria_b if c.id not in used_b]
+    pairs.extend(_text_pairs(rest_a, rest_b, missing_a=missing_a, missing_b=missing_b))
+
+    def key(pair: Pair) -> tuple[int, int, int, str]:
+        rank = {"inclusion": 0, "exclusion": 1}.get(pair.section or "", 2)
+        if pair.a is not None:
+            return (rank, order[("a", pair.a)], 0, pair.variable or "")
+        return (rank, 10_000 + order[("b", pair.b or "")], 0, pair.variable or "")
+
+    return tuple(sorted(pairs, key=key))
+
+
+# ------------------------------------------------------------ 1. thresholds
+
+
+@dataclass(frozen=True)
+class Limit:
+    """All of one side's limits on a variable (under one condition, relative
+    to the same reference), intersected."""
+
+    variable: str
+    relative_to: str | None
+    eligible: Range | None
+    values: frozenset[float] | None
+    unit: str | None
+    criteria: tuple[Criterion, ...]
+
+
+def _intersect(x: Range | None, y: Range | None) -> Range | None:
+    if x is None or y is None:
+        return x or y
+    lower, lower_inc = x.lower, x.lower_inclusive
+    if y.lower is not None and (lower is None or y.lower > lower):
+        lower, lower_inc = y.lower, y.lower_inclusive
+    elif y.lower is not None and y.lower == lower:
+        lower_inc = _inc(lower_inc) and _inc(y.lower_inclusive)
+    upper, upper_inc = x.upper, x.upper_inclusive
+    if y.upper is not None and (upper is None or y.upper < upper):
+        upper, upper_inc = y.upper, y.upper_inclusive
+    elif y.upper is not None and y.upper == upper:
+        upper_inc = _inc(upper_inc) and _inc(y.upper_inclusive)
+    return Range(lower, lower_inc, upper, upper_inc)
+
+
+def _inc(flag: bool | None) -> bool:
+    return flag is not False
+
+
+def limits(criteria: Iterable[Criterion]) -> dict[tuple[str, str], dict[str | None, Limit]]:
+    """Limits keyed by (variable, condition) and then by ``relative_to``."""
+    found: dict[tuple[str, str], dict[str | None, Limit]] = defaultdict(dict)
+    for criterion in criteria:
+        for threshold in criterion.thresholds:
+            key = (threshold.variable, matching.normalize(threshold.condition or ""))
+            unit = threshold.normalized.unit if threshold.normalized else threshold.unit
+            values = frozenset(threshold.values) if threshold.values is not None else None
+            old = found[key].get(threshold.relative_to)
+            if old is None:
+                limit = Limit(
+                    threshold.variable,
+                    threshold.relative_to,
+                    threshold.eligible,
+                    values,
+                    unit,
+                    (criterion,),
+                )
+            else:
+                merged = old.values & values if old.values is not None and values else values
+                limit = dataclasses.replace(
+                    old,
+                    eligible=_intersect(old.eligible, threshold.eligible),
+                    values=merged if merged is not None else old.values,
+                    criteria=old.criteria + ((criterion,) if criterion not in old.criteria else ()),
+                )
+            found[key][threshold.relative_to] = limit
+    return found
+
+
+def label(variable: str) -> str:
+    """How a variable is named in a sentence ("ANC", "total bilirubin")."""
+    if variable in _ACRONYMS:
+        return variable.upper()
+    if variable == "bilirubin_total":
+        return "total bilirubin"
+    return variable.replace("_", " ")
+
+
+def _num(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def _unit(limit: Limit) -> str:
+    if limit.relative_to:
+        return f"× {limit.relative_to}"
+    if not limit.unit or limit.variable in ORDINAL:
+        return ""
+    return _UNITS.get(limit.unit, limit.unit)
+
+
+def _with_unit(x: float, unit: str) -> str:
+    return f"{_num(x)} {unit}".strip()
+
+
+def _ordinal_set(limit: Limit) -> frozenset[float] | None:
+    if limit.values is not None:
+        return limit.values
+    r = limit.eligible
+    if limit.variable not in ORDINAL or r is None:
+        return None
+    step = 10 if limit.variable == "karnofsky" else 1
+    top = 100 if limit.variable == "karnofsky" else 5
+    return frozenset(
+        float(v)
+        for v in range(0, top + 1, step)
+        if (r.lower is None or v > r.lower or (v == r.lower and _inc(r.lower_inclusive)))
+        and (r.upper is None or v < r.upper or (v == r.upper and _inc(r.upper_inclusive)))
+    )
+
+
+def _set_text(values: Iterable[float]) -> str:
+    ordered = sorted(values)
+    if not ordered:
+        return "no value"
+    if len(ordered) > 2 and ordered == [ordered[0] + i for i in range(len(ordered))]:
+        return f"{_num(ordered[0])}–{_num(ordered[-1])}"
+    return ", ".join(_num(v) for v in ordered)
+
+
+def describe(limit: Limit) -> str:
+    """The eligible range in words: "≥ 1.5 × 10^9/L", "18–75 years", "0–1"."""
+    ordinal = _ordinal_set(limit)
+    if ordinal is not None:
+        return _set_text(ordinal)
+    r, unit = limit.eligible, _unit(limit)
+    if r is None:
+        return "a limit that cannot be put on a scale"
+    if r.lower is not None and r.upper is not None:
+        if _inc(r.lower_inclusive) and _inc(r.upper_inclusive):
+            return f"{_num(r.lower)}–{_with_unit(r.upper, unit)}"
+        low = "≥" if _inc(r.lower_inclusive) else ">"
+        high = "≤" if _inc(r.upper_inclusive) else "<"
+        return f"{low} {_num(r.lower)} and {high} {_with_unit(r.upper, unit)}"
+    if r.lower is not None:
+        return f"{'≥' if _inc(r.lower_inclusive) else '>'} {_with_unit(r.lower, unit)}"
+    if r.upper is not None:
+        return f"{'≤' if _inc(r.upper_inclusive) else '<'} {_with_unit(r.upper, unit)}"
+    return "any value"
+
+
+def _close(x: float, y: float) -> bool:
+    return abs(x - y) <= TOLERANCE * max(abs(x), abs(y)) + 1e-12
+
+
+def _lower_le(outer: Range, inner: Range) -> bool:
+    """outer's lower bound admits everything inner's does."""
+    if outer.lower is None:
+        return True
+    if inner.lower is None:
+        return False
+    if _close(outer.lower, inner.lower):
+        return _inc(outer.lower_inclusive) or not _inc(inner.lower_inclusive)
+    return outer.lower < inner.lower
+
+
+def _upper_ge(outer: Range, inner: Range) -> bool:
+    if outer.upper is None:
+        return True
+    if inner.upper is None:
+        return False
+    if _close(outer.upper, inner.upper):
+        return _inc(outer.upper_inclusive) or not _inc(inner.upper_inclusive)
+    return outer.upper > inner.upper
+
+
+def _contains(outer: Range, inner: Range) -> bool:
+    return _lower_le(outer, inner) and _upper_ge(outer, inner)
+
+
+def _overlap(x: Range, y: Range) -> bool:
+    def below(lo: Range, hi: Range) -> bool:  # lo lies entirely below hi
+        if lo.upper is None or hi.lower is None:
+            return False
+        if _close(lo.upper, hi.lower):
+            return not (_inc(lo.upper_inclusive) and _inc(hi.lower_inclusive))
+        return lo.upper < hi.lower
+
+    return not below(x, y) and not below(y, x)
+
+
+def _how_much(name: str, loose: tuple[str, Limit], strict: tuple[str, Limit], ordinal: bool) -> str:
+    """Why the looser side admits more patients, bound by bound."""
+    (ln, lim_l), (sn, lim_s) = loose, strict
+    if ordinal:
+        extra = (_ordinal_set(lim_l) or frozenset()) - (_ordinal_set(lim_s) or frozenset())
+        return f"{ln} also admits {name} {_set_text(extra)}; {sn} needs {describe(lim_s)}"
+    rl, rs, unit = lim_l.eligible, lim_s.eligible, _unit(lim_s)
+    assert rl is not None and rs is not None
+    parts = []
+    if not _lower_le(rs, rl) and rs.lower is not None:
+        need = f"{'≥' if _inc(rs.lower_inclusive) else '>'} {_with_unit(rs.lower, unit)}"
+        if rl.lower is None:
+            parts.append(f"{ln} sets no lower limit on {name}; {sn} needs {need}")
+        elif _close(rl.lower, rs.lower):
+            parts.append(f"{ln} admits {name} = {_with_unit(rl.lower, unit)}; {sn} needs {need}")
+        else:
+            gap = rs.lower - rl.lower
+            parts.append(
+                f"{ln} admits {name} down to {_with_unit(rl.lower, unit)}; "
+                f"{sn} needs {need} ({_num(gap)} higher)"
+            )
+    if not _upper_ge(rs, rl) and rs.upper is not None:
+        need = f"{'≤' if _inc(rs.upper_inclusive) else '<'} {_with_unit(rs.upper, unit)}"
+        if rl.upper is None:
+            parts.append(f"{ln} sets no upper limit on {name}; {sn} needs {need}")
+        elif _close(rl.upper, rs.upper):
+            parts.append(f"{ln} admits {name} = {_with_unit(rl.upper, unit)}; {sn} needs {need}")
+        else:
+            gap = rl.upper - rs.upper
+            parts.append(
+                f"{ln} admits {name} up to {_with_unit(rl.upper, unit)}; "
+                f"{sn} needs {need} ({_num(gap)} lower)"
+            )
+    return "; ".join(parts) or f"{sn} needs {name} {describe(lim_s)}; {ln} {describe(lim_l)}"
+
+
+def compare_limits(la: Limit, lb: Limit) -> tuple[Verdict, str]:
+    """The verdict on two limits of one variable, and a sentence saying why."""
+    name = label(la.variable)
+    da, db = describe(la), describe(lb)
+    if la.relative_to != lb.relative_to:
+        ref = la.relative_to or lb.relative_to
+        return "different", (
+            f"not comparable without the {ref}: A limits {name} to {da}, B to {db} "
+            f"(one is relative to the {ref}, the other absolute)"
+        )
+    set_a, set_b = _ordinal_set(la), _ordinal_set(lb)
+    if set_a is not None and set_b is not None:
+        if set_a == set_b:
+            return "same", f"both require {name} {da}"
+        if set_a < set_b:
+            return "a_stricter", _how_much(name, ("B", lb), ("A", la), True)
+        if set_b < set_a:
+            return "b_stricter", _how_much(name, ("A", la), ("B", lb), True)
+        return "different", f"A requires {name} {da}; B {db}"
+    ra, rb = la.eligible, lb.eligible
+    if ra is None or rb is None:
+        if da == db:
+            return "same", f"both require {name} {da}"
+        return "different", f"A requires {name} {da}; B {db} (cannot be put on one scale)"
+    a_in_b, b_in_a = _contains(rb, ra), _contains(ra, rb)
+    if a_in_b and b_in_a:
+        if da == db:
+            return "same", f"both require {name} {da}"
+        return "same", f"both require {name} {da} (B: {db}, equal after unit conversion)"
+    if a_in_b:
+        return "a_stricter", _how_much(name, ("B", lb), ("A", la), False)
+    if b_in_a:
+        return "b_stricter", _how_much(name, ("A", la), ("B", lb), False)
+    if _overlap(ra, rb):
+        return "different", f"A admits {name} {da}, B {db}: each admits values the other excludes"
+    return "different", f"A requires {name} {da}, B {db}: no patient meets both"
+
+
+def _pair(
+    ca: Criterion | None,
+    cb: Criterion | None,
+    variable: str | None,
+    verdict: Verdict,
+    detail: str,
+    similarity: float | None = None,
+) -> Pair:
+    first = ca or cb
+    assert first is not None
+    return Pair(
+        a=ca.id if ca else None,
+        b=cb.id if cb else None,
+        variable=variable,
+        verdict=verdict,
+        detail=detail,
+        similarity=None if similarity is None else round(similarity, 3),
+        a_text=ca.text if ca else None,
+        b_text=cb.text if cb else None,
+        section=first.section,
+    )
+
+
+def _threshold_pairs(
+    criteria_a: Sequence[Criterion], criteria_b: Sequence[Criterion]
+) -> list[Pair]:
+    limits_a, limits_b = limits(criteria_a), limits(criteria_b)
+    pairs: list[Pair] = []
+    for key in [*limits_a, *(k for k in limits_b if k not in limits_a)]:
+        by_ref_a, by_ref_b = limits_a.get(key, {}), limits_b.get(key, {})
+        if not by_ref_a or not by_ref_b:
+            continue  # one-sided: settled by the text pass or below
+        common = [r for r in by_ref_a if r in by_ref_b]
+        if common:
+            # Compare like with like; prefer absolute limits.
+            ref = None if None in common else common[0]
+            la, lb = by_ref_a[ref], by_ref_b[ref]
+        else:
+            la, lb = next(iter(by_ref_a.values())), next(iter(by_ref_b.values()))
+        verdict, detail = compare_limits(la, lb)
+        if key[1]:
+            detail = f"{detail} (when {key[1]})"
+        pairs.append(_pair(la.criteria[0], lb.criteria[0], key[0], verdict, detail))
+    # Limits of one side only, inside criteria already lined up on another variable.
+    used_a = {p.a for p in pairs}
+    used_b = {p.b for p in pairs}
+    for side, found, other, used in (
+        ("a", limits_a, limits_b, used_a),
+        ("b", limits_b, limits_a, used_b),
+    ):
+        for key, by_ref in found.items():
+            if key in other:
+                continue
+            limit = next(iter(by_ref.values()))
+            criterion = limit.criteria[0]
+            if criterion.id not in used:
+                continue
+            other_name = "B" if side == "a" else "A"
+            detail = f"{other_name} sets no limit on {label(key[0])} ({describe(limit)} here)"
+            pairs.append(
+                _pair(
+                    criterion if side == "a" else None,
+                    criterion if side == "b" else None,
+                    key[0],
+                    "only_a" if side == "a" else "only_b",
+                    detail,
+                )
+            )
+    return pairs
+
+
+# --------------------------------------------------------------- 2. windows
+
+
+def _longer_is_stricter(criterion: Criterion, window: Window) -> bool:
+    """Exclusion "X within N days before …" (a washout): longer is stricter;
+    inclusion "X within N days": shorter is stricter; "at least N days": the
+    other way round."""
+    at_least = window.comparator in (">", ">=")
+    exclusion = criterion.section != "inclusion"
+    return exclusion != at_least
+
+
+def _window_text(window: Window) -> str:
+    amount = ""
+    if window.value is not None and window.unit:
+        amount = f"{_num(window.value)} {window.unit}{'' if window.value == 1 else 's'}"
+        if window.days is not None and window.unit not in ("day", "days"):
+            amount += f" ({_num(window.days)} days)"
+    elif window.days is not None:
+        amount = f"{_num(window.days)} days"
+    where = " ".join(x for x in (window.direction, (window.anchor or "").replace("_", " ")) if x)
+    return f"{amount} {where}".strip()
+
+
+def _event_tokens(window: Window) -> list[str]:
+    return matching.tokens(window.event or "")
+
+
+def _window_pairs(criteria_a: Sequence[Criterion], criteria_b: Sequence[Criterion]) -> list[Pair]:
+    wa = [(c, w) for c in criteria_a for w in c.windows if w.event and w.days is not None]
+    wb = [(c, w) for c in criteria_b for w in c.windows if w.event and w.days is not None]
+    if not wa or not wb:
+        return []
+    weights = matching.idf([_event_tokens(w) for _, w in wa + wb])
+    scores = []
+    for _, x in wa:
+        row = []
+        for _, y in wb:
+            compatible = (x.anchor == y.anchor or not x.anchor or not y.anchor) and (
+                x.direction == y.direction or not x.direction or not y.direction
+            )
+            if not compatible:
+                row.append(0.0)
+            elif matching.normalize(x.event or "") == matching.normalize(y.event or ""):
+                row.append(1.0)
+            else:
+                row.append(matching.similarity(_event_tokens(x), _event_tokens(y), weights))
+        scores.append(row)
+    pairs = []
+    for i, j in matching.assign(scores, floor=EVENT_FLOOR):
+        (ca, x), (cb, y) = wa[i], wb[j]
+        assert x.days is not None and y.days is not None
+        event = x.event or ""
+        text = f"A: {event} within {_window_text(x)}; B: within {_window_text(y)}"
+        if _close(x.days, y.days):
+            verdict: Verdict = "same"
+            detail = f"both: {event} within {_window_text(x)}"
+        else:
+            longer_a = x.days > y.days
+            longer_stricter = _longer_is_stricter(ca, x)
+            if longer_stricter != _longer_is_stricter(cb, y):
+                verdict, detail = "different", f"{text} (one includes, the other excludes)"
+            else:
+                gap = abs(x.days - y.days)
+                a_stricter = longer_a == longer_stricter
+                verdict = "a_stricter" if a_stricter else "b_stricter"
+                what = "washout" if longer_stricter else "window"
+                detail = f"{text}: {'A' if longer_a else 'B'}'s {what} is {_num(gap)} days longer"
+        pairs.append(_pair(ca, cb, None, verdict, detail, scores[i][j]))
+    return pairs
+
+
+# ------------------------------------------------------------------ 3. text
+
+
+def _text_pairs(
+    rest_a: Sequence[Criterion],
+    rest_b: Sequence[Criterion],
+    *,
+    missing_a: bool,
+    missing_b: bool,
+) -> list[Pair]:
+    tokens_a = [matching.tokens(c.text) for c in rest_a]
+    tokens_b = [matching.tokens(c.text) for c in rest_b]
+    weights = matching.idf(tokens_a + tokens_b)
+    scores = [
+        [
+            matching.similarity(ta, tb, weights) if _same_section(ca, cb) else 0.0
+            for cb, tb in zip(rest_b, tokens_b, strict=True)
+        ]
+        for ca, ta in zip(rest_a, tokens_a, strict=True)
+    ]
+    pairs = []
+    matched = matching.assign(scores, floor=SIMILARITY_FLOOR)
+    for i, j in matched:
+        ca, cb, score = rest_a[i], rest_b[j], scores[i][j]
+        verdict, detail = _compare_texts(ca, cb, score)
+        variable = next((t.variable for t in ca.thresholds + cb.thresholds), None)
+        pairs.append(_pair(ca, cb, variable, verdict, detail, score))
+    lone_a = sorted(set(range(len(rest_a))) - {i for i, _ in matched})
+    lone_b = sorted(set(range(len(rest_b))) - {j for _, j in matched})
+    for i in lone_a:
+        pairs.append(_alone(rest_a[i], "a", missing_other=missing_b))
+    for j in lone_b:
+        pairs.append(_alone(rest_b[j], "b", missing_other=missing_a))
+    return pairs
+
+
+def _same_section(ca: Criterion, cb: Criterion) -> bool:
+    return ca.section == cb.section or "unknown" in (ca.section, cb.section)
+
+
+def _compare_texts(ca: Criterion, cb: Criterion, score: float) -> tuple[Verdict, str]:
+    if matching.normalize(ca.text) == matching.normalize(cb.text):
+        return "same", "the same text"
+    na, nb = matching.numbers(ca.text), matching.numbers(cb.text)
+    if score >= SAME_TEXT and na == nb:
+        return "same", f"the same criterion, worded slightly differently ({score:.0%} similar)"
+    if na != nb:
+        return "different", (
+            f"similar criteria ({score:.0%} similar) stating different numbers: "
+            f"A {', '.join(na) or 'none'}; B {', '.join(nb) or 'none'}"
+        )
+    return "different", f"similar criteria ({score:.0%} similar) that are worded differently"
+
+
+def _alone(criterion: Criterion, side: str, *, missing_other: bool) -> Pair:
+    other = "B" if side == "a" else "A"
+    if missing_other:
+        detail = f"not in {other}'s record: it has no eligibility criteria"
+    else:
+        detail = f"no matching criterion in {other}"
+        variables = list(dict.fromkeys(t.variable for t in criterion.thresholds))
+        if variables:
+            detail += f"; {other} sets no limit on " + ", ".join(label(v) for v in variables)
+    variable = criterion.thresholds[0].variable if criterion.thresholds else None
+    return _pair(
+        criterion if side == "a" else None,
+        criterion if side == "b" else None,
+        variable,
+        "only_a" if side == "a" else "only_b",
+        detail,
+    )

@@ -1,0 +1,197 @@
+"""Text similarity of criteria and the optimal one-to-one assignment.
+
+Pure Python on purpose: the matrices are small (tens of criteria a side) and
+importing scipy would cost more start-up time than the whole alignment.
+
+    >>> assign([[0.9, 0.1], [0.8, 0.7]], floor=0.5)
+    [(0, 0), (1, 1)]
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+
+_WORD = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "by",
+        "can",
+        "for",
+        "from",
+        "has",
+        "have",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "may",
+        "must",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "other",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "there",
+        "these",
+        "this",
+        "those",
+        "to",
+        "was",
+        "were",
+        "which",
+        "who",
+        "whom",
+        "will",
+        "with",
+        "within",
+        "any",
+        "all",
+        "patients",
+        "patient",
+        "subjects",
+        "subject",
+        "participants",
+        "participant",
+    ]
+)
+
+
+def normalize(text: str) -> str:
+    """Lower case, compatibility forms (≥ stays), spacing collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
+
+
+def _stem(word: str) -> str:
+    # Crude suffix stripping: enough for "metastases"/"metastasis",
+    # "treated"/"treatment"; a word keeps at least four letters.
+    for suffix in ("ations", "ation", "ments", "ment", "ing", "ies", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    """Content words (stemmed) and numbers of a criterion."""
+    return [_stem(w) for w in _WORD.findall(normalize(text)) if w not in STOPWORDS]
+
+
+def numbers(text: str) -> tuple[str, ...]:
+    """The numbers a text states, in order ("1,500" and "1500" alike)."""
+    return tuple(n.replace(",", "") for n in _NUMBER.findall(normalize(text)))
+
+
+def idf(documents: Sequence[Sequence[str]]) -> dict[str, float]:
+    """Smoothed inverse document frequency of every token."""
+    counts: Counter[str] = Counter()
+    for document in documents:
+        counts.update(set(document))
+    total = len(documents)
+    return {t: math.log((1 + total) / (1 + n)) + 1.0 for t, n in counts.items()}
+
+
+def similarity(a: Sequence[str], b: Sequence[str], weights: dict[str, float]) -> float:
+    """Weighted Dice coefficient of two token bags, in [0, 1]."""
+    ca, cb = Counter(a), Counter(b)
+    if not ca or not cb:
+        return 0.0
+    shared = sum(min(ca[t], cb[t]) * weights.get(t, 1.0) for t in ca.keys() & cb.keys())
+    total = sum(n * weights.get(t, 1.0) for t, n in ca.items())
+    total += sum(n * weights.get(t, 1.0) for t, n in cb.items())
+    return 2.0 * shared / total if total else 0.0
+
+
+def hungarian(cost: Sequence[Sequence[float]]) -> list[int]:
+    """Minimum-cost assignment of every row to a distinct column (rows ≤ columns).
+
+    Returns, for each row, its column. The O(n²m) shortest augmenting path
+    method (Kuhn–Munkres with potentials).
+    """
+    n = len(cost)
+    if n == 0:
+        return []
+    m = len(cost[0])
+    if m < n:
+        raise ValueError("hungarian() needs at least as many columns as rows")
+    inf = float("inf")
+    u = [0.0] * (n + 1)
+    v = [0.0] * (m + 1)
+    owner = [0] * (m + 1)  # owner[j]: row (1-based) assigned to column j
+    way = [0] * (m + 1)
+    for i in range(1, n + 1):
+        owner[0] = i
+        j0 = 0
+        minv = [inf] * (m + 1)
+        used = [False] * (m + 1)
+        while True:
+            used[j0] = True
+            i0, delta, j1 = owner[j0], inf, 0
+            row = cost[i0 - 1]
+            for j in range(1, m + 1):
+                if not used[j]:
+                    current = row[j - 1] - u[i0] - v[j]
+                    if current < minv[j]:
+                        minv[j], way[j] = current, j0
+                    if minv[j] < delta:
+                        delta, j1 = minv[j], j
+            for j in range(m + 1):
+                if used[j]:
+                    u[owner[j]] += delta
+                    v[j] -= delta
+                else:
+                    minv[j] -= delta
+            j0 = j1
+            if owner[j0] == 0:
+                break
+        while j0:
+            j1 = way[j0]
+            owner[j0] = owner[j1]
+            j0 = j1
+    result = [0] * n
+    for j in range(1, m + 1):
+        if owner[j]:
+            result[owner[j] - 1] = j - 1
+    return result
+
+
+def assign(scores: Sequence[Sequence[float]], *, floor: float) -> list[tuple[int, int]]:
+    """Pairs (row, column) maximizing the total score, each score ≥ ``floor``.
+
+    Scores below the floor are never paired; rows and columns may stay alone.
+    """
+    rows = len(scores)
+    columns = len(scores[0]) if rows else 0
+    if not rows or not columns:
+        return []
+    # Pad to a square matrix whose dummy rows and columns cost nothing: staying
+    # alone is free, a pair at or above the floor gains its score, and a pair
+    # below the floor costs more than staying alone, so it is never chosen.
+    size = rows + columns
+    cost = [[0.0] * size for _ in range(size)]
+    for i in range(rows):
+        for j in range(columns):
+            s = scores[i][j]
+            cost[i][j] = -s if s >= floor else 1.0
+    chosen = hungarian(cost)
+    return [(i, j) for i, j in enumerate(chosen[:rows]) if j < columns and scores[i][j] >= floor]
