@@ -1,0 +1,279 @@
+"""Find the section headers of an eligibility text: inclusion, exclusion, unknown.
+
+The header vocabulary is data (``models/sections.jsonl``); this module holds
+the grammar around it, i.e. *where* a header may stand:
+
+* a **title** ("Inclusion Criteria:", "Key exclusion criteria", "INCLUSION:",
+  "Exclusion criteria -", "Inclusion Criteria (ESRD group):") at the start of
+  a line, ending the line or followed by ":" / "-"; behind a bullet only when
+  it ends in ":" ("-  Exclusion criteria for MR:"). Inside a line when the
+  text was flattened: after a sentence end or a run of spaces and followed by
+  ":" / "-" / spaces ("… are eligible. Exclusion Criteria: Subjects who …");
+  after any word only as a capitalized "… Criteria:" (a lost line break).
+* a **clause** ("Subjects will be excluded if:", "Patients must meet all of
+  the following") where a line starts, right after a title, or after a run of
+  spaces, ending in ":" (or ending its line).
+
+A title may carry a lead-in on its own line ("Inclusion Criteria-- Participants
+must be:"); the lead-in is part of the header. Text before the first header
+belongs to no section (``unknown``): it is never guessed.
+
+Every function here is pure and works on character offsets over the text, so
+a header's ``start``/``end`` index the criteria text exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from ..resources import load_rules, spec
+
+Section = Literal["inclusion", "exclusion", "unknown"]
+
+SECTION_FIELDS = {
+    "id": spec(str),
+    "section": spec(str),
+    "kind": spec(str),
+    "pattern": spec(str),
+    "examples": spec(list),
+    "note": spec(str, required=False),
+}
+_SECTIONS = ("inclusion", "exclusion", "unknown")
+_KINDS = ("title", "clause")
+
+
+@dataclass(frozen=True)
+class SectionSpan:
+    """One header: ``text[start:end]`` is the header as written.
+
+    The section it opens runs from ``end`` to the next header's ``start``.
+    ``rule`` is the id of the rule in ``models/sections.jsonl`` that found it.
+    """
+
+    start: int
+    end: int
+    section: Section
+    rule: str
+
+
+@dataclass(frozen=True)
+class _Rule:
+    id: str
+    section: Section
+    kind: str
+    regex: re.Pattern[str]
+
+
+# Around a title: markdown emphasis, an optional qualifier ("(ESRD group)",
+# "for control group", ", includes"), then the terminator.
+_TITLE_TAIL = re.compile(
+    r"[*_]*(?:[ \t]*\([^()\n]{0,120}\))?"
+    r"(?:[ \t]+(?i:for|of|in|at|among|specific\s+to|applicable\s+to)\b[^:\n.;()]{0,80}"
+    r"(?:\([^()\n]{0,80}\))?)?"
+    r"(?:[ \t]*,[ \t]*(?i:includes?|including))?[*_]*"
+)
+# What may end a title: ":" / "-" / "--" / "–" (then anything), a dot at the
+# end of a line, or the end of the line.
+_TITLE_END = re.compile(r"[ \t]*(?::|-{1,2}(?=\s|$)|[–—](?=\s|$))[ \t*_]*|[ \t]*\.?[ \t]*(?=\n|$)")
+_FREE_TAIL = re.compile(r"[^\n:.;]{1,60}(?=:)")
+# A lead-in on the header's own line: "Participants must be:", "Subjects who
+# meet any of the following criteria will be ineligible to participate:".
+_LEAD_IN = re.compile(
+    r"[^\n:.;]{1,160}?(?:\bfollowing\b[^\n:.;]{0,100}?|"
+    r"\b(?i:be|are|is|have|has|if|they|include|includes|including|must|who)[ \t]*):[ \t]*"
+)
+# Where a header may start: the start of a line (after indentation, markdown
+# heading/emphasis and optionally a bullet), or -- mid-line -- after a
+# sentence end, a colon or a run of spaces.
+_LINE_START = re.compile(r"^[ \t]*(?:#{1,6}[ \t]*)?[*_]{0,2}", re.M)
+_BULLET = re.compile(r"(?:[-*•·⁃▪◦‣]|\d{1,2}[.)]|\(\d{1,2}\)|[a-zA-Z][.)])[ \t]*")
+_MIDLINE_BEFORE = re.compile(r"(?:[.!?;:)\]]|[ \t]{2})[ \t]*$|^[ \t]*$")
+_CUE = re.compile(
+    r"(?i)inclu[dst]|exclu[ds]|eligib|enrol|non[- ]?inclu|following|not\s+(?:be\s+)?(?:allowed|permitted)"
+)
+
+
+@cache
+def rules() -> tuple[_Rule, ...]:
+    """The header rules of ``models/sections.jsonl``, compiled, in file order."""
+    compiled = []
+    for entry in load_rules("sections.jsonl", SECTION_FIELDS):
+        if entry["section"] not in _SECTIONS or entry["kind"] not in _KINDS:
+            from ..errors import ResourceError
+
+            raise ResourceError(
+                f"sections.jsonl#{entry['id']}", "section or kind is not one of the known values"
+            )
+        compiled.append(
+            _Rule(entry["id"], entry["section"], entry["kind"], re.compile(entry["pattern"]))
+        )
+    return tuple(compiled)
+
+
+def find_sections(text: str) -> list[SectionSpan]:
+    """The headers of ``text``, in order of position.
+
+    >>> [(s.section, s.rule) for s in find_sections("Inclusion Criteria:\\n- Adults")]
+    [('inclusion', 'inclusion_title')]
+    """
+    if not text or not _CUE.search(text):
+        return []
+    found: list[SectionSpan] = []
+    for cue in _CUE.finditer(text):
+        if found and cue.start() < found[-1].end:
+            continue
+        span = _header_at(text, cue.start(), after=found[-1].end if found else 0)
+        if span is not None and (not found or span.start >= found[-1].end):
+            found.append(span)
+            # A clause right behind a title ("Exclusion Criteria: Subjects who
+            # meet any of the following ... will be ineligible:") is a header too.
+            clause = _clause_at(text, _skip_space(text, span.end))
+            if clause is not None:
+                found.append(clause)
+    return found
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t":
+        pos += 1
+    return pos
+
+
+def _line_start(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, pos) + 1
+
+
+def _header_at(text: str, cue: int, *, after: int) -> SectionSpan | None:
+    """A header whose keyword sits at ``cue``, or None.
+
+    Candidate starts are tried from the start of the line, then from each
+    sentence end / space run before the cue; a title wins over a clause.
+    """
+    line = _line_start(text, cue)
+    lo = max(line, after)
+    starts = _candidate_starts(text, lo, cue)
+    for start, at_line_start in starts:
+        span = _title_at(text, start, cue, at_line_start=at_line_start)
+        if span is not None:
+            return span
+    for start, at_line_start in starts:
+        if at_line_start or _MIDLINE_BEFORE.search(text, max(lo, start - 3), start):
+            span = _clause_at(text, start)
+            if span is not None and span.start <= cue < span.end:
+                return span
+    return None
+
+
+def _candidate_starts(text: str, lo: int, cue: int) -> list[tuple[int, bool]]:
+    """Positions between ``lo`` and ``cue`` where a header could begin."""
+    starts: list[tuple[int, bool]] = []
+    if lo == _line_start(text, cue):
+        head = _LINE_START.match(text, lo)
+        pos = head.end() if head else lo
+        starts.append((pos, True))
+        bullet = _BULLET.match(text, pos)
+        if bullet and bullet.end() <= cue:
+            starts.append((bullet.end(), True))
+    # word starts between the line start and the cue (a title may have up to
+    # five qualifier words before its keyword)
+    for match in re.finditer(r"(?<!\S)\S", text[lo:cue]):
+        pos = lo + match.start()
+        if all(pos != s for s, _ in starts):
+            starts.append((pos, False))
+    if all(cue != s for s, _ in starts):
+        starts.append((cue, False))
+    return starts
+
+
+def _title_at(text: str, start: int, cue: int, *, at_line_start: bool) -> SectionSpan | None:
+    for rule in rules():
+        if rule.kind != "title":
+            continue
+        match = rule.regex.match(text, start)
+        if match is None or match.end() <= cue:
+            continue
+        tail = _TITLE_TAIL.match(text, match.end())
+        end = tail.end() if tail else match.end()
+        term = _TITLE_END.match(text, end)
+        if term is None and at_line_start:
+            # "Inclusion criteria and justification hereof:" -- any short tail
+            # when the line goes on to a colon
+            free = _FREE_TAIL.match(text, end)
+            term = _TITLE_END.match(text, free.end()) if free else None
+        if term is None:
+            continue
+        colon_or_dash = bool(term.group().strip(" \t*_."))
+        if at_line_start and _behind_bullet(text, start) and not colon_or_dash:
+            continue  # "-  Exclusion criteria met" is a criterion, not a header
+        if not at_line_start and not _midline_ok(text, start, term, match.group()):
+            continue
+        end = term.end()
+        lead = _LEAD_IN.match(text, end)
+        if lead is not None and colon_or_dash:
+            end = lead.end()
+        return SectionSpan(start, _rstrip(text, start, end), rule.section, rule.id)
+    return None
+
+
+def _behind_bullet(text: str, start: int) -> bool:
+    head = _LINE_START.match(text, _line_start(text, start))
+    pos = head.end() if head else start
+    return pos < start and _BULLET.match(text, pos) is not None
+
+
+def _midline_ok(text: str, start: int, term: re.Match[str], header: str) -> bool:
+    """A title inside a line (flattened text): is it really a header?"""
+    ends_with_mark = bool(term.group().strip(" \t*_."))
+    before = _MIDLINE_BEFORE.search(text, max(_line_start(text, start), start - 3), start)
+    if before is not None:
+        # after a sentence end or a space run: ":" / "-" or a run of spaces after
+        return ends_with_mark or bool(re.match(r"[ \t]{2}|[ \t]*(?:\n|$)", text[term.start() :]))
+    # after an ordinary word: only the capitalized "... Criteria:" of a lost line break
+    words = header.split()
+    return (
+        term.group().strip().startswith(":")
+        and words[0][:1].isupper()
+        and words[-1].lower().startswith("criteri")
+    )
+
+
+def _clause_at(text: str, start: int) -> SectionSpan | None:
+    """A clause header ("Subjects will be excluded if:") starting at ``start``."""
+    end_of_line = text.find("\n", start)
+    if end_of_line < 0:
+        end_of_line = len(text)
+    window = text[start : min(end_of_line, start + 240)]
+    if ":" not in window and "following" not in window.lower():
+        return None
+    for rule in rules():
+        if rule.kind != "clause":
+            continue
+        match = rule.regex.match(text, start, min(end_of_line, start + 240))
+        if match is None:
+            continue
+        rest = re.compile(r"[^\n:.;]{0,40}?[ \t]*(?::[ \t]*|(?=[ \t]*(?:\n|$)))").match(
+            text, match.end()
+        )
+        if rest is None:
+            continue
+        return SectionSpan(start, _rstrip(text, start, rest.end()), rule.section, rule.id)
+    return None
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in " \t":
+        end -= 1
+    return end
+
+
+def section_at(sections: list[SectionSpan] | tuple[SectionSpan, ...], pos: int) -> Section:
+    """The section that the character at ``pos`` belongs to."""
+    current: Section = "unknown"
+    for span in sections:
+        if span.start > pos:
+            break
+        current = span.section
+    return current
