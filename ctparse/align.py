@@ -104,7 +104,7 @@ def align(
             notes.append(
                 f"{side} ({study.ref}) has no eligibility criteria in its record "
                 f"({study.source.format}): every criterion of {other} is listed as "
-                f"only_{other.lower()}; the study-level comparison is complete."
+                f"only {other}; the study-level comparison is complete."
             )
     if neither:
         notes.append("Not stated in either record: " + ", ".join(neither) + ".")

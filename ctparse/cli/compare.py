@@ -1,0 +1,82 @@
+"""``ctparse compare REF_A REF_B``: two studies side by side.
+
+Both REFs are read and compared before anything is written, so a bad REF
+leaves no output behind. With ``-o FILE`` and no ``--format`` the format
+follows the file's suffix (``.html``, ``.md``, ``.csv``, ``.json``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import InputError
+from ..report.compare import FORMATS
+from ..schema import Study
+from .options import (
+    Settings,
+    format_option,
+    open_output,
+    output_option,
+    resolve_format,
+    settings_from,
+    source_options,
+)
+
+SUFFIXES = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "markdown",
+    ".csv": "csv",
+    ".json": "json",
+    ".jsonl": "jsonl",
+}
+
+
+def _one_study(ref: str, settings: Settings) -> Study:
+    from ..refs import load_studies
+
+    studies = load_studies(
+        ref, corpus_dir=settings.corpus, base_url=settings.base_url, offline=settings.offline
+    )
+    if len(studies) != 1:
+        raise InputError(ref, f"holds {len(studies)} studies; compare needs exactly one per REF")
+    return studies[0]
+
+
+def output_format(fmt: str | None, output: Path | None) -> str:
+    if fmt is None and output is not None and output.suffix.lower() in SUFFIXES:
+        return SUFFIXES[output.suffix.lower()]
+    return resolve_format(fmt, output)
+
+
+@click.command()
+@click.argument("ref_a")
+@click.argument("ref_b")
+@format_option(formats=FORMATS)
+@output_option
+@source_options
+def compare(ref_a: str, ref_b: str, fmt: str | None, output: Path | None, **kwargs: Any) -> None:
+    """Compare two studies: design fields, drugs, outcomes, and every criterion.
+
+    \b
+    Verdicts: same, A stricter, B stricter (fewer patients eligible on that
+    criterion), different, only A, only B.
+    Examples:
+      ctparse compare NCT05990231 local-8446462a6559f0be --offline
+      ctparse compare A.json B.xml -o report.html
+    """
+    from ..align import align
+    from ..report.compare import write_comparison
+
+    settings = settings_from(**kwargs)
+    study_a = _one_study(ref_a, settings)
+    study_b = _one_study(ref_b, settings)
+    comparison = align(study_a, study_b)
+    fmt = output_format(fmt, output)
+    with open_output(output) as stream:
+        write_comparison(fmt, comparison, stream)
+    if output is not None and not settings.quiet:
+        click.echo(f"ctparse: wrote {output} ({fmt})", err=True)

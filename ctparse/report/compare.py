@@ -1,0 +1,250 @@
+"""Writers for a :class:`~ctparse.schema.Comparison`: table, markdown, csv, json.
+
+Every writer takes the comparison and an open text stream, and every one of
+them starts with the notes (for instance "B has no eligibility criteria in its
+record"), so that nobody reads a column of ``only_a`` without knowing why.
+The HTML writer is in :mod:`ctparse.report.html`.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+from ..schema import Comparison, FieldDiff, Pair, StudyRef
+
+FORMATS = ("table", "markdown", "json", "jsonl", "csv", "html")
+
+VERDICTS = ("same", "a_stricter", "b_stricter", "different", "only_a", "only_b")
+LABELS = {
+    "same": "same",
+    "a_stricter": "A stricter",
+    "b_stricter": "B stricter",
+    "different": "different",
+    "only_a": "only A",
+    "only_b": "only B",
+}
+#: rich styles of the terminal table, by verdict.
+STYLES = {
+    "same": "green",
+    "a_stricter": "bold dark_orange",
+    "b_stricter": "bold magenta",
+    "different": "bold red",
+    "only_a": "cyan",
+    "only_b": "blue",
+}
+CSV_COLUMNS = (
+    "level",
+    "field",
+    "variable",
+    "section",
+    "a_id",
+    "b_id",
+    "a",
+    "b",
+    "verdict",
+    "detail",
+    "similarity",
+)
+#: criteria longer than this are shortened in the table and Markdown (never in CSV/JSON/HTML).
+SHORT = 220
+
+
+def write_comparison(fmt: str, comparison: Comparison, stream: TextIO) -> None:
+    """Write ``comparison`` to ``stream`` in ``fmt`` (one of :data:`FORMATS`)."""
+    if fmt == "json":
+        stream.write(comparison.to_json() + "\n")
+    elif fmt == "jsonl":
+        stream.write(comparison.to_json(indent=None) + "\n")
+    elif fmt == "csv":
+        write_csv(comparison, stream)
+    elif fmt == "markdown":
+        write_markdown(comparison, stream)
+    elif fmt == "table":
+        write_table(comparison, stream)
+    elif fmt == "html":
+        from .html import write_html
+
+        write_html(comparison, stream)
+    else:  # pragma: no cover - click validates choices
+        raise ValueError(f"unknown format {fmt!r}")
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def ref_name(ref: StudyRef) -> str:
+    return ref.nct_id or ref.local_id or "(no id)"
+
+
+def value_text(value: Any) -> str:
+    """A study-level value as one line of text."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return "; ".join(value_text(v) for v in value) if value else "—"
+    return str(value).replace("_", " ") if str(value).isupper() else str(value)
+
+
+def short(text: str | None, limit: int = SHORT) -> str:
+    if not text:
+        return ""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def summary_text(comparison: Comparison) -> str:
+    counts = comparison.summary.to_dict()
+    return ", ".join(f"{counts[v]} {LABELS[v]}" for v in VERDICTS)
+
+
+def criterion_cell(pair: Pair, side: str) -> str:
+    cid, text = (pair.a, pair.a_text) if side == "a" else (pair.b, pair.b_text)
+    if cid is None:
+        return ""
+    return f"[{cid}] {short(text)}"
+
+
+# ---------------------------------------------------------------------- csv
+
+
+def csv_rows(comparison: Comparison) -> Iterator[dict[str, Any]]:
+    """Long format: the notes, then one row per study field, then one per pair."""
+    for note in comparison.notes:
+        yield {"level": "note", "detail": note}
+    for row in comparison.study:
+        yield {
+            "level": "study",
+            "field": row.field,
+            "a": _csv_value(row.a),
+            "b": _csv_value(row.b),
+            "verdict": row.verdict,
+            "detail": row.detail,
+        }
+    for pair in comparison.pairs:
+        yield {
+            "level": "criterion",
+            "variable": pair.variable,
+            "section": pair.section,
+            "a_id": pair.a,
+            "b_id": pair.b,
+            "a": pair.a_text,
+            "b": pair.b_text,
+            "verdict": pair.verdict,
+            "detail": pair.detail,
+            "similarity": pair.similarity,
+        }
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+def write_csv(comparison: Comparison, stream: TextIO) -> None:
+    writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in csv_rows(comparison):
+        writer.writerow({k: ("" if row.get(k) is None else row[k]) for k in CSV_COLUMNS})
+
+
+# ----------------------------------------------------------------- markdown
+
+
+def _md(text: Any) -> str:
+    cell = text if isinstance(text, str) else value_text(text)
+    # Intraword underscores ("only_a") are not emphasis in GFM; leave them.
+    for char in ("\\", "|", "<", ">", "*", "`", "[", "]"):
+        cell = cell.replace(char, "\\" + char)
+    return " ".join(cell.split())
+
+
+def write_markdown(comparison: Comparison, stream: TextIO) -> None:
+    a, b = comparison.a, comparison.b
+    stream.write(f"# {_md(ref_name(a))} vs {_md(ref_name(b))}\n\n")
+    for side, ref in (("A", a), ("B", b)):
+        stream.write(f"* **{side}**: {_md(ref_name(ref))} — {_md(ref.title or 'untitled')}\n")
+    stream.write("\n")
+    if comparison.notes:
+        notes = (f"> **Note:** {_md(note)}" for note in comparison.notes)
+        stream.write("\n>\n".join(notes) + "\n\n")
+    stream.write(f"**Criteria:** {summary_text(comparison)}.\n\n")
+    stream.write("## Study design\n\n| field | A | B | verdict | detail |\n|---|---|---|---|---|\n")
+    for row in comparison.study:
+        stream.write(
+            f"| {_md(row.field)} | {_md(row.a)} | {_md(row.b)} | {LABELS[row.verdict]} "
+            f"| {_md(row.detail or '')} |\n"
+        )
+    stream.write("\n## Eligibility criteria\n\n")
+    stream.write("| verdict | variable | A | B | detail |\n|---|---|---|---|---|\n")
+    for pair in comparison.pairs:
+        stream.write(
+            f"| {LABELS[pair.verdict]} | {_md(pair.variable or '')} "
+            f"| {_md(criterion_cell(pair, 'a'))} | {_md(criterion_cell(pair, 'b'))} "
+            f"| {_md(pair.detail)} |\n"
+        )
+
+
+# -------------------------------------------------------------------- table
+
+
+def write_table(comparison: Comparison, stream: TextIO) -> None:
+    """Two rich tables (study design, criteria) coloured by verdict."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    terminal = stream.isatty()
+    console = Console(file=stream, width=None if terminal else 180, soft_wrap=False)
+    a, b = comparison.a, comparison.b
+    for side, ref in (("A", a), ("B", b)):
+        line = Text(f"{side}  ", style="bold")
+        line.append(ref_name(ref), style="bold")
+        line.append(f"  {ref.title or 'untitled'}")
+        console.print(line)
+    for note in comparison.notes:
+        console.print(Text("Note: " + note, style="bold yellow"))
+
+    def verdict(v: str) -> Text:
+        return Text(LABELS[v], style=STYLES[v])
+
+    study = Table(title="Study design", title_justify="left", show_lines=False)
+    for column in ("field", "A", "B", "verdict", "detail"):
+        study.add_column(column, overflow="fold")
+    for row in comparison.study:
+        study.add_row(
+            Text(row.field), *_study_cells(row), verdict(row.verdict), Text(row.detail or "")
+        )
+    console.print(study)
+
+    criteria = Table(
+        title=f"Eligibility criteria: {summary_text(comparison)}",
+        title_justify="left",
+        show_lines=True,
+    )
+    criteria.add_column("verdict", no_wrap=True)
+    criteria.add_column("variable", no_wrap=True)
+    criteria.add_column("A", ratio=3, overflow="fold")
+    criteria.add_column("B", ratio=3, overflow="fold")
+    criteria.add_column("detail", ratio=3, overflow="fold")
+    for pair in comparison.pairs:
+        criteria.add_row(
+            verdict(pair.verdict),
+            Text(pair.variable or ""),
+            Text(criterion_cell(pair, "a")),
+            Text(criterion_cell(pair, "b")),
+            Text(pair.detail, style=STYLES[pair.verdict] if pair.verdict != "same" else ""),
+        )
+    console.print(criteria)
+
+
+def _study_cells(row: FieldDiff) -> tuple[Any, Any]:
+    from rich.text import Text
+
+    return Text(value_text(row.a)), Text(value_text(row.b))

@@ -1,0 +1,230 @@
+"""One self-contained HTML page for a :class:`~ctparse.schema.Comparison`.
+
+No external assets: the styles and the small filter script are inline, and a
+Content-Security-Policy allows nothing else (the script is pinned by its
+hash). Every piece of registry text goes through :func:`html.escape`; the
+comparison itself is embedded as JSON in a ``<script type="application/json">``
+block with ``<``, ``>`` and ``&`` escaped, so that no ``</script>`` or
+``<!--`` in a record can end the block.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+from collections import Counter
+from typing import Any, TextIO
+
+from .. import __version__
+from ..schema import Comparison, Pair, StudyRef
+from .compare import LABELS, VERDICTS, ref_name, short, summary_text, value_text
+
+COLOURS = {  # background, accent
+    "same": ("#e9f6ec", "#2e7d32"),
+    "a_stricter": ("#fff1e0", "#c25e00"),
+    "b_stricter": ("#f6e9f7", "#8e24aa"),
+    "different": ("#fdeaea", "#c62828"),
+    "only_a": ("#e6f6f8", "#00838f"),
+    "only_b": ("#e8eefb", "#1e50b4"),
+}
+
+SCRIPT = """
+(function () {
+  "use strict";
+  var buttons = document.querySelectorAll("button[data-filter]");
+  var rows = document.querySelectorAll("tr[data-verdict]");
+  var shown = document.getElementById("shown");
+  function apply(verdict) {
+    var visible = 0;
+    rows.forEach(function (row) {
+      var keep = verdict === "all" || row.getAttribute("data-verdict") === verdict;
+      row.hidden = !keep;
+      if (keep && row.closest("#criteria")) { visible += 1; }
+    });
+    buttons.forEach(function (button) {
+      var on = button.getAttribute("data-filter") === verdict;
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+    });
+    shown.textContent = String(visible);
+  }
+  buttons.forEach(function (button) {
+    button.addEventListener("click", function () {
+      apply(button.getAttribute("data-filter"));
+    });
+  });
+  apply("all");
+})();
+""".strip()
+
+STYLE = (
+    """
+:root { --ink: #1d2430; --muted: #5b6575; --line: #d9dee6; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+       color: var(--ink); background: #f7f8fa; }
+main { max-width: 1500px; margin: 0 auto; padding: 20px 24px 60px; }
+h1 { font-size: 20px; margin: 0 0 14px; }
+h2 { font-size: 16px; margin: 28px 0 8px; }
+.studies { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
+.study { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; }
+.study h3 { margin: 0 0 4px; font-size: 15px; }
+.study .side { display: inline-block; min-width: 22px; text-align: center; border-radius: 4px;
+               background: var(--ink); color: #fff; margin-right: 6px; }
+.study p { margin: 2px 0; color: var(--muted); }
+.notes { margin: 14px 0 0; padding: 10px 14px; border-left: 4px solid #e0a800;
+         background: #fff8e1; border-radius: 4px; }
+.notes p { margin: 2px 0; }
+.filter { position: sticky; top: 0; z-index: 2; display: flex; flex-wrap: wrap; gap: 6px;
+          align-items: center; background: #f7f8fa; padding: 10px 0; border-bottom: 1px solid var(--line); }
+.filter button { font: inherit; border: 1px solid var(--line); background: #fff; border-radius: 14px;
+                 padding: 3px 11px; cursor: pointer; }
+.filter button[aria-pressed="true"] { border-color: var(--ink); box-shadow: inset 0 0 0 1px var(--ink); }
+.filter .count { color: var(--muted); margin-left: 8px; }
+table { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid var(--line); }
+th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }
+th { background: #eef1f5; position: sticky; top: 46px; z-index: 1; }
+td.verdict { white-space: nowrap; }
+.badge { display: inline-block; border-radius: 10px; padding: 1px 8px; color: #fff; font-size: 12px; }
+.crit { position: relative; cursor: help; }
+.crit .cid { color: var(--muted); font-family: ui-monospace, monospace; font-size: 12px; margin-right: 4px; }
+.crit .source { display: none; position: absolute; left: 0; top: 100%; z-index: 5; width: min(560px, 90vw);
+                background: #1d2430; color: #fff; padding: 8px 10px; border-radius: 6px;
+                box-shadow: 0 4px 14px rgba(0,0,0,.25); white-space: pre-wrap; }
+.crit:hover .source, .crit:focus .source { display: block; }
+.source .meta { display: block; color: #b8c2d3; font-size: 12px; margin-bottom: 4px; }
+footer { margin-top: 30px; color: var(--muted); font-size: 12px; }
+"""
+    + "".join(
+        f"tr.v-{v} td {{ background: {bg}; }}\n.badge.v-{v} {{ background: {fg}; }}\n"
+        for v, (bg, fg) in COLOURS.items()
+    )
+).strip()
+
+
+def e(value: Any) -> str:
+    """Escape anything for HTML text or a quoted attribute value."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def script_json(data: Any) -> str:
+    """JSON that is safe inside a ``<script>`` element."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escaped)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _hash(source: str) -> str:
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
+    return "sha256-" + base64.b64encode(digest).decode("ascii")
+
+
+def _badge(verdict: str) -> str:
+    return f'<span class="badge v-{e(verdict)}">{e(LABELS[verdict])}</span>'
+
+
+def _study_card(side: str, ref: StudyRef) -> str:
+    criteria = (
+        "eligibility criteria in the record"
+        if ref.has_criteria
+        else ("no eligibility criteria in the record")
+    )
+    return (
+        f'<section class="study"><h3><span class="side">{side}</span>{e(ref_name(ref))}</h3>'
+        f"<p><strong>{e(ref.title or 'untitled')}</strong></p>"
+        f"<p>source: {e(ref.source or 'unknown')} · {e(criteria)}</p></section>"
+    )
+
+
+def _criterion(pair: Pair, side: str) -> str:
+    cid, text = (pair.a, pair.a_text) if side == "a" else (pair.b, pair.b_text)
+    if cid is None:
+        return "<td></td>"
+    meta = f"{cid} · {pair.section or 'unknown'} criterion · as written in the record"
+    return (
+        f'<td class="crit" tabindex="0"><span class="cid">{e(cid)}</span>{e(short(text))}'
+        f'<span class="source" role="tooltip"><span class="meta">{e(meta)}</span>'
+        f"{e(text)}</span></td>"
+    )
+
+
+def render_html(comparison: Comparison) -> str:
+    """The page as a string."""
+    a, b = comparison.a, comparison.b
+    counts: Counter[str] = Counter(r.verdict for r in comparison.study)
+    counts.update(p.verdict for p in comparison.pairs)
+    title = f"{ref_name(a)} vs {ref_name(b)} — ctparse comparison"
+    csp = (
+        "default-src 'none'; style-src 'unsafe-inline'; "
+        f"script-src '{_hash(SCRIPT)}'; base-uri 'none'; form-action 'none'"
+    )
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{e(csp)}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(title)}</title>",
+        f"<style>\n{STYLE}\n</style></head><body><main>",
+        f"<h1>{e(ref_name(a))} <small>vs</small> {e(ref_name(b))}</h1>",
+        f'<div class="studies">{_study_card("A", a)}{_study_card("B", b)}</div>',
+    ]
+    if comparison.notes:
+        out.append('<div class="notes" id="notes">')
+        out.extend(f"<p><strong>Note:</strong> {e(note)}</p>" for note in comparison.notes)
+        out.append("</div>")
+    out.append('<div class="filter" role="toolbar" aria-label="Filter by verdict">Show:')
+    out.append(
+        f'<button type="button" data-filter="all" aria-pressed="true">all '
+        f"({len(comparison.study) + len(comparison.pairs)})</button>"
+    )
+    for verdict in VERDICTS:
+        out.append(
+            f'<button type="button" data-filter="{verdict}" aria-pressed="false">'
+            f"{_badge(verdict)} {counts.get(verdict, 0)}</button>"
+        )
+    out.append(
+        f'<span class="count"><span id="shown">{len(comparison.pairs)}</span> of '
+        f"{len(comparison.pairs)} criterion rows shown</span></div>"
+    )
+    out.append('<h2>Study design</h2><table id="study"><thead><tr>')
+    out.append(
+        "<th>Field</th><th>A</th><th>B</th><th>Verdict</th><th>Detail</th></tr></thead><tbody>"
+    )
+    for row in comparison.study:
+        out.append(
+            f'<tr class="v-{e(row.verdict)}" data-verdict="{e(row.verdict)}">'
+            f"<td>{e(row.field.replace('_', ' '))}</td><td>{e(value_text(row.a))}</td>"
+            f'<td>{e(value_text(row.b))}</td><td class="verdict">{_badge(row.verdict)}</td>'
+            f"<td>{e(row.detail or '')}</td></tr>"
+        )
+    out.append("</tbody></table>")
+    out.append(f"<h2>Eligibility criteria <small>({e(summary_text(comparison))})</small></h2>")
+    out.append('<table id="criteria"><thead><tr><th>Verdict</th><th>Variable</th>')
+    out.append(f"<th>A · {e(ref_name(a))}</th><th>B · {e(ref_name(b))}</th><th>Detail</th></tr>")
+    out.append("</thead><tbody>")
+    for pair in comparison.pairs:
+        out.append(
+            f'<tr class="v-{e(pair.verdict)}" data-verdict="{e(pair.verdict)}">'
+            f'<td class="verdict">{_badge(pair.verdict)}</td><td>{e(pair.variable or "")}</td>'
+            f"{_criterion(pair, 'a')}{_criterion(pair, 'b')}<td>{e(pair.detail)}</td></tr>"
+        )
+    if not comparison.pairs:
+        out.append('<tr><td colspan="5">Neither record has eligibility criteria.</td></tr>')
+    out.append("</tbody></table>")
+    out.append(
+        f"<footer>Made by ctparse {e(__version__)}. Stricter = fewer patients eligible on that "
+        "criterion. Hover a criterion for its text as written.</footer></main>"
+    )
+    out.append(
+        '<script type="application/json" id="comparison-data">'
+        f"{script_json(comparison.to_dict())}</script>"
+    )
+    out.append(f"<script>{SCRIPT}</script></body></html>")
+    return "\n".join(out) + "\n"
+
+
+def write_html(comparison: Comparison, stream: TextIO) -> None:
+    """Write the page to an open text stream."""
+    stream.write(render_html(comparison))

@@ -1,0 +1,154 @@
+"""The HTML comparison report in a real headless Chromium (Debian's chromium +
+chromium-driver, driven by Selenium): it loads without console errors, the
+verdict filter works, hovering shows a criterion's text, and registry text
+containing markup is shown as text and runs nothing.
+
+Skipped, saying why, when chromium, chromedriver or selenium is missing
+(``make test`` installs them).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ctparse.align import align_criteria
+from ctparse.report.html import render_html
+from ctparse.schema import Comparison, Criterion, FieldDiff, StudyRef, Summary
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+EVIL = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> & </td>'
+
+
+def criterion(cid: str, text: str, section: str = "exclusion") -> Criterion:
+    return Criterion(id=cid, section=section, text=text, start=0, end=len(text))  # type: ignore[arg-type]
+
+
+def comparison() -> Comparison:
+    shared = "Known history of allogeneic organ transplantation."
+    pairs = align_criteria(
+        (
+            criterion("exc-1", shared),
+            criterion("exc-2", f"Hostile record text {EVIL}"),
+            criterion("exc-3", "Pregnant or breastfeeding women."),
+        ),
+        (criterion("exc-7", shared), criterion("exc-8", "Active tuberculosis <!-- </script>")),
+    )
+    counts = {v: sum(p.verdict == v for p in pairs) for v in Summary.__dataclass_fields__}
+    return Comparison(
+        a=StudyRef(nct_id="NCT00000001", title=f"Title {EVIL}", source="api_v2_json"),
+        b=StudyRef(nct_id=None, title="B </script><!--", local_id="local-1", has_criteria=True),
+        study=(
+            FieldDiff("phases", ["PHASE2"], ["PHASE2"], "same"),
+            FieldDiff("sponsor", f"Sponsor {EVIL}", None, "only_a"),
+        ),
+        pairs=pairs,
+        summary=Summary(**counts),
+        notes=(f"A note with {EVIL}",),
+    )
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM or not CHROMEDRIVER:
+        pytest.skip("Debian's chromium and chromium-driver are not installed (make system-deps)")
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="ctparse-chromium-") as profile:
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM
+        for flag in (
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
+            "--no-first-run",
+            "--window-size=1400,1000",
+            f"--user-data-dir={profile}",
+        ):
+            options.add_argument(flag)
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        service = webdriver.ChromeService(executable_path=CHROMEDRIVER)
+        driver = webdriver.Chrome(options=options, service=service)
+        try:
+            yield driver
+        finally:
+            driver.quit()
+
+
+@pytest.fixture
+def page(browser, tmp_path: Path):
+    path = tmp_path / "comparison.html"
+    path.write_text(render_html(comparison()), encoding="utf-8")
+    browser.get_log("browser")  # drop anything left by an earlier page
+    browser.get(path.as_uri())
+    return browser
+
+
+def visible_rows(driver, table: str) -> int:
+    from selenium.webdriver.common.by import By
+
+    rows = driver.find_elements(By.CSS_SELECTOR, f"#{table} tbody tr[data-verdict]")
+    return sum(row.is_displayed() for row in rows)
+
+
+def test_loads_without_console_errors_and_runs_no_registry_markup(page) -> None:
+    from selenium.webdriver.common.by import By
+
+    assert page.execute_script("return document.readyState") == "complete"
+    problems = [e for e in page.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
+    assert problems == []
+    assert page.execute_script("return window.__pwned === undefined")
+    # The markup shows as text, where a reader can see it.
+    assert "<script>window.__pwned = 1</script>" in page.find_element(By.ID, "notes").text
+    assert "Hostile record text <script>" in page.find_element(By.ID, "criteria").text
+    # One <script> of ours plus the JSON data block; no <img> from the record.
+    assert len(page.find_elements(By.CSS_SELECTOR, "script")) == 2
+    assert page.find_elements(By.CSS_SELECTOR, "img") == []
+    data = page.execute_script(
+        "return JSON.parse(document.getElementById('comparison-data').textContent)"
+    )
+    assert data["b"]["title"] == "B </script><!--"
+
+
+def test_filter_by_verdict_shows_only_those_rows(page) -> None:
+    from selenium.webdriver.common.by import By
+
+    assert visible_rows(page, "criteria") == 4  # same, only A ×2, only B
+    page.find_element(By.CSS_SELECTOR, 'button[data-filter="only_a"]').click()
+    assert visible_rows(page, "criteria") == 2
+    assert visible_rows(page, "study") == 1
+    assert page.find_element(By.ID, "shown").text == "2"
+    page.find_element(By.CSS_SELECTOR, 'button[data-filter="same"]').click()
+    assert visible_rows(page, "criteria") == 1
+    page.find_element(By.CSS_SELECTOR, 'button[data-filter="b_stricter"]').click()
+    assert visible_rows(page, "criteria") == 0
+    page.find_element(By.CSS_SELECTOR, 'button[data-filter="all"]').click()
+    assert visible_rows(page, "criteria") == 4
+
+
+def test_hover_shows_the_criterion_as_written(page) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    cell = page.find_element(By.CSS_SELECTOR, "#criteria td.crit")
+    tooltip = cell.find_element(By.CSS_SELECTOR, ".source")
+    assert not tooltip.is_displayed()
+    ActionChains(page).move_to_element(cell).perform()
+    WebDriverWait(page, 5).until(expected_conditions.visibility_of(tooltip))
+    assert "Known history of allogeneic organ transplantation." in tooltip.text
+    assert "exc-1" in tooltip.text
