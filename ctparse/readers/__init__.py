@@ -103,13 +103,34 @@ def _detect(data: bytes, *, location: str) -> tuple[str, str | None]:
     )
 
 
+def _unclosed(text: str) -> bool:
+    """True when a JSON text ends inside a string or an open object/array."""
+    depth = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth -= 1
+    return in_string or depth > 0
+
+
 def _read_json(text: str, *, location: str) -> list[Study]:
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
-        problem = "truncated JSON" if exc.pos >= len(text.rstrip()) else "malformed JSON"
+        problem = "truncated JSON (it ends inside a value)" if _unclosed(text) else "malformed JSON"
         raise ReadError(
-            location, f"{problem} ({exc.msg} at line {exc.lineno} column {exc.colno})"
+            location, f"{problem}: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         ) from exc
     return api_json.read_document(obj, location=location)
 

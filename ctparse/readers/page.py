@@ -426,7 +426,8 @@ def looks_like_html(data: bytes) -> bool:
 
 
 def html_lines(html: bytes | str) -> str:
-    """Render HTML to text, one line per block element; ``<li>`` gets ``* ``."""
+    """Render HTML to text, one line per block element; ``<li>`` gets ``* ``,
+    ``<sup>`` a ``^``."""
     from bs4 import BeautifulSoup, NavigableString, Tag
     from bs4.element import Comment, Doctype
 
@@ -453,6 +454,8 @@ def html_lines(html: bytes | str) -> str:
                 if name == "br":
                     end_line()
                     continue
+                if name == "sup":  # 10<sup>9</sup>/L must not become 109/L
+                    current.append("^")
                 if name in _BLOCKS:
                     end_line()
                     if name == "li":
