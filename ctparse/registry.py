@@ -417,6 +417,8 @@ class Registry:
                     return
                 count += 1
                 yield record
+            if limit is not None and count >= limit:
+                return
 
     def iter_ids(
         self, nct_ids: Iterable[str], *, fields: Sequence[str] | None = None
