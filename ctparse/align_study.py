@@ -180,7 +180,19 @@ def diff(field: str, a: Any, b: Any, *, detail: str | None = None) -> FieldDiff 
         verdict = "only_b"
     else:
         verdict = "same" if _norm(a) == _norm(b) else "different"
+        if detail is None and verdict == "different" and isinstance(a, tuple | list):
+            detail = _list_detail(a, b)
     return FieldDiff(field=field, a=_plain(a), b=_plain(b), verdict=verdict, detail=detail)
+
+
+def _list_detail(a: Sequence[Any], b: Sequence[Any]) -> str | None:
+    only_a = [str(x) for x in a if _norm(x) not in _norm(b)]
+    only_b = [str(x) for x in b if _norm(x) not in _norm(a)]
+    parts = [
+        f"only A: {', '.join(only_a)}" if only_a else "",
+        f"only B: {', '.join(only_b)}" if only_b else "",
+    ]
+    return "; ".join(p for p in parts if p) or None
 
 
 def _plain(value: Any) -> Any:
@@ -205,7 +217,10 @@ def _countries(study: Study) -> tuple[str, ...]:
     return tuple(dict.fromkeys(loc.country for loc in study.locations if loc.country))
 
 
+# What a reader scans first comes first: the disease, then the design, then
+# who is eligible; drugs and outcomes follow (see study_diffs).
 FIELDS: tuple[tuple[str, Callable[[Study], Any]], ...] = (
+    ("conditions", lambda s: s.conditions),
     ("phases", lambda s: s.phases),
     ("study_type", lambda s: s.study_type),
     ("allocation", lambda s: s.design.allocation),
@@ -213,15 +228,14 @@ FIELDS: tuple[tuple[str, Callable[[Study], Any]], ...] = (
     ("masking", lambda s: s.design.masking),
     ("primary_purpose", lambda s: s.design.primary_purpose),
     ("enrollment", _enrollment),
-    ("overall_status", lambda s: s.overall_status),
-    ("sponsor", lambda s: s.sponsor),
-    ("collaborators", lambda s: s.collaborators),
-    ("conditions", lambda s: s.conditions),
+    ("arms", _arms),
     ("minimum_age", lambda s: s.eligibility.minimum_age),
     ("maximum_age", lambda s: s.eligibility.maximum_age),
     ("sex", lambda s: s.eligibility.sex),
     ("healthy_volunteers", lambda s: s.eligibility.healthy_volunteers),
-    ("arms", _arms),
+    ("overall_status", lambda s: s.overall_status),
+    ("sponsor", lambda s: s.sponsor),
+    ("collaborators", lambda s: s.collaborators),
     ("countries", _countries),
 )
 

@@ -9,6 +9,7 @@ The HTML writer is in :mod:`ctparse.report.html`.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from typing import Any, TextIO
 
@@ -86,7 +87,21 @@ def value_text(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
         return "; ".join(value_text(v) for v in value) if value else "—"
-    return str(value).replace("_", " ") if str(value).isupper() else str(value)
+    return pretty(str(value))
+
+
+def pretty(text: str) -> str:
+    """Registry enums as words: PHASE2 → Phase 2, SINGLE_GROUP → Single group, NA → N/A."""
+    if not re.fullmatch(r"[A-Z][A-Z0-9_]+", text):
+        return text
+    if text == "NA":
+        return "N/A"
+    if text == "NONE":  # the only enum with this value is masking
+        return "None (open label)"
+    phase = re.fullmatch(r"(EARLY_)?PHASE(\d)", text)
+    if phase:
+        return ("Early phase " if phase.group(1) else "Phase ") + phase.group(2)
+    return text.replace("_", " ").capitalize()
 
 
 def short(text: str | None, limit: int = SHORT) -> str:

@@ -1,0 +1,102 @@
+"""Constructed pairs, from criteria text through the whole NLP pipeline to the
+verdict: each pins one judgement a researcher relies on."""
+
+from __future__ import annotations
+
+import pytest
+
+from ctparse.align import align
+from ctparse.schema import Comparison, Eligibility, Source, Study
+
+
+def study(nct_id: str, text: str) -> Study:
+    return Study(
+        nct_id=nct_id,
+        source=Source("api_v2_json", f"{nct_id}.json"),
+        eligibility=Eligibility(criteria_text=text),
+    )
+
+
+def compare(text_a: str, text_b: str) -> Comparison:
+    return align(study("NCT00000001", text_a), study("NCT00000002", text_b))
+
+
+def inclusion(line: str) -> str:
+    return f"Inclusion Criteria:\n\n* {line}\n"
+
+
+def exclusion(line: str) -> str:
+    return f"Exclusion Criteria:\n\n* {line}\n"
+
+
+def only_pair(comparison: Comparison):
+    """The one pair lining up a criterion of A with one of B; nothing left alone."""
+    paired = [p for p in comparison.pairs if p.a and p.b]
+    alone = [p for p in comparison.pairs if not (p.a and p.b)]
+    assert len(paired) == 1 and not alone, comparison.pairs
+    return paired[0]
+
+
+def test_anc_higher_minimum_is_stricter_across_units() -> None:
+    pair = only_pair(
+        compare(
+            inclusion("Absolute neutrophil count (ANC) ≥ 1.5 × 10^9/L"),
+            inclusion("Neutrophils ≥ 1,000/mm³"),
+        )
+    )
+    assert (pair.variable, pair.verdict) == ("anc", "a_stricter")
+    assert "B admits ANC down to 1 × 10^9/L" in pair.detail
+    assert "A needs ≥ 1.5 × 10^9/L" in pair.detail
+
+
+def test_ecog_0_1_is_stricter_than_0_2() -> None:
+    pair = only_pair(
+        compare(inclusion("ECOG performance status 0-1"), inclusion("ECOG performance status 0-2"))
+    )
+    assert (pair.variable, pair.verdict) == ("ecog", "a_stricter")
+    assert "B also admits ECOG 2" in pair.detail
+
+
+def test_age_with_upper_limit_is_stricter() -> None:
+    pair = only_pair(compare(inclusion("Age 18-75 years"), inclusion("Age ≥ 18 years")))
+    assert (pair.variable, pair.verdict) == ("age", "a_stricter")
+    assert "B sets no upper limit on age" in pair.detail
+
+
+def test_lower_excluded_blood_pressure_is_stricter() -> None:
+    # Excluding SBP ≥ 160 admits < 160; excluding SBP > 150 admits only ≤ 150.
+    pair = only_pair(
+        compare(
+            exclusion("Systolic blood pressure ≥ 160 mmHg"),
+            exclusion("Systolic blood pressure > 150 mmHg"),
+        )
+    )
+    assert (pair.variable, pair.verdict) == ("sbp", "b_stricter")
+    assert "A admits SBP up to 160 mmHg; B needs ≤ 150 mmHg" in pair.detail
+
+
+def test_longer_washout_is_stricter() -> None:
+    pair = only_pair(
+        compare(
+            exclusion("Chemotherapy within 4 weeks before the first dose of study drug"),
+            exclusion("Chemotherapy within 21 days before the first dose of study drug"),
+        )
+    )
+    assert pair.verdict == "a_stricter"
+    assert "7 days longer" in pair.detail
+
+
+def test_the_same_text_is_same() -> None:
+    text = exclusion("Known history of allogeneic organ transplantation.")
+    pair = only_pair(compare(text, text))
+    assert pair.verdict == "same"
+
+
+@pytest.mark.parametrize("unit", ["µmol/L", "umol/L"])
+def test_uln_relative_and_absolute_bilirubin_are_not_comparable(unit: str) -> None:
+    pair = only_pair(
+        compare(inclusion("Total bilirubin ≤ 1.5 × ULN"), inclusion(f"Total bilirubin ≤ 26 {unit}"))
+    )
+    assert (pair.variable, pair.verdict) == ("bilirubin_total", "different")
+    assert pair.detail.startswith("not comparable without the ULN")
+    assert "1.5 × ULN" in pair.detail and "26 µmol/L" in pair.detail

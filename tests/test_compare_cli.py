@@ -1,0 +1,148 @@
+"""``ctparse compare`` as a user runs it on the two ESCC seeds, offline: every
+format says up front that seed 000 has no criteria, the study-level comparison
+is complete, ``-o`` writes atomically, bad REFs fail in one line, and the JSON
+matches a golden file.
+
+Regenerate the golden file after an intended change with
+``CTPARSE_REGEN_GOLDEN=1 .venv/bin/python -m pytest tests/test_compare_cli.py``
+and review the diff.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+
+import pytest
+from conftest import ROOT, SAMPLES, need_shared
+
+from ctparse.cli import main
+
+SEED_004 = "NCT05990231"
+SEED_000 = "local-8446462a6559f0be"
+GOLDEN = ROOT / "tests" / "golden" / "compare" / "escc.json"
+NO_CRITERIA = "has no eligibility criteria in its record"
+
+
+def run(capsys, *args: str):
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def compare(capsys, fmt: str, *extra: str) -> str:
+    code, out, err = run(capsys, "compare", SEED_004, SEED_000, "--offline", "-f", fmt, *extra)
+    assert code == 0, err
+    return out
+
+
+@pytest.fixture(scope="module")
+def escc(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The JSON comparison of the seeds (computed once for the module, with
+    the same isolation as conftest's per-test fixture)."""
+    import contextlib
+
+    buffer = io.StringIO()
+    with pytest.MonkeyPatch.context() as env, contextlib.redirect_stdout(buffer):
+        env.setenv("CTPARSE_CORPUS", str(tmp_path_factory.mktemp("corpus-cache")))
+        env.setenv("CTPARSE_API_URL", "http://127.0.0.1:9/api/v2")
+        main(["compare", SEED_004, SEED_000, "--offline", "-f", "json"])
+    return json.loads(buffer.getvalue())
+
+
+def test_json_has_the_design_shape(escc) -> None:
+    assert escc["a"]["nct_id"] == SEED_004 and escc["b"]["nct_id"] is None
+    assert escc["b"]["local_id"] == SEED_000
+    assert escc["a"]["has_criteria"] is True and escc["b"]["has_criteria"] is False
+    assert set(escc["summary"]) == {
+        "same", "a_stricter", "b_stricter", "different", "only_a", "only_b"
+    }  # fmt: skip
+    for pair in escc["pairs"]:
+        assert {"a", "b", "variable", "verdict", "detail"} <= set(pair)
+
+
+def test_every_criterion_of_a_is_only_a_and_says_why(escc) -> None:
+    pairs = escc["pairs"]
+    assert len(pairs) >= 40  # seed 004 has dozens of criteria
+    assert {p["verdict"] for p in pairs} == {"only_a"}
+    assert all(p["b"] is None for p in pairs)
+    assert all("not in B's record" in p["detail"] for p in pairs)
+    assert escc["summary"]["only_a"] == len(pairs)
+
+
+def test_study_level_comparison_is_complete(escc) -> None:
+    rows = {row["field"]: row for row in escc["study"]}
+    assert rows["phases"]["verdict"] == "only_a"  # the CSV row has no phase column
+    assert rows["conditions"]["verdict"] == "different"
+    interventions = rows["interventions"]
+    assert interventions["a"] == ["cadonilimab", "anlotinib"]
+    assert set(interventions["b"]) == {
+        "camrelizumab", "irinotecan", "paclitaxel", "nab-paclitaxel", "docetaxel", "anlotinib"
+    }  # fmt: skip
+    assert "shared: anlotinib (multi-target VEGFR TKI)" in interventions["detail"]
+    assert "cadonilimab (anti-PD-1/CTLA-4 bispecific)" in interventions["detail"]
+    assert "camrelizumab (anti-PD-1)" in interventions["detail"]
+    for endpoint in ("Objective response rate", "Disease control rate", "Overall survival"):
+        assert rows[f"outcome: {endpoint}"]["verdict"] == "same"  # 2 years = up to 24 months
+    assert rows["outcome: Adverse events"]["verdict"] == "only_a"
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "html", "json"])
+def test_every_format_says_up_front_that_b_has_no_criteria(capsys, fmt: str) -> None:
+    out = compare(capsys, fmt)
+    head = out[:3000] if fmt != "html" else out.split('<table id="study"')[0]
+    assert NO_CRITERIA in head
+
+
+def test_csv_is_long_format(capsys) -> None:
+    rows = list(csv.DictReader(io.StringIO(compare(capsys, "csv"))))
+    assert rows[0]["level"] == "note" and NO_CRITERIA in rows[0]["detail"]
+    levels = {row["level"] for row in rows}
+    assert levels == {"note", "study", "criterion"}
+    assert any(r["field"] == "interventions" and r["verdict"] == "different" for r in rows)
+
+
+def test_table_shows_verdicts_side_by_side(capsys) -> None:
+    out = compare(capsys, "table")
+    assert "Study design" in out and "Eligibility criteria" in out
+    assert "only A" in out and "cadonilimab" in out
+
+
+def test_output_file_format_follows_the_suffix(capsys, tmp_path) -> None:
+    target = tmp_path / "reports" / "escc.html"
+    code, out, err = run(capsys, "compare", SEED_004, SEED_000, "--offline", "-o", str(target))
+    assert code == 0, err
+    assert out == ""
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "http://" not in page and "https://" not in page  # no external assets
+
+
+def test_bad_ref_fails_in_one_line_and_writes_nothing(capsys, tmp_path) -> None:
+    target = tmp_path / "out.json"
+    code, _, err = run(capsys, "compare", SEED_004, "NCT99999999", "--offline", "-o", str(target))
+    assert code == 2
+    assert err.startswith("ctparse: error: NCT99999999") and err.count("\n") == 1
+    assert not target.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_a_ref_with_several_studies_is_refused(capsys) -> None:
+    page = need_shared(SAMPLES / "api_v2_studies_page.json")
+    code, _, err = run(capsys, "compare", str(page), SEED_004, "--offline", "-f", "json")
+    assert code == 2
+    assert "compare needs exactly one" in err
+
+
+def test_golden_comparison_json(escc) -> None:
+    text = json.dumps(escc, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+    if os.environ.get("CTPARSE_REGEN_GOLDEN") == "1":
+        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert GOLDEN.is_file(), f"{GOLDEN} missing; run with CTPARSE_REGEN_GOLDEN=1"
+    assert text == GOLDEN.read_text(encoding="utf-8")
