@@ -15,7 +15,6 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from .corpus import Corpus, Stored, utc_now
@@ -44,16 +43,18 @@ class FetchReport:
     seen: int = 0  # studies of this search saved so far, over all runs
     resumed: bool = False
     restarted: bool = False  # a saved page token had expired; began again
-    paths: dict[str, Path] = field(default_factory=dict)
+    keep: bool = True  # remember each record's outcome in ``stored``
+    stored: dict[str, Stored] = field(default_factory=dict)
 
-    def add(self, stored: Stored) -> None:
+    def add(self, stored: Stored, *, as_id: str | None = None) -> None:
         if stored.status == "new":
             self.new += 1
         elif stored.status == "updated":
             self.updated += 1
         else:
             self.current += 1
-        self.paths[stored.nct_id] = stored.path
+        if self.keep:
+            self.stored[as_id or stored.nct_id] = stored
 
     @property
     def done(self) -> int:
@@ -74,6 +75,7 @@ def mirror_search(
     *,
     limit: int | None = None,
     restart: bool = False,
+    keep: bool = False,
     on_page: Callable[[FetchReport], None] | None = None,
 ) -> FetchReport:
     """Save every study of a search into the corpus, resumably.
@@ -90,6 +92,8 @@ def mirror_search(
         params: from :func:`search_params`.
         limit: save at most this many studies (``--max``), over all runs.
         restart: forget a saved state and begin at the first page.
+        keep: remember every record's outcome in ``report.stored`` (memory
+            grows with the search).
         on_page: called with the running report after each page.
     """
     state_file = corpus.search_state(search_key(params))
@@ -109,7 +113,7 @@ def mirror_search(
             "total": None,
         }
         state_file.save(state)
-    report = FetchReport(total=state.get("total"), seen=len(seen))
+    report = FetchReport(total=state.get("total"), seen=len(seen), keep=keep)
     token = state.get("next_page_token")
     report.resumed = bool(token) or bool(seen)
     if limit is not None and report.seen >= limit:
@@ -193,23 +197,25 @@ def mirror_ids(
     for nct_id in wanted:
         (stored if corpus.path_of(nct_id) else to_fetch).append(nct_id)
     if stored and check_current:
+        # Ask about the stored study: an alias is stored under the id it names.
+        canonical = {
+            nct_id: (corpus.path_of(nct_id) or corpus.file_of(nct_id)) for nct_id in stored
+        }
         unchanged: set[str] = set()
-        for record in registry.iter_ids(stored, fields=LIGHT_FIELDS):
+        light_ids = list(dict.fromkeys(path.stem for path in canonical.values()))
+        for record in registry.iter_ids(light_ids, fields=LIGHT_FIELDS):
             found = record_nct_id(record)
             if found and corpus.is_current(found, record_last_update(record)):
                 unchanged.add(found)
-        for nct_id in stored:
-            # An alias is stored under the id of the study it names.
-            path = corpus.path_of(nct_id)
-            if path is not None and path.stem in unchanged:
-                report.current += 1
-                report.paths[nct_id] = corpus.path_of(nct_id) or corpus.file_of(nct_id)
+        for nct_id, path in canonical.items():
+            if path.stem in unchanged:
+                report.add(Stored(path.stem, path, "current"), as_id=nct_id)
             else:
                 to_fetch.append(nct_id)
     else:
         for nct_id in stored:
-            report.current += 1
-            report.paths[nct_id] = corpus.path_of(nct_id) or corpus.file_of(nct_id)
+            path = corpus.path_of(nct_id) or corpus.file_of(nct_id)
+            report.add(Stored(path.stem, path, "current"), as_id=nct_id)
     if on_progress is not None:
         on_progress(report)
     returned: set[str] = set()
@@ -228,8 +234,7 @@ def mirror_ids(
         except StudyNotFoundError:
             report.not_found.append(nct_id)
             continue
-        report.add(result)
-        report.paths[nct_id] = result.path
+        report.add(result, as_id=nct_id)
         corpus.flush()
         if on_progress is not None:
             on_progress(report)

@@ -467,7 +467,8 @@ def fetch_to_corpus(
             raise StudyNotFoundError(", ".join(report.not_found), "no such study in the registry")
         paths = []
         for nct_id in wanted:
-            path = report.paths.get(nct_id) or corpus.path_of(nct_id)
+            known = report.stored.get(nct_id)
+            path = known.path if known else corpus.path_of(nct_id)
             if path is None:  # pragma: no cover - stored or reported above
                 raise StudyNotFoundError(nct_id, "no such study in the registry")
             paths.append(path)
