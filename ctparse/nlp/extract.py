@@ -1,20 +1,618 @@
 """Numeric and ordinal limits (thresholds) in criterion text.
 
-Minimal version: the real extractor follows.
+A criterion is scanned once with one compiled expression for *value
+expressions*: an optional comparator phrase, one or more numbers joined as a
+range (``0-1``, ``18 to 65``, ``between 18 and 65``) or a list (``0, 1 or 2``),
+a scientific multiplier (``× 10^9``), a unit, a ULN/LLN multiplier and a
+trailing comparator (``or more``, ``and older``). Each value expression is then
+attached to the variable(s) named just before it:
+
+* the nearest lexicon mention, plus every mention chained to it by ``and``,
+  ``&``, ``/`` or a comma ("AST and ALT ≤ 2.5 × ULN" gives two thresholds);
+* else the previous threshold's variable when only a conjunction separates
+  them ("Age ≥ 18 and ≤ 80 years", "ages 19 and over, under 75");
+* else ``age`` for "18 years or older" / "18 years of age";
+* else, when a comparator is written, variable ``other`` with the words
+  before the value as entity.
+
+A value in parentheses right after a threshold with no comparator of its own
+is the same limit in another unit ("≥ 5.6 mmol/L (9 g/dL)"): it widens the
+span instead of adding a threshold. Conditions ("if liver metastases are
+present") and alternatives joined by "or" share a ``group`` id.
+
+Rules live in ``models/`` (see :mod:`ctparse.nlp.rules`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
+from dataclasses import dataclass, field
+from functools import cache
 
-from ..schema import Criterion, Eligibility
+from ..schema import Criterion, Eligibility, Normalized, Range, Threshold
+from . import numbers
+from .rules import Variable, rules
+from .units import is_time, quantity, scientific_unit, to_canonical, unit_id
+
+HAS_NUMBER = re.compile(rf"\d|{numbers.WORD_NUMBER}|\b(?:I{{1,3}}|IV|VI?)\b")
+_LETTER_EDGE = r"(?:(?<=[A-Za-z.])(?![A-Za-z])|(?<![A-Za-z.]))"
+_SMALL_SCALE = 10  # ordinal scales up to this span are sets of grades (ECOG 0-5)
+_MAX_GAP = 48  # characters between a variable mention and its value
+
+
+@dataclass(frozen=True)
+class Grammar:
+    value: re.Pattern[str]
+    quantity: re.Pattern[str]
+    relative_only: re.Pattern[str]
+    condition: re.Pattern[str]
+
+
+@cache
+def grammar() -> Grammar:
+    """The compiled value-expression grammar (built from the rule files once)."""
+    r = rules()
+    pre = rf"(?:(?<![A-Za-z])|(?![A-Za-z]))(?i:{r.patterns['prefix']}){_LETTER_EDGE}"
+    post = rf"(?:(?<![A-Za-z])|(?![A-Za-z]))(?i:{r.patterns['suffix']}){_LETTER_EDGE}"
+    rel = rf"(?i:{r.patterns['relative']})(?![A-Za-z])(?:\s*\((?:ULN|LLN)\))?"
+    unit = rf"(?:{r.unit_pattern})(?![A-Za-z])"
+    sci = rf"{numbers.SCIENTIFIC}(?=\s*(?:/|cells|G\b|per\b|c/))"
+    num = rf"(?:{numbers.NUMBER}|(?<![A-Za-z]){numbers.ROMAN_NUMBER})"
+    conn = rf"(?i:{r.patterns['range']}|{r.patterns['list']})"
+    qty_plain = rf"{num}(?:\s*{sci.replace('?P<exp>', '')})?(?:\s*{unit})?(?:\s*{rel})?"
+    qty_named = (
+        rf"(?P<num>{num})(?:\s*(?P<sci>{sci}))?(?:\s*(?P<unit>{unit}))?(?:\s*(?P<rel>{rel}))?"
+    )
+    value = (
+        rf"(?P<pre>{pre}(?:\s*(?:of|to|the)(?![A-Za-z]))?\s*)?"
+        rf"(?P<body>{qty_plain}(?:\s*{conn}\s*{qty_plain})*)"
+        rf"(?P<tail>(?:\s+(?i:years?|yrs?))?(?:\s+(?i:old|of\s+age|in\s+age|of\s+age\s+and))?"
+        rf"\s*(?P<post>{post}))?"
+        rf"(?P<old>(?:\s+(?i:years?\s+)?(?i:old|of\s+age))(?![A-Za-z]))?"
+    )
+    relative_only = rf"(?P<pre>{pre})\s*(?i:the\s+)?(?P<rel>(?i:institutional\s+)?{rel})"
+    condition = (
+        rf"\s*[,(]?\s*(?P<cond>(?i:{r.patterns['condition']})(?![A-Za-z])[^;)(]*?)"
+        r"(?=\s*(?:[;)]|,|\.(?:\s|$)|$))"
+    )
+    return Grammar(
+        value=re.compile(value),
+        quantity=re.compile(qty_named),
+        relative_only=re.compile(relative_only),
+        condition=re.compile(condition),
+    )
+
+
+@dataclass
+class _Value:
+    """One value expression found in a criterion (offsets local to its text)."""
+
+    start: int
+    end: int
+    op: str | None
+    shape: str  # single | range | list
+    nums: list[float]
+    raws: list[str]
+    unit_written: str | None
+    unit: str | None
+    relative: str | None
+    roman: bool
+    old: bool
+    parenthesized: bool = False
+    condition: str | None = None
+    targets: list[tuple[str, str | None]] = field(default_factory=list)
 
 
 def add_thresholds(criterion: Criterion, text: str) -> Criterion:
-    """Return ``criterion`` with its thresholds (offsets index ``text``)."""
-    return dataclasses.replace(criterion, thresholds=())
+    """Return ``criterion`` with its thresholds; offsets index ``text`` (the
+    whole eligibility text ``criterion.start`` refers to)."""
+    return dataclasses.replace(criterion, thresholds=extract_thresholds(criterion))
+
+
+def extract_thresholds(criterion: Criterion) -> tuple[Threshold, ...]:
+    """The thresholds of one criterion, in text order."""
+    local = criterion.text
+    if not local or not HAS_NUMBER.search(local):
+        return ()
+    values = _find_values(local)
+    if not values:
+        return ()
+    _attach(values, local)
+    return _thresholds(values, criterion, local)
+
+
+# ------------------------------------------------------------------ values
+
+
+def _find_values(text: str) -> list[_Value]:
+    g = grammar()
+    r = rules()
+    found: list[_Value] = []
+    for match in g.value.finditer(text):
+        body_start = match.start("body")
+        quantities = list(g.quantity.finditer(text, body_start, match.end("body")))
+        if not quantities:
+            continue
+        pre = match.group("pre")
+        op = r.op_for("prefix", _strip_of(pre)) if pre else None
+        post = match.group("post")
+        if post and op is None:
+            op = r.op_for("suffix", post)
+        nums, raws = [], []
+        unit_written = unit = relative = None
+        roman = False
+        for q in quantities:
+            raw = q.group("num")
+            roman = roman or raw in numbers.ROMAN
+            raws.append(raw)
+            nums.append(numbers.parse_number(raw))
+            if q.group("unit"):
+                unit_written = q.group("unit")
+                unit = unit_id(unit_written)
+            if q.group("sci"):
+                exp = numbers.exponent(q.group("exp"))
+                unit = scientific_unit(exp, unit)
+                unit_written = text[q.start("sci") : q.end("unit") if q.group("unit") else q.end("sci")]
+            if q.group("rel"):
+                relative = r.op_for("relative", _strip_paren(q.group("rel")))
+        shape = "single"
+        if len(quantities) > 1:
+            connector = text[quantities[0].end() : quantities[1].start()].strip().lower()
+            if op == "between" or r.ops["range"].get(connector) and connector != "and":
+                shape = "range"
+            else:
+                shape = "list"
+        if op == "between" and shape != "range":
+            op = None
+        old = bool(match.group("old")) or bool(
+            match.group("tail") and re.search(r"(?i)old|age", match.group("tail"))
+        )
+        found.append(
+            _Value(
+                start=match.start(),
+                end=match.end(),
+                op=op,
+                shape=shape,
+                nums=nums,
+                raws=raws,
+                unit_written=unit_written,
+                unit=unit,
+                relative=relative,
+                roman=roman,
+                old=old,
+                parenthesized=text[: match.start()].rstrip().endswith("("),
+            )
+        )
+    for match in g.relative_only.finditer(text):
+        if any(v.start <= match.start() < v.end for v in found):
+            continue
+        op = r.op_for("prefix", match.group("pre"))
+        rel = r.op_for("relative", _strip_paren(re.sub(r"(?i)^institutional\s+", "", match["rel"])))
+        found.append(
+            _Value(
+                start=match.start(),
+                end=match.end(),
+                op=op,
+                shape="single",
+                nums=[1.0],
+                raws=["1"],
+                unit_written=None,
+                unit=None,
+                relative=rel or "ULN",
+                roman=False,
+                old=False,
+            )
+        )
+    found.sort(key=lambda v: v.start)
+    for value in found:
+        cond = grammar().condition.match(text, value.end)
+        if cond and value.op is not None:
+            value.condition = cond.group("cond").strip()
+    return found
+
+
+def _strip_of(pre: str) -> str:
+    return re.sub(r"(?i)\s+(?:of|to|the)\s*$", "", pre.strip())
+
+
+def _strip_paren(rel: str) -> str:
+    return re.sub(r"\s*\((?:ULN|LLN)\)$", "", rel.strip())
+
+
+# ---------------------------------------------------------------- entities
+
+
+_CLAUSE_BREAK = re.compile(r"[;:]|\.\s|\n")
+_CHAIN_GAP = re.compile(r"(?i)^[\s,/&()+]*(?:and/or|and|or|&|/|,)?[\s,/&()]*(?:serum\s+)?$")
+_INHERIT_GAP = re.compile(r"(?i)^[\s,;(]*(?:and/or|and|or|but|,)?[\s(]*$")
+_AGE_ZONE = re.compile(
+    r"(?i)^[\s\-–•*.)(\d]*(?:(?:male|female|men|women|adults?|patients?|participants?|subjects?|"
+    r"children|boys|girls|volunteers?|and|or|of|both|sexes|genders?|healthy|aged?|between)\b[\s,;]*)*$"
+)
+_TRIM_WORDS = re.compile(
+    r"(?i)(?:\b(?:of|is|are|must|be|should|was|were|has|have|had|a|an|the|with|than|to|at|"
+    r"value|values|level|levels|score|count|concentration|result|results|measured|by|in|on|"
+    r"that|which|as|defined|and|or)\b|[\s,:(=\-–])+$"
+)
+
+
+def _mentions(zone: str) -> list[tuple[int, int, str]]:
+    """Variable mentions in ``zone`` as (start, end, variable), longest first on overlap."""
+    r = rules()
+    spans = []
+    for pattern in (r.variable_ci, r.variable_cs):
+        for m in pattern.finditer(zone):
+            variable = r.variable_for(m.group())
+            if variable:
+                spans.append((m.start(), m.end(), variable))
+    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+    kept: list[tuple[int, int, str]] = []
+    for span in spans:
+        if kept and span[0] < kept[-1][1]:
+            continue
+        kept.append(span)
+    return kept
+
+
+def _attach(values: list[_Value], text: str) -> None:
+    """Decide the variable(s) each value expression limits (``value.targets``)."""
+    variables = rules().variables
+    previous: _Value | None = None
+    previous_end = 0
+    for value in values:
+        zone_start = previous_end
+        for m in _CLAUSE_BREAK.finditer(text, previous_end, value.start):
+            zone_start = m.end()
+        zone = text[zone_start : value.start]
+        mentions = _mentions(zone)
+        targets: list[tuple[str, str | None]] = []
+        if mentions and len(zone) - mentions[-1][1] <= _MAX_GAP:
+            chain = [mentions[-1]]
+            for mention in reversed(mentions[:-1]):
+                if not _CHAIN_GAP.match(zone[mention[1] : chain[-1][0]]):
+                    break
+                chain.append(mention)
+            seen: set[str] = set()
+            for start, end, variable in reversed(chain):
+                if variable not in seen:
+                    seen.add(variable)
+                    targets.append((variable, zone[start:end]))
+            # A parenthetical synonym names the first mention, not a new variable.
+        elif after := _mention_after(value, text):
+            targets = [(after[2], text[after[0] : after[1]])]
+            value.targets = [t for t in targets if _fits(value, t[0], variables)]
+            if value.targets:
+                previous, previous_end = value, after[1]
+            continue
+        elif previous is not None and previous.targets and _inherits(previous, value, text):
+            if value.op is None and value.parenthesized and value.shape == "single":
+                previous.end = max(previous.end, _close_paren(text, value.end))
+                value.targets = []
+                continue
+            targets = list(previous.targets)
+        elif value.unit in ("year", "month") and (value.old or _AGE_ZONE.match(zone)):
+            if value.op or value.old or value.shape == "range":
+                targets = [("age", None)]
+        elif value.op and not is_time(value.unit):
+            targets = [("other", _fallback_entity(zone))]
+        elif value.shape == "range" and value.unit and not is_time(value.unit):
+            targets = [("other", _fallback_entity(zone))]
+        value.targets = [t for t in targets if _fits(value, t[0], variables)]
+        if value.targets:
+            previous = value
+            previous_end = value.end
+
+
+def _mention_after(value: _Value, text: str) -> tuple[int, int, str] | None:
+    """A variable named right after its value: "(≥140 mmHg systolic and/or …)"."""
+    if value.op is None:
+        return None
+    window = text[value.end : value.end + 40]
+    mentions = _mentions(window)
+    if not mentions or window[: mentions[0][0]].strip():
+        return None
+    start, end, variable = mentions[0]
+    if grammar().value.match(text, value.end + end + (len(window[end:]) - len(window[end:].lstrip()))):
+        return None  # the name starts the next limit
+    return value.end + start, value.end + end, variable
+
+
+def _inherits(previous: _Value, value: _Value, text: str) -> bool:
+    gap = text[previous.end : value.start]
+    if len(gap) > 12 or not _INHERIT_GAP.match(gap):
+        return False
+    if value.op is None and value.parenthesized and value.shape == "single":
+        return True  # the same limit in another unit: "≥ 5.6 mmol/L (9 g/dL)"
+    if value.unit and previous.unit:
+        return quantity(value.unit) == quantity(previous.unit)
+    return True
+
+
+def _close_paren(text: str, end: int) -> int:
+    m = re.match(r"\s*\)", text[end:])
+    return end + m.end() if m else end
+
+
+def _fallback_entity(zone: str) -> str | None:
+    tail = re.split(r"[,;:(]", zone)[-1]
+    tail = _TRIM_WORDS.sub("", tail).strip()
+    words = tail.split()
+    return " ".join(words[-4:]) if words else None
+
+
+def _fits(value: _Value, variable: str, variables: dict[str, Variable]) -> bool:
+    """Whether the value can be a limit on ``variable`` at all."""
+    if variable == "other":
+        return not value.roman
+    var = variables[variable]
+    if is_time(value.unit) and var.unit not in ("years", "days", "weeks"):
+        return False
+    scale = var.scale
+    if scale is not None:
+        if value.roman and variable not in ("nyha", "asa"):
+            return False
+        if value.relative:
+            return False
+        return all(scale[0] <= n <= scale[1] for n in value.nums)
+    if value.roman:
+        return False
+    if value.op is None and value.shape == "single" and variable != "age":
+        return False  # a bare number after a lab name is rarely a limit ("grade 3 ALT 5")
+    return True
+
+
+# -------------------------------------------------------------- thresholds
+
+
+def _thresholds(values: list[_Value], criterion: Criterion, text: str) -> tuple[Threshold, ...]:
+    variables = rules().variables
+    base = criterion.start or 0
+    exclusion = criterion.section == "exclusion"
+    placed = [v for v in values if v.targets]
+    groups = _groups(placed, text, criterion.id)
+    out: list[Threshold] = []
+    for index, value in enumerate(placed):
+        for variable, entity in value.targets:
+            var = variables.get(variable)
+            small = var is not None and var.scale is not None and (
+                var.scale[1] - var.scale[0] <= _SMALL_SCALE
+            )
+            comparator, number, number_max, listed = _comparator(value, small)
+            unit = value.unit
+            if unit is None and variable == "age":
+                unit = "year"
+            normalized = _normalize(variable, value, number, number_max, listed, unit)
+            out.append(
+                Threshold(
+                    variable=variable,
+                    entity=entity,
+                    comparator=comparator,
+                    value=number,
+                    value_max=number_max,
+                    values=listed,
+                    unit=value.unit_written if value.unit_written else None,
+                    relative_to=value.relative,
+                    normalized=normalized,
+                    eligible=_eligible(comparator, normalized, listed, exclusion, var),
+                    condition=value.condition,
+                    group=groups.get((index, variable)),
+                    start=base + value.start,
+                    end=base + value.end,
+                )
+            )
+    return tuple(out)
+
+
+def _groups(placed: list[_Value], text: str, prefix: str) -> dict[tuple[int, str], str]:
+    """Group ids for alternatives: limits joined by "or", and conditional limits
+    on the same variable ("≤ 2.5 × ULN (≤ 5 × ULN if liver metastases)")."""
+    groups: dict[tuple[int, str], str] = {}
+    count = 0
+
+    def new() -> str:
+        nonlocal count
+        count += 1
+        return f"{prefix}.g{count}"
+
+    for index in range(1, len(placed)):
+        before, value = placed[index - 1], placed[index]
+        gap = text[before.end : value.start]
+        alternative = bool(re.search(r"(?i)\bor\b", gap)) and ";" not in gap
+        if not (alternative or value.condition):
+            continue
+        previous_vars = [v for v, _ in before.targets]
+        current_vars = [v for v, _ in value.targets]
+        shared = [v for v in current_vars if v in previous_vars]
+        if shared:
+            for variable in shared:
+                gid = groups.get((index - 1, variable)) or new()
+                groups[(index - 1, variable)] = groups[(index, variable)] = gid
+        elif alternative:
+            gid = next((groups[(index - 1, v)] for v in previous_vars if (index - 1, v) in groups), None)
+            gid = gid or new()
+            for variable in previous_vars:
+                groups[(index - 1, variable)] = gid
+            for variable in current_vars:
+                groups[(index, variable)] = gid
+    return groups
+
+
+def _comparator(
+    value: _Value, small_ordinal: bool
+) -> tuple[str, float, float | None, tuple[float, ...] | None]:
+    nums = value.nums
+    if value.shape == "list":
+        return "in", min(nums), None, tuple(sorted(set(nums)))
+    if value.shape == "range":
+        low, high = nums[0], nums[-1]
+        if small_ordinal and low.is_integer() and high.is_integer() and low <= high:
+            listed = tuple(float(n) for n in range(int(low), int(high) + 1))
+            return "in", low, None, listed
+        return "between", low, high, None
+    if value.op is None:
+        if small_ordinal:
+            return "in", nums[0], None, (nums[0],)
+        return "=", nums[0], None, None
+    return value.op, nums[0], None, None
+
+
+def _normalize(
+    variable: str,
+    value: _Value,
+    number: float,
+    number_max: float | None,
+    listed: tuple[float, ...] | None,
+    unit: str | None,
+) -> Normalized:
+    if value.relative:
+        return Normalized(value=number, value_max=number_max, unit=value.relative)
+    var = rules().variables.get(variable)
+    canonical = var.unit if var else None
+    if canonical == "10^9/L":
+        number = _count_value(value, 0, number)
+        if number_max is not None:
+            number_max = _count_value(value, len(value.raws) - 1, number_max)
+        if unit is None:
+            # No unit written: 1,500 is per mm³, 1.5 is already 10^9/L.
+            unit = "/mm3" if number >= 200 else "10^9/L"
+    if canonical == "g/L" and variable == "hemoglobin" and unit is None:
+        unit = "g/dL" if number < 25 else "g/L"
+    if canonical in ("%",) and unit is None:
+        unit = "%"
+    if listed is not None or canonical is None or unit is None:
+        return Normalized(value=number, value_max=number_max, unit=_unit_name(unit))
+    low = to_canonical(variable, number, unit)
+    if low is None:
+        return Normalized(value=number, value_max=number_max, unit=_unit_name(unit))
+    high = to_canonical(variable, number_max, unit) if number_max is not None else None
+    return Normalized(value=low[0], value_max=high[0] if high else None, unit=low[1])
+
+
+def _unit_name(unit: str | None) -> str | None:
+    if unit in ("year", "month", "week", "day", "hour", "minute"):
+        return unit + "s"
+    return unit
+
+
+def _count_value(value: _Value, index: int, number: float) -> float:
+    """``50.000 /mmc`` is fifty thousand (European thousands) for a cell count."""
+    thousands = numbers.european_thousands(value.raws[index]) if index < len(value.raws) else None
+    return thousands if thousands is not None else number
+
+
+def _eligible(
+    comparator: str,
+    normalized: Normalized,
+    listed: tuple[float, ...] | None,
+    exclusion: bool,
+    var: Variable | None,
+) -> Range | None:
+    """The range a patient must fall in (complemented for exclusion criteria)."""
+    low, high = normalized.value, normalized.value_max
+    if low is None:
+        return None
+    stated: Range | None
+    if comparator == ">=":
+        stated = Range(lower=low, lower_inclusive=True)
+    elif comparator == ">":
+        stated = Range(lower=low, lower_inclusive=False)
+    elif comparator == "<=":
+        stated = Range(upper=low, upper_inclusive=True)
+    elif comparator == "<":
+        stated = Range(upper=low, upper_inclusive=False)
+    elif comparator == "between" and high is not None:
+        stated = Range(lower=low, lower_inclusive=True, upper=high, upper_inclusive=True)
+    elif comparator == "=":
+        stated = Range(lower=low, lower_inclusive=True, upper=low, upper_inclusive=True)
+    elif comparator == "in" and listed:
+        return _eligible_set(listed, exclusion, var.scale if var else None)
+    else:
+        return None
+    if not exclusion:
+        return stated
+    if stated.lower is not None and stated.upper is not None:
+        return None  # the complement of a closed interval is two intervals
+    if stated.lower is not None:
+        return Range(upper=stated.lower, upper_inclusive=not stated.lower_inclusive)
+    return Range(lower=stated.upper, lower_inclusive=not stated.upper_inclusive)
+
+
+def _eligible_set(
+    listed: tuple[float, ...], exclusion: bool, scale: tuple[int, int] | None
+) -> Range | None:
+    """Bounds of an allowed set of grades; for an exclusion, of the grades left on the scale."""
+    grades = sorted(listed)
+    if exclusion:
+        if scale is None:
+            return None
+        grades = [float(g) for g in range(scale[0], scale[1] + 1) if float(g) not in listed]
+    if not grades or grades != [grades[0] + i for i in range(len(grades))]:
+        return None
+    return Range(lower=grades[0], lower_inclusive=True, upper=grades[-1], upper_inclusive=True)
 
 
 def structured_criteria(eligibility: Eligibility) -> tuple[Criterion, ...]:
-    """Criteria from the structured minimum/maximum age fields."""
-    return ()
+    """``age`` thresholds from the structured minimum/maximum age fields.
+
+    >>> [t.comparator for t in structured_criteria(Eligibility(minimum_age="18 Years"))[0].thresholds]
+    ['>=']
+    """
+    thresholds = []
+    for text, comparator in ((eligibility.minimum_age, ">="), (eligibility.maximum_age, "<=")):
+        years = _age_in_years(text)
+        if years is None or text is None:
+            continue
+        bound = (
+            Range(lower=years, lower_inclusive=True)
+            if comparator == ">="
+            else Range(upper=years, upper_inclusive=True)
+        )
+        number, unit = text.split()[0], text.split()[1] if len(text.split()) > 1 else "Years"
+        thresholds.append(
+            Threshold(
+                variable="age",
+                entity="minimum age" if comparator == ">=" else "maximum age",
+                comparator=comparator,
+                value=float(number),
+                unit=unit,
+                normalized=Normalized(value=years, unit="years"),
+                eligible=bound,
+                source="structured",
+            )
+        )
+    if not thresholds:
+        return ()
+    text = "; ".join(
+        f"{label}: {value}"
+        for label, value in (
+            ("Minimum age", eligibility.minimum_age),
+            ("Maximum age", eligibility.maximum_age),
+        )
+        if _age_in_years(value) is not None
+    )
+    return (
+        Criterion(
+            id="age",
+            section="inclusion",
+            text=text,
+            start=None,
+            end=None,
+            category="age",
+            thresholds=tuple(thresholds),
+            status="parsed",
+        ),
+    )
+
+
+_AGE_UNITS = {"year": 1.0, "month": 1 / 12, "week": 7 / 365, "day": 1 / 365, "hour": 1 / 8760}
+
+
+def _age_in_years(text: str | None) -> float | None:
+    """``"18 Years"`` → 18.0, ``"6 Months"`` → 0.5; ``"N/A"`` → None."""
+    if not text:
+        return None
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+?)s?\s*", text)
+    if not m or m.group(2).lower() not in _AGE_UNITS:
+        return None
+    return float(f"{float(m.group(1)) * _AGE_UNITS[m.group(2).lower()]:.6g}")

@@ -1,16 +1,216 @@
-"""Time windows in criterion text, and the final parse status.
+"""Time windows in criterion text, and the final parse status of a criterion.
 
-Minimal version: the real extractor follows.
+A window is a period written with a number and a time unit that is not
+already a threshold (age, life expectancy): "within 4 weeks before the first
+dose", "for 120 days after the last dose", "in the past 3 years", "at least 4
+weeks since the last chemotherapy". For each one:
+
+* ``comparator``: as written (``within``/``up to`` → ``<=``, ``at least`` →
+  ``>=``, …); a look-back ("in the past 3 years") is ``<=``; nothing written is
+  ``=``;
+* ``direction``: where the event lies relative to the anchor — ``before``
+  ("prior to", "in the past", "since"), ``after`` ("after", "following",
+  "in the next"), or null;
+* ``anchor``: the reference point named after the direction word, from
+  ``models/anchors.jsonl`` (first_dose, last_dose, enrollment, randomization,
+  screening, consent, diagnosis, surgery) or null;
+* ``event``: what must (not) happen in the window — the words before the
+  period in the same clause, or after "since".
+
+Status (set here because this component runs last):
+
+* ``parsed``: at least one threshold or window, and every number is placed;
+* ``partial``: a number in the text is in no threshold, window or known
+  non-limit (version, list marker, name such as "PD-1");
+* ``unparsed``: no number and nothing extracted (a text-only criterion).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
+from dataclasses import dataclass
+from functools import cache
 
-from ..schema import Criterion
+from ..schema import Criterion, Status, Window
+from . import numbers
+from .rules import Rules, rules
+from .units import to_days, unit_id
+
+TIME_FORMS = (
+    "minutes|minute|mins|min|hours|hour|hrs|hr|h|days|day|d|weeks|week|wks|wk|"
+    "months|month|mos|mo|years|year|yrs|yr|y"
+)
+_DIGIT = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
+
+
+@dataclass(frozen=True)
+class WindowGrammar:
+    window: re.Pattern[str]
+    anchor: re.Pattern[str]
+    since: re.Pattern[str]
+
+
+@cache
+def window_grammar() -> WindowGrammar:
+    r = rules()
+    edge = r"(?:(?<=[A-Za-z.])(?![A-Za-z])|(?<![A-Za-z.]))"
+    pre = rf"(?:(?<![A-Za-z])|(?![A-Za-z]))(?i:{r.patterns['prefix']}){edge}"
+    look = rf"(?<![A-Za-z])(?i:{r.time_patterns['lookback']}|{r.time_patterns['lookahead']})"
+    before = r.time_patterns["before"]
+    after = r.time_patterns["after"]
+    window = (
+        rf"(?P<pre>{pre}\s*(?:(?P<pre2>[<>≤≥]=?)\s*)?)?"
+        r"(?i:the\s+(?:first\s+)?)?"
+        rf"(?P<look>{look}(?![A-Za-z])\s*)?"
+        rf"(?P<num>{numbers.NUMBER})(?:\s*(?:-|–|—|to)\s*(?P<num2>{numbers.NUMBER}))?\s*"
+        rf"(?P<unit>(?i:{TIME_FORMS}))(?![A-Za-z])"
+        rf"(?:\s*(?P<dir>(?i:(?P<before>{before})|(?P<after>{after})))(?![A-Za-z]))?"
+    )
+    anchor = (
+        r"\s*(?i:the\s+|a\s+)?(?i:(?:start|beginning|initiation|time|date)\s+of\s+(?:the\s+)?)?"
+        r"(?i:(?:study|trial|protocol)\s+)?"
+        rf"(?P<anchor>(?i:{r.time_patterns['anchor']}))(?![A-Za-z])"
+    )
+    since = r"\s*(?P<event>[^,;.()]+)"
+    return WindowGrammar(re.compile(window), re.compile(anchor), re.compile(since))
+
+
+_LEAD = re.compile(
+    r"(?i)^(?:[\s,;:.\-–•*]|\d{1,2}[.)]\s|(?:or|and|and/or|but|including|if|when|unless)\b)*"
+    r"(?:(?:any|the|a|an|no)\s+)?"
+    r"(?:(?:subjects?|patients?|participants?|women|men|individuals?|those|persons?|people)"
+    r"\s+(?:who|that|with|having)\s+)?"
+    r"(?:(?:have|has|had|are|is|were|was|must|will|should|did|not|be|been|ever|previously|"
+    r"currently|already|agree\s+to|willing\s+to)\s+)*"
+    r"(?:(?:received|undergone|undergo|had|used|taken|experienced|participated\s+in|"
+    r"use\s+of|treatment\s+with|history\s+of|receipt\s+of|any)\s+)*"
+)
+_TRAIL = re.compile(
+    r"(?i)(?:[\s,;:(\-–]+|\b(?:of|in|for|the|during|and|or|occurring|within|at|which|that|is|"
+    r"are|was|were|has|have|had|any|to|from|by|since|over|last|past|previous|prior|next|"
+    r"first|a|an|be|been)\b)+$"
+)
+_BREAK = re.compile(r"[;:()]|\.\s|\n|,\s+(?:or|and)\s")
 
 
 def add_windows(criterion: Criterion, text: str) -> Criterion:
     """Return ``criterion`` with its windows and final ``status``."""
-    status = "parsed" if criterion.thresholds else "unparsed"
-    return dataclasses.replace(criterion, windows=(), status=status)
+    windows = extract_windows(criterion)
+    return dataclasses.replace(criterion, windows=windows, status=status(criterion, windows))
+
+
+def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
+    local = criterion.text
+    if not local or not any(ch.isdigit() for ch in local) and not _has_word_number(local):
+        return ()
+    g = window_grammar()
+    r = rules()
+    base = criterion.start or 0
+    taken = [(t.start - base, t.end - base) for t in criterion.thresholds if t.start is not None]
+    out: list[Window] = []
+    previous_end = 0
+    for m in g.window.finditer(local):
+        start, end = m.start(), m.end()
+        if any(s < end and start < e for s, e in taken):
+            continue
+        value = numbers.parse_number(m.group("num"))
+        unit = unit_id(m.group("unit").lower()) or unit_id(m.group("unit"))
+        if unit is None:
+            continue
+        comparator = _comparator(m, r)
+        direction = None
+        if m.group("before"):
+            direction = "before"
+        elif m.group("after"):
+            direction = "after"
+        look = (m.group("look") or "").strip().lower()
+        if direction is None and look:
+            kind = r.time_kinds.get(re.sub(r"\s+", " ", look))
+            direction = "after" if kind == "lookahead" else "before"
+        anchor = None
+        event = None
+        if m.group("dir"):
+            word = m.group("dir").lower()
+            if word == "since":
+                since = g.since.match(local, end)
+                if since:
+                    event = _clean(since.group("event")) or None
+                    end = since.end("event")
+            else:
+                am = g.anchor.match(local, end)
+                if am:
+                    anchor = r.anchors.get(re.sub(r"\s+", " ", am.group("anchor").lower()))
+                    end = am.end()
+        if event is None:
+            before_start = [t for t in criterion.thresholds if t.end is not None and t.end - base <= start]
+            floor = max([previous_end] + [t.end - base for t in before_start if t.end is not None])
+            near = [t for t in before_start if t.end is not None and start - (t.end - base) <= 12]
+            event = near[-1].entity if near else _event(local, floor, start)
+        out.append(
+            Window(
+                event=event,
+                comparator=comparator,
+                value=value,
+                unit=unit,
+                days=to_days(value, unit),
+                direction=direction,
+                anchor=anchor,
+                start=base + start,
+                end=base + end,
+            )
+        )
+        previous_end = end
+    return tuple(out)
+
+
+def _comparator(m: re.Match[str], r: Rules) -> str:
+    if m.group("num2"):
+        return "between"
+    if m.group("pre2"):
+        return {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">="}[m.group("pre2")]
+    if m.group("pre"):
+        op = r.op_for("prefix", re.sub(r"\s+", " ", m.group("pre").strip()))
+        if op:
+            return op
+    if m.group("look"):
+        return "<="
+    return "="
+
+
+def _event(text: str, floor: int, start: int) -> str | None:
+    clause_start = floor
+    for b in _BREAK.finditer(text, floor, start):
+        clause_start = b.end()
+    return _clean(text[clause_start:start]) or None
+
+
+def _clean(phrase: str) -> str:
+    phrase = _LEAD.sub("", phrase.strip())
+    phrase = _TRAIL.sub("", phrase).strip(" ,;:-")
+    words = phrase.split()
+    return " ".join(words[-12:])
+
+
+_WORD_NUMBER = re.compile(rf"(?<![\w-]){numbers.WORD_NUMBER}(?![\w-])")
+
+
+def _has_word_number(text: str) -> bool:
+    return bool(_WORD_NUMBER.search(text))
+
+
+def status(criterion: Criterion, windows: tuple[Window, ...]) -> Status:
+    """``parsed``, ``partial`` or ``unparsed`` (see the module docstring)."""
+    found = bool(criterion.thresholds or windows)
+    text = criterion.text or ""
+    if not any(ch.isdigit() for ch in text):
+        return "parsed" if found else "unparsed"
+    base = criterion.start or 0
+    covered = [(t.start - base, t.end - base) for t in criterion.thresholds if t.start is not None]
+    covered += [(w.start - base, w.end - base) for w in windows if w.start is not None]
+    for pattern in rules().noise:
+        covered += [(m.start(), m.end()) for m in pattern.finditer(text)]
+    for m in _DIGIT.finditer(text):
+        if not any(s <= m.start() and m.end() <= e for s, e in covered):
+            return "partial"
+    return "parsed" if found else "unparsed"

@@ -1,0 +1,110 @@
+"""Numbers as criteria write them: ``1,500``, ``50.000`` (European thousands),
+``1.5``, ``.5``, number words (``three``, ``twenty-four``), Roman numerals for
+ordinal classes (``NYHA III``) and the scientific multipliers of cell counts
+(``× 10^9``, ``x 10(9)``, ``*10^9``, ``10⁹`` and the flattened ``109``).
+
+Only patterns and pure parsing live here; which number is a limit is decided
+in :mod:`ctparse.nlp.extract`.
+"""
+
+from __future__ import annotations
+
+import re
+
+WORDS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+}
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_SIMPLE = "|".join(sorted((w for w in WORDS if w not in _TENS.split("|")), key=len, reverse=True))
+WORD_NUMBER = rf"(?i:(?:{_TENS})(?:[- ](?:{_UNITS}))?|(?:{_SIMPLE}))"
+
+ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6}
+ROMAN_NUMBER = r"(?:VI|IV|V|I{1,3})(?![A-Za-z])"
+
+# Digits: thousands with commas (1,500 / 100,000), European thousands with dots
+# (50.000, decided against the unit later), decimals with a dot or, before a
+# unit, with a comma (1,5 mg/dL), and a bare leading dot (.5).
+DIGITS = (
+    r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])"
+    r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?=\s?/)"
+    r"|\d+,\d{1,2}(?=\s?(?:mg|g/|mmol|µmol|μmol|umol|x|×|\*|%))"
+    r"|\d+(?:\.\d+)?"
+    r"|\.\d+)"
+)
+NUMBER = rf"(?:(?<![\w./^])(?:{DIGITS})(?!\d)|(?<![\w-])(?:{WORD_NUMBER})(?![\w-]))"
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+# "× 10^9", "x10(9)", "* 10^9", "×10⁹", "x 10e9", and "× 109" (superscript lost).
+SCIENTIFIC = (
+    r"(?:[x×X\*·]|times)\s*10\s*(?:\^|\*\*|e|E)?\s*\(?\s*"
+    r"(?P<exp>[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2}|\d{1,2})\s*\)?"
+)
+
+_EUROPEAN_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
+
+
+def parse_number(text: str) -> float:
+    """The value of one number as written.
+
+    >>> parse_number("1,500"), parse_number("1,5"), parse_number("twenty-four")
+    (1500.0, 1.5, 24.0)
+    """
+    raw = text.strip()
+    lower = raw.lower()
+    if lower in WORDS:
+        return float(WORDS[lower])
+    if raw[:1].isalpha():
+        if raw in ROMAN:
+            return float(ROMAN[raw])
+        parts = re.split(r"[- ]", lower)
+        return float(sum(WORDS.get(part, 0) for part in parts))
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
+        return float(raw.replace(",", ""))
+    if re.fullmatch(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+", raw):
+        return float(re.sub(r"\s", "", raw))
+    return float(raw.replace(",", "."))
+
+
+def european_thousands(text: str) -> float | None:
+    """``50.000`` read as fifty thousand, for counts where a decimal makes no sense."""
+    if _EUROPEAN_THOUSANDS.fullmatch(text.strip()):
+        return float(text.strip().replace(".", ""))
+    return None
+
+
+def exponent(text: str) -> int:
+    """The power of ten of a scientific multiplier: ``"9"``, ``"⁹"``, ``"12"``."""
+    return int(text.translate(_SUPERSCRIPTS))
+
+
+def is_word_number(text: str) -> bool:
+    return text[:1].isalpha()

@@ -1,0 +1,239 @@
+"""The extraction rules: data files under ``models/``, validated and compiled once.
+
+Every file is read through :func:`ctparse.resources.load_rules` with a field
+spec, so a typo in a rule file fails at load time. Phrase lists become
+trie-shaped regular expressions (one alternation per kind), which keeps
+matching in C and fast on tens of thousands of criteria.
+
+    models/variables.jsonl    variable lexicon (synonyms, canonical unit, LOINC)
+    models/units.jsonl        unit spellings
+    models/conversions.jsonl  unit -> canonical unit factors (per variable)
+    models/comparators.jsonl  comparator, range, list, ULN/LLN and condition phrases
+    models/anchors.jsonl      time anchors and direction words for windows
+    models/noise.jsonl        numbers that are not limits (versions, list markers)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from ..resources import load_rules, spec
+
+VARIABLE_FIELDS = {
+    "id": spec(str),
+    "name": spec(str),
+    "synonyms": spec(list),
+    "abbreviations": spec(list, required=False),
+    "unit": spec(str, required=False),
+    "loinc": spec(str, required=False),
+    "class": spec(str, required=False),
+    "scale": spec(list, required=False),
+    "examples": spec(list),
+}
+UNIT_FIELDS = {
+    "id": spec(str),
+    "quantity": spec(str),
+    "forms": spec(list),
+    "examples": spec(list),
+}
+CONVERSION_FIELDS = {
+    "id": spec(str),
+    "variable": spec(str),
+    "from": spec(str),
+    "to": spec(str),
+    "factor": spec(float, int),
+    "examples": spec(list),
+}
+COMPARATOR_FIELDS = {
+    "id": spec(str),
+    "kind": spec(str),
+    "op": spec(str),
+    "phrases": spec(list),
+    "examples": spec(list),
+}
+ANCHOR_FIELDS = {
+    "id": spec(str),
+    "kind": spec(str),
+    "anchor": spec(str, required=False),
+    "phrases": spec(list),
+    "examples": spec(list),
+}
+NOISE_FIELDS = {"id": spec(str), "pattern": spec(str), "examples": spec(list)}
+
+COMPARATOR_KINDS = ("prefix", "suffix", "range", "list", "relative", "condition")
+ANCHOR_KINDS = ("anchor", "before", "after", "lookback", "lookahead")
+
+
+def phrase_pattern(phrases: Iterable[str]) -> str:
+    """One regex alternation for literal phrases, longest first, as a trie.
+
+    Whitespace inside a phrase matches any run of whitespace. The trie shape
+    ("at (?:least|most)") avoids re-trying a long flat alternation at every
+    position.
+    """
+    trie: dict[str, Any] = {}
+    for phrase in phrases:
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict[str, Any]) -> str:
+    if not node:
+        return ""
+    ending = "" in node
+    branches = []
+    for char in sorted((c for c in node if c), key=lambda c: (-_depth(node[c]), c)):
+        atom = r"\s+" if char == " " else re.escape(char)
+        branches.append(atom + _trie_regex(node[char]))
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ending:
+        body = f"(?:{body})?"
+    return body
+
+
+def _depth(node: dict[str, Any]) -> int:
+    return 1 + max((_depth(child) for key, child in node.items() if key), default=0)
+
+
+@dataclass(frozen=True)
+class Variable:
+    id: str
+    name: str
+    unit: str | None
+    loinc: str | None
+    cls: str | None
+    scale: tuple[int, int] | None
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Everything the extractors need, compiled."""
+
+    variables: dict[str, Variable]
+    variable_ci: re.Pattern[str]
+    variable_cs: re.Pattern[str]
+    variable_of: dict[str, str]  # lower-cased synonym / exact abbreviation -> variable id
+    unit_of: dict[str, str]  # written form -> unit id
+    unit_quantity: dict[str, str]
+    unit_pattern: str
+    conversions: dict[tuple[str, str, str], float]  # (variable or *, from, to) -> factor
+    ops: dict[str, dict[str, str]]  # kind -> lower-cased phrase -> op
+    patterns: dict[str, str]  # kind -> regex alternation
+    anchors: dict[str, str]  # lower-cased phrase -> anchor id
+    time_kinds: dict[str, str]  # lower-cased time phrase -> kind (before, lookahead, ...)
+    time_patterns: dict[str, str]  # anchor kind -> regex alternation
+    noise: tuple[re.Pattern[str], ...]
+
+    def variable_for(self, mention: str) -> str | None:
+        return self.variable_of.get(mention) or self.variable_of.get(_fold(mention))
+
+    def op_for(self, kind: str, phrase: str) -> str | None:
+        return self.ops[kind].get(_fold(phrase))
+
+    def unit_for(self, written: str) -> str | None:
+        return self.unit_of.get(written) or self.unit_of.get(re.sub(r"\s+", " ", written))
+
+    def factor(self, variable: str, unit: str, canonical: str) -> float | None:
+        if unit == canonical:
+            return 1.0
+        for key in ((variable, unit, canonical), ("*", unit, canonical)):
+            if key in self.conversions:
+                return self.conversions[key]
+        return None
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip().lower())
+
+
+@cache
+def rules() -> Rules:
+    """Load and compile every rule file (cached)."""
+    variables: dict[str, Variable] = {}
+    variable_of: dict[str, str] = {}
+    ci: list[str] = []
+    cs: list[str] = []
+    for entry in load_rules("variables.jsonl", VARIABLE_FIELDS):
+        scale = entry.get("scale")
+        variables[entry["id"]] = Variable(
+            id=entry["id"],
+            name=entry["name"],
+            unit=entry.get("unit"),
+            loinc=entry.get("loinc"),
+            cls=entry.get("class"),
+            scale=(int(scale[0]), int(scale[1])) if scale else None,
+        )
+        for synonym in entry["synonyms"]:
+            variable_of.setdefault(_fold(synonym), entry["id"])
+            ci.append(synonym.lower())
+        for abbreviation in entry.get("abbreviations") or ():
+            variable_of.setdefault(abbreviation, entry["id"])
+            cs.append(abbreviation)
+    edge_l, edge_r = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
+    variable_ci = re.compile(f"{edge_l}(?i:{phrase_pattern(ci)}){edge_r}")
+    variable_cs = re.compile(f"{edge_l}(?:{phrase_pattern(cs)}){edge_r}")
+
+    unit_of: dict[str, str] = {}
+    unit_quantity: dict[str, str] = {}
+    forms: list[str] = []
+    for entry in load_rules("units.jsonl", UNIT_FIELDS):
+        unit_quantity[entry["id"]] = entry["quantity"]
+        for form in entry["forms"]:
+            unit_of.setdefault(form, entry["id"])
+            forms.append(form)
+    conversions = {
+        (e["variable"], e["from"], e["to"]): float(e["factor"])
+        for e in load_rules("conversions.jsonl", CONVERSION_FIELDS)
+    }
+
+    ops: dict[str, dict[str, str]] = {kind: {} for kind in COMPARATOR_KINDS}
+    phrases: dict[str, list[str]] = {kind: [] for kind in COMPARATOR_KINDS}
+    for entry in load_rules("comparators.jsonl", COMPARATOR_FIELDS):
+        kind = entry["kind"]
+        if kind not in ops:
+            raise ValueError(f"comparators.jsonl: unknown kind {kind!r} in {entry['id']}")
+        for phrase in entry["phrases"]:
+            ops[kind].setdefault(_fold(phrase), entry["op"])
+            phrases[kind].append(phrase)
+    patterns = {kind: phrase_pattern(values) for kind, values in phrases.items()}
+
+    anchors: dict[str, str] = {}
+    time_kinds: dict[str, str] = {}
+    time_phrases: dict[str, list[str]] = {kind: [] for kind in ANCHOR_KINDS}
+    for entry in load_rules("anchors.jsonl", ANCHOR_FIELDS):
+        kind = entry["kind"]
+        if kind not in time_phrases:
+            raise ValueError(f"anchors.jsonl: unknown kind {kind!r} in {entry['id']}")
+        for phrase in entry["phrases"]:
+            time_phrases[kind].append(phrase)
+            time_kinds.setdefault(_fold(phrase), kind)
+            if kind == "anchor":
+                anchors.setdefault(_fold(phrase), entry["anchor"])
+    time_patterns = {kind: phrase_pattern(values) for kind, values in time_phrases.items()}
+
+    noise = tuple(re.compile(e["pattern"]) for e in load_rules("noise.jsonl", NOISE_FIELDS))
+    return Rules(
+        variables=variables,
+        variable_ci=variable_ci,
+        variable_cs=variable_cs,
+        variable_of=variable_of,
+        unit_of=unit_of,
+        unit_quantity=unit_quantity,
+        unit_pattern=phrase_pattern(forms),
+        conversions=conversions,
+        ops=ops,
+        patterns=patterns,
+        anchors=anchors,
+        time_kinds=time_kinds,
+        time_patterns=time_patterns,
+        noise=noise,
+    )
