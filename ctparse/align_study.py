@@ -186,6 +186,8 @@ def diff(field: str, a: Any, b: Any, *, detail: str | None = None) -> FieldDiff 
 
 
 def _list_detail(a: Sequence[Any], b: Sequence[Any]) -> str | None:
+    if not _norm(a) & _norm(b):
+        return None  # nothing shared: the two values say it all
     only_a = [str(x) for x in a if _norm(x) not in _norm(b)]
     only_b = [str(x) for x in b if _norm(x) not in _norm(a)]
     parts = [

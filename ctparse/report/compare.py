@@ -116,6 +116,43 @@ def summary_text(comparison: Comparison) -> str:
     return ", ".join(f"{counts[v]} {LABELS[v]}" for v in VERDICTS)
 
 
+def highlights(comparison: Comparison) -> list[str]:
+    """A few sentences saying how the two studies differ, most telling first."""
+    lines = []
+    rows = comparison.study
+    for row in rows:
+        if row.verdict == "different" and not row.field.startswith("outcome: "):
+            name = row.field.replace("_", " ")
+            what = row.detail or f"A {value_text(row.a)}; B {value_text(row.b)}"
+            lines.append(f"{name.capitalize()} differ: {what}.")
+    outcomes_same = [
+        r.field[9:] for r in rows if r.field.startswith("outcome: ") and r.verdict == "same"
+    ]
+    outcomes_diff = [
+        r.field[9:] for r in rows if r.field.startswith("outcome: ") and r.verdict == "different"
+    ]
+    if outcomes_same:
+        lines.append("Same endpoint, role and time frame: " + ", ".join(outcomes_same) + ".")
+    if outcomes_diff:
+        lines.append("Same endpoint, other role or time frame: " + ", ".join(outcomes_diff) + ".")
+    for side in ("a", "b"):
+        alone = [r.field for r in rows if r.verdict == f"only_{side}"]
+        fields = [f.replace("_", " ") for f in alone if not f.startswith("outcome: ")]
+        outcomes = [f.removeprefix("outcome: ") for f in alone if f.startswith("outcome: ")]
+        if fields:
+            lines.append(f"Stated by {side.upper()} only: " + ", ".join(fields) + ".")
+        if outcomes:
+            lines.append(f"Outcomes of {side.upper()} only: " + ", ".join(outcomes) + ".")
+    for verdict in ("a_stricter", "b_stricter", "different"):
+        names = list(
+            dict.fromkeys(p.variable or p.a or "" for p in comparison.pairs if p.verdict == verdict)
+        )
+        if names:
+            lines.append(f"{LABELS[verdict].capitalize()} on: " + ", ".join(names) + ".")
+    lines.append(f"Criteria: {summary_text(comparison)}.")
+    return lines
+
+
 def criterion_cell(pair: Pair, side: str) -> str:
     cid, text = (pair.a, pair.a_text) if side == "a" else (pair.b, pair.b_text)
     if cid is None:
@@ -189,7 +226,8 @@ def write_markdown(comparison: Comparison, stream: TextIO) -> None:
     if comparison.notes:
         notes = (f"> **Note:** {_md(note)}" for note in comparison.notes)
         stream.write("\n>\n".join(notes) + "\n\n")
-    stream.write(f"**Criteria:** {summary_text(comparison)}.\n\n")
+    stream.write("## At a glance\n\n")
+    stream.write("".join(f"* {_md(line)}\n" for line in highlights(comparison)) + "\n")
     stream.write("## Study design\n\n| field | A | B | verdict | detail |\n|---|---|---|---|---|\n")
     for row in comparison.study:
         stream.write(
@@ -225,6 +263,9 @@ def write_table(comparison: Comparison, stream: TextIO) -> None:
         console.print(line)
     for note in comparison.notes:
         console.print(Text("Note: " + note, style="bold yellow"))
+    console.print(Text("At a glance", style="bold underline"))
+    for sentence in highlights(comparison):
+        console.print(Text("  • " + sentence))
 
     def verdict(v: str) -> Text:
         return Text(LABELS[v], style=STYLES[v])

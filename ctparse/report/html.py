@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 from .. import __version__
 from ..schema import Comparison, Pair, StudyRef
-from .compare import LABELS, VERDICTS, ref_name, short, summary_text, value_text
+from .compare import LABELS, VERDICTS, highlights, ref_name, short, summary_text, value_text
 
 COLOURS = {  # background, accent
     "same": ("#e9f6ec", "#2e7d32"),
@@ -86,6 +86,9 @@ table { width: 100%; border-collapse: collapse; background: #fff; border: 1px so
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }
 th { background: #eef1f5; position: sticky; top: 46px; z-index: 1; }
 td.verdict { white-space: nowrap; }
+#study th:nth-child(1) { width: 13%; }
+#study th:nth-child(2), #study th:nth-child(3) { width: 26%; }
+#criteria th:nth-child(3), #criteria th:nth-child(4) { width: 30%; }
 .badge { display: inline-block; border-radius: 10px; padding: 1px 8px; color: #fff; font-size: 12px; }
 .crit { position: relative; cursor: help; }
 .crit .cid { color: var(--muted); font-family: ui-monospace, monospace; font-size: 12px; margin-right: 4px; }
@@ -94,6 +97,10 @@ td.verdict { white-space: nowrap; }
                 box-shadow: 0 4px 14px rgba(0,0,0,.25); white-space: pre-wrap; }
 .crit:hover .source, .crit:focus .source { display: block; }
 .source .meta { display: block; color: #b8c2d3; font-size: 12px; margin-bottom: 4px; }
+.glance { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 4px 14px;
+          margin-top: 14px; }
+.glance h2 { margin: 8px 0 4px; }
+.glance ul { margin: 4px 0 10px; padding-left: 20px; }
 footer { margin-top: 30px; color: var(--muted); font-size: 12px; }
 """
     + "".join(
@@ -174,6 +181,9 @@ def render_html(comparison: Comparison) -> str:
         out.append('<div class="notes" id="notes">')
         out.extend(f"<p><strong>Note:</strong> {e(note)}</p>" for note in comparison.notes)
         out.append("</div>")
+    out.append('<section class="glance" id="glance"><h2>At a glance</h2><ul>')
+    out.extend(f"<li>{e(line)}</li>" for line in highlights(comparison))
+    out.append("</ul></section>")
     out.append('<div class="filter" role="toolbar" aria-label="Filter by verdict">Show:')
     out.append(
         f'<button type="button" data-filter="all" aria-pressed="true">all '
