@@ -300,3 +300,11 @@ def test_unescape_markdown(text, expected):
 )
 def test_repair_mojibake(text, expected):
     assert norm.repair_mojibake(text) == expected
+
+
+def test_a_record_without_nct_id_gets_a_content_derived_local_id():
+    record = (RECORDS / "api_study.json").read_text().replace('"nctId": "NCT09000001",', "")
+    (study,) = read_studies(record.encode(), location="no-id.json")
+    assert study.nct_id is None
+    assert study.local_id == norm.local_id(record)
+    assert study.ref == study.local_id

@@ -21,11 +21,13 @@ shape, XML with entity declarations, a CSV with an unknown header — raises a
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from ..errors import ReadError
 from ..schema import Study
 from . import api_json, csv_export, legacy_xml, page
+from . import normalize as norm
 
 __all__ = ["FORMATS", "detect_format", "read_studies"]
 
@@ -147,9 +149,17 @@ def read_studies(data: bytes, *, location: str) -> list[Study]:
         ReadError: unreadable, unknown or malformed content.
     """
     fmt, text = _detect(data, location=location)
-    if fmt == "legacy_xml":
+    studies = _read(fmt, data, text, location=location)
+    if len(studies) == 1 and studies[0].nct_id is None and studies[0].local_id is None:
+        # A record without an NCT id still needs a stable id to be named by.
+        content = text if text is not None else data.decode("utf-8", "replace")
+        studies = [dataclasses.replace(studies[0], local_id=norm.local_id(content))]
+    return studies
+
+
+def _read(fmt: str, data: bytes, text: str | None, *, location: str) -> list[Study]:
+    if fmt == "legacy_xml" or text is None:
         return legacy_xml.read(data, location=location)
-    assert text is not None
     if fmt == "api_v2_json":
         return _read_json(text, location=location)
     if fmt == "page_html":
