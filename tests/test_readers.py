@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 from conftest import FIXTURES
@@ -308,3 +309,21 @@ def test_a_record_without_nct_id_gets_a_content_derived_local_id():
     assert study.nct_id is None
     assert study.local_id == norm.local_id(record)
     assert study.ref == study.local_id
+
+
+def test_a_json_array_of_studies_is_read_like_a_page():
+    page = (RECORDS / "api_page.json").read_text()
+    studies = json.loads(page)["studies"]
+    read_back = read_studies(json.dumps(studies).encode(), location="array.json")
+    assert [s.nct_id for s in read_back] == ["NCT09000001", "NCT09000002"]
+
+
+def test_a_doctype_without_entities_is_read_without_loading_the_dtd():
+    xml = (RECORDS / "legacy_study.xml").read_bytes()
+    with_doctype = xml.replace(
+        b"<clinical_study ",
+        b'<!DOCTYPE clinical_study SYSTEM "http://127.0.0.1:9/public.dtd">\n<clinical_study ',
+        1,
+    )
+    (study,) = read_studies(with_doctype, location="doctype.xml")
+    assert study.nct_id == "NCT09000003"

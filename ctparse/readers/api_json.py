@@ -38,16 +38,18 @@ def is_page(obj: Any) -> bool:
 
 
 def read_document(obj: Any, *, location: str) -> list[Study]:
-    """Every study of a parsed API v2 document (one study or a list page).
+    """Every study of a parsed API v2 document: one study, a list page, or a
+    JSON array of studies.
 
     Raises:
         ReadError: the JSON is neither shape, or a page entry is not a study.
     """
     if is_study(obj):
         return [read_record(obj, source=Source(FORMAT, location))]
-    if is_page(obj):
+    if is_page(obj) or (isinstance(obj, list) and obj and all(map(is_study, obj))):
+        records = obj["studies"] if isinstance(obj, dict) else obj
         studies = []
-        for index, record in enumerate(obj["studies"]):
+        for index, record in enumerate(records):
             if not is_study(record):
                 raise ReadError(
                     location, f"studies[{index}] is not an API v2 study (no protocolSection)"
