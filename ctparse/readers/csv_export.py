@@ -302,7 +302,9 @@ def read_row(text: str, *, location: str) -> list[Study]:
     """The newline-joined single row of seed 000 → ``[Study]``."""
     lines = [line.strip() for line in text.lstrip("\ufeff").split("\n")]
     lines = [line for line in lines if line]
-    anchor = next(i for i, line in enumerate(lines) if i > 0 and is_interventions_line(line))
+    anchor = next((i for i, line in enumerate(lines) if i > 0 and is_interventions_line(line)), 0)
+    if not anchor:
+        raise ReadError(location, "no interventions line (DRUG: …) in a one-row CSV export")
     row: dict[str, str | None] = {"Study Title": lines[0]}
     if re.fullmatch(r"(?i)NCT\d{8}", lines[0]):
         row = {"NCT Number": lines[0], "Study Title": lines[1]}

@@ -99,11 +99,7 @@ def _snake(text: str) -> str:
     return "_".join(re.findall(r"[A-Za-z0-9]+", text)).upper()
 
 
-_STATUS = {
-    "UNKNOWN_STATUS": "UNKNOWN",
-    "ACTIVE_NOT_RECRUITING": "ACTIVE_NOT_RECRUITING",
-    "AVAILABLE": "AVAILABLE",
-}
+_STATUS = {"UNKNOWN_STATUS": "UNKNOWN"}
 
 
 def status(text: str | None) -> str | None:
@@ -278,11 +274,3 @@ def iso_date(text: str | None) -> str | None:
                 return value
         return f"{year:04d}-{month:02d}"
     return value
-
-
-def date_type(text: str | None) -> str | None:
-    """The ``(Anticipated)``/``(Actual)`` note of a page date as an enum."""
-    if not text:
-        return None
-    match = re.search(r"\((\w+)\)", text)
-    return enrollment_type(match.group(1)) if match else None

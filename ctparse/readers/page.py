@@ -312,6 +312,14 @@ def _lines(fact: Fact | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in (norm.squash(line) for line in fact.lines) if v))
 
 
+def _criteria(fact: Fact | None) -> str | None:
+    """The criteria exactly as the page has them (one paragraph in a text
+    page; one line per paragraph or list item in HTML)."""
+    if fact is None:
+        return None
+    return "\n".join(fact.lines).strip() or None
+
+
 def read_text(text: str, *, location: str, fmt: str = TEXT_FORMAT) -> list[Study]:
     """A full-info page as text → ``[Study]``.
 
@@ -359,7 +367,7 @@ def read_text(text: str, *, location: str, fmt: str = TEXT_FORMAT) -> list[Study
         interventions=interventions,
         outcomes=_outcomes(items),
         eligibility=Eligibility(
-            criteria_text="\n".join(criteria.lines).strip() or None if criteria else None,
+            criteria_text=_criteria(criteria),
             sex=norm.sex(sex_text.split()[0] if sex_text else None),
             minimum_age=norm.age(_value(items, "Minimum Age & Unit of Time")),
             maximum_age=norm.age(_value(items, "Maximum Age & Unit of Time")),
