@@ -35,6 +35,7 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -167,6 +168,7 @@ class FakeRegistry:
         self.delay = delay
         self.chaos = chaos  # inject a fault into every chaos-th request (0: never)
         self.faults: deque[Fault] = deque()
+        self.files: dict[str, Path] = {}  # URL path -> a file served as is (bulk archives)
         self.requests: list[Seen] = []
         self._lock = threading.Lock()
         self._port = port
@@ -324,6 +326,9 @@ class _Handler(BaseHTTPRequestHandler):
             seen.answer = fault.kind if fault.kind != "status" else str(fault.status)
             self._fault(fault)
             return
+        if split.path in fake.files:
+            self._send_file(fake.files[split.path])
+            return
         if split.path == f"{API}/studies":
             status, headers, body = fake.answer_list(params)
         elif split.path.startswith(f"{API}/studies/"):
@@ -341,6 +346,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def _send_file(self, path: Path) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/zip")
+        self.send_header("Content-Length", str(path.stat().st_size))
+        self.end_headers()
+        with open(path, "rb") as stream:
+            while chunk := stream.read(1024 * 1024):
+                self.wfile.write(chunk)
 
     def _fault(self, fault: Fault) -> None:
         if fault.kind == "status":
