@@ -1,0 +1,14 @@
+"""Scoring ctparse against gold annotations (``ctparse eval``).
+
+* ``segmentation``: line-level precision/recall/F1 and section accuracy of
+  ``ctparse.nlp.segment`` on a segmentation gold file, as written and with all
+  newlines collapsed (``ctparse.evaluation.segmentation``).
+* ``thresholds``: thresholds and windows against gold constraints
+  (``ctparse.evaluation.thresholds``).
+
+Each task module has ``evaluate(path) -> report`` with ``rows()``,
+``to_dict()`` and ``format_text()``; a malformed gold file raises
+``GoldError``.
+"""
+
+TASKS = ("segmentation", "thresholds")

@@ -1,0 +1,265 @@
+"""Line-level precision/recall of segmentation against a gold file.
+
+The gold format is ``../shared/gold/lct_dev_segmentation.jsonl``: one record
+per trial with the whole ``text``, its ``headers`` and its ``criteria`` (the
+registrant's lines, offsets into ``text``, with a ``section``).
+
+Scoring:
+
+* The **predictions** are the criteria ``segment`` returns, except a unit that
+  spans its own pieces (the pieces stand for it): a piece counts toward the
+  gold line that contains it, so splitting a packed line further is never
+  penalized.
+* A prediction is **assigned** to the gold line whose span contains it
+  (``gold.start <= start and end <= gold.end``); one that lies in no gold line
+  (it crosses a line boundary, or sits in a header or in text the gold leaves
+  out) is **unassigned**.
+* A gold line is **found** when at least one prediction is assigned to it and
+  no unassigned prediction overlaps it.
+* ``precision = found / (gold lines with an assigned prediction + unassigned
+  predictions)``; ``recall = found / gold lines``.
+* **Section accuracy**: over found lines, the share whose predictions all
+  carry the gold section (a gold ``null`` section is ``unknown``).
+
+The same is computed after replacing every newline by a space (``flattened``),
+which keeps the offsets and removes all line structure, as registry mirrors do.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import GoldError
+from ..schema import Criterion
+
+MODES = ("as written", "flattened")
+
+
+@dataclass
+class Score:
+    """Counts of one mode; precision/recall/F1 and section accuracy derived."""
+
+    gold: int = 0
+    predicted: int = 0
+    found: int = 0
+    section_right: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.found / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def section_accuracy(self) -> float:
+        return self.section_right / self.found if self.found else 0.0
+
+    def add(self, other: Score) -> None:
+        self.gold += other.gold
+        self.predicted += other.predicted
+        self.found += other.found
+        self.section_right += other.section_right
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "section_accuracy": round(self.section_accuracy, 4),
+            "gold_lines": self.gold,
+            "predicted": self.predicted,
+            "found": self.found,
+        }
+
+
+@dataclass
+class SegmentationReport:
+    """``evaluate()`` result: one Score per mode, and the trials with misses."""
+
+    gold_path: str
+    documents: int = 0
+    scores: dict[str, Score] = field(default_factory=lambda: {m: Score() for m in MODES})
+    misses: list[dict[str, Any]] = field(default_factory=list)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One flat row per mode."""
+        return [{"task": "segmentation", "mode": m, **s.as_dict()} for m, s in self.scores.items()]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "task": "segmentation",
+            "gold": self.gold_path,
+            "documents": self.documents,
+            "scores": {m: s.as_dict() for m, s in self.scores.items()},
+        }
+
+    def format_text(self) -> str:
+        lines = [f"gold: {self.gold_path} ({self.documents} trials)"]
+        lines.append(
+            f"  {'mode':<12} {'P':>6} {'R':>6} {'F1':>6} {'section':>8}"
+            f" {'found':>6} {'pred':>6} {'gold':>6}"
+        )
+        for mode, s in self.scores.items():
+            lines.append(
+                f"  {mode:<12} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}"
+                f" {s.section_accuracy:8.3f} {s.found:6d} {s.predicted:6d} {s.gold:6d}"
+            )
+        return "\n".join(lines)
+
+
+def read_gold(path: Path) -> list[dict[str, Any]]:
+    """The records of a segmentation gold file, checked.
+
+    Raises:
+        GoldError: unreadable file, invalid JSON, or a record without a text,
+            with offsets outside it or with an unknown section.
+    """
+    try:
+        content = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise GoldError(str(path), f"cannot read gold file ({reason})") from exc
+    records = []
+    for number, line in enumerate(content.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise GoldError(where, f"invalid JSON ({exc.msg})") from exc
+        _check(record, where)
+        records.append(record)
+    if not records:
+        raise GoldError(str(path), "no gold records")
+    return records
+
+
+def _check(record: Any, where: str) -> None:
+    if not isinstance(record, dict):
+        raise GoldError(where, "a record must be a JSON object")
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise GoldError(where, "record has no 'text' string (is this a segmentation gold file?)")
+    criteria = record.get("criteria")
+    if not isinstance(criteria, list):
+        raise GoldError(where, "record has no 'criteria' list")
+    for index, item in enumerate(criteria):
+        if not isinstance(item, dict):
+            raise GoldError(where, f"criteria[{index}] is not an object")
+        start, end = item.get("start"), item.get("end")
+        if (
+            not isinstance(start, int)
+            or not isinstance(end, int)
+            or isinstance(start, bool)
+            or isinstance(end, bool)
+            or not 0 <= start <= end <= len(text)
+        ):
+            raise GoldError(where, f"criteria[{index}] has no valid start/end inside the text")
+        if item.get("section") not in ("inclusion", "exclusion", "unknown", None):
+            raise GoldError(where, f"criteria[{index}] has an unknown section {item['section']!r}")
+
+
+def score_document(record: dict[str, Any], criteria: Sequence[Criterion]) -> Score:
+    """Score the predicted ``criteria`` of one gold record."""
+    gold = sorted(record["criteria"], key=lambda g: (g["start"], g["end"]))
+    starts = [g["start"] for g in gold]
+    predictions = _scored(criteria)
+    assigned: dict[int, list[Criterion]] = {}
+    unassigned: list[Criterion] = []
+    for criterion in predictions:
+        assert criterion.start is not None and criterion.end is not None
+        index = bisect.bisect_right(starts, criterion.start) - 1
+        # a line may be nested in no other; look back a little for overlaps
+        home = None
+        for candidate in range(index, max(-1, index - 3), -1):
+            g = gold[candidate]
+            if g["start"] <= criterion.start and criterion.end <= g["end"]:
+                home = candidate
+                break
+        if home is None:
+            unassigned.append(criterion)
+        else:
+            assigned.setdefault(home, []).append(criterion)
+    score = Score(gold=len(gold), predicted=len(assigned) + len(unassigned))
+    for index, items in assigned.items():
+        g = gold[index]
+        if any(u.start < g["end"] and g["start"] < u.end for u in unassigned):  # type: ignore[operator]
+            continue
+        score.found += 1
+        section = g.get("section") or "unknown"
+        if all(c.section == section for c in items):
+            score.section_right += 1
+    return score
+
+
+def _scored(criteria: Sequence[Criterion]) -> list[Criterion]:
+    """Criteria minus the units that span their own pieces."""
+    by_id = {c.id: c for c in criteria}
+    containers = set()
+    for c in criteria:
+        parent = by_id.get(c.parent) if c.parent else None
+        if (
+            parent is not None
+            and parent.start is not None
+            and parent.end is not None
+            and c.start is not None
+            and c.end is not None
+            and parent.start <= c.start
+            and c.end <= parent.end
+        ):
+            containers.add(parent.id)
+    return [c for c in criteria if c.id not in containers and c.start is not None]
+
+
+def evaluate(
+    path: Path | str,
+    *,
+    segmenter: Callable[[list[str]], list[list[Criterion]]] | None = None,
+) -> SegmentationReport:
+    """Score segmentation on a gold file, as written and flattened.
+
+    Args:
+        path: the gold JSONL file.
+        segmenter: texts → criteria per text; by default the ctparse pipeline
+            up to the segmenter, run with ``nlp.pipe``.
+    """
+    path = Path(path)
+    records = read_gold(path)
+    run = segmenter or _pipeline_segmenter()
+    report = SegmentationReport(gold_path=str(path), documents=len(records))
+    for mode in MODES:
+        texts = [_text(r["text"], mode) for r in records]
+        for record, criteria in zip(records, run(texts), strict=True):
+            score = score_document(record, criteria)
+            report.scores[mode].add(score)
+            if mode == MODES[0] and score.found < score.gold:
+                report.misses.append({"trial_id": record.get("trial_id"), **score.as_dict()})
+    return report
+
+
+def _text(text: str, mode: str) -> str:
+    return text.replace("\n", " ") if mode == "flattened" else text
+
+
+def _pipeline_segmenter() -> Callable[[list[str]], list[list[Criterion]]]:
+    from ..nlp import load
+
+    nlp = load(components=("ctparse_sections", "ctparse_segmenter"))
+
+    def run(texts: list[str]) -> list[list[Criterion]]:
+        return [list(doc._.criteria) for doc in nlp.pipe(texts, batch_size=256)]
+
+    return run
