@@ -92,7 +92,9 @@ def align(
     if criteria_a is None:
         criteria_a = criteria_of(a)
     if criteria_b is None:
-        criteria_b = criteria_of(b)
+        # Comparing a study with another copy of itself: run the pipeline once.
+        same_text = a.eligibility == b.eligibility
+        criteria_b = criteria_a if same_text else criteria_of(b)
     has_a, has_b = has_criteria(a), has_criteria(b)
     rows, neither = study_diffs(a, b)
     pairs = align_criteria(
@@ -299,7 +301,7 @@ def _set_text(values: Iterable[float]) -> str:
     ordered = sorted(values)
     if not ordered:
         return "no value"
-    if len(ordered) > 2 and ordered == [ordered[0] + i for i in range(len(ordered))]:
+    if len(ordered) > 1 and ordered == [ordered[0] + i for i in range(len(ordered))]:
         return f"{_num(ordered[0])}–{_num(ordered[-1])}"
     return ", ".join(_num(v) for v in ordered)
 

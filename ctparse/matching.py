@@ -78,6 +78,19 @@ STOPWORDS = frozenset(
 )
 
 
+#: Words that nearly every criterion list uses: they count a third as much,
+#: so that "active syphilis infection" does not pair with "active HBV infection".
+WEAK = frozenset(
+    [
+        "active", "known", "history", "disease", "infection", "treatment", "therapy",
+        "prior", "previous", "current", "severe", "significant", "clinical", "clinically",
+        "uncontrolled", "study", "drug", "dose", "first", "grade", "receiv", "requir",
+        "includ", "except", "exclud", "allow",
+    ]
+)  # fmt: skip
+WEAK_WEIGHT = 1 / 3
+
+
 def normalize(text: str) -> str:
     """Lower case, compatibility forms (≥ stays), spacing collapsed."""
     return " ".join(unicodedata.normalize("NFKC", text).lower().split())
@@ -108,7 +121,10 @@ def idf(documents: Sequence[Sequence[str]]) -> dict[str, float]:
     for document in documents:
         counts.update(set(document))
     total = len(documents)
-    return {t: math.log((1 + total) / (1 + n)) + 1.0 for t, n in counts.items()}
+    return {
+        t: (math.log((1 + total) / (1 + n)) + 1.0) * (WEAK_WEIGHT if t in WEAK else 1.0)
+        for t, n in counts.items()
+    }
 
 
 def similarity(a: Sequence[str], b: Sequence[str], weights: dict[str, float]) -> float:

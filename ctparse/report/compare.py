@@ -124,7 +124,7 @@ def highlights(comparison: Comparison) -> list[str]:
         if row.verdict == "different" and not row.field.startswith("outcome: "):
             name = row.field.replace("_", " ")
             what = row.detail or f"A {value_text(row.a)}; B {value_text(row.b)}"
-            lines.append(f"{name.capitalize()} differ: {what}.")
+            lines.append(f"{name.capitalize()}: {what}.")
     outcomes_same = [
         r.field[9:] for r in rows if r.field.startswith("outcome: ") and r.verdict == "same"
     ]
