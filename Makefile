@@ -9,7 +9,7 @@ SHARED ?= ../shared
 
 # `make demo`: a virtualenv with ctparse in it, then the main job.
 demo: $(VENV)/.installed
-	$(CTPARSE) show --offline NCT05990231 corpus/local-b18e679de2996d7e.csv.txt
+	$(CTPARSE) show --offline NCT05990231 local-8446462a6559f0be
 
 # `make test`: the same virtualenv with the dev extras, Debian's chromium for
 # the browser test, then ruff and the whole pytest suite.
