@@ -54,7 +54,10 @@ def grammar() -> Grammar:
     """The compiled value-expression grammar (built from the rule files once)."""
     r = rules()
     pre = rf"(?:(?<![A-Za-z])|(?![A-Za-z]))(?i:{r.patterns['prefix']}){_LETTER_EDGE}"
-    post = rf"(?:(?<![A-Za-z])|(?![A-Za-z]))(?i:{r.patterns['suffix']}){_LETTER_EDGE}"
+    post = (
+        rf"(?:(?<![A-Za-z])|(?![A-Za-z]))(?i:{r.patterns['suffix']}){_LETTER_EDGE}"
+        r"(?!\s+than\b)(?!\s*\d)"
+    )
     rel = rf"(?i:{r.patterns['relative']})(?![A-Za-z])(?:\s*\((?:ULN|LLN)\))?"
     unit = rf"(?:{r.unit_pattern})(?![A-Za-z])"
     sci = rf"{numbers.SCIENTIFIC}(?=\s*(?:/|cells|G\b|per\b|c/))"
@@ -66,6 +69,7 @@ def grammar() -> Grammar:
     )
     value = (
         rf"(?P<pre>{pre}(?:\s*(?:of|to|the)(?![A-Za-z]))?\s*)?"
+        r"(?P<agekw>(?i:(?:the\s+)?age\s+(?:of\s+)?))?"
         rf"(?P<body>{qty_plain}(?:\s*{conn}\s*{qty_plain})*)"
         rf"(?P<tail>(?:\s+(?i:years?|yrs?))?(?:\s+(?i:old|of\s+age|in\s+age|of\s+age\s+and))?"
         rf"\s*(?P<post>{post}))?"
@@ -99,6 +103,7 @@ class _Value:
     relative: str | None
     roman: bool
     old: bool
+    text: str = ""
     parenthesized: bool = False
     condition: str | None = None
     targets: list[tuple[str, str | None]] = field(default_factory=list)
@@ -119,6 +124,7 @@ def extract_thresholds(criterion: Criterion) -> tuple[Threshold, ...]:
     if not values:
         return ()
     _attach(values, local)
+    _propagate_age(values, local)
     return _thresholds(values, criterion, local)
 
 
@@ -135,7 +141,7 @@ def _find_values(text: str) -> list[_Value]:
         if not quantities:
             continue
         pre = match.group("pre")
-        op = r.op_for("prefix", _strip_of(pre)) if pre else None
+        op = (r.op_for("prefix", pre) or r.op_for("prefix", _strip_of(pre))) if pre else None
         post = match.group("post")
         if post and op is None:
             op = r.op_for("suffix", post)
@@ -153,7 +159,9 @@ def _find_values(text: str) -> list[_Value]:
             if q.group("sci"):
                 exp = numbers.exponent(q.group("exp"))
                 unit = scientific_unit(exp, unit)
-                unit_written = text[q.start("sci") : q.end("unit") if q.group("unit") else q.end("sci")]
+                unit_written = text[
+                    q.start("sci") : q.end("unit") if q.group("unit") else q.end("sci")
+                ]
             if q.group("rel"):
                 relative = r.op_for("relative", _strip_paren(q.group("rel")))
         shape = "single"
@@ -165,8 +173,12 @@ def _find_values(text: str) -> list[_Value]:
                 shape = "list"
         if op == "between" and shape != "range":
             op = None
-        old = bool(match.group("old")) or bool(
-            match.group("tail") and re.search(r"(?i)old|age", match.group("tail"))
+        pre_text = (pre or "").strip().lower()
+        old = pre_text.startswith(("older", "younger")) or bool(match.group("agekw"))
+        old = (
+            old
+            or bool(match.group("old"))
+            or bool(match.group("tail") and re.search(r"(?i)old|age", match.group("tail")))
         )
         found.append(
             _Value(
@@ -181,6 +193,7 @@ def _find_values(text: str) -> list[_Value]:
                 relative=relative,
                 roman=roman,
                 old=old,
+                text=text[max(0, match.start() - 12) : match.end()],
                 parenthesized=text[: match.start()].rstrip().endswith("("),
             )
         )
@@ -228,7 +241,8 @@ _CHAIN_GAP = re.compile(r"(?i)^[\s,/&()+]*(?:and/or|and|or|&|/|,)?[\s,/&()]*(?:s
 _INHERIT_GAP = re.compile(r"(?i)^[\s,;(]*(?:and/or|and|or|but|,)?[\s(]*$")
 _AGE_ZONE = re.compile(
     r"(?i)^[\s\-–•*.)(\d]*(?:(?:male|female|men|women|adults?|patients?|participants?|subjects?|"
-    r"children|boys|girls|volunteers?|and|or|of|both|sexes|genders?|healthy|aged?|between)\b[\s,;]*)*$"
+    r"children|boys|girls|volunteers?|and|or|of|both|sexes|genders?|healthy|aged?|between|"
+    r"older|adults?|younger|any|must|be|who|are|is)\b[\s,;]*)*$"
 )
 _TRIM_WORDS = re.compile(
     r"(?i)(?:\b(?:of|is|are|must|be|should|was|were|has|have|had|a|an|the|with|than|to|at|"
@@ -270,8 +284,9 @@ def _attach(values: list[_Value], text: str) -> None:
         if mentions and len(zone) - mentions[-1][1] <= _MAX_GAP:
             chain = [mentions[-1]]
             for mention in reversed(mentions[:-1]):
-                if not _CHAIN_GAP.match(zone[mention[1] : chain[-1][0]]):
-                    break
+                gap = zone[mention[1] : chain[-1][0]]
+                if not _CHAIN_GAP.match(gap) or gap.strip() == "(" and mention[2] != chain[-1][2]:
+                    break  # "liver enzymes (AST and ALT …)": a heading, not a listed variable
                 chain.append(mention)
             seen: set[str] = set()
             for start, end, variable in reversed(chain):
@@ -279,11 +294,15 @@ def _attach(values: list[_Value], text: str) -> None:
                     seen.add(variable)
                     targets.append((variable, zone[start:end]))
             # A parenthetical synonym names the first mention, not a new variable.
-        elif after := _mention_after(value, text):
-            targets = [(after[2], text[after[0] : after[1]])]
+        elif after := _mentions_after(value, text):
+            seen_after: set[str] = set()
+            for start, end, variable in after:
+                if variable not in seen_after:
+                    seen_after.add(variable)
+                    targets.append((variable, text[start:end]))
             value.targets = [t for t in targets if _fits(value, t[0], variables)]
             if value.targets:
-                previous, previous_end = value, after[1]
+                previous, previous_end = value, after[-1][1]
             continue
         elif previous is not None and previous.targets and _inherits(previous, value, text):
             if value.op is None and value.parenthesized and value.shape == "single":
@@ -291,31 +310,46 @@ def _attach(values: list[_Value], text: str) -> None:
                 value.targets = []
                 continue
             targets = list(previous.targets)
-        elif value.unit in ("year", "month") and (value.old or _AGE_ZONE.match(zone)):
+        elif value.old or value.unit in ("year", "month") and _AGE_ZONE.match(zone):
             if value.op or value.old or value.shape == "range":
                 targets = [("age", None)]
         elif value.op and not is_time(value.unit):
-            targets = [("other", _fallback_entity(zone))]
+            targets = [("other", _fallback_entity(text, previous_end, value))]
         elif value.shape == "range" and value.unit and not is_time(value.unit):
-            targets = [("other", _fallback_entity(zone))]
+            targets = [("other", _fallback_entity(text, previous_end, value))]
         value.targets = [t for t in targets if _fits(value, t[0], variables)]
         if value.targets:
             previous = value
             previous_end = value.end
 
 
-def _mention_after(value: _Value, text: str) -> tuple[int, int, str] | None:
-    """A variable named right after its value: "(≥140 mmHg systolic and/or …)"."""
-    if value.op is None:
-        return None
-    window = text[value.end : value.end + 40]
+_AFTER_LEAD = re.compile(r"(?i)\s*(?:(?:of|for|in)\s+)?(?:the\s+)?")
+
+
+def _mentions_after(value: _Value, text: str) -> list[tuple[int, int, str]]:
+    """Variables named right after their limit: "(≥140 mmHg systolic and/or …)",
+    "1.5 times upper limit of normal of serum creatinine, ALP, AST"."""
+    if value.op is None and value.relative is None:
+        return []
+    lead = _AFTER_LEAD.match(text, value.end)
+    offset = lead.end() if lead else value.end
+    if text[value.end : offset].strip() and not value.relative:
+        return []  # "of"/"for" after a plain value starts a condition, not a name
+    window = text[offset : offset + 200]
     mentions = _mentions(window)
-    if not mentions or window[: mentions[0][0]].strip():
-        return None
-    start, end, variable = mentions[0]
-    if grammar().value.match(text, value.end + end + (len(window[end:]) - len(window[end:].lstrip()))):
-        return None  # the name starts the next limit
-    return value.end + start, value.end + end, variable
+    if not mentions or mentions[0][0] != 0:
+        return []
+    if grammar().value.match(text, offset + mentions[0][1] + 1) or grammar().value.match(
+        text, offset + mentions[0][1]
+    ):
+        return []  # the name starts the next limit
+    chain = [mentions[0]]
+    for mention in mentions[1:]:
+        gap = window[chain[-1][1] : mention[0]]
+        if not _CHAIN_GAP.match(gap) or not value.relative:
+            break
+        chain.append(mention)
+    return [(offset + s, offset + e, v) for s, e, v in chain]
 
 
 def _inherits(previous: _Value, value: _Value, text: str) -> bool:
@@ -334,17 +368,41 @@ def _close_paren(text: str, end: int) -> int:
     return end + m.end() if m else end
 
 
-def _fallback_entity(zone: str) -> str | None:
-    tail = re.split(r"[,;:(]", zone)[-1]
-    tail = _TRIM_WORDS.sub("", tail).strip()
-    words = tail.split()
-    return " ".join(words[-4:]) if words else None
+_AFTER_WORDS = re.compile(r"\s*([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*){0,3})")
+
+
+def _fallback_entity(text: str, floor: int, value: _Value) -> str | None:
+    """Words naming an unknown variable: the last phrase before the value
+    ("C/D ratio ≤ 0.8", "Excess alcohol (>2 drinks/d)"), else the words after it
+    ("≥ 5 ppm CO")."""
+    for segment in reversed(re.split(r"[,;:(\[]", text[floor : value.start])):
+        words = _TRIM_WORDS.sub("", segment.strip(" -–•*)]")).split()
+        if words:
+            return " ".join(words[-4:])
+    after = _AFTER_WORDS.match(text, value.end)
+    return after.group(1) if after else None
+
+
+def _propagate_age(values: list[_Value], text: str) -> None:
+    """"≥ 3 and ≤ 18 years of age", "<30 or >69 years old": the age named once covers both."""
+    placed = [v for v in values if v.targets]
+    for left, right in zip(placed, placed[1:], strict=False):
+        gap = text[left.end : right.start]
+        if not re.fullmatch(r"(?i)\s*(?:and|or|,|-|to)?\s*", gap):
+            continue
+        for a, b in ((left, right), (right, left)):
+            if a.targets == [("age", None)] or any(v == "age" for v, _ in a.targets):
+                if b.targets and all(v == "other" for v, _ in b.targets) and b.unit in (None, "year"):
+                    b.targets = [("age", a.targets[0][1])]
 
 
 def _fits(value: _Value, variable: str, variables: dict[str, Variable]) -> bool:
     """Whether the value can be a limit on ``variable`` at all."""
     if variable == "other":
-        return not value.roman
+        # "(n=20)", "one or more", "version 10 or higher" are not limits on a variable.
+        if value.roman or value.op == "=" or value.raws[0][:1].isalpha() and not value.unit:
+            return False
+        return not any(p.search(value.text) for p in rules().noise)
     var = variables[variable]
     if is_time(value.unit) and var.unit not in ("years", "days", "weeks"):
         return False
@@ -357,8 +415,12 @@ def _fits(value: _Value, variable: str, variables: dict[str, Variable]) -> bool:
         return all(scale[0] <= n <= scale[1] for n in value.nums)
     if value.roman:
         return False
-    if value.op is None and value.shape == "single" and variable != "age":
-        return False  # a bare number after a lab name is rarely a limit ("grade 3 ALT 5")
+    if value.op is None and value.shape == "single" and not value.relative:
+        # A bare number after a lab name is rarely a limit ("grade 3 ALT 5"); a bare
+        # age needs its unit ("aged 18 years").
+        return variable == "age" and (value.old or value.unit in ("year", "month"))
+    if variable == "age" and value.unit not in (None, "year", "month", "week", "day"):
+        return False
     return True
 
 
@@ -375,8 +437,10 @@ def _thresholds(values: list[_Value], criterion: Criterion, text: str) -> tuple[
     for index, value in enumerate(placed):
         for variable, entity in value.targets:
             var = variables.get(variable)
-            small = var is not None and var.scale is not None and (
-                var.scale[1] - var.scale[0] <= _SMALL_SCALE
+            small = (
+                var is not None
+                and var.scale is not None
+                and (var.scale[1] - var.scale[0] <= _SMALL_SCALE)
             )
             comparator, number, number_max, listed = _comparator(value, small)
             unit = value.unit
@@ -429,7 +493,9 @@ def _groups(placed: list[_Value], text: str, prefix: str) -> dict[tuple[int, str
                 gid = groups.get((index - 1, variable)) or new()
                 groups[(index - 1, variable)] = groups[(index, variable)] = gid
         elif alternative:
-            gid = next((groups[(index - 1, v)] for v in previous_vars if (index - 1, v) in groups), None)
+            gid = next(
+                (groups[(index - 1, v)] for v in previous_vars if (index - 1, v) in groups), None
+            )
             gid = gid or new()
             for variable in previous_vars:
                 groups[(index - 1, variable)] = gid

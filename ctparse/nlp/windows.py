@@ -143,7 +143,9 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
                     anchor = r.anchors.get(re.sub(r"\s+", " ", am.group("anchor").lower()))
                     end = am.end()
         if event is None:
-            before_start = [t for t in criterion.thresholds if t.end is not None and t.end - base <= start]
+            before_start = [
+                t for t in criterion.thresholds if t.end is not None and t.end - base <= start
+            ]
             floor = max([previous_end] + [t.end - base for t in before_start if t.end is not None])
             near = [t for t in before_start if t.end is not None and start - (t.end - base) <= 12]
             event = near[-1].entity if near else _event(local, floor, start)
