@@ -18,8 +18,13 @@ Scoring:
   no unassigned prediction overlaps it.
 * ``precision = found / (gold lines with an assigned prediction + unassigned
   predictions)``; ``recall = found / gold lines``.
-* **Section accuracy**: over found lines, the share whose predictions all
-  carry the gold section (a gold ``null`` section is ``unknown``).
+* **Section accuracy**: over found lines that the gold gives a section, the
+  share whose predictions all carry that section. Lines whose gold section is
+  ``null`` (no header annotated before them) are scored apart as **unknown
+  agreement** (predicted ``unknown`` too): in the LCT files most of them sit
+  under a header the annotation missed ("Inclusion", "Inclution Criteria:",
+  "Inclusion Criteria (PTA group)"), where ``inclusion`` is the right answer.
+  ``section_accuracy_all`` counts every found line, ``null`` as ``unknown``.
 
 The same is computed after replacing every newline by a space (``flattened``),
 which keeps the offsets and removes all line structure, as registry mirrors do.
@@ -48,6 +53,9 @@ class Score:
     predicted: int = 0
     found: int = 0
     section_right: int = 0
+    section_scored: int = 0
+    unknown_found: int = 0
+    unknown_agree: int = 0
 
     @property
     def precision(self) -> float:
@@ -64,13 +72,25 @@ class Score:
 
     @property
     def section_accuracy(self) -> float:
-        return self.section_right / self.found if self.found else 0.0
+        return self.section_right / self.section_scored if self.section_scored else 0.0
+
+    @property
+    def section_accuracy_all(self) -> float:
+        right = self.section_right + self.unknown_agree
+        return right / self.found if self.found else 0.0
+
+    @property
+    def unknown_agreement(self) -> float:
+        return self.unknown_agree / self.unknown_found if self.unknown_found else 0.0
 
     def add(self, other: Score) -> None:
         self.gold += other.gold
         self.predicted += other.predicted
         self.found += other.found
         self.section_right += other.section_right
+        self.section_scored += other.section_scored
+        self.unknown_found += other.unknown_found
+        self.unknown_agree += other.unknown_agree
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +98,8 @@ class Score:
             "recall": round(self.recall, 4),
             "f1": round(self.f1, 4),
             "section_accuracy": round(self.section_accuracy, 4),
+            "section_accuracy_all": round(self.section_accuracy_all, 4),
+            "unknown_agreement": round(self.unknown_agreement, 4),
             "gold_lines": self.gold,
             "predicted": self.predicted,
             "found": self.found,
@@ -108,14 +130,19 @@ class SegmentationReport:
     def format_text(self) -> str:
         lines = [f"gold: {self.gold_path} ({self.documents} trials)"]
         lines.append(
-            f"  {'mode':<12} {'P':>6} {'R':>6} {'F1':>6} {'section':>8}"
-            f" {'found':>6} {'pred':>6} {'gold':>6}"
+            f"  {'mode':<12} {'P':>6} {'R':>6} {'F1':>6} {'section':>8} {'sect.all':>8}"
+            f" {'unknown':>8} {'found':>6} {'pred':>6} {'gold':>6}"
         )
         for mode, s in self.scores.items():
             lines.append(
                 f"  {mode:<12} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}"
-                f" {s.section_accuracy:8.3f} {s.found:6d} {s.predicted:6d} {s.gold:6d}"
+                f" {s.section_accuracy:8.3f} {s.section_accuracy_all:8.3f}"
+                f" {s.unknown_agreement:8.3f} {s.found:6d} {s.predicted:6d} {s.gold:6d}"
             )
+        lines.append(
+            "  section: lines with a gold section; sect.all: every found line (gold null"
+            " = unknown); unknown: agreement on gold-null lines"
+        )
         return "\n".join(lines)
 
 
@@ -200,8 +227,13 @@ def score_document(record: dict[str, Any], criteria: Sequence[Criterion]) -> Sco
             continue
         score.found += 1
         section = g.get("section") or "unknown"
-        if all(c.section == section for c in items):
-            score.section_right += 1
+        right = all(c.section == section for c in items)
+        if section == "unknown":
+            score.unknown_found += 1
+            score.unknown_agree += right
+        else:
+            score.section_scored += 1
+            score.section_right += right
     return score
 
 

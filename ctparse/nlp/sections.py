@@ -77,7 +77,11 @@ _TITLE_TAIL = re.compile(
 )
 # What may end a title: ":" / "-" / "--" / "–" (then anything), a dot at the
 # end of a line, or the end of the line.
-_TITLE_END = re.compile(r"[ \t]*(?::|-{1,2}(?=\s|$)|[–—](?=\s|$))[ \t*_]*|[ \t]*\.?[ \t]*(?=\n|$)")
+_TITLE_END = re.compile(
+    r"[ \t]*:[ \t*_]*|[ \t]?(?:-{1,2}|[–—])(?=\s|$)[ \t*_]*"
+    r"|[ \t]*\.?[ \t]*(?=\n|$)|\.?(?=[ \t]{2,}\S|[ \t]*[•●▪◦])"
+)
+_LIST_AFTER = re.compile(r"[ \t]{2,}\S|[ \t]*(?:[•●▪◦]|\n|$)")
 _FREE_TAIL = re.compile(r"[^\n:.;]{1,60}(?=:)")
 # A lead-in on the header's own line: "Participants must be:", "Subjects who
 # meet any of the following criteria will be ineligible to participate:".
@@ -91,6 +95,10 @@ _LEAD_IN = re.compile(
 _LINE_START = re.compile(r"^[ \t]*(?:#{1,6}[ \t]*)?[*_]{0,2}", re.M)
 _BULLET = re.compile(r"(?:[-*•·⁃▪◦‣]|\d{1,2}[.)]|\(\d{1,2}\)|[a-zA-Z][.)])[ \t]*")
 _MIDLINE_BEFORE = re.compile(r"(?:[.!?;:)\]]|[ \t]{2})[ \t]*$|^[ \t]*$")
+_WORD_START = re.compile(r"(?<!\S)\S")
+_QUALIFIER_BEFORE = re.compile(
+    r"(?<!\S)(?:Key|KEY|Main|MAIN|Major|General|Specific|Additional|Other|Further)[ \t]+$"
+)
 _CUE = re.compile(
     r"(?i)inclu[dst]|exclu[ds]|eligib|enrol|non[- ]?inclu|following|not\s+(?:be\s+)?(?:allowed|permitted)"
 )
@@ -149,43 +157,50 @@ def _line_start(text: str, pos: int) -> int:
 def _header_at(text: str, cue: int, *, after: int) -> SectionSpan | None:
     """A header whose keyword sits at ``cue``, or None.
 
-    Candidate starts are tried from the start of the line, then from each
-    sentence end / space run before the cue; a title wins over a clause.
+    A title is tried from the start of the line, then -- inside a line -- from
+    the keyword itself, widened over qualifier words ("Key", "Additional");
+    a clause from the start of the line or from a sentence end / space run
+    before the cue.
     """
     line = _line_start(text, cue)
-    lo = max(line, after)
-    starts = _candidate_starts(text, lo, cue)
-    for start, at_line_start in starts:
-        span = _title_at(text, start, cue, at_line_start=at_line_start)
+    lo = max(line, after, cue - 240)
+    at_line = lo == line
+    line_starts: list[int] = []
+    if at_line:
+        head = _LINE_START.match(text, lo)
+        pos = head.end() if head else lo
+        line_starts.append(pos)
+        bullet = _BULLET.match(text, pos)
+        if bullet and bullet.end() <= cue:
+            line_starts.append(bullet.end())
+    for start in line_starts:
+        span = _title_at(text, start, cue, at_line_start=True)
         if span is not None:
             return span
-    for start, at_line_start in starts:
-        if at_line_start or _MIDLINE_BEFORE.search(text, max(lo, start - 3), start):
-            span = _clause_at(text, start)
-            if span is not None and span.start <= cue < span.end:
-                return span
+    span = _title_at(text, _widen(text, cue, lo), cue, at_line_start=False)
+    if span is not None:
+        return span
+    for start in line_starts:
+        span = _clause_at(text, start)
+        if span is not None and span.start <= cue < span.end:
+            return span
+    for match in _WORD_START.finditer(text, lo, cue):
+        start = match.start()
+        if start in line_starts or not _MIDLINE_BEFORE.search(text, max(lo, start - 3), start):
+            continue
+        span = _clause_at(text, start)
+        if span is not None and span.start <= cue < span.end:
+            return span
     return None
 
 
-def _candidate_starts(text: str, lo: int, cue: int) -> list[tuple[int, bool]]:
-    """Positions between ``lo`` and ``cue`` where a header could begin."""
-    starts: list[tuple[int, bool]] = []
-    if lo == _line_start(text, cue):
-        head = _LINE_START.match(text, lo)
-        pos = head.end() if head else lo
-        starts.append((pos, True))
-        bullet = _BULLET.match(text, pos)
-        if bullet and bullet.end() <= cue:
-            starts.append((bullet.end(), True))
-    # word starts between the line start and the cue (a title may have up to
-    # five qualifier words before its keyword)
-    for match in re.finditer(r"(?<!\S)\S", text[lo:cue]):
-        pos = lo + match.start()
-        if all(pos != s for s, _ in starts):
-            starts.append((pos, False))
-    if all(cue != s for s, _ in starts):
-        starts.append((cue, False))
-    return starts
+def _widen(text: str, start: int, lo: int) -> int:
+    """Take qualifier words before a mid-line title into it ("Key Exclusion Criteria")."""
+    while True:
+        match = _QUALIFIER_BEFORE.search(text, max(lo, start - 24), start)
+        if match is None:
+            return start
+        start = match.start()
 
 
 def _title_at(text: str, start: int, cue: int, *, at_line_start: bool) -> SectionSpan | None:
@@ -225,19 +240,21 @@ def _behind_bullet(text: str, start: int) -> bool:
 
 
 def _midline_ok(text: str, start: int, term: re.Match[str], header: str) -> bool:
-    """A title inside a line (flattened text): is it really a header?"""
-    ends_with_mark = bool(term.group().strip(" \t*_."))
-    before = _MIDLINE_BEFORE.search(text, max(_line_start(text, start), start - 3), start)
-    if before is not None:
-        # after a sentence end or a space run: ":" / "-" or a run of spaces after
-        return ends_with_mark or bool(re.match(r"[ \t]{2}|[ \t]*(?:\n|$)", text[term.start() :]))
-    # after an ordinary word: only the capitalized "... Criteria:" of a lost line break
-    words = header.split()
-    return (
-        term.group().strip().startswith(":")
-        and words[0][:1].isupper()
-        and words[-1].lower().startswith("criteri")
-    )
+    """A title inside a line (flattened text): is it really a header?
+
+    After a sentence end or a run of spaces it needs ":" / "-" or a run of
+    spaces / a bullet after it; after an ordinary word (a lost line break) it
+    must be capitalized and end in ":" ("... ambulatory Exclusions:"), or be a
+    capitalized "... Criteria" that a list follows ("... index Exclusion
+    Criteria   -  Age < 6 months").
+    """
+    mark = term.group().strip(" \t*_")
+    listed = _LIST_AFTER.match(text, term.end()) is not None or term.end() == len(text)
+    if _MIDLINE_BEFORE.search(text, max(_line_start(text, start), start - 3), start):
+        return bool(mark.strip(".")) or listed
+    if not header[:1].isupper():
+        return False
+    return mark.startswith(":") or (listed and "criteri" in header.lower())
 
 
 def _clause_at(text: str, start: int) -> SectionSpan | None:

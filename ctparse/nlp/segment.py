@@ -208,9 +208,12 @@ class _Frame:
 
 
 _SPACE_RUN = re.compile(r"(?<![ \t])[ \t]{2,}(?=\S)")
-_ORDINAL_CANDIDATE = re.compile(r"(?<=[.;:!?,])[ \t]+(?=\(?\d{1,2}[.)])")
+_ORDINAL_CANDIDATE = re.compile(r"(?<=[.;:!?,])[ \t]+(?=\(?(?:\d{1,2}|[A-Za-z]|[ivxIVX]{1,4})[.)])")
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|[。！？]")
 _TERMINAL = frozenset(".:;!?")
+# A line this long may have been hard-wrapped (legacy records wrap near 70-80).
+_WRAP_WIDTH = 60
+_BREAKS_OFF = re.compile(r"(?:[,(/&-]|\b(?i:and|or|of|the|with|to|for|in|a|an|than|by))$")
 _LEADING_CONJUNCTION = re.compile(r"(?i)(?:and/or|and|or)\b[ \t]*|[,;:][ \t]*")
 _ALNUM = re.compile(r"[^\W_]")
 _MEASURE = re.compile(
@@ -401,21 +404,27 @@ def _inline_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if match_marker(text, run.end(), end) is not None:
             breaks.append((run.end(), len(run.group()) - 1))
     first = match_marker(text, start, end)
-    expected = (
-        (first.value + 1) if first is not None and first.ordinal == "number" and first.value else 1
-    )
-    kind = first.kind if first is not None and first.ordinal == "number" else None
+    # numbers in sequence ("1. … 2. …", restarting at "1." after a colon);
+    # letters and roman numerals only when they continue the line's own marker
+    if first is not None and first.ordinal is not None and first.value is not None:
+        kind: str | None = first.kind
+        expected = first.value + 1
+    else:
+        kind, expected = None, 1
     numbered: list[tuple[int, int]] = []
     for gap in _ORDINAL_CANDIDATE.finditer(text, start, end):
         marker = match_marker(text, gap.end(), end)
-        if marker is None or marker.ordinal != "number" or marker.value is None:
+        if marker is None or marker.value is None or marker.ordinal is None:
             continue
-        if marker.value == expected and (kind is None or marker.kind == kind):
+        if marker.ordinal != "number" and marker.kind != kind:
+            continue
+        restart = marker.ordinal == "number" and marker.value == 1 and text[gap.start() - 1] == ":"
+        if restart or (marker.value == expected and (kind is None or marker.kind == kind)):
             numbered.append((gap.end(), max(0, len(gap.group()) - 1)))
             kind = marker.kind
-            expected += 1
-    started = first is not None and first.ordinal == "number"
-    if numbered and (expected > 2 or started):
+            expected = marker.value + 1
+    started = first is not None and first.ordinal is not None
+    if numbered and (len(numbered) >= 2 or started):
         known = {b for b, _ in breaks}
         breaks.extend(b for b in numbered if b[0] not in known)
         breaks.sort()
@@ -423,15 +432,27 @@ def _inline_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _continues(text: str, unit: _Unit, line: _Line) -> bool:
-    """Is ``line`` (no marker, no blank line before) a wrapped part of ``unit``?"""
+    """Is ``line`` (no marker, no blank line before) a wrapped part of ``unit``?
+
+    Only after a line long enough to have been wrapped (or one that visibly
+    breaks off: "…, and", "… of"): short unbulleted lines one under the other
+    are separate criteria.
+    """
     last = text[unit.end - 1]
+    if last in ".!?;:":
+        return False
     first = text[line.start]
-    if first.islower() or first in "(&/+,)" or (first.isdigit() and last not in _TERMINAL):
-        return last not in ".!?" or first in ",)"
-    line_start = text.rfind("\n", 0, unit.start) + 1
-    unit_indent = unit.start - line_start
+    previous_line = text.rfind("\n", 0, unit.end) + 1
+    wrapped = unit.end - previous_line >= _WRAP_WIDTH or _BREAKS_OFF.search(
+        text, max(previous_line, unit.end - 8), unit.end
+    )
+    if not wrapped:
+        return False
+    if first.islower() or first in "(&/+,)" or first.isdigit():
+        return True
     # a hard-wrapped bullet item: the next line is indented under its text
-    return last not in _TERMINAL and line.indent > 0 and line.indent >= unit_indent - 1
+    unit_indent = unit.start - (text.rfind("\n", 0, unit.start) + 1)
+    return line.indent > 0 and line.indent >= unit_indent - 1
 
 
 def _qualifier(text: str, pos: int) -> bool:
