@@ -26,6 +26,8 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from . import matching
 from .align_study import study_diffs
@@ -95,6 +97,7 @@ def align(
         # Comparing a study with another copy of itself: run the pipeline once.
         same_text = a.eligibility == b.eligibility
         criteria_b = criteria_a if same_text else criteria_of(b)
+    criteria_a, criteria_b = leaves(criteria_a), leaves(criteria_b)
     has_a, has_b = has_criteria(a), has_criteria(b)
     rows, neither = study_diffs(a, b)
     pairs = align_criteria(
@@ -121,6 +124,13 @@ def align(
         summary=Summary(**counts),
         notes=tuple(notes),
     )
+
+
+def leaves(criteria: Sequence[Criterion]) -> tuple[Criterion, ...]:
+    """The atomic criteria: a registry line split into pieces is represented
+    by its pieces (``Criterion.parent``), so nothing is counted twice."""
+    parents = {c.parent for c in criteria if c.parent}
+    return tuple(c for c in criteria if c.id not in parents)
 
 
 def has_criteria(study: Study) -> bool:
@@ -256,13 +266,32 @@ def limits(criteria: Iterable[Criterion]) -> dict[tuple[str, str], dict[str | No
     return found
 
 
+@cache
+def _variables() -> dict[str, Any]:
+    """The variable lexicon of the extractor (names, ordinal scales), if present."""
+    try:
+        from .nlp.rules import rules
+    except ImportError:  # pragma: no cover - the extractor ships with ctparse
+        return {}
+    return dict(rules().variables)
+
+
 def label(variable: str) -> str:
     """How a variable is named in a sentence ("ANC", "total bilirubin")."""
     if variable in _ACRONYMS:
         return variable.upper()
-    if variable == "bilirubin_total":
-        return "total bilirubin"
-    return variable.replace("_", " ")
+    known = _variables().get(variable)
+    return known.name if known else variable.replace("_", " ")
+
+
+def _scale(variable: str) -> tuple[int, int, int] | None:
+    """(lowest, highest, step) of an ordinal scale such as ECOG 0–5."""
+    known = _variables().get(variable)
+    scale = getattr(known, "scale", None)
+    if scale is None and variable not in ORDINAL:
+        return None
+    low, high = scale or ((0, 100) if variable == "karnofsky" else (0, 5))
+    return int(low), int(high), 10 if variable in ("karnofsky", "lansky") else 1
 
 
 def _num(x: float) -> str:
@@ -284,14 +313,13 @@ def _with_unit(x: float, unit: str) -> str:
 def _ordinal_set(limit: Limit) -> frozenset[float] | None:
     if limit.values is not None:
         return limit.values
-    r = limit.eligible
-    if limit.variable not in ORDINAL or r is None:
+    r, scale = limit.eligible, _scale(limit.variable)
+    if scale is None or r is None:
         return None
-    step = 10 if limit.variable == "karnofsky" else 1
-    top = 100 if limit.variable == "karnofsky" else 5
+    low, high, step = scale
     return frozenset(
         float(v)
-        for v in range(0, top + 1, step)
+        for v in range(low, high + 1, step)
         if (r.lower is None or v > r.lower or (v == r.lower and _inc(r.lower_inclusive)))
         and (r.upper is None or v < r.upper or (v == r.upper and _inc(r.upper_inclusive)))
     )
@@ -301,6 +329,8 @@ def _set_text(values: Iterable[float]) -> str:
     ordered = sorted(values)
     if not ordered:
         return "no value"
+    if len(ordered) > 1 and ordered[-1] - ordered[0] == 10 * (len(ordered) - 1):
+        return f"{_num(ordered[0])}–{_num(ordered[-1])}"  # Karnofsky 70–100
     if len(ordered) > 1 and ordered == [ordered[0] + i for i in range(len(ordered))]:
         return f"{_num(ordered[0])}–{_num(ordered[-1])}"
     return ", ".join(_num(v) for v in ordered)
@@ -638,6 +668,23 @@ def _compare_texts(ca: Criterion, cb: Criterion, score: float) -> tuple[Verdict,
     return "different", f"similar criteria ({score:.0%} similar) that are worded differently"
 
 
+def _facts(criterion: Criterion) -> str:
+    """What a criterion demands, in words: "ANC ≥ 1.5 × 10^9/L; age 18–80 years"."""
+    parts = []
+    for (variable, condition), by_ref in limits([criterion]).items():
+        for limit in by_ref.values():
+            when = f" when {condition}" if condition else ""
+            parts.append(f"{label(variable)} {describe(limit)}{when}")
+    parts.extend(
+        f"no {w.event} within {_window_text(w)}"
+        if criterion.section == "exclusion"
+        else f"{w.event} within {_window_text(w)}"
+        for w in criterion.windows
+        if w.event and w.days is not None
+    )
+    return "; ".join(parts)
+
+
 def _alone(criterion: Criterion, side: str, *, missing_other: bool) -> Pair:
     other = "B" if side == "a" else "A"
     if missing_other:
@@ -647,6 +694,9 @@ def _alone(criterion: Criterion, side: str, *, missing_other: bool) -> Pair:
         variables = list(dict.fromkeys(t.variable for t in criterion.thresholds))
         if variables:
             detail += f"; {other} sets no limit on " + ", ".join(label(v) for v in variables)
+    facts = _facts(criterion)
+    if facts:
+        detail += f" ({side.upper()} requires {facts})"
     variable = criterion.thresholds[0].variable if criterion.thresholds else None
     return _pair(
         criterion if side == "a" else None,
