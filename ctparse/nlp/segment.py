@@ -268,12 +268,16 @@ def _read_region(text: str, start: int, end: int, section: Section, units: list[
     stack: list[_Frame] = []
     current: _Unit | None = None  # the unit the last line went to
     for line in _lines(text, start, end):
-        if line.marker is None and current is not None:
-            if _qualifier(text, line.start) or (
-                not line.blank_before and line.real_start and _continues(text, current, line)
-            ):
-                current.end = line.end
-                continue
+        if (
+            line.marker is None
+            and current is not None
+            and (
+                _qualifier(text, line.start)
+                or (not line.blank_before and line.real_start and _continues(text, current, line))
+            )
+        ):
+            current.end = line.end
+            continue
         if current is not None:
             _close(text, units, stack)
         if line.marker is not None:
