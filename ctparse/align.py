@@ -513,7 +513,7 @@ def _threshold_pairs(
         verdict, detail = compare_limits(la, lb)
         if key[1]:
             detail = f"{detail} (when {key[1]})"
-        pairs.append(_pair(la.criteria[0], lb.criteria[0], key[0], verdict, detail))
+        pairs.append(_pair(_binding(la, key), _binding(lb, key), key[0], verdict, detail))
     # Limits of one side only, inside criteria already lined up on another variable.
     used_a = {p.a for p in pairs}
     used_b = {p.b for p in pairs}
@@ -540,6 +540,16 @@ def _threshold_pairs(
                 )
             )
     return pairs
+
+
+def _binding(limit: Limit, key: tuple[str, str]) -> Criterion:
+    """The criterion that states the whole limit on its own, else the first one
+    (age ≥ 18 in the text plus a structured maximum of 80: the structured one)."""
+    for criterion in limit.criteria:
+        alone = limits([criterion]).get(key, {}).get(limit.relative_to)
+        if alone and (alone.eligible, alone.values) == (limit.eligible, limit.values):
+            return criterion
+    return limit.criteria[0]
 
 
 # --------------------------------------------------------------- 2. windows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import pytest
@@ -368,3 +369,32 @@ def test_hungarian_matches_brute_force() -> None:
         got = hungarian(cost)
         assert sorted(got) == list(range(n))
         assert sum(cost[i][got[i]] for i in range(n)) == pytest.approx(best)
+
+
+def test_pieces_replace_their_parent_line() -> None:
+    parent = crit("inc-10", "ANC ≥ 1.5, platelets ≥ 100", limit("anc", lower=1.5))
+    piece = dataclasses.replace(
+        crit("inc-10.1", "ANC ≥ 1.5", limit("anc", lower=1.5)), parent="inc-10"
+    )
+    comparison = align(A, B, criteria_a=(parent, piece), criteria_b=())
+    assert [p.a for p in comparison.pairs] == ["inc-10.1"]
+
+
+def test_a_lone_criterion_says_what_it_requires() -> None:
+    comparison = align(
+        A,
+        B,
+        criteria_a=(crit("inc-3", "ANC ≥ 1.5", limit("anc", lower=1.5, unit="10^9/L")),),
+        criteria_b=(),
+    )
+    assert comparison.pairs[0].detail.endswith("(A requires ANC ≥ 1.5 × 10^9/L)")
+
+
+def test_the_criterion_stating_the_whole_limit_is_shown() -> None:
+    text_age = crit("inc-1", "Adults (18 years or more)", limit("age", lower=18))
+    structured = crit(
+        "age", "Minimum age: 18 Years; Maximum age: 95 Years", limit("age", lower=18, upper=95)
+    )
+    other = crit("age", "Minimum age: 18 Years", limit("age", lower=18))
+    (pair,) = align_criteria((text_age, structured), (other,))
+    assert (pair.a, pair.verdict) == ("age", "a_stricter")
