@@ -184,9 +184,10 @@ def align_criteria(
     """Line up two lists of criteria (see the module docstring)."""
     order = {("a", c.id): i for i, c in enumerate(criteria_a)}
     order.update({("b", c.id): i for i, c in enumerate(criteria_b)})
-    pairs = [*_threshold_pairs(criteria_a, criteria_b), *_window_pairs(criteria_a, criteria_b)]
-    used_a = {p.a for p in pairs if p.a}
-    used_b = {p.b for p in pairs if p.b}
+    pairs, used_a, used_b = _threshold_pairs(criteria_a, criteria_b)
+    pairs.extend(_window_pairs(criteria_a, criteria_b))
+    used_a.update(p.a for p in pairs if p.a)
+    used_b.update(p.b for p in pairs if p.b)
     rest_a = [c for c in criteria_a if c.id not in used_a]
     rest_b = [c for c in criteria_b if c.id not in used_b]
     pairs.extend(_text_pairs(rest_a, rest_b, missing_a=missing_a, missing_b=missing_b))
@@ -496,9 +497,13 @@ def _pair(
 
 def _threshold_pairs(
     criteria_a: Sequence[Criterion], criteria_b: Sequence[Criterion]
-) -> list[Pair]:
+) -> tuple[list[Pair], set[str], set[str]]:
+    """Pairs by variable, and the ids of every criterion they settle (all the
+    criteria limiting a paired variable, not only the one shown)."""
     limits_a, limits_b = limits(criteria_a), limits(criteria_b)
     pairs: list[Pair] = []
+    used_a: set[str] = set()
+    used_b: set[str] = set()
     for key in [*limits_a, *(k for k in limits_b if k not in limits_a)]:
         by_ref_a, by_ref_b = limits_a.get(key, {}), limits_b.get(key, {})
         if not by_ref_a or not by_ref_b:
@@ -514,9 +519,9 @@ def _threshold_pairs(
         if key[1]:
             detail = f"{detail} (when {key[1]})"
         pairs.append(_pair(_binding(la, key), _binding(lb, key), key[0], verdict, detail))
+        used_a.update(c.id for limit in by_ref_a.values() for c in limit.criteria)
+        used_b.update(c.id for limit in by_ref_b.values() for c in limit.criteria)
     # Limits of one side only, inside criteria already lined up on another variable.
-    used_a = {p.a for p in pairs}
-    used_b = {p.b for p in pairs}
     for side, found, other, used in (
         ("a", limits_a, limits_b, used_a),
         ("b", limits_b, limits_a, used_b),
@@ -539,7 +544,7 @@ def _threshold_pairs(
                     detail,
                 )
             )
-    return pairs
+    return pairs, used_a, used_b
 
 
 def _binding(limit: Limit, key: tuple[str, str]) -> Criterion:
