@@ -1,0 +1,66 @@
+"""``ctparse eval --task segmentation|thresholds --gold FILE``: scores against gold.
+
+``table`` (the default on a terminal) prints the report as text; ``json``
+the report object; ``jsonl``/``csv``/``markdown`` its rows (one per mode or
+level). A malformed gold file is a one-line error with exit code 2.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import GoldError
+from ..evaluation import TASKS
+from ..report.tabular import write
+from .options import format_option, open_output, output_option, resolve_format
+
+
+@click.command("eval")
+@click.option(
+    "--task",
+    type=click.Choice(TASKS),
+    default="segmentation",
+    show_default=True,
+    help="What to score.",
+)
+@click.option(
+    "--gold",
+    "gold",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Gold JSONL (../shared/gold/lct_dev_segmentation.jsonl, lct_dev_criteria.jsonl).",
+)
+@format_option()
+@output_option
+def evaluate(task: str, gold: Path, fmt: str | None, output: Path | None) -> None:
+    """Precision/recall of segmentation or threshold extraction against gold.
+
+    \b
+    Examples:
+      ctparse eval --task segmentation --gold ../shared/gold/lct_dev_segmentation.jsonl
+      ctparse eval --task thresholds --gold ../shared/gold/lct_dev_criteria.jsonl -f json
+    """
+    if not gold.is_file():
+        raise GoldError(str(gold), "gold file does not exist")
+    module = importlib.import_module(f"ctparse.evaluation.{task}")
+    report: Any = module.evaluate(gold)
+    fmt = resolve_format(fmt, output)
+    with open_output(output) as stream:
+        if fmt == "table":
+            stream.write(report.format_text() + "\n")
+            return
+        rows = report.rows()
+        columns = list(rows[0]) if rows else []
+        write(
+            fmt,
+            objects=[report.to_dict()] if fmt == "json" else rows,
+            rows=rows,
+            columns=columns,
+            stream=stream,
+            single_json=True,
+        )
