@@ -140,25 +140,11 @@ def has_criteria(study: Study) -> bool:
 
 
 def criteria_of(study: Study) -> tuple[Criterion, ...]:
-    """The study's criteria with thresholds and windows, plus the structured
-    age limits (``Threshold.source == "structured"``) when the pipeline did not
-    add them."""
-    from .nlp.extract import structured_criteria
+    """The study's criteria with thresholds and windows (the NLP pipeline),
+    followed by its structured age limits."""
+    from .nlp.study import study_criteria  # spaCy: imported only when needed
 
-    try:
-        from .nlp.study import study_criteria  # type: ignore[import-not-found,unused-ignore]
-    except ModuleNotFoundError:
-        criteria: tuple[Criterion, ...] = ()
-        if has_criteria(study):
-            from .nlp import load
-
-            doc = load()(study.eligibility.criteria_text or "")
-            criteria = tuple(doc._.criteria)
-    else:
-        criteria = tuple(study_criteria(study).criteria)
-    if not any(t.source == "structured" for c in criteria for t in c.thresholds):
-        criteria += tuple(structured_criteria(study.eligibility))
-    return criteria
+    return tuple(study_criteria(study).criteria)
 
 
 def _ref(study: Study, has: bool) -> StudyRef:
