@@ -230,10 +230,11 @@ def evaluate(path: Path | str) -> ThresholdReport:
         constraints = [_local(c, offset) for c in record.get("constraints", [])]
         gold_t = [c for c in constraints if c["kind"] in ("numeric", "age") and _numbers(c)]
         gold_w = [c for c in constraints if c["kind"] == "temporal" and _numbers(c)]
-        for task, gold, predicted in (
+        tasks: tuple[tuple[str, list[dict[str, Any]], list[Threshold | Window]], ...] = (
             ("thresholds", gold_t, list(criterion.thresholds)),
             ("windows", gold_w, list(criterion.windows)),
-        ):
+        )
+        for task, gold, predicted in tasks:
             scored_ids = {id(c) for c in gold}
             others = [c for c in constraints if id(c) not in scored_ids and c.get("span")]
             preds = predicted

@@ -26,6 +26,7 @@ Rules live in ``models/`` (see :mod:`ctparse.nlp.rules`).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -35,7 +36,9 @@ from . import numbers
 from .rules import Variable, rules
 from .units import is_time, quantity, scientific_unit, to_canonical, unit_id
 
-HAS_NUMBER = re.compile(rf"\d|{numbers.WORD_NUMBER}|\b(?:I{{1,3}}|IV|VI?)\b")
+HAS_NUMBER = re.compile(
+    rf"\d|{numbers.WORD_NUMBER}|\b(?:I{{1,3}}|IV|VI?|ULN|LLN)\b|(?i:limit of normal)"
+)
 _LETTER_EDGE = r"(?:(?<=[A-Za-z.])(?![A-Za-z])|(?<![A-Za-z.]))"
 _SMALL_SCALE = 10  # ordinal scales up to this span are sets of grades (ECOG 0-5)
 _MAX_GAP = 48  # characters between a variable mention and its value
@@ -94,6 +97,7 @@ class _Value:
 
     start: int
     end: int
+    pre: str
     op: str | None
     shape: str  # single | range | list
     nums: list[float]
@@ -103,7 +107,9 @@ class _Value:
     relative: str | None
     roman: bool
     old: bool
-    text: str = ""
+    num_start: int = 0
+    source: str = ""
+    units: list[str | None] = field(default_factory=list)
     parenthesized: bool = False
     condition: str | None = None
     targets: list[tuple[str, str | None]] = field(default_factory=list)
@@ -145,10 +151,19 @@ def _find_values(text: str) -> list[_Value]:
         post = match.group("post")
         if post and op is None:
             op = r.op_for("suffix", post)
+        end = match.end()
+        if len(quantities) > 1 and quantities[0].group("unit"):
+            connector = text[quantities[0].end() : quantities[1].start()].strip().lower()
+            if not (r.ops["range"].get(connector) and connector != "and") and op != "between":
+                # "1,500/mm3 and 3 prior lines": a unit closes the value, not a list.
+                quantities = quantities[:1]
+                end = quantities[0].end()
         nums, raws = [], []
+        units: list[str | None] = []
         unit_written = unit = relative = None
         roman = False
         for q in quantities:
+            own_unit = unit_id(q.group("unit")) if q.group("unit") else None
             raw = q.group("num")
             roman = roman or raw in numbers.ROMAN
             raws.append(raw)
@@ -162,12 +177,15 @@ def _find_values(text: str) -> list[_Value]:
                 unit_written = text[
                     q.start("sci") : q.end("unit") if q.group("unit") else q.end("sci")
                 ]
+            if q.group("sci"):
+                own_unit = unit
+            units.append(own_unit)
             if q.group("rel"):
                 relative = r.op_for("relative", _strip_paren(q.group("rel")))
         shape = "single"
         if len(quantities) > 1:
             connector = text[quantities[0].end() : quantities[1].start()].strip().lower()
-            if op == "between" or r.ops["range"].get(connector) and connector != "and":
+            if op == "between" or (r.ops["range"].get(connector) and connector != "and"):
                 shape = "range"
             else:
                 shape = "list"
@@ -183,7 +201,8 @@ def _find_values(text: str) -> list[_Value]:
         found.append(
             _Value(
                 start=match.start(),
-                end=match.end(),
+                end=end,
+                pre=(pre or "").strip().lower(),
                 op=op,
                 shape=shape,
                 nums=nums,
@@ -193,7 +212,9 @@ def _find_values(text: str) -> list[_Value]:
                 relative=relative,
                 roman=roman,
                 old=old,
-                text=text[max(0, match.start() - 12) : match.end()],
+                num_start=quantities[0].start(),
+                source=text,
+                units=units,
                 parenthesized=text[: match.start()].rstrip().endswith("("),
             )
         )
@@ -206,6 +227,7 @@ def _find_values(text: str) -> list[_Value]:
             _Value(
                 start=match.start(),
                 end=match.end(),
+                pre=match.group("pre").strip().lower(),
                 op=op,
                 shape="single",
                 nums=[1.0],
@@ -285,7 +307,7 @@ def _attach(values: list[_Value], text: str) -> None:
             chain = [mentions[-1]]
             for mention in reversed(mentions[:-1]):
                 gap = zone[mention[1] : chain[-1][0]]
-                if not _CHAIN_GAP.match(gap) or gap.strip() == "(" and mention[2] != chain[-1][2]:
+                if not _CHAIN_GAP.match(gap) or (gap.strip() == "(" and mention[2] != chain[-1][2]):
                     break  # "liver enzymes (AST and ALT …)": a heading, not a listed variable
                 chain.append(mention)
             seen: set[str] = set()
@@ -310,12 +332,17 @@ def _attach(values: list[_Value], text: str) -> None:
                 value.targets = []
                 continue
             targets = list(previous.targets)
-        elif value.old or value.unit in ("year", "month") and _AGE_ZONE.match(zone):
+        elif value.pre == "within" and is_time(value.unit):
+            pass  # "within 3 years": a window
+        elif value.old or (value.unit in ("year", "month") and _AGE_ZONE.match(zone)):
             if value.op or value.old or value.shape == "range":
                 targets = [("age", None)]
-        elif value.op and not is_time(value.unit):
-            targets = [("other", _fallback_entity(text, previous_end, value))]
-        elif value.shape == "range" and value.unit and not is_time(value.unit):
+        elif value.unit_written and rules().variable_for(value.unit_written):
+            named = rules().variable_for(value.unit_written) or "other"
+            targets = [(named, value.unit_written)]
+        elif (value.op and not is_time(value.unit)) or (
+            value.shape == "range" and value.unit and not is_time(value.unit)
+        ):
             targets = [("other", _fallback_entity(text, previous_end, value))]
         value.targets = [t for t in targets if _fits(value, t[0], variables)]
         if value.targets:
@@ -384,25 +411,40 @@ def _fallback_entity(text: str, floor: int, value: _Value) -> str | None:
 
 
 def _propagate_age(values: list[_Value], text: str) -> None:
-    """"≥ 3 and ≤ 18 years of age", "<30 or >69 years old": the age named once covers both."""
+    """ "≥ 3 and ≤ 18 years of age", "<30 or >69 years old": the age named once covers both."""
     placed = [v for v in values if v.targets]
-    for left, right in zip(placed, placed[1:], strict=False):
+    for left, right in itertools.pairwise(placed):
         gap = text[left.end : right.start]
         if not re.fullmatch(r"(?i)\s*(?:and|or|,|-|to)?\s*", gap):
             continue
         for a, b in ((left, right), (right, left)):
-            if a.targets == [("age", None)] or any(v == "age" for v, _ in a.targets):
-                if b.targets and all(v == "other" for v, _ in b.targets) and b.unit in (None, "year"):
-                    b.targets = [("age", a.targets[0][1])]
+            if (
+                any(v == "age" for v, _ in a.targets)
+                and b.targets
+                and all(v == "other" for v, _ in b.targets)
+                and b.unit in (None, "year")
+            ):
+                b.targets = [("age", a.targets[0][1])]
+
+
+def _is_noise(value: _Value) -> bool:
+    """Whether the value's first number is part of a version, list marker or name."""
+    text = value.source
+    lo = max(0, value.num_start - 24)
+    for pattern in rules().noise:
+        for m in pattern.finditer(text, lo, value.end):
+            if m.start() <= value.num_start < m.end():
+                return True
+    return False
 
 
 def _fits(value: _Value, variable: str, variables: dict[str, Variable]) -> bool:
     """Whether the value can be a limit on ``variable`` at all."""
     if variable == "other":
         # "(n=20)", "one or more", "version 10 or higher" are not limits on a variable.
-        if value.roman or value.op == "=" or value.raws[0][:1].isalpha() and not value.unit:
+        if value.roman or value.op == "=" or (value.raws[0][:1].isalpha() and not value.unit):
             return False
-        return not any(p.search(value.text) for p in rules().noise)
+        return not _is_noise(value)
     var = variables[variable]
     if is_time(value.unit) and var.unit not in ("years", "days", "weeks"):
         return False
@@ -419,9 +461,7 @@ def _fits(value: _Value, variable: str, variables: dict[str, Variable]) -> bool:
         # A bare number after a lab name is rarely a limit ("grade 3 ALT 5"); a bare
         # age needs its unit ("aged 18 years").
         return variable == "age" and (value.old or value.unit in ("year", "month"))
-    if variable == "age" and value.unit not in (None, "year", "month", "week", "day"):
-        return False
-    return True
+    return not (variable == "age" and value.unit not in (None, "year", "month", "week", "day"))
 
 
 # -------------------------------------------------------------- thresholds
@@ -443,6 +483,10 @@ def _thresholds(values: list[_Value], criterion: Criterion, text: str) -> tuple[
                 and (var.scale[1] - var.scale[0] <= _SMALL_SCALE)
             )
             comparator, number, number_max, listed = _comparator(value, small)
+            if var is not None and var.unit == "10^9/L":
+                number = _count_value(value, 0, number)
+                if number_max is not None:
+                    number_max = _count_value(value, len(value.raws) - 1, number_max)
             unit = value.unit
             if unit is None and variable == "age":
                 unit = "year"
@@ -493,10 +537,8 @@ def _groups(placed: list[_Value], text: str, prefix: str) -> dict[tuple[int, str
                 gid = groups.get((index - 1, variable)) or new()
                 groups[(index - 1, variable)] = groups[(index, variable)] = gid
         elif alternative:
-            gid = next(
-                (groups[(index - 1, v)] for v in previous_vars if (index - 1, v) in groups), None
-            )
-            gid = gid or new()
+            known = [groups[(index - 1, v)] for v in previous_vars if (index - 1, v) in groups]
+            gid = known[0] if known else new()
             for variable in previous_vars:
                 groups[(index - 1, variable)] = gid
             for variable in current_vars:
@@ -535,20 +577,17 @@ def _normalize(
         return Normalized(value=number, value_max=number_max, unit=value.relative)
     var = rules().variables.get(variable)
     canonical = var.unit if var else None
-    if canonical == "10^9/L":
-        number = _count_value(value, 0, number)
-        if number_max is not None:
-            number_max = _count_value(value, len(value.raws) - 1, number_max)
-        if unit is None:
-            # No unit written: 1,500 is per mm³, 1.5 is already 10^9/L.
-            unit = "/mm3" if number >= 200 else "10^9/L"
+    if canonical == "10^9/L" and unit is None:
+        # No unit written: 1,500 is per mm³, 1.5 is already 10^9/L.
+        unit = "/mm3" if number >= 200 else "10^9/L"
     if canonical == "g/L" and variable == "hemoglobin" and unit is None:
         unit = "g/dL" if number < 25 else "g/L"
     if canonical in ("%",) and unit is None:
         unit = "%"
     if listed is not None or canonical is None or unit is None:
         return Normalized(value=number, value_max=number_max, unit=_unit_name(unit))
-    low = to_canonical(variable, number, unit)
+    low_unit = (value.units[0] if value.units else None) or unit
+    low = to_canonical(variable, number, low_unit)
     if low is None:
         return Normalized(value=number, value_max=number_max, unit=_unit_name(unit))
     high = to_canonical(variable, number_max, unit) if number_max is not None else None

@@ -60,7 +60,7 @@ DIGITS = (
     r"|\d+(?:\.\d+)?"
     r"|\.\d+)"
 )
-NUMBER = rf"(?:(?<![\w./^])(?:{DIGITS})(?!\d)|(?<![\w-])(?:{WORD_NUMBER})(?![\w-]))"
+NUMBER = rf"(?:(?<![\w./^])(?:(?<=[≤≥<>=])[-−]|(?<=[≤≥<>=]\s)[-−])?(?:{DIGITS})(?!\d)|(?<![\w-])(?:{WORD_NUMBER})(?![\w-]))"
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 # "× 10^9", "x10(9)", "* 10^9", "×10⁹", "x 10e9", and "× 109" (superscript lost).
@@ -91,7 +91,7 @@ def parse_number(text: str) -> float:
         return float(raw.replace(",", ""))
     if re.fullmatch(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+", raw):
         return float(re.sub(r"\s", "", raw))
-    return float(raw.replace(",", "."))
+    return float(raw.replace("−", "-").replace(",", "."))
 
 
 def european_thousands(text: str) -> float | None:

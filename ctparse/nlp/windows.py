@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..schema import Criterion, Status, Window
+from ..schema import Criterion, Status, Threshold, Window
 from . import numbers
 from .rules import Rules, rules
 from .units import to_days, unit_id
@@ -91,7 +91,6 @@ _TRAIL = re.compile(
     r"are|was|were|has|have|had|any|to|from|by|since|over|last|past|previous|prior|next|"
     r"first|a|an|be|been)\b)+$"
 )
-_BREAK = re.compile(r"[;:()]|\.\s|\n|,\s+(?:or|and)\s")
 
 
 def add_windows(criterion: Criterion, text: str) -> Criterion:
@@ -102,12 +101,12 @@ def add_windows(criterion: Criterion, text: str) -> Criterion:
 
 def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
     local = criterion.text
-    if not local or not any(ch.isdigit() for ch in local) and not _has_word_number(local):
+    if not local or (not any(ch.isdigit() for ch in local) and not _has_word_number(local)):
         return ()
     g = window_grammar()
     r = rules()
     base = criterion.start or 0
-    taken = [(t.start - base, t.end - base) for t in criterion.thresholds if t.start is not None]
+    taken = _spans(criterion.thresholds, base)
     out: list[Window] = []
     previous_end = 0
     for m in g.window.finditer(local):
@@ -180,11 +179,16 @@ def _comparator(m: re.Match[str], r: Rules) -> str:
     return "="
 
 
+_PARENS = re.compile(r"\([^()]*\)")
+
+
 def _event(text: str, floor: int, start: int) -> str | None:
-    clause_start = floor
-    for b in _BREAK.finditer(text, floor, start):
-        clause_start = b.end()
-    return _clean(text[clause_start:start]) or None
+    """The clause before the period, parenthetical asides removed."""
+    clause = text[floor:start]
+    for _ in range(2):
+        clause = _PARENS.sub(" ", clause)
+    clause = re.split(r"[;:()]|\.\s|\n|,\s+(?:or|and)\s", clause)[-1]
+    return _clean(clause) or None
 
 
 def _clean(phrase: str) -> str:
@@ -201,6 +205,15 @@ def _has_word_number(text: str) -> bool:
     return bool(_WORD_NUMBER.search(text))
 
 
+def _spans(items: tuple[Threshold, ...] | tuple[Window, ...], base: int) -> list[tuple[int, int]]:
+    """Local (start, end) of extracted items that have offsets."""
+    return [
+        (item.start - base, item.end - base)
+        for item in items
+        if item.start is not None and item.end is not None
+    ]
+
+
 def status(criterion: Criterion, windows: tuple[Window, ...]) -> Status:
     """``parsed``, ``partial`` or ``unparsed`` (see the module docstring)."""
     found = bool(criterion.thresholds or windows)
@@ -208,8 +221,7 @@ def status(criterion: Criterion, windows: tuple[Window, ...]) -> Status:
     if not any(ch.isdigit() for ch in text):
         return "parsed" if found else "unparsed"
     base = criterion.start or 0
-    covered = [(t.start - base, t.end - base) for t in criterion.thresholds if t.start is not None]
-    covered += [(w.start - base, w.end - base) for w in windows if w.start is not None]
+    covered = _spans(criterion.thresholds, base) + _spans(windows, base)
     for pattern in rules().noise:
         covered += [(m.start(), m.end()) for m in pattern.finditer(text)]
     for m in _DIGIT.finditer(text):

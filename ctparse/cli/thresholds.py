@@ -1,0 +1,282 @@
+"""``ctparse thresholds REF|TEXT...``: thresholds and time windows, one row each.
+
+An argument is a REF when it is ``-``, an existing path, or an NCT / local id;
+anything else is criteria text (``ctparse thresholds "ANC ≥ 1.5 × 10^9/L"``).
+Each row carries its criterion id, section, status and text, so every limit
+can be traced back to where it was written. ``--workers N`` extracts studies
+in N processes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..refs import LOCAL_ID, NCT_ID, load_studies
+from ..report.tabular import write
+from ..schema import Criterion, Study, Threshold, Window
+from .options import (
+    format_option,
+    open_output,
+    output_option,
+    resolve_format,
+    settings_from,
+    source_options,
+)
+
+COLUMNS = (
+    "ref",
+    "criterion",
+    "section",
+    "kind",
+    "variable",
+    "comparator",
+    "value",
+    "unit",
+    "normalized",
+    "eligible",
+    "detail",
+    "status",
+    "text",
+)
+_NCT_LIKE = re.compile(r"^NCT[\W_]*\d+$", re.I)
+
+
+def is_ref(argument: str) -> bool:
+    """Whether an argument names a record rather than being criteria text."""
+    if argument == "-" or NCT_ID.match(argument) or LOCAL_ID.match(argument):
+        return True
+    if _NCT_LIKE.match(argument):
+        return True  # a malformed id: let the loader say so
+    if "\n" in argument or len(argument) > 1024:
+        return False
+    try:
+        return Path(argument).exists()
+    except OSError:
+        return False
+
+
+def criteria_of_text(text: str) -> tuple[Criterion, ...]:
+    """Segment plain criteria text and extract every criterion's limits.
+
+    Text with no section header or bullet (a single criterion typed on the
+    command line) is one criterion.
+    """
+    from ..nlp.study import text_criteria
+
+    criteria = text_criteria(text).criteria
+    if criteria or not text.strip():
+        return criteria
+    start = len(text) - len(text.lstrip())
+    single = Criterion(
+        id="c-1", section="unknown", text=text.strip(), start=start, end=start + len(text.strip())
+    )
+    return _extract(text, [single])
+
+
+def criteria_of_study(study: Study) -> tuple[Criterion, ...]:
+    """The segmented, extracted criteria text plus the structured age limits."""
+    from ..nlp.study import study_criteria
+
+    return study_criteria(study).criteria
+
+
+def _extract(text: str, criteria: Iterable[Criterion]) -> tuple[Criterion, ...]:
+    from ..nlp.extract import add_thresholds
+    from ..nlp.windows import add_windows
+
+    return tuple(add_windows(add_thresholds(c, text), text) for c in criteria)
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _range(threshold: Threshold) -> str | None:
+    e = threshold.eligible
+    if e is None:
+        return None
+    unit = threshold.normalized.unit if threshold.normalized else None
+    low = f"{'[' if e.lower_inclusive else '('}{_fmt(e.lower)}" if e.lower is not None else "(-inf"
+    high = f"{_fmt(e.upper)}{']' if e.upper_inclusive else ')'}" if e.upper is not None else "inf)"
+    return f"{low}, {high}" + (f" {unit}" if unit else "")
+
+
+def threshold_row(ref: str, criterion: Criterion, t: Threshold) -> dict[str, Any]:
+    if t.values is not None:
+        value = "{" + ", ".join(_fmt(v) for v in t.values) + "}"
+    elif t.value_max is not None:
+        value = f"{_fmt(t.value)}–{_fmt(t.value_max)}"
+    else:
+        value = _fmt(t.value)
+    normalized = None
+    if t.normalized is not None and t.normalized.value is not None and t.values is None:
+        normalized = _fmt(t.normalized.value)
+        if t.normalized.value_max is not None:
+            normalized += f"–{_fmt(t.normalized.value_max)}"
+        if t.normalized.unit:
+            normalized += f" {'× ' if t.relative_to else ''}{t.normalized.unit}"
+    detail = "; ".join(
+        part
+        for part in (
+            f"entity: {t.entity}" if t.entity else None,
+            f"if: {t.condition}" if t.condition else None,
+            f"group: {t.group}" if t.group else None,
+            "structured field" if t.source == "structured" else None,
+        )
+        if part
+    )
+    return {
+        "ref": ref,
+        "criterion": criterion.id,
+        "section": criterion.section,
+        "kind": "threshold",
+        "variable": t.variable,
+        "comparator": t.comparator,
+        "value": value,
+        "unit": t.unit if not t.relative_to else f"× {t.relative_to}",
+        "normalized": normalized,
+        "eligible": _range(t),
+        "detail": detail or None,
+        "status": criterion.status,
+        "text": criterion.text,
+    }
+
+
+def window_row(ref: str, criterion: Criterion, w: Window) -> dict[str, Any]:
+    detail = "; ".join(
+        part
+        for part in (
+            w.direction,
+            f"anchor: {w.anchor}" if w.anchor else None,
+        )
+        if part
+    )
+    return {
+        "ref": ref,
+        "criterion": criterion.id,
+        "section": criterion.section,
+        "kind": "window",
+        "variable": w.event,
+        "comparator": w.comparator,
+        "value": _fmt(w.value),
+        "unit": w.unit,
+        "normalized": f"{_fmt(w.days)} days" if w.days is not None else None,
+        "eligible": None,
+        "detail": detail or None,
+        "status": criterion.status,
+        "text": criterion.text,
+    }
+
+
+def rows_and_objects(
+    ref: str, criteria: Iterable[Criterion]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Table rows and JSON objects (one per threshold / window)."""
+    rows: list[dict[str, Any]] = []
+    objects: list[dict[str, Any]] = []
+    criteria = list(criteria)
+    pieces: dict[str, list[tuple[int, int]]] = {}
+    for c in criteria:
+        if c.parent and c.start is not None and c.end is not None:
+            pieces.setdefault(c.parent, []).append((c.start, c.end))
+    for criterion in criteria:
+        inside = pieces.get(criterion.id, [])
+
+        def in_piece(item: Threshold | Window, inside: list[tuple[int, int]] = inside) -> bool:
+            # A limit inside a piece split out of this line is printed with the piece.
+            return item.start is not None and any(
+                s <= item.start and (item.end or item.start) <= e for s, e in inside
+            )
+
+        context = {
+            "ref": ref,
+            "criterion": criterion.id,
+            "section": criterion.section,
+            "status": criterion.status,
+            "criterion_text": criterion.text,
+        }
+        for t in criterion.thresholds:
+            if in_piece(t):
+                continue
+            rows.append(threshold_row(ref, criterion, t))
+            objects.append({**context, "kind": "threshold", **t.to_dict()})
+        for w in criterion.windows:
+            if in_piece(w):
+                continue
+            rows.append(window_row(ref, criterion, w))
+            objects.append({**context, "kind": "window", **w.to_dict()})
+    return rows, objects
+
+
+def _work(item: tuple[str, Study | str]) -> tuple[str, tuple[Criterion, ...]]:
+    ref, source = item
+    if isinstance(source, Study):
+        return ref, criteria_of_study(source)
+    return ref, criteria_of_text(source)
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="REF|TEXT...")
+@format_option()
+@output_option
+@click.option(
+    "--workers",
+    "-j",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes to extract in (one study per task).",
+)
+@source_options
+def thresholds(
+    inputs: tuple[str, ...], fmt: str | None, output: Path | None, workers: int, **kwargs: Any
+) -> None:
+    """Thresholds and time windows of each REF or criteria TEXT, one row each.
+
+    \b
+    Examples:
+      ctparse thresholds NCT05990231
+      ctparse thresholds "ANC ≥ 1.5 × 10^9/L; platelets ≥ 100,000/mm³"
+      ctparse thresholds --format csv corpus/*.json --workers 2
+    """
+    settings = settings_from(**kwargs)
+    items: list[tuple[str, Study | str]] = []
+    for argument in inputs:
+        if is_ref(argument):
+            for study in load_studies(
+                argument,
+                corpus_dir=settings.corpus,
+                base_url=settings.base_url,
+                offline=settings.offline,
+            ):
+                items.append((study.ref, study))
+        else:
+            items.append(("text", argument))
+    if workers > 1 and len(items) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_work, items, chunksize=max(1, len(items) // (workers * 4))))
+    else:
+        results = [_work(item) for item in items]
+    rows: list[dict[str, Any]] = []
+    objects: list[dict[str, Any]] = []
+    notes: list[str] = []
+    for (ref, criteria), (_, source) in zip(results, items, strict=True):
+        r, o = rows_and_objects(ref, criteria)
+        rows += r
+        objects += o
+        if isinstance(source, Study) and not (source.eligibility.criteria_text or "").strip():
+            notes.append(f"{ref}: the record has no eligibility criteria text")
+    fmt = resolve_format(fmt, output)
+    if not settings.quiet:
+        for note in notes:
+            click.echo(f"ctparse: {note}", err=True)
+    with open_output(output) as stream:
+        write(fmt, objects=objects, rows=rows, columns=COLUMNS, stream=stream, title="thresholds")

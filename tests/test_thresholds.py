@@ -1,0 +1,275 @@
+"""Thresholds: small cases named after the phenomenon, and the regressions
+other rule-based parsers are known to get wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+from ctparse.nlp.extract import add_thresholds, extract_thresholds, structured_criteria
+from ctparse.schema import Criterion, Eligibility, Threshold
+
+
+def limits(text: str, section: str = "inclusion", start: int = 0) -> tuple[Threshold, ...]:
+    criterion = Criterion(id="c", section=section, text=text, start=start, end=start + len(text))  # type: ignore[arg-type]
+    return extract_thresholds(criterion)
+
+
+def one(text: str, section: str = "inclusion") -> Threshold:
+    found = limits(text, section)
+    assert len(found) == 1, found
+    return found[0]
+
+
+# ------------------------------------------------ regressions peers get wrong
+
+
+def test_european_thousands_per_mmc() -> None:
+    t = one("Platelets <50.000 /mmc")
+    assert (t.variable, t.comparator, t.value, t.unit) == ("platelets", "<", 50000, "/mmc")
+    assert t.normalized is not None and (t.normalized.value, t.normalized.unit) == (50, "10^9/L")
+
+
+def test_units_per_litre_are_not_inches() -> None:
+    t = one("LDH > 200 U/L")
+    assert (t.variable, t.comparator, t.value, t.normalized and t.normalized.unit) == (
+        "ldh",
+        ">",
+        200,
+        "U/L",
+    )
+
+
+def test_millimolar_is_not_millimetres() -> None:
+    t = one("fasting glucose < 6 mM")
+    assert t.variable == "glucose"
+    assert t.normalized is not None and (t.normalized.value, t.normalized.unit) == (6, "mmol/L")
+
+
+@pytest.mark.parametrize(
+    ("text", "variable", "comparator", "value"),
+    [
+        ("AST > 5 times the upper normal range", "ast", ">", 5),
+        ("total bilirubin<1.5 normal limit (ULN)", "bilirubin_total", "<", 1.5),
+        ("ALT ≤ 3 x institutional ULN", "alt", "<=", 3),
+        ("bilirubin ≤ 1.5 times the upper limit of normal", "bilirubin_total", "<=", 1.5),
+    ],
+)
+def test_relative_to_uln(text: str, variable: str, comparator: str, value: float) -> None:
+    t = one(text)
+    assert (t.variable, t.comparator, t.value, t.relative_to) == (
+        variable,
+        comparator,
+        value,
+        "ULN",
+    )
+    assert t.normalized is not None and t.normalized.unit == "ULN"
+
+
+def test_ages_and_over_and_under_are_two_age_limits() -> None:
+    low, high = limits("ages 19 and over, under 75")
+    assert (low.variable, low.comparator, low.value) == ("age", ">=", 19)
+    assert (high.variable, high.comparator, high.value) == ("age", "<", 75)
+
+
+@pytest.mark.parametrize(
+    ("text", "comparator", "values", "upper"),
+    [
+        ("ECOG 0,1", "in", (0, 1), 1),
+        ("ECOG 0, 1 or 2", "in", (0, 1, 2), 2),
+        ("ECOG performance status score of 0 or 1", "in", (0, 1), 1),
+        ("WHO performance status 0-1", "in", (0, 1), 1),
+        ("ECOG 0~2", "in", (0, 1, 2), 2),
+        ("ECOG 2 or lower", "<=", None, 2),
+        ("Zubrod ≤ 1", "<=", None, 1),
+    ],
+)
+def test_ecog_forms(text: str, comparator: str, values: tuple | None, upper: float) -> None:
+    t = one(text)
+    assert (t.variable, t.comparator, t.values) == ("ecog", comparator, values)
+    assert t.eligible is not None and t.eligible.upper == upper and t.eligible.upper_inclusive
+
+
+def test_life_expectancy_in_weeks_is_normalized_to_days() -> None:
+    t = one("life expectancy of at least 12 weeks")
+    assert (t.variable, t.comparator, t.value, t.unit) == ("life_expectancy", ">=", 12, "weeks")
+    assert t.normalized is not None and (t.normalized.value, t.normalized.unit) == (84, "days")
+
+
+def test_copies_with_iu_equivalent_is_one_limit() -> None:
+    text = "HBV-DNA above 1000 copies/mL (200 IU/mL)"
+    t = one(text)
+    assert (t.variable, t.comparator, t.value, t.unit) == ("hbv_dna", ">", 1000, "copies/mL")
+    assert t.normalized is not None and (t.normalized.value, t.normalized.unit) == (200, "IU/mL")
+    assert text[t.start : t.end].endswith("(200 IU/mL)")
+
+
+# ---------------------------------------------------------- number forms
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ANC ≥ 1,500/mm³",
+        "ANC ≥ 1500/µL",
+        "ANC ≥ 1.5 x 10^9/L",
+        "ANC ≥ 1.5×10⁹/L",
+        "ANC ≥ 1.5 x 10(9)/L",
+        "ANC ≥ 1.5*10^9/L",
+        "ANC ≥ 1.5 × 109/L",
+        "ANC ≥ 1.5 G/L",
+        "absolute neutrophil count greater than or equal to 1500 cells/mm3",
+        "neutrophils ≧ 1.5 × 10^9/L",
+        "ANC => 1500/mcL",
+    ],
+)
+def test_cell_count_forms_normalize_to_1_5(text: str) -> None:
+    t = one(text)
+    assert t.variable == "anc" and t.comparator == ">="
+    assert t.normalized is not None and (t.normalized.value, t.normalized.unit) == (1.5, "10^9/L")
+
+
+@pytest.mark.parametrize(
+    ("text", "variable", "value", "unit"),
+    [
+        ("hemoglobin ≥ 9 g/dL", "hemoglobin", 90, "g/L"),
+        ("Hb ≥ 5.6 mmol/L", "hemoglobin", 90.2384, "g/L"),
+        ("serum creatinine ≤ 1.5 mg/dL", "creatinine", 132.6, "umol/L"),
+        ("total bilirubin ≤ 2 mg/dL", "bilirubin_total", 34.2, "umol/L"),
+        ("fasting glucose ≥ 126 mg/dL", "glucose", 6.993, "mmol/L"),
+        ("platelets ≥ 100 x 10^9/L", "platelets", 100, "10^9/L"),
+        ("platelet count ≥ 100,000/mm3", "platelets", 100, "10^9/L"),
+    ],
+)
+def test_normalized_to_canonical_unit(text: str, variable: str, value: float, unit: str) -> None:
+    t = one(text)
+    assert t.variable == variable
+    assert t.normalized is not None
+    assert t.normalized.value == pytest.approx(value, rel=1e-3) and t.normalized.unit == unit
+
+
+def test_number_words() -> None:
+    t = one("life expectancy of more than three months")
+    assert (t.comparator, t.value, t.unit) == (">", 3, "months")
+
+
+@pytest.mark.parametrize("dash", ["-", "–", "—", "~", " to "])
+def test_ranges_with_any_dash(dash: str) -> None:
+    t = one(f"Age 18{dash}75 years")
+    assert (t.variable, t.comparator, t.value, t.value_max) == ("age", "between", 18, 75)
+
+
+def test_between_x_and_y() -> None:
+    t = one("BMI between 18.5 and 30 kg/m2")
+    assert (t.variable, t.comparator, t.value, t.value_max) == ("bmi", "between", 18.5, 30)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "comparator"),
+    [
+        ("at least", ">="),
+        ("no less than", ">="),
+        ("not below", ">="),
+        ("greater than or equal to", ">="),
+        ("more than", ">"),
+        ("over", ">"),
+        ("exceeding", ">"),
+        ("no more than", "<="),
+        ("up to", "<="),
+        ("not exceeding", "<="),
+        ("under", "<"),
+        ("below", "<"),
+        ("≥", ">="),
+        (">=", ">="),
+        ("≤", "<="),
+        ("<", "<"),
+    ],
+)
+def test_prefix_comparator_phrases(phrase: str, comparator: str) -> None:
+    assert one(f"creatinine clearance {phrase} 60 mL/min").comparator == comparator
+
+
+@pytest.mark.parametrize(
+    ("text", "comparator"),
+    [
+        ("Karnofsky 70 or more", ">="),
+        ("Karnofsky 70 or above", ">="),
+        ("Karnofsky 70 or higher", ">="),
+        ("18 years and older", ">="),
+        ("BMI 35 kg/m2 or less", "<="),
+        ("BMI 35 or lower", "<="),
+    ],
+)
+def test_suffix_comparator_phrases(text: str, comparator: str) -> None:
+    assert one(text).comparator == comparator
+
+
+# ---------------------------------------------------------- structure
+
+
+def test_one_limit_applies_to_each_listed_variable() -> None:
+    ast, alt = limits("AST and ALT ≤ 2.5 × ULN")
+    assert (ast.variable, alt.variable) == ("ast", "alt")
+    assert ast.value == alt.value == 2.5 and ast.start == alt.start
+
+
+def test_typo_alst_is_alt() -> None:
+    found = limits("ASAT & ALST ≤1.5 times ULN")
+    assert [t.variable for t in found] == ["ast", "alt"]
+
+
+def test_conditional_limit_shares_group_and_has_condition() -> None:
+    base, conditional = limits("AST ≤ 2.5 × ULN (≤ 5 × ULN if liver metastases are present)")
+    assert conditional.condition == "if liver metastases are present"
+    assert base.condition is None
+    assert base.group is not None and base.group == conditional.group
+
+
+def test_alternatives_share_a_group() -> None:
+    creatinine, clearance = limits("creatinine ≤ 1.5 mg/dL or CrCl ≥ 60 mL/min")
+    assert (creatinine.variable, clearance.variable) == ("creatinine", "crcl")
+    assert creatinine.group is not None and creatinine.group == clearance.group
+
+
+def test_conjoined_limits_are_not_grouped() -> None:
+    low, high = limits("Age ≥18 and ≤80 years")
+    assert low.group is None and high.group is None
+
+
+def test_exclusion_eligible_is_the_complement() -> None:
+    t = one("ANC < 1.5 × 10^9/L", section="exclusion")
+    assert t.eligible is not None
+    assert (t.eligible.lower, t.eligible.lower_inclusive, t.eligible.upper) == (1.5, True, None)
+
+
+def test_exclusion_of_an_interval_has_no_single_range() -> None:
+    assert one("Age 18-65 years", section="exclusion").eligible is None
+
+
+def test_exclusion_of_ordinal_set_keeps_the_rest_of_the_scale() -> None:
+    t = one("ECOG 2-5", section="exclusion")
+    assert t.eligible is not None and (t.eligible.lower, t.eligible.upper) == (0, 1)
+
+
+def test_offsets_index_the_whole_eligibility_text() -> None:
+    text = "Inclusion: ANC ≥ 1500/mm3"
+    criterion = Criterion(id="inc-1", section="inclusion", text=text[11:], start=11, end=len(text))
+    t = add_thresholds(criterion, text).thresholds[0]
+    assert text[t.start : t.end] == "≥ 1500/mm3"
+
+
+def test_versions_and_list_markers_are_not_limits() -> None:
+    assert limits("1. According to RECIST v1.1, at least one measurable lesion") == ()
+
+
+def test_bare_number_after_lab_name_is_not_a_limit() -> None:
+    assert limits("grade 3 ALT elevation on day 15") == () or all(
+        t.variable != "alt" for t in limits("grade 3 ALT elevation on day 15")
+    )
+
+
+def test_structured_ages_become_age_thresholds() -> None:
+    (criterion,) = structured_criteria(Eligibility(minimum_age="18 Years", maximum_age="6 Months"))
+    low, high = criterion.thresholds
+    assert (low.variable, low.comparator, low.value, low.source) == ("age", ">=", 18, "structured")
+    assert high.normalized is not None and high.normalized.value == 0.5
+    assert structured_criteria(Eligibility(minimum_age="N/A")) == ()
