@@ -66,6 +66,7 @@ class Item:
 
     name: str
     record: dict[str, Any] | None = None
+    data: bytes | None = None  # the member's bytes, as in the archive
     refused: str | None = None  # a reason; None when the record was read
     ignored: bool = False  # not a study file (a directory, a README)
 
@@ -249,7 +250,7 @@ def iter_bulk(
         if not isinstance(record, dict) or "protocolSection" not in record:
             yield Item(member.name, refused="not an API v2 study record")
             continue
-        yield Item(member.name, record=record)
+        yield Item(member.name, record=record, data=data)
 
 
 def count_members(stream: IO[bytes], *, source: str = "archive") -> int:
@@ -298,7 +299,7 @@ def mirror_bulk(
             report.ignored += 1
         elif item.record is not None:
             try:
-                stored = corpus.store(item.record)
+                stored = corpus.store(item.record, raw=item.data)
             except ReadError as exc:
                 refusal = exc.message
             else:

@@ -305,12 +305,15 @@ class Corpus:
         *,
         alias_of: str | None = None,
         fetched_at: str | None = None,
+        raw: bytes | None = None,
     ) -> Stored:
         """Store a raw API v2 record as ``<NCT id>.json`` unless the stored copy
         is current.
 
         Args:
             alias_of: the id the record was asked for, when it differs (a 301).
+            raw: the record's bytes as received, written as they are (else the
+                record is serialized, compact, keys in the registry's order).
 
         Raises:
             ReadError: the record has no valid NCT id.
@@ -328,7 +331,9 @@ class Corpus:
         if self.is_current(nct_id, last_update):
             return Stored(nct_id, path, "current")
         status = "updated" if path.is_file() else "new"
-        data = json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+        if raw is None:
+            raw = json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+        data = raw
         write_atomically(path, data)
         self.db.execute(
             "INSERT OR REPLACE INTO records VALUES (?, ?, ?)",
