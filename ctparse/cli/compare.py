@@ -66,7 +66,7 @@ def compare(ref_a: str, ref_b: str, fmt: str | None, output: Path | None, **kwar
     criterion), different, only A, only B.
     Examples:
       ctparse compare NCT05990231 local-8446462a6559f0be --offline
-      ctparse compare A.json B.xml -o report.html
+      ctparse compare A.json B.xml -o report.html   (format from the suffix)
     """
     from ..align import align
     from ..report.compare import write_comparison
