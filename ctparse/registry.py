@@ -134,6 +134,7 @@ class Stats:
 def search_params(
     *,
     query: str | None = None,
+    term: str | None = None,
     cond: str | None = None,
     intr: str | None = None,
     titles: str | None = None,
@@ -148,7 +149,7 @@ def search_params(
     """The ``GET /studies`` query parameters for a search (without paging state).
 
     Args:
-        query: free text, ``query.term`` (Essie syntax).
+        query, term: free text, ``query.term`` (Essie syntax; both given: ANDed).
         cond, intr, titles: ``query.cond``, ``query.intr``, ``query.titles``.
         ids: NCT ids, ``filter.ids``.
         since: an ISO date; only studies whose LastUpdatePostDate is on or after it.
@@ -159,7 +160,10 @@ def search_params(
     """
     params: dict[str, str] = {}
     for name, value in (
-        ("query.term", query),
+        (
+            "query.term",
+            " AND ".join(f"({t})" for t in (query, term) if t) if query and term else query or term,
+        ),
         ("query.cond", cond),
         ("query.intr", intr),
         ("query.titles", titles),
