@@ -21,6 +21,7 @@ costs a single regex scan.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 
 from ..errors import ResourceError
@@ -49,24 +50,136 @@ CATEGORY_FIELDS = {
 }
 
 
+@dataclass(frozen=True)
+class _Compiled:
+    regexes: tuple[re.Pattern[str], ...]  # per rule, anchored use (match at a word start)
+    ids: tuple[str, ...]
+    categories: tuple[str, ...]
+    first: frozenset[int]
+    by_two: dict[str, tuple[tuple[str, int], ...]]  # stem[:2] -> (stem, rule)
+    by_one: dict[str, tuple[tuple[str, int], ...]]  # one-letter stems
+
+
 @cache
-def _compiled() -> tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...], frozenset[int]]:
-    """(one regex with a group per rule, rule ids, their categories, first-tier rules)."""
+def _compiled() -> _Compiled:
+    """The rules, each compiled, plus an index of the word stems they start with.
+
+    Matching a big alternation at every word start is slow in Python's
+    ``re``; instead each word of the criterion is looked up by its first
+    letters and only the rules that can start there are tried.
+    """
     entries = load_rules("categories.jsonl", CATEGORY_FIELDS)
-    for entry in entries:
+    by_two: dict[str, list[tuple[str, int]]] = {}
+    by_one: dict[str, list[tuple[str, int]]] = {}
+    for index, entry in enumerate(entries):
+        where = f"categories.jsonl#{entry['id']}"
         if entry["category"] not in CATEGORIES:
-            raise ResourceError(
-                f"categories.jsonl#{entry['id']}", f"unknown category {entry['category']!r}"
-            )
-    alternation = "|".join(f"(?P<r{i}>{e['pattern']})" for i, e in enumerate(entries))
-    regex = re.compile(rf"(?i)\b(?:{alternation})")
-    first = frozenset(i for i, e in enumerate(entries) if e.get("first"))
-    return (
-        regex,
-        tuple(e["id"] for e in entries),
-        tuple(e["category"] for e in entries),
-        first,
+            raise ResourceError(where, f"unknown category {entry['category']!r}")
+        stems = pattern_stems(entry["pattern"])
+        if stems is None:
+            raise ResourceError(where, "every alternative must start with a literal word stem")
+        for stem in stems:
+            table = by_two if len(stem) >= 2 else by_one
+            table.setdefault(stem[:2], []).append((stem, index))
+    return _Compiled(
+        regexes=tuple(re.compile(f"(?i:{e['pattern']})") for e in entries),
+        ids=tuple(e["id"] for e in entries),
+        categories=tuple(e["category"] for e in entries),
+        first=frozenset(i for i, e in enumerate(entries) if e.get("first")),
+        by_two={k: tuple(dict.fromkeys(v)) for k, v in by_two.items()},
+        by_one={k: tuple(dict.fromkeys(v)) for k, v in by_one.items()},
     )
+
+
+_WORD = re.compile(r"[^\W_]+")
+_LITERAL = re.compile(r"[a-z0-9]+")
+
+
+def pattern_stems(pattern: str) -> list[str] | None:
+    r"""The literal stems a pattern's alternatives start with ("#" for a digit).
+
+    >>> pattern_stems(r"pregnan\w*|breast[- ]?feed|(?:male|female)s?")
+    ['pregnan', 'breast', 'male', 'female']
+    """
+    stems: list[str] = []
+    for alternative in _alternatives(pattern):
+        found = _stems_of(alternative)
+        if found is None:
+            return None
+        stems.extend(found)
+    return stems
+
+
+def _stems_of(alternative: str) -> list[str] | None:
+    if alternative.startswith("\\d"):
+        return ["#"]
+    literal = _LITERAL.match(alternative)
+    if literal is not None:
+        run = literal.group()
+        if alternative[literal.end() : literal.end() + 1] in ("?", "*", "{"):
+            run = run[:-1]
+        return [run] if run else None
+    if not alternative.startswith("(?:"):
+        return None
+    close = _closing(alternative, 0)
+    if close < 0:
+        return None
+    inner = pattern_stems(alternative[3:close])
+    if inner is None:
+        return None
+    if alternative[close + 1 : close + 2] in ("?", "*"):
+        rest = _stems_of(alternative[close + 2 :])
+        return None if rest is None else inner + rest
+    return inner
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """Split a regex at its top-level "|"."""
+    parts, depth, in_class, current, i = [], 0, False, [], 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            current.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append("".join(current))
+            current = []
+            i += 1
+            continue
+        current.append(char)
+        i += 1
+    parts.append("".join(current))
+    return parts
+
+
+def _closing(pattern: str, opening: int) -> int:
+    depth, in_class, i = 0, False, opening
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
 
 
 def categorize(text: str) -> str:
@@ -78,26 +191,43 @@ def categorize(text: str) -> str:
     rule = matching_rule(text)
     if rule is None:
         return OTHER
-    _, ids, categories, _ = _compiled()
-    return categories[ids.index(rule)]
+    compiled = _compiled()
+    return compiled.categories[compiled.ids.index(rule)]
 
 
 def matching_rule(text: str) -> str | None:
     """The id of the rule that decides the category of ``text``, or None."""
-    regex, ids, _, first = _compiled()
+    compiled = _compiled()
     earliest: int | None = None
     best_first: int | None = None
-    for match in regex.finditer(text):
-        name = match.lastgroup
-        if name is None:
+    tried: set[tuple[int, int]] = set()
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few characters change length when lowered
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    by_two, by_one = compiled.by_two, compiled.by_one
+    for word in _WORD.finditer(lowered):
+        token = word.group()
+        key = "#" if token[0].isdigit() else token[:2]
+        candidates = by_two.get(key, ())
+        if token[0] in by_one:
+            candidates = candidates + by_one[token[0]]
+        if not candidates:
             continue
-        index = int(name[1:])
-        if index in first:
-            if best_first is None or index < best_first:
-                best_first = index
-        elif earliest is None:
-            earliest = index
-            if not first:
-                break
+        pos = word.start()
+        for stem, index in candidates:
+            if (index, pos) in tried or not (stem == "#" or token.startswith(stem)):
+                continue
+            if earliest is not None and index not in compiled.first:
+                continue  # an earlier rule already decided the second tier
+            tried.add((index, pos))
+            if compiled.regexes[index].match(text, pos) is None:
+                continue
+            if index in compiled.first:
+                if best_first is None or index < best_first:
+                    best_first = index
+            elif earliest is None:
+                earliest = index
+        if best_first is not None and best_first == min(compiled.first):
+            break
     chosen = best_first if best_first is not None else earliest
-    return None if chosen is None else ids[chosen]
+    return None if chosen is None else compiled.ids[chosen]

@@ -209,6 +209,7 @@ class _Frame:
 
 _SPACE_RUN = re.compile(r"(?<![ \t])[ \t]{2,}(?=\S)")
 _ORDINAL_CANDIDATE = re.compile(r"(?<=[.;:!?,])[ \t]+(?=\(?(?:\d{1,2}|[A-Za-z]|[ivxIVX]{1,4})[.)])")
+_ENUM_CANDIDATE = re.compile(r"\(?(?:\d{1,3}|[A-Za-z]|[ivxIVX]{2,4})[.)]")
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|[。！？]")
 _TERMINAL = frozenset(".:;!?")
 # A line this long may have been hard-wrapped (legacy records wrap near 70-80).
@@ -404,9 +405,10 @@ def _inline_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if end - start < 8:
         return []
     breaks: list[tuple[int, int]] = []
-    for run in _SPACE_RUN.finditer(text, start, end):
-        if match_marker(text, run.end(), end) is not None:
-            breaks.append((run.end(), len(run.group()) - 1))
+    if text.find("  ", start, end) >= 0 or text.find("\t", start, end) >= 0:
+        for run in _SPACE_RUN.finditer(text, start, end):
+            if match_marker(text, run.end(), end) is not None:
+                breaks.append((run.end(), len(run.group()) - 1))
     first = match_marker(text, start, end)
     # numbers in sequence ("1. … 2. …", restarting at "1." after a colon);
     # letters and roman numerals only when they continue the line's own marker
@@ -565,21 +567,18 @@ def _enumeration(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Inline items "A. … B. …", "1) … 2) …", "(a) … (b) …", "i. … ii. …"."""
     found: list[Marker] = []
     expected: dict[str, int] = {}
-    pos = start
-    while pos < end:
-        at = pos == start or text[pos - 1] in " \t\n"
-        if at:
-            marker = match_marker(text, pos, end)
-            if marker is not None and _enumerates(text, start, pos, marker):
-                assert marker.value is not None
-                want = expected.get(marker.kind, 1)
-                if marker.value == want:
-                    found.append(marker)
-                    expected[marker.kind] = want + 1
-                    pos = marker.end
-                    continue
-        next_space = _next_space(text, pos, end)
-        pos = next_space + 1
+    for candidate in _ENUM_CANDIDATE.finditer(text, start, end):
+        pos = candidate.start()
+        if pos > start and not text[pos - 1].isspace():
+            continue
+        marker = match_marker(text, pos, end)
+        if marker is None or not _enumerates(text, start, pos, marker):
+            continue
+        assert marker.value is not None
+        want = expected.get(marker.kind, 1)
+        if marker.value == want:
+            found.append(marker)
+            expected[marker.kind] = want + 1
     if not found:
         return []
     kind = found[0].kind
@@ -600,13 +599,6 @@ def _enumerates(text: str, start: int, pos: int, marker: Marker) -> bool:
     if marker.kind == "number_dot":
         return pos == start or text[pos - 2 : pos - 1] in (";", ".", ":", ",")
     return True
-
-
-def _next_space(text: str, pos: int, end: int) -> int:
-    for index in range(pos, end):
-        if text[index] in " \t\n":
-            return index
-    return end
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
