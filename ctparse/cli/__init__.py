@@ -76,9 +76,8 @@ def main(argv: list[str] | None = None) -> Any:
     except click.ClickException as exc:
         exc.show()
         sys.exit(2)
-    except click.exceptions.Abort:
-        fail("aborted")
-    except KeyboardInterrupt:
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        # click turns Ctrl-C into Abort; both mean the user stopped us.
         click.echo("ctparse: interrupted", err=True)
         sys.exit(130)
     except BrokenPipeError:
