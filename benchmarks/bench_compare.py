@@ -10,6 +10,7 @@ corpus studies, offline, and reports the median of several runs against the
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -42,6 +43,15 @@ def _time(command: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
     subprocess.run(command, check=True, env=env, cwd=ROOT, capture_output=True)
     return time.perf_counter() - started
+
+
+def _cpu(command: list[str], env: dict[str, str]) -> float:
+    """User + system CPU seconds of one run: unlike wall time, barely moved by
+    other processes competing for the machine."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(command, check=True, env=env, cwd=ROOT, capture_output=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def _import_hot_spots(command: list[str], env: dict[str, str], top: int = 12) -> list[dict]:
@@ -89,15 +99,20 @@ def run(shared: Path) -> dict:
             _time(command, env)  # warm the OS file cache; not counted
             times = [_time(command, env) for _ in range(RUNS)]
             median = statistics.median(times)
+            cpu = statistics.median(_cpu(command, env) for _ in range(3))
+            load = os.getloadavg()[0]
             verdict = "ok" if median < TARGET_S else "SLOWER THAN TARGET"
             print(
                 f"  compare {a} {b}: median {median:.2f} s "
-                f"(min {min(times):.2f}, max {max(times):.2f}; target < {TARGET_S} s: {verdict})"
+                f"(min {min(times):.2f}, max {max(times):.2f}; target < {TARGET_S} s: {verdict}); "
+                f"CPU {cpu:.2f} s; load average {load:.1f} on {os.cpu_count()} CPUs"
             )
             figures[name] = {
                 "median_s": round(median, 3),
                 "min_s": round(min(times), 3),
                 "max_s": round(max(times), 3),
+                "cpu_s": round(cpu, 3),
+                "load_average": round(load, 2),
             }
         html_command = _command(*PAIRS["escc_seeds"], fmt="html")
         figures["escc_seeds_html_s"] = round(
