@@ -64,7 +64,8 @@ class ThresholdsComponent:
     def __call__(self, doc: Doc) -> Doc:
         from .extract import add_thresholds
 
-        doc._.criteria = tuple(add_thresholds(c, doc.text) for c in doc._.criteria)
+        text = doc.text  # spaCy rebuilds doc.text on every access: read it once
+        doc._.criteria = tuple(add_thresholds(c, text) for c in doc._.criteria)
         return doc
 
 
@@ -74,5 +75,6 @@ class WindowsComponent:
     def __call__(self, doc: Doc) -> Doc:
         from .windows import add_windows
 
-        doc._.criteria = tuple(add_windows(c, doc.text) for c in doc._.criteria)
+        text = doc.text  # spaCy rebuilds doc.text on every access: read it once
+        doc._.criteria = tuple(add_windows(c, text) for c in doc._.criteria)
         return doc

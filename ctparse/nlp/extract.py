@@ -36,6 +36,7 @@ from . import numbers
 from .rules import Variable, rules
 from .units import is_time, quantity, scientific_unit, to_canonical, unit_id
 
+_ANY_DIGIT = re.compile(r"\d")
 HAS_NUMBER = re.compile(
     rf"\d|{numbers.WORD_NUMBER}|\b(?:I{{1,3}}|IV|VI?|ULN|LLN)\b|(?i:limit of normal)"
 )
@@ -118,13 +119,16 @@ class _Value:
 def add_thresholds(criterion: Criterion, text: str) -> Criterion:
     """Return ``criterion`` with its thresholds; offsets index ``text`` (the
     whole eligibility text ``criterion.start`` refers to)."""
-    return dataclasses.replace(criterion, thresholds=extract_thresholds(criterion))
+    thresholds = extract_thresholds(criterion)
+    if not thresholds and not criterion.thresholds:
+        return criterion
+    return dataclasses.replace(criterion, thresholds=thresholds)
 
 
 def extract_thresholds(criterion: Criterion) -> tuple[Threshold, ...]:
     """The thresholds of one criterion, in text order."""
     local = criterion.text
-    if not local or not HAS_NUMBER.search(local):
+    if not local or not (_ANY_DIGIT.search(local) or HAS_NUMBER.search(local)):
         return ()
     values = _find_values(local)
     if not values:

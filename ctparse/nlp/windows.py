@@ -42,6 +42,7 @@ TIME_FORMS = (
     "months|month|mos|mo|years|year|yrs|yr|y"
 )
 _DIGIT = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
+_ANY_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def add_windows(criterion: Criterion, text: str) -> Criterion:
 
 def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
     local = criterion.text
-    if not local or (not any(ch.isdigit() for ch in local) and not _has_word_number(local)):
+    if not local or (not _ANY_DIGIT.search(local) and not _has_word_number(local)):
         return ()
     g = window_grammar()
     r = rules()
@@ -218,13 +219,18 @@ def status(criterion: Criterion, windows: tuple[Window, ...]) -> Status:
     """``parsed``, ``partial`` or ``unparsed`` (see the module docstring)."""
     found = bool(criterion.thresholds or windows)
     text = criterion.text or ""
-    if not any(ch.isdigit() for ch in text):
+    if not _ANY_DIGIT.search(text):
         return "parsed" if found else "unparsed"
     base = criterion.start or 0
     covered = _spans(criterion.thresholds, base) + _spans(windows, base)
-    for pattern in rules().noise:
-        covered += [(m.start(), m.end()) for m in pattern.finditer(text)]
-    for m in _DIGIT.finditer(text):
-        if not any(s <= m.start() and m.end() <= e for s, e in covered):
+    loose = [
+        m.start()
+        for m in _DIGIT.finditer(text)
+        if not any(s <= m.start() and m.end() <= e for s, e in covered)
+    ]
+    if loose:
+        # Only now look for numbers that are not limits (versions, list markers, names).
+        noise = [(m.start(), m.end()) for p in rules().noise for m in p.finditer(text)]
+        if any(not any(s <= pos < e for s, e in noise) for pos in loose):
             return "partial"
     return "parsed" if found else "unparsed"
