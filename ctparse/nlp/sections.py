@@ -83,11 +83,14 @@ _TITLE_END = re.compile(
 )
 _LIST_AFTER = re.compile(r"[ \t]{2,}\S|[ \t]*(?:[•●▪◦]|\n|$)")
 _FREE_TAIL = re.compile(r"[^\n:.;]{1,60}(?=:)")
-# A lead-in on the header's own line: "Participants must be:", "Subjects who
-# meet any of the following criteria will be ineligible to participate:".
+# A lead-in on the header's own line that speaks of the section, not of one
+# criterion: "Participants must be:", "Subjects who meet any of the following
+# criteria will be ineligible to participate:".
 _LEAD_IN = re.compile(
-    r"[^\n:.;]{1,160}?(?:\bfollowing\b[^\n:.;]{0,100}?|"
-    r"\b(?i:be|are|is|have|has|if|they|include|includes|including|must|who)[ \t]*):[ \t]*"
+    r"(?i:[^\n:.;]{0,120}?\b(?:criteria|criterion|eligib\w*|ineligib\w*|exclu\w+|inclu\w+|"
+    r"enrol\w*|participat\w+)\b[^\n:.;]{0,100}?"
+    r"|(?:patients?|subjects?|participants?|individuals?|volunteers?|they)\b[^\n:.;]{0,80}?"
+    r"\b(?:must|should|will|are|need)\b[^\n:.;]{0,80}?)[ \t]*:[ \t]*"
 )
 # Where a header may start: the start of a line (after indentation, markdown
 # heading/emphasis and optionally a bullet), or -- mid-line -- after a
@@ -227,10 +230,16 @@ def _title_at(text: str, start: int, cue: int, *, at_line_start: bool) -> Sectio
             continue
         end = term.end()
         lead = _LEAD_IN.match(text, end)
-        if lead is not None and colon_or_dash:
+        if lead is not None and colon_or_dash and _plain_clause(lead.group()):
             end = lead.end()
         return SectionSpan(start, _rstrip(text, start, end), rule.section, rule.id)
     return None
+
+
+def _plain_clause(clause: str) -> bool:
+    """A lead-in is one clause: it starts with a word and holds no list."""
+    body = clause.strip()
+    return body[:1].isalpha() and "  " not in body and "\t" not in body
 
 
 def _behind_bullet(text: str, start: int) -> bool:

@@ -216,6 +216,9 @@ _TERMINAL = frozenset(".:;!?")
 _WRAP_WIDTH = 60
 _BREAKS_OFF = re.compile(r"(?:[,(/&-]|\b(?i:and|or|of|the|with|to|for|in|a|an|than|by))$")
 _LEADING_CONJUNCTION = re.compile(r"(?i)(?:and/or|and|or)\b[ \t]*|[,;:][ \t]*")
+# a dangling conjunction at the end: "…; and" (a piece also drops "or", "and/or")
+_TRAILING_UNIT = re.compile(r"(?<![^\s,;])(?i:and)$")
+_TRAILING_PIECE = re.compile(r"(?<![^\s,;])(?i:and/or|and|or)$")
 _ALNUM = re.compile(r"[^\W_]")
 _MEASURE = re.compile(
     r"[^\W\d_][^,;]*?(?:[<>≤≥＜＞]|=|\b(?:greater|less|more|fewer|higher|lower|above|below|"
@@ -748,14 +751,12 @@ def _trim(text: str, start: int, end: int, *, piece: bool = False) -> tuple[int,
         char = text[end - 1]
         if char.isspace() or char in ",;":
             end -= 1
-        elif (
-            end - start > 4
-            and text[end - 3 : end].lower() == "and"
-            and (text[end - 4].isspace() or text[end - 4] in ",;")
-        ):
-            end -= 3
-        else:
+            continue
+        tail = _TRAILING_PIECE if piece else _TRAILING_UNIT
+        word = tail.search(text, max(start, end - 8), end)
+        if word is None or word.start() <= start:
             break
+        end = word.start()
     return start, end
 
 
