@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ctparse.nlp.sections import find_sections, rules, section_at
-from ctparse.resources import read_entries, models_dir
+from ctparse.resources import models_dir, read_entries
 
 
 def _headers(text: str) -> list[tuple[str, str]]:

@@ -344,7 +344,7 @@ def test_seed_004_organ_function_requirements_are_pieces() -> None:
     leaves = [
         c.text
         for c in criteria
-        if c.parent and c.parent != lead.id and "ULN" in c.text or "≥1,500" in c.text
+        if (c.parent and c.parent != lead.id and "ULN" in c.text) or "≥1,500" in c.text
     ]
     assert any(t.startswith("neutrophils ≥1,500/mm3") for t in leaves)
     for word in ("neutrophils", "platelet count", "hemoglobin", "creatinine", "bilirubin"):

@@ -1,0 +1,102 @@
+"""The segmentation rule files under models/: they load through the validating
+loader, ids are unique, and every example does what its rule says."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ctparse.errors import ResourceError
+from ctparse.nlp import categorize as categorize_module
+from ctparse.nlp import segment as segment_module
+from ctparse.nlp.categorize import categorize, matching_rule, pattern_stems
+from ctparse.nlp.segment import match_marker, segment
+from ctparse.resources import load_rules
+
+FILES = {
+    "bullets.jsonl": segment_module.BULLET_FIELDS,
+    "abbreviations.jsonl": segment_module.ABBREVIATION_FIELDS,
+    "segmentation.jsonl": segment_module.CLAUSE_FIELDS,
+    "categories.jsonl": categorize_module.CATEGORY_FIELDS,
+}
+
+
+def _cases(name: str) -> list[tuple[dict, str]]:
+    return [(e, x) for e in load_rules(name, FILES[name]) for x in e["examples"]]
+
+
+def _ids(cases: list[tuple[dict, str]]) -> list[str]:
+    return [f"{e['id']}:{x[:30]}" for e, x in cases]
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_rule_file_loads_with_unique_ids_and_examples(name: str) -> None:
+    entries = load_rules(name, FILES[name])
+    assert entries
+    assert all(e["examples"] for e in entries)
+
+
+def test_a_typo_in_a_rule_file_fails_loudly(tmp_path) -> None:
+    entry = {"id": "x", "kind": "symbol", "pattern": "-", "tight": True, "examples": ["- a"]}
+    (tmp_path / "bullets.jsonl").write_text(json.dumps({**entry, "exampels": []}) + "\n")
+    with pytest.raises(ResourceError, match="unknown key"):
+        load_rules("bullets.jsonl", segment_module.BULLET_FIELDS, directory=tmp_path)
+
+
+BULLETS = _cases("bullets.jsonl")
+
+
+@pytest.mark.parametrize(("rule", "example"), BULLETS, ids=_ids(BULLETS))
+def test_bullet_example_starts_with_that_marker(rule: dict, example: str) -> None:
+    start = len(example) - len(example.lstrip())
+    marker = match_marker(example, start)
+    assert marker is not None and marker.rule == rule["id"]
+
+
+ABBREVIATIONS = _cases("abbreviations.jsonl")
+
+
+@pytest.mark.parametrize(("rule", "example"), ABBREVIATIONS, ids=_ids(ABBREVIATIONS))
+def test_abbreviation_example_stays_one_sentence(rule: dict, example: str) -> None:
+    assert rule["abbreviation"] in example
+    assert [c.text for c in segment("Inclusion Criteria: " + example)] == [example]
+
+
+CLAUSES = _cases("segmentation.jsonl")
+
+
+@pytest.mark.parametrize(("rule", "example"), CLAUSES, ids=_ids(CLAUSES))
+def test_clause_rule_example_does_what_the_rule_says(rule: dict, example: str) -> None:
+    criteria = segment("Exclusion Criteria:\n" + example) if rule["kind"] == "qualifier" else []
+    if rule["kind"] == "qualifier":
+        # a "Note:" sentence or line stays with the criterion before it
+        assert len([c for c in criteria if c.parent is None]) == 1
+    elif rule["kind"] == "continuation":
+        # the clause after ";" is not split off
+        assert [c.text for c in segment("Exclusion Criteria:\n* " + example)] == [example]
+    else:
+        # a lead-in: its items become criteria that hang from it
+        criteria = segment("Exclusion Criteria: " + example)
+        lead = criteria[0]
+        assert lead.text.endswith(":")
+        children = [c for c in criteria if c.parent == lead.id]
+        assert len(children) >= 2
+
+
+CATEGORIES = _cases("categories.jsonl")
+
+
+@pytest.mark.parametrize(("rule", "example"), CATEGORIES, ids=_ids(CATEGORIES))
+def test_category_example_gets_that_category(rule: dict, example: str) -> None:
+    assert categorize(example) == rule["category"], matching_rule(example)
+
+
+def test_category_rules_are_indexed_by_word_stem() -> None:
+    assert pattern_stems(r"pregnan\w*|breast[- ]?feed|(?:male|female)s?") == [
+        "pregnan",
+        "breast",
+        "male",
+        "female",
+    ]
+    assert pattern_stems(r"[a-z]+ disease") is None
