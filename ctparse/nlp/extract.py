@@ -330,13 +330,15 @@ def _attach(values: list[_Value], text: str) -> None:
             if value.targets:
                 previous, previous_end = value, after[-1][1]
             continue
+        elif value.old and (value.op or value.shape != "single" or value.unit):
+            targets = [("age", None)]  # "over 60 years of age", "18 years old and older"
         elif previous is not None and previous.targets and _inherits(previous, value, text):
             if value.op is None and value.parenthesized and value.shape == "single":
                 previous.end = max(previous.end, _close_paren(text, value.end))
                 value.targets = []
                 continue
             targets = list(previous.targets)
-        elif value.pre == "within" and is_time(value.unit):
+        elif value.pre.startswith("within") and is_time(value.unit):
             pass  # "within 3 years": a window
         elif value.old or (value.unit in ("year", "month") and _AGE_ZONE.match(zone)):
             if value.op or value.old or value.shape == "range":
@@ -389,6 +391,8 @@ def _inherits(previous: _Value, value: _Value, text: str) -> bool:
         return False
     if value.op is None and value.parenthesized and value.shape == "single":
         return True  # the same limit in another unit: "≥ 5.6 mmol/L (9 g/dL)"
+    if value.op is None and value.shape == "single" and not value.relative:
+        return False  # a bare number after a limit is a list marker or a count, not a limit
     if value.unit and previous.unit:
         return quantity(value.unit) == quantity(previous.unit)
     return True
@@ -448,6 +452,8 @@ def _fits(value: _Value, variable: str, variables: dict[str, Variable]) -> bool:
         # "(n=20)", "one or more", "version 10 or higher" are not limits on a variable.
         if value.roman or value.op == "=" or (value.raws[0][:1].isalpha() and not value.unit):
             return False
+        if is_time(value.unit):
+            return False  # a period with no named variable is a window
         return not _is_noise(value)
     var = variables[variable]
     if is_time(value.unit) and var.unit not in ("years", "days", "weeks"):

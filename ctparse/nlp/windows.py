@@ -57,6 +57,7 @@ def window_grammar() -> WindowGrammar:
     r = rules()
     edge = r"(?:(?<=[A-Za-z.])(?![A-Za-z])|(?<![A-Za-z.]))"
     pre = rf"(?:(?<![A-Za-z])|(?![A-Za-z]))(?i:{r.patterns['prefix']}){edge}"
+    post = rf"(?<![A-Za-z])(?i:{r.patterns['suffix']})(?![A-Za-z])(?!\s*\d)"
     look = rf"(?<![A-Za-z])(?i:{r.time_patterns['lookback']}|{r.time_patterns['lookahead']})"
     before = r.time_patterns["before"]
     after = r.time_patterns["after"]
@@ -64,8 +65,9 @@ def window_grammar() -> WindowGrammar:
         rf"(?P<pre>{pre}\s*(?:(?P<pre2>[<>≤≥]=?)\s*)?)?"
         r"(?i:the\s+(?:first\s+)?)?"
         rf"(?P<look>{look}(?![A-Za-z])\s*)?"
-        rf"(?P<num>{numbers.NUMBER})(?:\s*(?:-|–|—|to)\s*(?P<num2>{numbers.NUMBER}))?\s*"
+        rf"(?P<num>{numbers.NUMBER})(?:\s*(?:-|–|—|to)\s*(?P<num2>{numbers.NUMBER}))?\s*-?\s*"
         rf"(?P<unit>(?i:{TIME_FORMS}))(?![A-Za-z])"
+        rf"(?:\s*(?P<post>{post}))?"
         rf"(?:\s*(?P<dir>(?i:(?P<before>{before})|(?P<after>{after})))(?![A-Za-z]))?"
     )
     anchor = (
@@ -149,19 +151,20 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
             floor = max([previous_end] + [t.end - base for t in before_start if t.end is not None])
             near = [t for t in before_start if t.end is not None and start - (t.end - base) <= 12]
             event = near[-1].entity if near else _event(local, floor, start)
-        out.append(
-            Window(
-                event=event,
-                comparator=comparator,
-                value=value,
-                unit=unit,
-                days=to_days(value, unit),
-                direction=direction,
-                anchor=anchor,
-                start=base + start,
-                end=base + end,
+        for each in [event]:
+            out.append(
+                Window(
+                    event=each,
+                    comparator=comparator,
+                    value=value,
+                    unit=unit,
+                    days=to_days(value, unit),
+                    direction=direction,
+                    anchor=anchor,
+                    start=base + start,
+                    end=base + end,
+                )
             )
-        )
         previous_end = end
     return tuple(out)
 
@@ -171,6 +174,10 @@ def _comparator(m: re.Match[str], r: Rules) -> str:
         return "between"
     if m.group("pre2"):
         return {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">="}[m.group("pre2")]
+    if m.group("post"):
+        op = r.op_for("suffix", m.group("post"))
+        if op:
+            return op
     if m.group("pre"):
         op = r.op_for("prefix", re.sub(r"\s+", " ", m.group("pre").strip()))
         if op:

@@ -1,0 +1,117 @@
+"""``evaluate()`` for thresholds and windows: the matching rule, and the dev-gold figures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import GOLD, need_shared
+
+from ctparse.errors import GoldError
+from ctparse.evaluation.thresholds import LEVELS, evaluate
+
+
+def _write(tmp_path: Path, records: list[dict]) -> Path:
+    path = tmp_path / "gold.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n")
+    return path
+
+
+def _record(text: str, constraints: list[dict], section: str = "inclusion") -> dict:
+    return {
+        "criterion_id": "x#0",
+        "section": section,
+        "text": text,
+        "start": 100,
+        "end": 100 + len(text),
+        "constraints": constraints,
+    }
+
+
+def _constraint(text: str, span_text: str, **fields) -> dict:
+    start = 100 + text.index(span_text)
+    return {"span": [start, start + len(span_text)], "span_text": span_text, **fields}
+
+
+def test_span_overlap_value_comparator_entity(tmp_path: Path) -> None:
+    text = "ANC ≥ 1,500/mm3 and platelets > 100,000/mm3"
+    gold = [
+        _constraint(
+            text, "≥ 1,500/mm3", kind="numeric", entity="ANC", comparator=">=", value=1500.0
+        ),
+        # Wrong comparator in the gold: matches at value level only.
+        _constraint(
+            text,
+            "> 100,000/mm3",
+            kind="numeric",
+            entity="platelets",
+            comparator="<",
+            value=100000.0,
+        ),
+    ]
+    report = evaluate(_write(tmp_path, [_record(text, gold)]))
+    scores = report.scores["thresholds"]
+    assert (scores[LEVELS[0]].tp_gold, scores[LEVELS[1]].tp_gold, scores[LEVELS[2]].tp_gold) == (
+        2,
+        1,
+        1,
+    )
+    assert scores[LEVELS[0]].precision == 1.0
+    assert report.class_recall["ANC"] == (1, 1)
+
+
+def test_implicit_gold_comparator_is_scored_on_value(tmp_path: Path) -> None:
+    text = "Antibiotics in the past three months"
+    gold = [
+        _constraint(
+            text,
+            "past three months",
+            kind="temporal",
+            entity="Antibiotics",
+            comparator="=",
+            comparator_implicit=True,
+            value=3.0,
+        )
+    ]
+    scores = evaluate(_write(tmp_path, [_record(text, gold, "exclusion")])).scores["windows"]
+    assert scores["value+comparator"].tp_gold == 1
+    assert scores["value+comparator+entity"].tp_gold == 1
+
+
+def test_prediction_on_another_kind_is_not_counted(tmp_path: Path) -> None:
+    text = "at least 25 follicles per ovary"
+    gold = [_constraint(text, "at least 25", kind="minimum-count", entity="follicles", value=25.0)]
+    scores = evaluate(_write(tmp_path, [_record(text, gold)])).scores["thresholds"]
+    assert scores["value"].predicted == 0 and scores["value"].gold == 0
+
+
+def test_unmatched_prediction_is_a_false_positive(tmp_path: Path) -> None:
+    text = "BMI ≥ 30 kg/m2"
+    scores = evaluate(_write(tmp_path, [_record(text, [])])).scores["thresholds"]
+    assert scores["value"].predicted == 1 and scores["value"].precision == 0.0
+
+
+def test_report_shapes(tmp_path: Path) -> None:
+    report = evaluate(_write(tmp_path, [_record("Age ≥ 18 years", [])]))
+    assert {"task", "level", "precision", "recall", "f1"} <= set(report.rows()[0])
+    assert set(report.to_dict()["scores"]) == {"thresholds", "windows"}
+    assert "value+comparator" in report.format_text()
+
+
+def test_malformed_gold_is_a_gold_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text("{not json\n")
+    with pytest.raises(GoldError):
+        evaluate(path)
+
+
+def test_dev_gold_targets() -> None:
+    """Figures on ../shared/gold/lct_dev_criteria.jsonl (see README for the full table)."""
+    report = evaluate(need_shared(GOLD / "lct_dev_criteria.jsonl"))
+    thresholds = report.scores["thresholds"]["value+comparator"]
+    assert thresholds.precision >= 0.95
+    assert thresholds.recall >= 0.88
+    windows = report.scores["windows"]["value+comparator"]
+    assert windows.precision >= 0.90
+    assert windows.recall >= 0.79
