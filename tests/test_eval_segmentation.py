@@ -1,0 +1,95 @@
+"""``ctparse eval --task segmentation``: the scoring rule on small cases, a
+malformed gold file, and the targets on the dev gold (when ../shared is here)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import GOLD, need_shared
+
+from ctparse.cli import main
+from ctparse.evaluation.segmentation import evaluate, score_document
+from ctparse.nlp.segment import segment
+
+
+def record(text: str, lines: list[tuple[str, str | None]]) -> dict:
+    criteria = []
+    for line, section in lines:
+        start = text.index(line)
+        criteria.append({"start": start, "end": start + len(line), "section": section})
+    return {"trial_id": "T", "text": text, "criteria": criteria, "headers": []}
+
+
+TEXT = "Inclusion Criteria:\n  -  Age ≥ 18\n  -  ANC ≥ 1.5, platelets ≥ 100\nExclusion Criteria:\n  -  HIV"
+LINES = [
+    ("-  Age ≥ 18", "inclusion"),
+    ("-  ANC ≥ 1.5, platelets ≥ 100", "inclusion"),
+    ("-  HIV", "exclusion"),
+]
+
+
+def test_pieces_count_toward_the_line_that_contains_them() -> None:
+    score = score_document(record(TEXT, LINES), segment(TEXT))
+    assert (score.found, score.predicted, score.gold, score.section_right) == (3, 3, 3, 3)
+
+
+def test_a_criterion_crossing_two_lines_finds_neither() -> None:
+    text = "Inclusion Criteria:\nAge over 18\nand ECOG 0-1"
+    gold = record(text, [("Age over 18", "inclusion"), ("and ECOG 0-1", "inclusion")])
+    crossing = segment("Inclusion Criteria:\nAge over 18 and ECOG 0-1")
+    score = score_document(gold, crossing)
+    assert (score.found, score.predicted) == (0, 1)
+
+
+def test_wrong_section_lowers_section_accuracy_only() -> None:
+    lines = [(line, "exclusion") for line, _ in LINES]
+    score = score_document(record(TEXT, lines), segment(TEXT))
+    assert score.found == 3 and score.section_right == 1
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "not json\n",
+        '{"text": 5, "criteria": []}\n',
+        '{"text": "abc", "criteria": [{"start": 0, "end": 99, "section": "inclusion"}]}\n',
+        '{"text": "abc", "criteria": [{"start": 0, "end": 2, "section": "maybe"}]}\n',
+        "",
+    ],
+    ids=["not-json", "no-text", "offsets", "section", "empty"],
+)
+def test_malformed_gold_is_one_line_and_exit_2(capsys, tmp_path, content: str) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(content, encoding="utf-8")
+    code, out, err = run(capsys, "eval", "--task", "segmentation", "--gold", str(gold))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("ctparse: error:") and str(gold) in err
+
+
+def test_eval_json_report(capsys, tmp_path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(record(TEXT, LINES)) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "eval", "--gold", str(gold), "--format", "json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["scores"]["as written"]["f1"] == 1.0
+    assert set(report["scores"]) == {"as written", "flattened"}
+
+
+def test_dev_gold_meets_the_targets() -> None:
+    report = evaluate(need_shared(GOLD / "lct_dev_segmentation.jsonl"))
+    written, flattened = report.scores["as written"], report.scores["flattened"]
+    assert written.f1 >= 0.98
+    assert written.section_accuracy >= 0.99
+    assert flattened.f1 >= 0.90
