@@ -56,8 +56,11 @@ class _Compiled:
     ids: tuple[str, ...]
     categories: tuple[str, ...]
     first: frozenset[int]
-    by_two: dict[str, tuple[tuple[str, int], ...]]  # stem[:2] -> (stem, rule)
-    by_one: dict[str, tuple[tuple[str, int], ...]]  # one-letter stems
+    by_three: dict[str, tuple[tuple[str, int], ...]]  # stem[:3] -> (stem, rule)
+    digits: tuple[tuple[str, int], ...]  # rules that can start at a number ("#")
+    first_by_three: dict[str, tuple[tuple[str, int], ...]]  # the same, first tier only
+    first_digits: tuple[tuple[str, int], ...]
+    top: int | None  # the first-tier rule that beats every other
 
 
 @cache
@@ -69,25 +72,32 @@ def _compiled() -> _Compiled:
     letters and only the rules that can start there are tried.
     """
     entries = load_rules("categories.jsonl", CATEGORY_FIELDS)
-    by_two: dict[str, list[tuple[str, int]]] = {}
-    by_one: dict[str, list[tuple[str, int]]] = {}
+    by_three: dict[str, list[tuple[str, int]]] = {}
     for index, entry in enumerate(entries):
         where = f"categories.jsonl#{entry['id']}"
         if entry["category"] not in CATEGORIES:
             raise ResourceError(where, f"unknown category {entry['category']!r}")
         stems = pattern_stems(entry["pattern"])
-        if stems is None:
+        if stems is None or any(len(stem) < 2 and stem != "#" for stem in stems):
+            # (a two-letter stem matches that two-letter word only: "hb", "on")
             raise ResourceError(where, "every alternative must start with a literal word stem")
         for stem in stems:
-            table = by_two if len(stem) >= 2 else by_one
-            table.setdefault(stem[:2], []).append((stem, index))
+            by_three.setdefault(stem[:3], []).append((stem, index))
+    first = frozenset(i for i, e in enumerate(entries) if e.get("first"))
+    table = {k: tuple(dict.fromkeys(v)) for k, v in by_three.items() if k != "#"}
+    digits = tuple(dict.fromkeys(by_three.get("#", [])))
     return _Compiled(
         regexes=tuple(re.compile(f"(?i:{e['pattern']})") for e in entries),
         ids=tuple(e["id"] for e in entries),
         categories=tuple(e["category"] for e in entries),
-        first=frozenset(i for i, e in enumerate(entries) if e.get("first")),
-        by_two={k: tuple(dict.fromkeys(v)) for k, v in by_two.items()},
-        by_one={k: tuple(dict.fromkeys(v)) for k, v in by_one.items()},
+        first=first,
+        by_three=table,
+        digits=digits,
+        first_by_three={
+            k: kept for k, v in table.items() if (kept := tuple(c for c in v if c[1] in first))
+        },
+        first_digits=tuple(c for c in digits if c[1] in first),
+        top=min(first) if first else None,
     )
 
 
@@ -113,7 +123,7 @@ def pattern_stems(pattern: str) -> list[str] | None:
 def _stems_of(alternative: str) -> list[str] | None:
     if alternative.startswith("\\d"):
         return ["#"]
-    literal = _LITERAL.match(alternative)
+    literal = _LITERAL.match(alternative.lower())
     if literal is not None:
         run = literal.group()
         if alternative[literal.end() : literal.end() + 1] in ("?", "*", "{"):
@@ -198,36 +208,32 @@ def categorize(text: str) -> str:
 def matching_rule(text: str) -> str | None:
     """The id of the rule that decides the category of ``text``, or None."""
     compiled = _compiled()
+    first = compiled.first
     earliest: int | None = None
     best_first: int | None = None
-    tried: set[tuple[int, int]] = set()
     lowered = text.lower()
     if len(lowered) != len(text):  # a few characters change length when lowered
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    by_two, by_one = compiled.by_two, compiled.by_one
+    table, digits = compiled.by_three, compiled.digits
     for word in _WORD.finditer(lowered):
         token = word.group()
-        key = "#" if token[0].isdigit() else token[:2]
-        candidates = by_two.get(key, ())
-        if token[0] in by_one:
-            candidates = candidates + by_one[token[0]]
+        candidates = digits if token[0].isdigit() else table.get(token[:3])
         if not candidates:
             continue
         pos = word.start()
         for stem, index in candidates:
-            if (index, pos) in tried or not (stem == "#" or token.startswith(stem)):
+            if stem != "#" and not token.startswith(stem):
                 continue
-            if earliest is not None and index not in compiled.first:
-                continue  # an earlier rule already decided the second tier
-            tried.add((index, pos))
             if compiled.regexes[index].match(text, pos) is None:
                 continue
-            if index in compiled.first:
+            if index in first:
                 if best_first is None or index < best_first:
                     best_first = index
             elif earliest is None:
                 earliest = index
-        if best_first is not None and best_first == min(compiled.first):
+                # from here on only the first tier can still change the answer
+                table, digits = compiled.first_by_three, compiled.first_digits
+        if (earliest is not None and not table) or best_first == compiled.top:
             break
     chosen = best_first if best_first is not None else earliest
     return None if chosen is None else compiled.ids[chosen]

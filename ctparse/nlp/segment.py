@@ -220,10 +220,13 @@ _LEADING_CONJUNCTION = re.compile(r"(?i)(?:and/or|and|or)\b[ \t]*|[,;:][ \t]*")
 _TRAILING_UNIT = re.compile(r"(?<![^\s,;])(?i:and)$")
 _TRAILING_PIECE = re.compile(r"(?<![^\s,;])(?i:and/or|and|or)$")
 _ALNUM = re.compile(r"[^\W_]")
-_MEASURE = re.compile(
-    r"[^\W\d_][^,;]*?(?:[<>≤≥＜＞]|=|\b(?:greater|less|more|fewer|higher|lower|above|below|"
-    r"at\s+least|at\s+most|no\s+more|up\s+to|exceed\w*)\b)[^,;]*?\d"
+# a measured value: a word, then a comparator, then a number ("platelets ≥ 100")
+_COMPARATOR = re.compile(
+    r"[<>≤≥＜＞=]|\b(?i:greater|less|more|fewer|higher|lower|above|below|at\s+least|"
+    r"at\s+most|no\s+more|up\s+to|exceed\w*)\b"
 )
+_LETTER = re.compile(r"[^\W\d_]")
+_DIGIT = re.compile(r"\d")
 _PARENS = re.compile(r"\([^()]*\)")
 
 
@@ -688,10 +691,16 @@ def _measured_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if len(parts) < 2:
         return []
     parts = _merge_alternatives(text, parts)
-    measured = sum(
-        1 for s, e in parts if e - s <= 300 and _MEASURE.search(_PARENS.sub("", text[s:e]))
-    )
+    measured = sum(1 for s, e in parts if e - s <= 300 and _measured(_PARENS.sub("", text[s:e])))
     return parts if measured >= 2 and len(parts) >= 2 else []
+
+
+def _measured(part: str) -> bool:
+    """Does ``part`` hold a word, a comparator and then a number?"""
+    for comparator in _COMPARATOR.finditer(part):
+        if _LETTER.search(part, 0, comparator.start()) and _DIGIT.search(part, comparator.end()):
+            return True
+    return False
 
 
 def _merge_alternatives(text: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
