@@ -794,9 +794,7 @@ def _criteria(text: str, units: list[_Unit]) -> list[Criterion]:
             parent_index = units[parent_index].parent
         parent = ids[parent_index] if parent_index is not None else None
         body = text[unit.start : unit.end]
-        category = categorize(body)
-        if category == OTHER and parent_index is not None:
-            category = categories[parent_index]
+        category = categorize(body)  # items under a lead-in keep their own category
         categories[index] = category
         result.append(
             Criterion(
