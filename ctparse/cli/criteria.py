@@ -93,8 +93,8 @@ def summary(results: list[tuple[Study, StudyCriteria]]) -> str:
     """Counts per section and status (for stderr)."""
     lines = []
     for study, result in results:
-        sections = Counter(c.section for c in result.criteria)
-        statuses = Counter(c.status for c in result.criteria)
+        sections = Counter(str(c.section) for c in result.criteria)
+        statuses = Counter(str(c.status) for c in result.criteria)
         pieces = sum(1 for c in result.criteria if _is_piece(c))
         lines.append(
             f"{study.ref}: {len(result.criteria)} criteria ({pieces} pieces)"

@@ -223,7 +223,7 @@ def score_document(record: dict[str, Any], criteria: Sequence[Criterion]) -> Sco
     score = Score(gold=len(gold), predicted=len(assigned) + len(unassigned))
     for index, items in assigned.items():
         g = gold[index]
-        if any(u.start < g["end"] and g["start"] < u.end for u in unassigned):  # type: ignore[operator]
+        if any(u.start < g["end"] and g["start"] < u.end for u in unassigned):
             continue
         score.found += 1
         section = g.get("section") or "unknown"
