@@ -71,7 +71,7 @@ def run(shared: Path) -> dict[str, Any]:
         _count(texts)
         single.append(total / (time.perf_counter() - started))
 
-    chunks = [texts[i : i + 50] for i in range(0, len(texts), 50)]
+    chunks = [texts[i : i + 200] for i in range(0, len(texts), 200)]
     double = []
     with ProcessPoolExecutor(max_workers=2) as pool:
         list(pool.map(_chunk, chunks[:4]))  # start both workers, load the pipeline
