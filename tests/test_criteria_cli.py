@@ -133,3 +133,15 @@ def test_shared_seed_file_reads_like_the_corpus_copy(capsys) -> None:
     a = criteria_json(capsys, str(seed))["criteria"]
     b = criteria_json(capsys, str(SEED_004))["criteria"]
     assert [c["text"] for c in a] == [c["text"] for c in b]
+
+
+def test_plain_text_file_is_read_as_criteria_text(capsys, tmp_path) -> None:
+    path = tmp_path / "criteria.txt"
+    text = "Inclusion Criteria:\n  -  Age ≥ 18\nExclusion Criteria:\n  -  Pregnancy\n"
+    path.write_text(text, encoding="utf-8")
+    result = criteria_json(capsys, str(path))
+    assert [(c["id"], c["text"]) for c in result["criteria"]] == [
+        ("inc-1", "Age ≥ 18"),
+        ("exc-1", "Pregnancy"),
+    ]
+    assert all(text[c["start"] : c["end"]] == c["text"] for c in result["criteria"])

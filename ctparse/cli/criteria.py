@@ -5,7 +5,8 @@ for several studies), ``jsonl`` one such object per study and line; ``table``,
 ``csv`` and ``markdown`` one row per criterion. Every REF is read and
 segmented before anything is written, so a bad REF leaves no output behind.
 A record without criteria text prints no rows and says so on stderr (it is
-not an error). ``--summary`` adds counts per section and status on stderr.
+not an error). A text file that is no registry record is read as plain
+criteria text. ``--summary`` adds counts per section and status on stderr.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from typing import Any
 
 import click
 
+from ..errors import ReadError
 from ..refs import load_studies
 from ..report.tabular import write
-from ..schema import Criterion, Study, StudyCriteria
+from ..schema import Criterion, Eligibility, Source, Study, StudyCriteria
 from .options import (
     format_option,
     open_output,
@@ -103,6 +105,24 @@ def summary(results: list[tuple[Study, StudyCriteria]]) -> str:
     return "\n".join(lines)
 
 
+def _plain_text(ref: str) -> Study | None:
+    """A text file that is no registry record: plain criteria text (offsets
+    index the file's text as read)."""
+    path = Path(ref)
+    try:
+        text = path.read_text(encoding="utf-8") if path.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        return None
+    if text is None or "\x00" in text:
+        return None
+    return Study(
+        nct_id=None,
+        source=Source(format="plain_text", location=ref),
+        eligibility=Eligibility(criteria_text=text),
+        local_id=path.name,
+    )
+
+
 def _columns(fmt: str, *, several: bool) -> tuple[str, ...]:
     if fmt == "csv":
         return CSV_COLUMNS
@@ -144,20 +164,27 @@ def criteria(
       ctparse criteria NCT05990231
       ctparse criteria --format json corpus/NCT05990231.page.txt
       ctparse criteria --format csv --summary NCT05990231 NCT05894239
+      ctparse criteria my_criteria.txt      (plain criteria text)
     """
     from ..nlp.study import studies_criteria
 
     settings = settings_from(**kwargs)
     studies: list[Study] = []
     for ref in refs:
-        studies.extend(
-            load_studies(
-                ref,
-                corpus_dir=settings.corpus,
-                base_url=settings.base_url,
-                offline=settings.offline,
+        try:
+            studies.extend(
+                load_studies(
+                    ref,
+                    corpus_dir=settings.corpus,
+                    base_url=settings.base_url,
+                    offline=settings.offline,
+                )
             )
-        )
+        except ReadError:
+            plain = _plain_text(ref)
+            if plain is None:
+                raise
+            studies.append(plain)
     results = list(zip(studies, studies_criteria(studies), strict=True))
     for study, _ in results:
         if not (study.eligibility.criteria_text or "").strip() and not settings.quiet:
