@@ -55,7 +55,36 @@ def test_unknown_key_is_rejected(tmp_path) -> None:
 
 
 def test_lexicon_covers_the_design_variables_and_more_than_80() -> None:
-    design = ["age", "ecog", "karnofsky", "life_expectancy", "anc", "wbc", "platelets", "hemoglobin", "lymphocytes", "bilirubin_total", "ast", "alt", "alp", "albumin", "creatinine", "crcl", "egfr", "inr", "aptt", "lvef", "qtc", "sbp", "dbp", "bmi", "hba1c", "glucose", "hbv_dna", "weight_loss"]
+    design = [
+        "age",
+        "ecog",
+        "karnofsky",
+        "life_expectancy",
+        "anc",
+        "wbc",
+        "platelets",
+        "hemoglobin",
+        "lymphocytes",
+        "bilirubin_total",
+        "ast",
+        "alt",
+        "alp",
+        "albumin",
+        "creatinine",
+        "crcl",
+        "egfr",
+        "inr",
+        "aptt",
+        "lvef",
+        "qtc",
+        "sbp",
+        "dbp",
+        "bmi",
+        "hba1c",
+        "glucose",
+        "hbv_dna",
+        "weight_loss",
+    ]
     variables = rules().variables
     assert set(design) <= set(variables)
     assert len(variables) >= 80
