@@ -1,0 +1,315 @@
+"""Limits on one variable: a side's thresholds reduced to the range of values a
+patient may have to be eligible, compared, and put into words.
+
+    >>> describe(Limit("anc", None, Range(1.5, True), None, "10^9/L", ()))
+    '≥ 1.5 × 10^9/L'
+
+Pure functions; :mod:`ctparse.align` pairs the limits of two studies.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from . import matching
+from .schema import Criterion, Range, Verdict
+
+#: Bounds closer than this (relative) are equal: unit conversions round
+#: (hemoglobin 5.6 mmol/L = 90.2 g/L is "9 g/dL").
+TOLERANCE = 0.01
+
+ORDINAL = frozenset({"ecog", "karnofsky"})
+_ACRONYMS = frozenset(
+    [
+        "anc",
+        "wbc",
+        "ast",
+        "alt",
+        "alp",
+        "inr",
+        "aptt",
+        "lvef",
+        "qtc",
+        "sbp",
+        "dbp",
+        "bmi",
+        "crcl",
+        "egfr",
+        "ecog",
+        "hba1c",
+    ]
+)
+_UNITS = {"umol/L": "µmol/L", "10^9/L": "× 10^9/L", "10^12/L": "× 10^12/L"}
+
+
+@dataclass(frozen=True)
+class Limit:
+    """All of one side's limits on a variable (under one condition, relative
+    to the same reference), intersected."""
+
+    variable: str
+    relative_to: str | None
+    eligible: Range | None
+    values: frozenset[float] | None
+    unit: str | None
+    criteria: tuple[Criterion, ...]
+
+
+def _intersect(x: Range | None, y: Range | None) -> Range | None:
+    if x is None or y is None:
+        return x or y
+    lower, lower_inc = x.lower, x.lower_inclusive
+    if y.lower is not None and (lower is None or y.lower > lower):
+        lower, lower_inc = y.lower, y.lower_inclusive
+    elif y.lower is not None and y.lower == lower:
+        lower_inc = _inc(lower_inc) and _inc(y.lower_inclusive)
+    upper, upper_inc = x.upper, x.upper_inclusive
+    if y.upper is not None and (upper is None or y.upper < upper):
+        upper, upper_inc = y.upper, y.upper_inclusive
+    elif y.upper is not None and y.upper == upper:
+        upper_inc = _inc(upper_inc) and _inc(y.upper_inclusive)
+    return Range(lower, lower_inc, upper, upper_inc)
+
+
+def _inc(flag: bool | None) -> bool:
+    return flag is not False
+
+
+def limits(criteria: Iterable[Criterion]) -> dict[tuple[str, str], dict[str | None, Limit]]:
+    """Limits keyed by (variable, condition) and then by ``relative_to``."""
+    found: dict[tuple[str, str], dict[str | None, Limit]] = defaultdict(dict)
+    for criterion in criteria:
+        for threshold in criterion.thresholds:
+            key = (threshold.variable, matching.normalize(threshold.condition or ""))
+            unit = threshold.normalized.unit if threshold.normalized else threshold.unit
+            values = frozenset(threshold.values) if threshold.values is not None else None
+            old = found[key].get(threshold.relative_to)
+            if old is None:
+                limit = Limit(
+                    threshold.variable,
+                    threshold.relative_to,
+                    threshold.eligible,
+                    values,
+                    unit,
+                    (criterion,),
+                )
+            else:
+                merged = old.values & values if old.values is not None and values else values
+                limit = dataclasses.replace(
+                    old,
+                    eligible=_intersect(old.eligible, threshold.eligible),
+                    values=merged if merged is not None else old.values,
+                    criteria=old.criteria + ((criterion,) if criterion not in old.criteria else ()),
+                )
+            found[key][threshold.relative_to] = limit
+    return found
+
+
+@cache
+def _variables() -> dict[str, Any]:
+    """The variable lexicon of the extractor (names, ordinal scales), if present."""
+    try:
+        from .nlp.rules import rules
+    except ImportError:  # pragma: no cover - the extractor ships with ctparse
+        return {}
+    return dict(rules().variables)
+
+
+def label(variable: str) -> str:
+    """How a variable is named in a sentence ("ANC", "total bilirubin")."""
+    if variable in _ACRONYMS:
+        return variable.upper()
+    known = _variables().get(variable)
+    return known.name if known else variable.replace("_", " ")
+
+
+def _scale(variable: str) -> tuple[int, int, int] | None:
+    """(lowest, highest, step) of an ordinal scale such as ECOG 0–5."""
+    known = _variables().get(variable)
+    scale = getattr(known, "scale", None)
+    if scale is None and variable not in ORDINAL:
+        return None
+    low, high = scale or ((0, 100) if variable == "karnofsky" else (0, 5))
+    return int(low), int(high), 10 if variable in ("karnofsky", "lansky") else 1
+
+
+def number(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def _unit(limit: Limit) -> str:
+    if limit.relative_to:
+        return f"× {limit.relative_to}"
+    if not limit.unit or limit.variable in ORDINAL:
+        return ""
+    return _UNITS.get(limit.unit, limit.unit)
+
+
+def _with_unit(x: float, unit: str) -> str:
+    return f"{number(x)} {unit}".strip()
+
+
+def _ordinal_set(limit: Limit) -> frozenset[float] | None:
+    if limit.values is not None:
+        return limit.values
+    r, scale = limit.eligible, _scale(limit.variable)
+    if scale is None or r is None:
+        return None
+    low, high, step = scale
+    return frozenset(
+        float(v)
+        for v in range(low, high + 1, step)
+        if (r.lower is None or v > r.lower or (v == r.lower and _inc(r.lower_inclusive)))
+        and (r.upper is None or v < r.upper or (v == r.upper and _inc(r.upper_inclusive)))
+    )
+
+
+def _set_text(values: Iterable[float]) -> str:
+    ordered = sorted(values)
+    if not ordered:
+        return "no value"
+    if len(ordered) > 1 and ordered[-1] - ordered[0] == 10 * (len(ordered) - 1):
+        return f"{number(ordered[0])}–{number(ordered[-1])}"  # Karnofsky 70–100
+    if len(ordered) > 1 and ordered == [ordered[0] + i for i in range(len(ordered))]:
+        return f"{number(ordered[0])}–{number(ordered[-1])}"
+    return ", ".join(number(v) for v in ordered)
+
+
+def describe(limit: Limit) -> str:
+    """The eligible range in words: "≥ 1.5 × 10^9/L", "18–75 years", "0–1"."""
+    ordinal = _ordinal_set(limit)
+    if ordinal is not None:
+        return _set_text(ordinal)
+    r, unit = limit.eligible, _unit(limit)
+    if r is None:
+        return "a limit that cannot be put on a scale"
+    if r.lower is not None and r.upper is not None:
+        if _inc(r.lower_inclusive) and _inc(r.upper_inclusive):
+            return f"{number(r.lower)}–{_with_unit(r.upper, unit)}"
+        low = "≥" if _inc(r.lower_inclusive) else ">"
+        high = "≤" if _inc(r.upper_inclusive) else "<"
+        return f"{low} {number(r.lower)} and {high} {_with_unit(r.upper, unit)}"
+    if r.lower is not None:
+        return f"{'≥' if _inc(r.lower_inclusive) else '>'} {_with_unit(r.lower, unit)}"
+    if r.upper is not None:
+        return f"{'≤' if _inc(r.upper_inclusive) else '<'} {_with_unit(r.upper, unit)}"
+    return "any value"
+
+
+def close(x: float, y: float) -> bool:
+    return abs(x - y) <= TOLERANCE * max(abs(x), abs(y)) + 1e-12
+
+
+def _lower_le(outer: Range, inner: Range) -> bool:
+    """outer's lower bound admits everything inner's does."""
+    if outer.lower is None:
+        return True
+    if inner.lower is None:
+        return False
+    if close(outer.lower, inner.lower):
+        return _inc(outer.lower_inclusive) or not _inc(inner.lower_inclusive)
+    return outer.lower < inner.lower
+
+
+def _upper_ge(outer: Range, inner: Range) -> bool:
+    if outer.upper is None:
+        return True
+    if inner.upper is None:
+        return False
+    if close(outer.upper, inner.upper):
+        return _inc(outer.upper_inclusive) or not _inc(inner.upper_inclusive)
+    return outer.upper > inner.upper
+
+
+def _contains(outer: Range, inner: Range) -> bool:
+    return _lower_le(outer, inner) and _upper_ge(outer, inner)
+
+
+def _overlap(x: Range, y: Range) -> bool:
+    def below(lo: Range, hi: Range) -> bool:  # lo lies entirely below hi
+        if lo.upper is None or hi.lower is None:
+            return False
+        if close(lo.upper, hi.lower):
+            return not (_inc(lo.upper_inclusive) and _inc(hi.lower_inclusive))
+        return lo.upper < hi.lower
+
+    return not below(x, y) and not below(y, x)
+
+
+def _how_much(name: str, loose: tuple[str, Limit], strict: tuple[str, Limit], ordinal: bool) -> str:
+    """Why the looser side admits more patients, bound by bound."""
+    (ln, lim_l), (sn, lim_s) = loose, strict
+    if ordinal:
+        extra = (_ordinal_set(lim_l) or frozenset()) - (_ordinal_set(lim_s) or frozenset())
+        return f"{ln} also admits {name} {_set_text(extra)}; {sn} needs {describe(lim_s)}"
+    rl, rs, unit = lim_l.eligible, lim_s.eligible, _unit(lim_s)
+    assert rl is not None and rs is not None
+    parts = []
+    if not _lower_le(rs, rl) and rs.lower is not None:
+        need = f"{'≥' if _inc(rs.lower_inclusive) else '>'} {_with_unit(rs.lower, unit)}"
+        if rl.lower is None:
+            parts.append(f"{ln} sets no lower limit on {name}; {sn} needs {need}")
+        elif close(rl.lower, rs.lower):
+            parts.append(f"{ln} admits {name} = {_with_unit(rl.lower, unit)}; {sn} needs {need}")
+        else:
+            gap = rs.lower - rl.lower
+            parts.append(
+                f"{ln} admits {name} down to {_with_unit(rl.lower, unit)}; "
+                f"{sn} needs {need} ({number(gap)} higher)"
+            )
+    if not _upper_ge(rs, rl) and rs.upper is not None:
+        need = f"{'≤' if _inc(rs.upper_inclusive) else '<'} {_with_unit(rs.upper, unit)}"
+        if rl.upper is None:
+            parts.append(f"{ln} sets no upper limit on {name}; {sn} needs {need}")
+        elif close(rl.upper, rs.upper):
+            parts.append(f"{ln} admits {name} = {_with_unit(rl.upper, unit)}; {sn} needs {need}")
+        else:
+            gap = rl.upper - rs.upper
+            parts.append(
+                f"{ln} admits {name} up to {_with_unit(rl.upper, unit)}; "
+                f"{sn} needs {need} ({number(gap)} lower)"
+            )
+    return "; ".join(parts) or f"{sn} needs {name} {describe(lim_s)}; {ln} {describe(lim_l)}"
+
+
+def compare_limits(la: Limit, lb: Limit) -> tuple[Verdict, str]:
+    """The verdict on two limits of one variable, and a sentence saying why."""
+    name = label(la.variable)
+    da, db = describe(la), describe(lb)
+    if la.relative_to != lb.relative_to:
+        ref = la.relative_to or lb.relative_to
+        return "different", (
+            f"not comparable without the {ref}: A limits {name} to {da}, B to {db} "
+            f"(one is relative to the {ref}, the other absolute)"
+        )
+    set_a, set_b = _ordinal_set(la), _ordinal_set(lb)
+    if set_a is not None and set_b is not None:
+        if set_a == set_b:
+            return "same", f"both require {name} {da}"
+        if set_a < set_b:
+            return "a_stricter", _how_much(name, ("B", lb), ("A", la), True)
+        if set_b < set_a:
+            return "b_stricter", _how_much(name, ("A", la), ("B", lb), True)
+        return "different", f"A requires {name} {da}; B {db}"
+    ra, rb = la.eligible, lb.eligible
+    if ra is None or rb is None:
+        if da == db:
+            return "same", f"both require {name} {da}"
+        return "different", f"A requires {name} {da}; B {db} (cannot be put on one scale)"
+    a_in_b, b_in_a = _contains(rb, ra), _contains(ra, rb)
+    if a_in_b and b_in_a:
+        if da == db:
+            return "same", f"both require {name} {da}"
+        return "same", f"both require {name} {da} (B: {db}, equal after unit conversion)"
+    if a_in_b:
+        return "a_stricter", _how_much(name, ("B", lb), ("A", la), False)
+    if b_in_a:
+        return "b_stricter", _how_much(name, ("A", la), ("B", lb), False)
+    if _overlap(ra, rb):
+        return "different", f"A admits {name} {da}, B {db}: each admits values the other excludes"
+    return "different", f"A requires {name} {da}, B {db}: no patient meets both"
