@@ -7,9 +7,12 @@ SHARED ?= ../shared
 
 .PHONY: demo test lint typecheck bench system-deps clean
 
-# `make demo`: a virtualenv with ctparse in it, then the main job.
+# `make demo`: a virtualenv with ctparse in it, then the main job: the two ESCC
+# seed trials compared offline, as a table and as reports/escc-comparison.html.
 demo: $(VENV)/.installed
-	$(CTPARSE) show --offline NCT05990231 local-8446462a6559f0be
+	$(CTPARSE) compare --offline NCT05990231 local-8446462a6559f0be --format table
+	$(CTPARSE) compare --offline NCT05990231 local-8446462a6559f0be -o reports/escc-comparison.html
+	@echo "wrote reports/escc-comparison.html"
 
 # `make test`: the same virtualenv with the dev extras, Debian's chromium for
 # the browser test, then ruff and the whole pytest suite.

@@ -100,6 +100,12 @@ def resolve_format(fmt: str | None, output: Path | None) -> str:
     return "json"
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def open_output(path: Path | None) -> Iterator[TextIO]:
     """Yield stdout, or a temporary file renamed onto ``path`` on success only."""
@@ -113,6 +119,8 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
             yield stream
+        # mkstemp makes the file 0600; give it the mode a plain open() would.
+        os.chmod(tmp_name, 0o666 & ~_umask())
         os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(OSError):
