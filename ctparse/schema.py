@@ -221,13 +221,23 @@ class Threshold(_Record):
 
 @dataclass(frozen=True)
 class Window(_Record):
-    """A time constraint: something must (not) happen within a period."""
+    """A time constraint: something must (not) happen within a period.
+
+    ``value``/``days`` are the period (its lower bound for a range, whose upper
+    bound is ``value_max``/``days_max``). A calendar period ("between 2008 and
+    2017", "since 2010") has ``unit`` ``"calendar_year"``, the years as values
+    and no ``days``.
+    """
 
     event: str | None
     comparator: str | None
     value: float | None
     unit: str | None
     days: float | None
+    # Upper bound of a range ("between 3 and 6 months", "2-7 days"); keyword-only so
+    # that positional construction keeps working.
+    value_max: float | None = field(default=None, kw_only=True)
+    days_max: float | None = field(default=None, kw_only=True)
     direction: str | None  # before | after
     anchor: str | None  # first_dose, enrollment, randomization, screening, last_dose, diagnosis
     start: int | None = None

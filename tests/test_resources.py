@@ -146,6 +146,12 @@ def test_conversion_example_normalizes_with_its_factor(conversion: str, example:
 @pytest.mark.parametrize(("rule", "example"), _cases("comparators.jsonl"))
 def test_comparator_example_gives_its_operator(rule: str, example: str) -> None:
     entry = next(e for e in _entries("comparators.jsonl") if e["id"] == rule)
+    if entry["kind"] == "calendar":
+        windows = [w for w in extract_windows(_criterion(example)) if w.unit == "calendar_year"]
+        assert windows, example
+        two_years = len(re.findall(r"\b(?:19|20)\d\d\b", example)) == 2
+        assert windows[0].comparator == ("between" if two_years else entry["op"])
+        return
     thresholds = extract_thresholds(_criterion(example))
     assert thresholds, example
     if entry["kind"] == "relative":

@@ -103,3 +103,80 @@ def test_window_offsets_index_the_whole_text() -> None:
 )
 def test_status_never_silent(text: str, status: str) -> None:
     assert parse(text, section="inclusion").status == status
+
+
+@pytest.mark.parametrize(
+    ("text", "comparator", "value", "value_max", "days", "days_max"),
+    [
+        ("concussion within 2-7 days of clinic presentation", "between", 2, 7, 2, 7),
+        ("daily use between 12 and 15 hours", "between", 12, 15, 0.5, 0.625),
+        ("gave birth in the last one to six months", "between", 1, 6, 30, 180),
+        ("cycles lasting from 8 to 12 weeks", "between", 8, 12, 56, 84),
+    ],
+)
+def test_window_range_keeps_its_upper_bound(text, comparator, value, value_max, days, days_max):
+    (w,) = parse(text).windows
+    assert (w.comparator, w.value, w.value_max, w.days, w.days_max) == (
+        comparator,
+        value,
+        value_max,
+        days,
+        days_max,
+    )
+
+
+def test_window_list_of_times_is_no_range() -> None:
+    (w,) = parse("unable to return for reassessments at 3, 6 and 12 months").windows
+    assert (w.comparator, w.value, w.value_max) == ("=", 12, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "comparator", "value", "value_max"),
+    [
+        ("surgical treatment of acetabular fracture between 2009 and 2018", "between", 2009, 2018),
+        ("first-line treatment carried out between 2007 and June 2016", "between", 2007, 2016),
+        ("kidney transplant recipients from 2008 to 2015", "between", 2008, 2015),
+        ("first diagnostic kidney biopsy since 2010", ">=", 2010, None),
+        ("former professional football play from 1960 to present", ">=", 1960, None),
+        ("recent stroke (not before 2019)", ">=", 2019, None),
+        ("diagnosed before 2019", "<", 2019, None),
+    ],
+)
+def test_calendar_period(text: str, comparator: str, value: int, value_max: int | None) -> None:
+    (w,) = parse(text, section="inclusion").windows
+    assert (w.unit, w.days, w.comparator, w.value, w.value_max) == (
+        "calendar_year",
+        None,
+        comparator,
+        value,
+        value_max,
+    )
+
+
+def test_year_in_a_name_is_no_calendar_period() -> None:
+    assert parse("COVID-19 vaccination in 2 doses, ICD-10 2019 codes").windows == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "comparator", "value", "days", "direction"),
+    [
+        ("diagnosed with Alzheimer's disease 12 months ago or less", "<=", 12, 360, "before"),
+        ("cat desensibilisation within the 6 previous months", "<=", 6, 180, "before"),
+        ("all births more than 24 + 3 weeks", ">", 24, 171, None),
+        ("changes in birth control (within 6-mo)", "<=", 6, 180, None),
+    ],
+)
+def test_window_written_forms(text, comparator, value, days, direction) -> None:
+    c = parse(text)
+    assert c.thresholds == ()
+    (w,) = c.windows
+    assert (w.comparator, w.value, w.days, w.direction) == (comparator, value, days, direction)
+
+
+def test_two_d_is_a_dimension_not_a_period() -> None:
+    assert parse("cardiac catheterization and 2D MRI for the diagnosis").windows == ()
+
+
+def test_window_in_a_trailing_parenthesis_dates_what_precedes_it() -> None:
+    (w,) = parse("User of dietary supplements or probiotics (within past 1-mo)").windows
+    assert w.event == "User of dietary supplements or probiotics"

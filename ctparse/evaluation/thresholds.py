@@ -304,7 +304,7 @@ def _numbers(constraint: dict[str, Any]) -> list[float]:
 
 def _pred_numbers(pred: Threshold | Window) -> list[float]:
     if isinstance(pred, Window):
-        return [pred.value] if pred.value is not None else []
+        return [float(v) for v in (pred.value, pred.value_max) if v is not None]
     values = [pred.value, pred.value_max, *(pred.values or ())]
     return [float(v) for v in values if v is not None]
 

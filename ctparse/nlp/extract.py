@@ -446,14 +446,24 @@ def _is_noise(value: _Value) -> bool:
     return False
 
 
+# A time unit the value grammar left out: "33 Week", "24 + 0 weeks", "the 6 previous months"
+# ("within 6-mo)"), but not "a >2.5-hour drive time": a hyphenated unit before a noun makes
+# an attribute of that noun.
+_TIME_WORD = r"(?:weeks?|months?|years?|days?|hours?|wks?|mos?|yrs?|hrs?)\b"
+_PERIOD_AFTER = re.compile(
+    rf"(?i)(?:\s*\+\s*\d+\s*|\s+)(?:(?:previous|past|last|preceding|prior)\s+)?{_TIME_WORD}"
+    rf"|-{_TIME_WORD}(?![-\w])(?!\s+[A-Za-z])"
+)
+
+
 def _fits(value: _Value, variable: str, variables: dict[str, Variable]) -> bool:
     """Whether the value can be a limit on ``variable`` at all."""
     if variable == "other":
         # "(n=20)", "one or more", "version 10 or higher" are not limits on a variable.
         if value.roman or value.op == "=" or (value.raws[0][:1].isalpha() and not value.unit):
             return False
-        if is_time(value.unit):
-            return False  # a period with no named variable is a window
+        if is_time(value.unit) or _PERIOD_AFTER.match(value.source, value.end):
+            return False  # a period with no named variable is a window ("24 + 0 weeks")
         return not _is_noise(value)
     var = variables[variable]
     if is_time(value.unit) and var.unit not in ("years", "days", "weeks"):

@@ -8,7 +8,7 @@ matching in C and fast on tens of thousands of criteria.
     models/variables.jsonl    variable lexicon (synonyms, canonical unit, LOINC)
     models/units.jsonl        unit spellings
     models/conversions.jsonl  unit -> canonical unit factors (per variable)
-    models/comparators.jsonl  comparator, range, list, ULN/LLN and condition phrases
+    models/comparators.jsonl  comparator, range, list, ULN/LLN, condition and calendar phrases
     models/anchors.jsonl      time anchors and direction words for windows
     models/noise.jsonl        numbers that are not limits (versions, list markers)
 """
@@ -64,7 +64,7 @@ ANCHOR_FIELDS = {
 }
 NOISE_FIELDS = {"id": spec(str), "pattern": spec(str), "examples": spec(list)}
 
-COMPARATOR_KINDS = ("prefix", "suffix", "range", "list", "relative", "condition")
+COMPARATOR_KINDS = ("prefix", "suffix", "range", "list", "relative", "condition", "calendar")
 ANCHOR_KINDS = ("anchor", "before", "after", "lookback", "lookahead")
 
 

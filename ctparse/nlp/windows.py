@@ -50,6 +50,14 @@ class WindowGrammar:
     window: re.Pattern[str]
     anchor: re.Pattern[str]
     since: re.Pattern[str]
+    calendar: re.Pattern[str]
+
+
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_YEAR = r"(?:19|20)\d{2}(?![\d/.,]\d)(?![\w/])"
 
 
 @cache
@@ -65,10 +73,13 @@ def window_grammar() -> WindowGrammar:
         rf"(?P<pre>{pre}\s*(?:(?P<pre2>[<>≤≥]=?)\s*)?)?"
         r"(?i:the\s+(?:first\s+)?)?"
         rf"(?P<look>{look}(?![A-Za-z])\s*)?"
-        rf"(?P<num>{numbers.NUMBER})(?:\s*(?:-|–|—|to)\s*(?P<num2>{numbers.NUMBER}))?\s*-?\s*"
-        rf"(?P<unit>(?i:{TIME_FORMS}))(?![A-Za-z])"
+        rf"(?P<num>{numbers.NUMBER})(?:\s*\+\s*(?P<plus>\d)(?=\s*weeks?\b))?"
+        rf"(?:\s*(?:-|–|—|~|to|(?P<and>and))\s*(?P<num2>{numbers.NUMBER}))?\s*-?\s*"
+        r"(?:(?P<look2>(?i:previous|past|last|preceding|prior))\s+)?"
+        rf"(?P<unit>(?i:{TIME_FORMS}))(?![A-Za-z])(?<![0-9]D)"  # "2D MRI" is no period
         rf"(?:\s*(?P<post>{post}))?"
         rf"(?:\s*(?P<dir>(?i:(?P<before>{before})|(?P<after>{after})))(?![A-Za-z]))?"
+        rf"(?:\s*(?P<post2>{post}))?"
     )
     anchor = (
         r"\s*(?i:the\s+|a\s+)?(?i:(?:start|beginning|initiation|time|date)\s+of\s+(?:the\s+)?)?"
@@ -76,7 +87,16 @@ def window_grammar() -> WindowGrammar:
         rf"(?P<anchor>(?i:{r.time_patterns['anchor']}))(?![A-Za-z])"
     )
     since = r"\s*(?P<event>[^,;.()]+)"
-    return WindowGrammar(re.compile(window), re.compile(anchor), re.compile(since))
+    calendar = (
+        rf"(?<![A-Za-z])(?P<pre>(?i:{r.patterns['calendar']}))\s+(?i:the\s+years?\s+)?"
+        rf"(?:(?i:{_MONTHS})\s+)?(?P<y1>{_YEAR})"
+        rf"(?:\s*(?:-|–|—|(?i:to|and|through|until))\s*"
+        rf"(?:(?:(?i:{_MONTHS})\s+)?(?P<y2>{_YEAR})|(?P<now>(?i:present|now|today|date)))"
+        r")?"
+    )
+    return WindowGrammar(
+        re.compile(window), re.compile(anchor), re.compile(since), re.compile(calendar)
+    )
 
 
 _LEAD = re.compile(
@@ -117,16 +137,22 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
         if any(s < end and start < e for s, e in taken):
             continue
         value = numbers.parse_number(m.group("num"))
+        value_max = numbers.parse_number(m.group("num2")) if m.group("num2") else None
         unit = unit_id(m.group("unit").lower()) or unit_id(m.group("unit"))
         if unit is None:
             continue
-        comparator = _comparator(m, r)
+        if m.group("and") and not _is_between(m, r):
+            # "at 3 and 6 months": a list, of which only the last number is a period here.
+            start, value, value_max = m.start("num2"), value_max or value, None
+        if value_max is not None and value_max <= value:
+            value_max = None  # "2-3" is a range; "10-6" is not
+        comparator = _comparator(m, r) if value_max is not None or not m.group("num2") else "="
         direction = None
         if m.group("before"):
             direction = "before"
         elif m.group("after"):
             direction = "after"
-        look = (m.group("look") or "").strip().lower()
+        look = (m.group("look") or m.group("look2") or "").strip().lower()
         if direction is None and look:
             kind = r.time_kinds.get(re.sub(r"\s+", " ", look))
             direction = "after" if kind == "lookahead" else "before"
@@ -152,13 +178,18 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
             near = [t for t in before_start if t.end is not None and start - (t.end - base) <= 12]
             event = near[-1].entity if near else _event(local, floor, start)
         for each in [event]:
+            days = to_days(value, unit)
+            if m.group("plus") and days is not None:
+                days += int(m.group("plus"))  # "24 + 3 weeks": 24 weeks and 3 days
             out.append(
                 Window(
                     event=each,
                     comparator=comparator,
                     value=value,
                     unit=unit,
-                    days=to_days(value, unit),
+                    days=days,
+                    value_max=value_max,
+                    days_max=to_days(value_max, unit) if value_max is not None else None,
                     direction=direction,
                     anchor=anchor,
                     start=base + start,
@@ -166,12 +197,68 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
                 )
             )
         previous_end = end
+    out.extend(_calendar_windows(criterion, local, [*taken, *_spans(tuple(out), base)]))
+    out.sort(key=lambda w: w.start or 0)
     return tuple(out)
+
+
+def _calendar_windows(
+    criterion: Criterion, local: str, taken: list[tuple[int, int]]
+) -> list[Window]:
+    """Calendar periods: "between 2008 and 2017", "from 1960 to present", "since 2010"."""
+    if not _YEAR_HINT.search(local):
+        return []
+    r = rules()
+    base = criterion.start or 0
+    out = []
+    for m in window_grammar().calendar.finditer(local):
+        start, end = m.start(), m.end()
+        if any(s < end and start < e for s, e in taken):
+            continue
+        value = float(m.group("y1"))
+        value_max = float(m.group("y2")) if m.group("y2") else None
+        if value_max is not None and value_max < value:
+            continue
+        if value_max is not None:
+            comparator = "between"
+        elif m.group("now"):
+            comparator = ">="  # "from 1960 to present"
+        else:
+            comparator = r.op_for("calendar", m.group("pre")) or "="
+            if comparator == "between":
+                continue  # "between 2010" alone is not a period
+        out.append(
+            Window(
+                event=_event(local, 0, start),
+                comparator=comparator,
+                value=value,
+                unit="calendar_year",
+                days=None,
+                value_max=value_max,
+                direction=None,
+                anchor=None,
+                start=base + start,
+                end=base + end,
+            )
+        )
+    return out
+
+
+_YEAR_HINT = re.compile(r"(?:19|20)\d\d")
+
+
+def _is_between(m: re.Match[str], r: Rules) -> bool:
+    pre = m.group("pre")
+    return bool(pre) and r.op_for("prefix", re.sub(r"\s+", " ", pre.strip())) == "between"
 
 
 def _comparator(m: re.Match[str], r: Rules) -> str:
     if m.group("num2"):
         return "between"
+    if m.group("post2"):
+        op = r.op_for("suffix", m.group("post2"))  # "12 months ago or less"
+        if op:
+            return op
     if m.group("pre2"):
         return {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">="}[m.group("pre2")]
     if m.group("post"):
@@ -195,8 +282,13 @@ def _event(text: str, floor: int, start: int) -> str | None:
     clause = text[floor:start]
     for _ in range(2):
         clause = _PARENS.sub(" ", clause)
-    clause = re.split(r"[;:()]|\.\s|\n|,\s+(?:or|and)\s", clause)[-1]
-    return _clean(clause) or None
+    pieces = re.split(r"[;:]|\.\s|\n|,\s+(?:or|and)\s", clause)[-1].split("(")
+    # "probiotics (within past 1 month)": a period opening a parenthesis dates what precedes it.
+    for piece in reversed(pieces):
+        event = _clean(piece.replace(")", " "))
+        if event:
+            return event
+    return None
 
 
 def _clean(phrase: str) -> str:
