@@ -38,13 +38,29 @@ def make_windows(nlp: Language, name: str) -> WindowsComponent:
     return WindowsComponent()
 
 
+_TEXT_KEY = "ctparse_text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once per document.
+
+    spaCy rebuilds ``doc.text`` from the tokens on every access, which cost
+    a fifth of the whole pipeline when each component read it; the first
+    component to ask keeps it in ``doc.user_data`` for the others.
+    """
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return str(text)
+
+
 class SectionsComponent:
     """Finds section headers (inclusion / exclusion) in ``doc.text``."""
 
     def __call__(self, doc: Doc) -> Doc:
         from .sections import find_sections
 
-        doc._.sections = tuple(find_sections(doc.text))
+        doc._.sections = tuple(find_sections(doc_text(doc)))
         return doc
 
 
@@ -54,7 +70,7 @@ class SegmenterComponent:
     def __call__(self, doc: Doc) -> Doc:
         from .segment import segment
 
-        doc._.criteria = tuple(segment(doc.text, sections=doc._.sections))
+        doc._.criteria = tuple(segment(doc_text(doc), sections=doc._.sections))
         return doc
 
 
@@ -64,7 +80,7 @@ class ThresholdsComponent:
     def __call__(self, doc: Doc) -> Doc:
         from .extract import add_thresholds
 
-        text = doc.text  # spaCy rebuilds doc.text on every access: read it once
+        text = doc_text(doc)
         doc._.criteria = tuple(add_thresholds(c, text) for c in doc._.criteria)
         return doc
 
@@ -75,6 +91,6 @@ class WindowsComponent:
     def __call__(self, doc: Doc) -> Doc:
         from .windows import add_windows
 
-        text = doc.text  # spaCy rebuilds doc.text on every access: read it once
+        text = doc_text(doc)
         doc._.criteria = tuple(add_windows(c, text) for c in doc._.criteria)
         return doc
