@@ -61,6 +61,15 @@ def write_markdown(
         stream.write("| " + " | ".join(_md_escape(_cell(row.get(c))) for c in columns) + " |\n")
 
 
+# Columns of free text: they take the width that is left and wrap; every
+# other column keeps its content on one line.
+WIDE_COLUMNS = frozenset(
+    {"text", "detail", "title", "a", "b", "event", "description", "limits", "value"}
+)
+# Width for a table written to a pipe or file, where there is no terminal to ask.
+PIPE_WIDTH = 160
+
+
 def write_table(
     rows: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
@@ -80,12 +89,29 @@ def write_table(
     from rich.table import Table
 
     console = Console(file=stream, soft_wrap=False)
+    if not console.is_terminal:
+        console = Console(file=stream, soft_wrap=False, width=PIPE_WIDTH)
+    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
+    # Keep short columns on one line only if they leave room for the text.
+    natural = sum(
+        max([len(column), *(len(line[i]) for line in cells)]) + 3
+        for i, column in enumerate(columns)
+        if column not in WIDE_COLUMNS
+    )
+    fits = natural + 24 * sum(c in WIDE_COLUMNS for c in columns) <= console.width
     table = Table(title=title, show_lines=False, highlight=False)
     for column in columns:
-        table.add_column(column, style=(styles or {}).get(column), overflow="fold")
-    for row in rows:
+        wide = column in WIDE_COLUMNS or not fits
+        table.add_column(
+            column,
+            style=(styles or {}).get(column),
+            overflow="fold",
+            no_wrap=not wide,
+            ratio=1 if wide else None,
+        )
+    for row, line in zip(rows, cells, strict=True):
         style = str(row.get(row_style)) if row_style and row.get(row_style) else None
-        table.add_row(*(_plain_text(_cell(row.get(c))) for c in columns), style=style)
+        table.add_row(*(_plain_text(cell) for cell in line), style=style)
     console.print(table)
 
 
