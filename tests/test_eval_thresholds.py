@@ -86,6 +86,41 @@ def test_prediction_on_another_kind_is_not_counted(tmp_path: Path) -> None:
     assert scores["value"].predicted == 0 and scores["value"].gold == 0
 
 
+def test_gold_range_written_as_two_bounds_matches_the_two_limits(tmp_path: Path) -> None:
+    text = "Age ≥20 and ≤40 years"
+    gold = [
+        _constraint(
+            text,
+            "≥20 and ≤40 years",
+            kind="age",
+            entity="Age",
+            comparator="between",
+            value=20.0,
+            value_max=40.0,
+        )
+    ]
+    scores = evaluate(_write(tmp_path, [_record(text, gold)])).scores["thresholds"]
+    for level in LEVELS:
+        assert (scores[level].tp_gold, scores[level].tp_pred, scores[level].predicted) == (1, 2, 2)
+
+
+def test_two_lower_bounds_do_not_make_a_range(tmp_path: Path) -> None:
+    text = "Age ≥20 and ≥40 years"
+    gold = [
+        _constraint(
+            text,
+            "≥20 and ≥40 years",
+            kind="age",
+            entity="Age",
+            comparator="between",
+            value=20.0,
+            value_max=40.0,
+        )
+    ]
+    scores = evaluate(_write(tmp_path, [_record(text, gold)])).scores["thresholds"]
+    assert scores["value"].tp_gold == 0
+
+
 def test_unmatched_prediction_is_a_false_positive(tmp_path: Path) -> None:
     text = "BMI ≥ 30 kg/m2"
     scores = evaluate(_write(tmp_path, [_record(text, [])])).scores["thresholds"]

@@ -273,3 +273,162 @@ def test_structured_ages_become_age_thresholds() -> None:
     assert (low.variable, low.comparator, low.value, low.source) == ("age", ">=", 18, "structured")
     assert high.normalized is not None and high.normalized.value == 0.5
     assert structured_criteria(Eligibility(minimum_age="N/A")) == ()
+
+
+# ------------------------------------------------ phenomena from the dev-gold error analysis
+
+
+@pytest.mark.parametrize(
+    ("text", "comparator", "value"),
+    [
+        ("Minimum age: 18 years old", ">=", 18),
+        ("Men >50-year-old", ">", 50),
+        ("Inpatient ≥18 y.o. who are scheduled for colonoscopy", ">=", 18),
+        ("female and less then 60 y/o", "<", 60),
+        ("Any patient ≥18 who presents for a colonoscopy", ">=", 18),
+    ],
+)
+def test_age_written_forms(text: str, comparator: str, value: float) -> None:
+    t = one(text)
+    assert (t.variable, t.comparator, t.value) == ("age", comparator, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("Age: 20 years old to 70 years of age.", 20, 70),
+        ("being 65-80 aged.", 65, 80),
+        ("20-70 age", 20, 70),
+    ],
+)
+def test_age_range_written_without_comparator(text: str, low: float, high: float) -> None:
+    t = one(text)
+    assert (t.variable, t.comparator, t.value, t.value_max) == ("age", "between", low, high)
+
+
+def test_person_before_a_count_is_no_age() -> None:
+    assert all(t.variable != "age" for t in limits("women >4 drinks/occasion for men"))
+
+
+def test_page_number_is_no_age() -> None:
+    assert limits("REDOSE, February 2019 Page 7 of 53 fatigue") == ()
+
+
+def test_two_bounds_stay_two_limits_as_written() -> None:
+    low, high = limits("Age ≥20 and ≤40 years")
+    assert [(t.comparator, t.value) for t in (low, high)] == [(">=", 20), ("<=", 40)]
+
+
+def test_decimal_comma_after_a_comparator() -> None:
+    low, high = limits("BMI ≥18,5 and ≤27,5")
+    assert (low.variable, low.value, high.value) == ("bmi", 18.5, 27.5)
+    assert one("ANC ≥ 1,500/mm3").value == 1500  # a thousands comma stays one
+
+
+@pytest.mark.parametrize(
+    ("text", "variable", "value", "unit"),
+    [
+        ("Weight stable (±5kg) for at least 6 months", "weight", 5, "kg"),
+        ("matched for age (± 5 years), sex and physical activity", "age", 5, "years"),
+    ],
+)
+def test_plus_minus_tolerance(text: str, variable: str, value: float, unit: str) -> None:
+    t = one(text)
+    assert (t.variable, t.comparator, t.value, t.unit, t.eligible) == (
+        variable,
+        "+-",
+        value,
+        unit,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "variable", "values"),
+    [
+        ("Anesthesia classification (ASA): I-III.", "asa", (1, 2, 3)),
+        ("Age: 45 years", "age", None),
+    ],
+)
+def test_colon_labels_a_value(text: str, variable: str, values: tuple | None) -> None:
+    t = one(text)
+    assert t.variable == variable and t.values == values
+
+
+@pytest.mark.parametrize(
+    ("text", "variable", "comparator", "value"),
+    [
+        ("Co-morbidity >ASA II", "asa", ">", 2),
+        ("heart failure greater than NYHA 2", "nyha", ">", 2),
+    ],
+)
+def test_comparator_before_the_scale_name(text, variable, comparator, value) -> None:
+    t = one(text)
+    assert (t.variable, t.comparator, t.value) == (variable, comparator, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "entity"),
+    [
+        ("CHA2DS2VASc score ≥2 for male and ≥3 for female", "CHA2DS2VASc"),
+        ("Cyclophosphamide + TBI (> 500 cGy (single) or > 800cGy (fractionated))", "TBI"),
+        (
+            "the curvature measured in the spine is less than 10 degrees or more than 40",
+            "curvature",
+        ),
+        ("QTc values >440 ms (men) and >450 ms (women)", "QTc"),
+    ],
+)
+def test_parallel_limits_with_qualifiers_share_the_entity(text: str, entity: str) -> None:
+    first, second = limits(text)
+    assert first.variable == second.variable and first.entity == second.entity
+    assert entity in (first.entity or "")
+
+
+def test_a_noun_after_the_limit_names_a_new_entity() -> None:
+    *_, last = limits(
+        "without misalignment (axial radial shortening <5mm), <2mm intraarticular stepoff"
+    )
+    assert last.entity == "intraarticular stepoff"
+
+
+@pytest.mark.parametrize(
+    ("text", "entity"),
+    [
+        (
+            "A baseline score of greater than 5 on the Roland-Morris Disability Questionnaire",
+            "Roland-Morris Disability Questionnaire",
+        ),
+        (
+            "defined by a minimum score of ≥ 22 on the Montgomery-Åsberg Depression Scale.",
+            "Montgomery-Åsberg Depression Scale",
+        ),
+    ],
+)
+def test_score_on_a_named_scale(text: str, entity: str) -> None:
+    assert one(text).entity == entity
+
+
+@pytest.mark.parametrize(
+    ("text", "entity"),
+    [
+        ("UAS7 score (range 0-42) ≥16", "UAS7"),
+        (
+            "Patients with a ≥20mm non-pedunculated colorectal polyp",
+            "non-pedunculated colorectal polyp",
+        ),
+        ("Must be able to provide a minimum of 10 mL of whole blood at each visit", "whole blood"),
+        ("Adherence rate of less than 80% of the total interventions.", "Adherence rate"),
+        ("A minimum of 40% speech recognition in the Freiburg test", "speech recognition"),
+    ],
+)
+def test_entity_of_an_unknown_variable(text: str, entity: str) -> None:
+    assert one(text).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["All births more than 24 + 0 weeks", "Born beyond 33 Week", "within the 6 previous months"],
+)
+def test_a_period_is_left_to_windows(text: str) -> None:
+    assert limits(text) == ()

@@ -19,6 +19,14 @@ Matching rule (per criterion line, greedy, one-to-one, gold in text order):
   alias) names the predicted variable in the lexicon, or shares a content
   word with the predicted entity (thresholds) / event (windows).
 
+A gold range written as two bounds ("Age ≥20 and ≤40 years") is one gold
+item; ctparse keeps the two limits as written (``>= 20`` and ``<= 40``). The
+pair matches the item at every level when both overlap its span, one is a
+lower bound (``>``/``>=``) at ``value``, the other an upper bound
+(``<``/``<=``) at ``value_max``, and they limit the same variable (and, at the
+entity level, both pass the entity test); both predictions count as right and
+the gold item once.
+
 A prediction that overlaps no scored gold item but overlaps a gold
 constraint of another kind (``duration``, ``dose``, ``minimum-count``, …, or
 a numeric item when scoring windows and vice versa) is not counted: the
@@ -393,4 +401,45 @@ def _match(
             matched_pred.add(pi)
             matched_gold.add(gi)
             break
+        else:
+            pair = _bounds_pair(g, preds, matched_pred, level)
+            if pair:
+                matched_pred.update(pair)
+                matched_gold.add(gi)
     return matched_pred, matched_gold
+
+
+_LOWER, _UPPER = (">", ">="), ("<", "<=")
+
+
+def _bounds_pair(
+    gold: dict[str, Any], preds: list[Threshold | Window], taken: set[int], level: int
+) -> tuple[int, int] | None:
+    """A gold range written as two bounds ("Age ≥20 and ≤40 years", "≥ 12 to < 18 years")
+    matched by the two one-sided limits extracted from it: a lower bound at ``value`` and an
+    upper bound at ``value_max``, on the same variable, both inside the gold span."""
+    if gold.get("comparator") not in ("between", "range") or gold.get("value_max") is None:
+        return None
+    span = (gold["span"][0], gold["span"][1])
+    low = high = None
+    for pi, p in enumerate(preds):
+        if pi in taken or not isinstance(p, Threshold) or not _overlap(_span(p), span):
+            continue
+        if level >= 2 and not _entity_ok(gold, p):
+            continue
+        if p.value is None or p.value_max is not None or p.values:
+            continue
+        if low is None and p.comparator in _LOWER and _same(p.value, float(gold["value"])):
+            low = pi
+        elif high is None and p.comparator in _UPPER and _same(p.value, float(gold["value_max"])):
+            high = pi
+    if low is None or high is None:
+        return None
+    lower, upper = preds[low], preds[high]
+    if (
+        isinstance(lower, Threshold)
+        and isinstance(upper, Threshold)
+        and (lower.variable != upper.variable)
+    ):
+        return None
+    return low, high

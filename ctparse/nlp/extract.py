@@ -51,6 +51,7 @@ class Grammar:
     quantity: re.Pattern[str]
     relative_only: re.Pattern[str]
     condition: re.Pattern[str]
+    prefix_before: re.Pattern[str]
 
 
 @cache
@@ -73,11 +74,13 @@ def grammar() -> Grammar:
     )
     value = (
         rf"(?P<pre>{pre}(?:\s*(?:of|to|the)(?![A-Za-z]))?\s*)?"
-        r"(?P<agekw>(?i:(?:the\s+)?age\s+(?:of\s+)?))?"
+        r"(?P<agekw>(?<![A-Za-z])(?i:(?:the\s+)?age(?:\s*:\s*|\s+)(?:of\s+)?))?"
         rf"(?P<body>{qty_plain}(?:\s*{conn}\s*{qty_plain})*)"
         rf"(?P<tail>(?:\s+(?i:years?|yrs?))?(?:\s+(?i:old|of\s+age|in\s+age|of\s+age\s+and))?"
         rf"\s*(?P<post>{post}))?"
-        rf"(?P<old>(?:\s+(?i:years?\s+)?(?i:old|of\s+age))(?![A-Za-z]))?"
+        # "18 years old", "50-year-old", "≥18 y.o.", "60 y/o", "65-80 aged", "20-70 age"
+        r"(?P<old>(?:(?:\s+|-)(?i:years?-?\s*|yrs?\s+)?(?i:old)|\s+(?i:years?\s+)?(?i:of\s+age)"
+        r"|\s*(?i:y\.\s?o\.?|y/o|yo)|(?<=[yY])(?:\.\s?o\.?|/o)|\s+(?i:aged?))(?![A-Za-z]))?"
     )
     relative_only = rf"(?P<pre>{pre})\s*(?i:the\s+)?(?P<rel>(?i:institutional\s+)?{rel})"
     condition = (
@@ -89,6 +92,7 @@ def grammar() -> Grammar:
         quantity=re.compile(qty_named),
         relative_only=re.compile(relative_only),
         condition=re.compile(condition),
+        prefix_before=re.compile(rf"(?P<pre>{pre})\s*$"),
     )
 
 
@@ -135,6 +139,7 @@ def extract_thresholds(criterion: Criterion) -> tuple[Threshold, ...]:
         return ()
     _attach(values, local)
     _propagate_age(values, local)
+    _join_ranges(values, local)
     return _thresholds(values, criterion, local)
 
 
@@ -262,7 +267,8 @@ def _strip_paren(rel: str) -> str:
 # ---------------------------------------------------------------- entities
 
 
-_CLAUSE_BREAK = re.compile(r"[;:]|\.\s|\n")
+# A colon right before a value labels it ("ASA: I-III", "Age: 20 years"), it does not end a clause.
+_CLAUSE_BREAK = re.compile(r"[;]|:(?!\s*[<>≤≥=]?\s*(?:\d|(?:I{1,3}|IV|V)\b))|\.\s|\n")
 _CHAIN_GAP = re.compile(r"(?i)^[\s,/&()+]*(?:and/or|and|or|&|/|,)?[\s,/&()]*(?:serum\s+)?$")
 _INHERIT_GAP = re.compile(r"(?i)^[\s,;(]*(?:and/or|and|or|but|,)?[\s(]*$")
 _AGE_ZONE = re.compile(
@@ -302,7 +308,9 @@ def _attach(values: list[_Value], text: str) -> None:
     previous_end = 0
     for value in values:
         zone_start = previous_end
-        for m in _CLAUSE_BREAK.finditer(text, previous_end, value.start):
+        for m in _CLAUSE_BREAK.finditer(text, previous_end):
+            if m.start() >= value.start:
+                break  # searched past value.start so that the colon rule sees the value
             zone_start = m.end()
         zone = text[zone_start : value.start]
         mentions = _mentions(zone)
@@ -314,6 +322,8 @@ def _attach(values: list[_Value], text: str) -> None:
                 if not _CHAIN_GAP.match(gap) or (gap.strip() == "(" and mention[2] != chain[-1][2]):
                     break  # "liver enzymes (AST and ALT …)": a heading, not a listed variable
                 chain.append(mention)
+            if value.op is None:
+                _comparator_before_name(value, text, zone_start + chain[-1][0])
             seen: set[str] = set()
             for start, end, variable in reversed(chain):
                 if variable not in seen:
@@ -346,6 +356,8 @@ def _attach(values: list[_Value], text: str) -> None:
         elif value.unit_written and rules().variable_for(value.unit_written):
             named = rules().variable_for(value.unit_written) or "other"
             targets = [(named, value.unit_written)]
+        elif value.op and _PERSON_AGE.search(zone) and _age_like(value, text):
+            targets = [("age", None)]  # "Any patient ≥18 who presents", "Men > 50"
         elif (value.op and not is_time(value.unit)) or (
             value.shape == "range" and value.unit and not is_time(value.unit)
         ):
@@ -354,6 +366,36 @@ def _attach(values: list[_Value], text: str) -> None:
         if value.targets:
             previous = value
             previous_end = value.end
+
+
+_PERSON_AGE = re.compile(
+    r"(?i)\b(?:patients?|subjects?|participants?|men|women|males?|females?|adults?|"
+    r"individuals?|persons?|people|volunteers?|inpatients?|outpatients?)\s*$"
+)
+
+
+_AGE_AFTER = re.compile(
+    r"(?i)\s*(?:$|[,;.)(]|(?:who|that|and|or|with|in|at|on|undergoing|scheduled|presenting|"
+    r"admitted|treated|referred|diagnosed|having|of\s+(?:either|both|any))\b)"
+)
+
+
+def _age_like(value: _Value, text: str) -> bool:
+    """ "Any patient ≥18 who presents": a bare whole number after a person, followed by
+    nothing that it could count ("women >4 drinks/occasion")."""
+    n = value.nums[0]
+    if value.unit is not None or value.shape != "single" or not n.is_integer():
+        return False
+    return 1 <= n <= 120 and bool(_AGE_AFTER.match(text, value.end))
+
+
+def _comparator_before_name(value: _Value, text: str, name_start: int) -> None:
+    """ "> ASA II", "greater than NYHA 2": the comparator is written before the scale name."""
+    m = grammar().prefix_before.search(text, max(0, name_start - 40), name_start)
+    if m:
+        value.op = rules().op_for("prefix", m.group("pre"))
+        value.pre = m.group("pre").strip().lower()
+        value.start = m.start("pre")
 
 
 _AFTER_LEAD = re.compile(r"(?i)\s*(?:(?:of|for|in)\s+)?(?:the\s+)?")
@@ -387,7 +429,11 @@ def _mentions_after(value: _Value, text: str) -> list[tuple[int, int, str]]:
 
 def _inherits(previous: _Value, value: _Value, text: str) -> bool:
     gap = text[previous.end : value.start]
-    if len(gap) > 12 or not _INHERIT_GAP.match(gap):
+    short = len(gap) <= 12 and _INHERIT_GAP.match(gap)
+    parallel = (
+        previous.op and value.op and _parallel(gap) and not _NOUN_AFTER.match(text, value.end)
+    )
+    if not (short or parallel):
         return False
     if value.op is None and value.parenthesized and value.shape == "single":
         return True  # the same limit in another unit: "≥ 5.6 mmol/L (9 g/dL)"
@@ -398,24 +444,122 @@ def _inherits(previous: _Value, value: _Value, text: str) -> bool:
     return True
 
 
+_PARALLEL_GAP = re.compile(
+    r"(?i)(?P<tail>[^;:.<>≤≥=\d]{0,60}?)\s*(?:,\s*(?:and/or|and|or)?|\b(?:and/or|and|or|but)\b)"
+    r"\s*[(\[]?\s*"
+)
+_PARENTHETICAL = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
+def _parallel(gap: str) -> bool:
+    """Whether a gap separates two limits on one variable, each with its own qualifier:
+    "≥2 for male and ≥3 for female", ">440 ms (men) and >450 ms (women)", "> 500 cGy
+    (single) or > 800 cGy", "> 38 degrees Celsius (C) or < 36 degrees C". The words
+    before the conjunction qualify the first limit; nothing may follow the conjunction
+    (", waist ≥ 88 cm" names a new variable)."""
+    m = _PARALLEL_GAP.fullmatch(gap)
+    if not m:
+        return False
+    words = re.findall(r"[A-Za-z]+", _PARENTHETICAL.sub(" ", m.group("tail")))
+    return len(words) <= 4
+
+
 def _close_paren(text: str, end: int) -> int:
     m = re.match(r"\s*\)", text[end:])
     return end + m.end() if m else end
 
 
-_AFTER_WORDS = re.compile(r"\s*([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*){0,3})")
+_FUNCTION = (
+    r"(?:and|or|of|in|on|at|for|to|per|from|with|within|during|is|are|was|were|be|prior|before|"
+    r"after|since|than|if|as|by|the|a|an|who|which|that|each|every|daily|weekly|using|"
+    r"degrees?|points?|times|fold|c?Gy|units?|copies|cells|mmHg|ms|bpm|kg|g|mg|mL|ml|L|cm|mm|m)\b"
+)
+_AFTER_WORDS = re.compile(rf"\s*([A-Za-z][\w\-]*(?:\s+(?!(?i:{_FUNCTION}))[A-Za-z][\w\-]*){{0,3}})")
+_AFTER_NOUN = re.compile(rf"(?!(?i:{_FUNCTION}))")
+# A noun right after a limit names what it limits ("<2mm intraarticular stepoff").
+_NOUN_AFTER = re.compile(rf"\s+(?!(?i:{_FUNCTION}))[A-Za-z][\w-]*(?![\w-]*/)")
+# "a minimum of 10 mL of whole blood", "less than 50% of excess weight lost"
+_OF_WHAT = re.compile(
+    rf"(?:\s+per\s+[a-z]+)?\s+of\s+(?:the\s+)?((?!(?i:{_FUNCTION}))[A-Za-z][\w\-]*"
+    rf"(?:\s+(?!(?i:{_FUNCTION}))[A-Za-z][\w\-]*){{0,3}})"
+)
+_LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]\s*|[-–•*]\s*)+")
+_LAST_CLAUSE = re.compile(r"(?i)\b(?:who|which|that|with|having|has|have|had|whose|where)\b")
+_LEAD_WORDS = re.compile(r"(?i)^(?:(?:if|when|where|the|a|an|any|all|both|each)\s+)+")
+_GENERIC = frozenset(
+    [
+        "patient",
+        "patients",
+        "subject",
+        "subjects",
+        "participant",
+        "participants",
+        "men",
+        "women",
+        "male",
+        "males",
+        "female",
+        "females",
+        "adult",
+        "adults",
+        "individual",
+        "individuals",
+        "person",
+        "persons",
+        "people",
+        "volunteer",
+        "volunteers",
+        "inpatient",
+        "inpatients",
+        "outpatient",
+        "outpatients",
+        "child",
+        "children",
+        "infant",
+        "infants",
+        "presence",
+    ]
+)
+# "a score of greater than 5 on the Roland-Morris Disability Questionnaire": the scale is
+# named after the value (also after a second limit: "a score > 1 or < -1 on the RASS").
+_SCORE_BEFORE = re.compile(r"(?i)\b(?:scores?|points?)(?:\s+of)?\s*$")
+_ON_SCALE = re.compile(
+    r"(?i)\s*(?:points?\s+)?(?:(?:or|and)\s*[<>≤≥]=?\s*-?\d+(?:\.\d+)?\s+)?(?:on|in)\s+"
+    r"(?:the\s+)?(?P<name>[^\s,;()]+(?:\s+[^\s,;()]+){0,7}?)(?<!\.)(?=\s*(?:[,;()]|\.(?:\s|$)|$))"
+)
 
 
 def _fallback_entity(text: str, floor: int, value: _Value) -> str | None:
-    """Words naming an unknown variable: the last phrase before the value
-    ("C/D ratio ≤ 0.8", "Excess alcohol (>2 drinks/d)"), else the words after it
-    ("≥ 5 ppm CO")."""
-    for segment in reversed(re.split(r"[,;:(\[]", text[floor : value.start])):
-        words = _TRIM_WORDS.sub("", segment.strip(" -–•*)]")).split()
+    """Words naming an unknown variable: the noun phrase before the value ("C/D ratio ≤
+    0.8", "Excess alcohol (>2 drinks/d)", "UAS7 score (range 0-42) ≥16"), the scale a score
+    is on ("score of ≥ 22 on the Montgomery-Åsberg Depression Scale"), else the noun the
+    measure modifies ("Patients with a ≥20mm colorectal polyp")."""
+    before = text[floor : value.start]
+    if _SCORE_BEFORE.search(before) or not before.strip(" -–•*(,;:"):
+        on = _ON_SCALE.match(text, value.end)
+        if on:
+            return on.group("name")
+    if value.unit_written and not is_time(value.unit) and value.unit != "%":
+        # "10 mL of whole blood" measures the blood; "80% of the interventions" is a share
+        # of a base, and the entity comes before it ("adherence rate of less than 80%").
+        of_what = _OF_WHAT.match(text, value.end)
+        if of_what:
+            return of_what.group(1)
+    generic = False
+    for segment in reversed(re.split(r"[,;:(\[]", _PARENTHETICAL.sub(" ", before))):
+        phrase = _LAST_CLAUSE.split(_LIST_MARK.sub("", segment.strip(" -–•*)]")))[-1]
+        words = _LEAD_WORDS.sub("", _TRIM_WORDS.sub("", phrase.strip())).split()
+        if words and all(w.lower() in _GENERIC for w in words):
+            generic = True
+            break
         if words:
-            return " ".join(words[-4:])
+            return " ".join(words[-6:])
+        if phrase.strip() != segment.strip(" -–•*)]"):
+            break  # "sites with at least 6 mm …": the words before "with" name something else
     after = _AFTER_WORDS.match(text, value.end)
-    return after.group(1) if after else None
+    if after and (_AFTER_NOUN.match(after.group(1)) or not generic):
+        return after.group(1)
+    return None
 
 
 def _propagate_age(values: list[_Value], text: str) -> None:
@@ -433,6 +577,33 @@ def _propagate_age(values: list[_Value], text: str) -> None:
                 and b.unit in (None, "year")
             ):
                 b.targets = [("age", a.targets[0][1])]
+
+
+_RANGE_GAP = re.compile(r"(?i)\s*(?:to|through|-|–|—)\s*")
+
+
+def _join_ranges(values: list[_Value], text: str) -> None:
+    """ "20 years old to 70 years of age": two bare values on one variable joined by "to"
+    are one range (two values with comparators stay two limits, as written)."""
+    placed = [v for v in values if v.targets]
+    for left, right in itertools.pairwise(placed):
+        if not (left.targets and right.targets) or left.op or right.op:
+            continue
+        if left.shape != "single" or right.shape != "single" or left.relative or right.relative:
+            continue
+        if [v for v, _ in left.targets] != [v for v, _ in right.targets]:
+            continue
+        if not _RANGE_GAP.fullmatch(text, left.end, right.start):
+            continue
+        if left.unit and right.unit and quantity(left.unit) != quantity(right.unit):
+            continue
+        if not left.nums[0] < right.nums[0]:
+            continue
+        left.nums, left.raws = [left.nums[0], right.nums[0]], [*left.raws, *right.raws]
+        left.units = [*left.units, *right.units] if left.units or right.units else []
+        left.unit = left.unit or right.unit
+        left.unit_written = left.unit_written or right.unit_written
+        left.shape, left.end, right.targets = "range", right.end, []
 
 
 def _is_noise(value: _Value) -> bool:

@@ -52,11 +52,13 @@ ROMAN_NUMBER = r"(?:VI|IV|V|I{1,3})(?![A-Za-z])"
 
 # Digits: thousands with commas (1,500 / 100,000), European thousands with dots
 # (50.000, decided against the unit later), decimals with a dot or, before a
-# unit, with a comma (1,5 mg/dL), and a bare leading dot (.5).
+# unit or after a comparator symbol, with a comma (1,5 mg/dL, BMI ≥18,5), and a
+# bare leading dot (.5).
 DIGITS = (
     r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])"
     r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?=\s?/)"
     r"|\d+,\d{1,2}(?=\s?(?:mg|g/|mmol|µmol|μmol|umol|x|×|\*|%))"
+    r"|(?:(?<=[≤≥<>])|(?<=[≤≥<>]\s))\d+,\d{1,2}(?![\d,])"
     r"|\d+(?:\.\d+)?"
     r"|\.\d+)"
 )
