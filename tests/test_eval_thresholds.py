@@ -121,6 +121,43 @@ def test_two_lower_bounds_do_not_make_a_range(tmp_path: Path) -> None:
     assert scores["value"].tp_gold == 0
 
 
+def test_ecog_class_follows_the_meaning_of_the_gold_entity(tmp_path: Path) -> None:
+    dental = "Present locations with probing depth (PS)> 6 mm in at least 30% of the teeth."
+    ecog = "ECOG PS 0-1"
+    records = [
+        _record(
+            dental,
+            [
+                _constraint(
+                    dental,
+                    "> 6 mm",
+                    kind="numeric",
+                    entity="PS",
+                    entity_aliases=["probing depth"],
+                    comparator=">",
+                    value=6.0,
+                )
+            ],
+        ),
+        _record(
+            ecog,
+            [
+                _constraint(
+                    ecog,
+                    "0-1",
+                    kind="numeric",
+                    entity="PS",
+                    comparator="range",
+                    value=0.0,
+                    value_max=1.0,
+                )
+            ],
+        ),
+    ]
+    report = evaluate(_write(tmp_path, records))
+    assert report.class_recall["ECOG"] == (1, 1) and report.ecog_items == (1, 1)
+
+
 def test_unmatched_prediction_is_a_false_positive(tmp_path: Path) -> None:
     text = "BMI ≥ 30 kg/m2"
     scores = evaluate(_write(tmp_path, [_record(text, [])])).scores["thresholds"]

@@ -27,6 +27,11 @@ lower bound (``>``/``>=``) at ``value``, the other an upper bound
 entity level, both pass the entity test); both predictions count as right and
 the gold item once.
 
+Recall per variable class follows the meaning of the gold entity: a gold item
+counts for ECOG only when its entity, an alias or (for a bare abbreviation such
+as "PS") its line speaks of performance status (ECOG, WHO, Zubrod,
+"performance status"); "probing depth (PS) > 6 mm" is a dental measure.
+
 A prediction that overlaps no scored gold item but overlaps a gold
 constraint of another kind (``duration``, ``dose``, ``minimum-count``, …, or
 a numeric item when scoring windows and vice versa) is not counted: the
@@ -260,7 +265,7 @@ def evaluate(path: Path | str) -> ThresholdReport:
                 score.tp_gold += len(matched_gold)
                 if task == "thresholds" and level_index == 1:
                     for gi, g in enumerate(gold):
-                        name = _gold_class(g)
+                        name = _gold_class(g, record.get("text") or "")
                         if name:
                             class_total[name] += 1
                             class_hits[name] += gi in matched_gold
@@ -268,7 +273,7 @@ def evaluate(path: Path | str) -> ThresholdReport:
                         report.misses.append({"text": record.get("text"), "kind": task})
                 if task == "thresholds" and level_index == 2:
                     for gi, g in enumerate(gold):
-                        if _gold_class(g) == "ECOG":
+                        if _gold_class(g, record.get("text") or "") == "ECOG":
                             ecog_total += 1
                             ecog_right += gi in matched_gold
     report.class_recall = {name: (class_hits[name], class_total[name]) for name in CLASSES.values()}
@@ -370,14 +375,35 @@ def _variable_of(name: str) -> str | None:
     return None
 
 
-def _gold_class(gold: dict[str, Any]) -> str | None:
+_PERFORMANCE_STATUS = re.compile(
+    r"(?i)\b(?:ECOG|Eastern\s+Coop|Zubrod|WHO|performance\s+(?:status|score|scale))"
+)
+
+
+def _performance_status(names: list[str], text: str) -> bool:
+    if any(_PERFORMANCE_STATUS.search(n) for n in names):
+        return True
+    return len(names) == 1 and bool(_PERFORMANCE_STATUS.search(text))
+
+
+def _gold_class(gold: dict[str, Any], text: str = "") -> str | None:
+    """The variable class a gold item counts for, from the meaning of its entity.
+
+    ECOG needs performance-status wording (ECOG, Zubrod, WHO, "performance status") in
+    the entity, an alias or, for a bare abbreviation, the line: "probing depth (PS)" is
+    a dental measure, not a performance status.
+    """
     if gold.get("kind") == "age":
         return "age"
     variables = rules().variables
-    for name in [gold.get("entity") or "", *(gold.get("entity_aliases") or [])]:
+    names = [gold.get("entity") or "", *(gold.get("entity_aliases") or [])]
+    for name in names:
         variable = _variable_of(name)
         if variable and variables[variable].cls:
-            return CLASSES.get(variables[variable].cls or "")
+            cls = variables[variable].cls or ""
+            if cls == "ecog" and not _performance_status(names, text):
+                return None
+            return CLASSES.get(cls)
     return None
 
 
