@@ -158,6 +158,24 @@ def test_ecog_class_follows_the_meaning_of_the_gold_entity(tmp_path: Path) -> No
     assert report.class_recall["ECOG"] == (1, 1) and report.ecog_items == (1, 1)
 
 
+def test_blood_pressure_pair_is_one_gold_item_and_two_right_limits(tmp_path: Path) -> None:
+    text = "BP >130/85 mmHg"
+    gold = [
+        _constraint(
+            text,
+            ">130/85 mmHg",
+            kind="numeric",
+            entity="BP",
+            comparator=">",
+            value=130.0,
+            values=[130.0, 85.0],
+        )
+    ]
+    scores = evaluate(_write(tmp_path, [_record(text, gold)])).scores["thresholds"]
+    for level in LEVELS:
+        assert (scores[level].tp_gold, scores[level].tp_pred, scores[level].predicted) == (1, 2, 2)
+
+
 def test_unmatched_prediction_is_a_false_positive(tmp_path: Path) -> None:
     text = "BMI ≥ 30 kg/m2"
     scores = evaluate(_write(tmp_path, [_record(text, [])])).scores["thresholds"]

@@ -432,3 +432,22 @@ def test_entity_of_an_unknown_variable(text: str, entity: str) -> None:
 )
 def test_a_period_is_left_to_windows(text: str) -> None:
     assert limits(text) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "comparator", "sbp", "dbp"),
+    [
+        ("BP ≥ 160/100 mmHg", ">=", 160, 100),
+        ("Systolic/diastolic blood pressure < 140/90", "<", 140, 90),
+        ("hypotension (blood pressure less than 90/60 mm Hg)", "<", 90, 60),
+    ],
+)
+def test_blood_pressure_pair(text: str, comparator: str, sbp: float, dbp: float) -> None:
+    systolic, diastolic = limits(text)
+    assert (systolic.variable, systolic.comparator, systolic.value) == ("sbp", comparator, sbp)
+    assert (diastolic.variable, diastolic.comparator, diastolic.value) == ("dbp", comparator, dbp)
+    assert diastolic.normalized is not None and diastolic.normalized.unit == "mmHg"
+
+
+def test_score_out_of_ten_is_no_blood_pressure() -> None:
+    assert [t.variable for t in limits("neuropathic pain > 4/10 score")] == ["other"]

@@ -27,6 +27,12 @@ lower bound (``>``/``>=``) at ``value``, the other an upper bound
 entity level, both pass the entity test); both predictions count as right and
 the gold item once.
 
+A gold item written as a systolic/diastolic pair ("BP >130/85 mmHg", both
+numbers in its ``values``) is one item; ctparse gives one limit per half. Once
+the item is matched, the other half (a prediction inside its span, with one of
+its numbers and, at the higher levels, its comparator and entity) counts as
+right too.
+
 Recall per variable class follows the meaning of the gold entity: a gold item
 counts for ECOG only when its entity, an alias or (for a bare abbreviation such
 as "PS") its line speaks of performance status (ECOG, WHO, Zubrod,
@@ -432,7 +438,35 @@ def _match(
             if pair:
                 matched_pred.update(pair)
                 matched_gold.add(gi)
+    for gi in matched_gold:
+        matched_pred.update(_other_half(gold[gi], preds, matched_pred, level))
     return matched_pred, matched_gold
+
+
+_SLASH_PAIR = re.compile(r"\d\s*/\s*\d")
+
+
+def _other_half(
+    gold: dict[str, Any], preds: list[Threshold | Window], taken: set[int], level: int
+) -> list[int]:
+    """The diastolic limit of a gold item written as a pair ("BP >130/85 mmHg" is one gold
+    item whose ``values`` hold both numbers; ctparse gives systolic > 130 and diastolic > 85)."""
+    if not _SLASH_PAIR.search(gold.get("span_text") or ""):
+        return []
+    written = [float(v) for v in gold.get("values") or ()]
+    span = (gold["span"][0], gold["span"][1])
+    out = []
+    for pi, p in enumerate(preds):
+        if pi in taken or not isinstance(p, Threshold) or not _overlap(_span(p), span):
+            continue
+        if p.value is None or not any(_same(p.value, w) for w in written):
+            continue
+        if level >= 1 and not _comparator_ok(gold, p):
+            continue
+        if level >= 2 and not _entity_ok(gold, p):
+            continue
+        out.append(pi)
+    return out
 
 
 _LOWER, _UPPER = (">", ">="), ("<", "<=")

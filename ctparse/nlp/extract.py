@@ -117,6 +117,7 @@ class _Value:
     units: list[str | None] = field(default_factory=list)
     parenthesized: bool = False
     condition: str | None = None
+    pair: float | None = None  # the diastolic half of "140/90 mmHg"
     targets: list[tuple[str, str | None]] = field(default_factory=list)
 
 
@@ -140,6 +141,7 @@ def extract_thresholds(criterion: Criterion) -> tuple[Threshold, ...]:
     _attach(values, local)
     _propagate_age(values, local)
     _join_ranges(values, local)
+    _blood_pressure_pairs(values, local)
     return _thresholds(values, criterion, local)
 
 
@@ -579,6 +581,35 @@ def _propagate_age(values: list[_Value], text: str) -> None:
                 b.targets = [("age", a.targets[0][1])]
 
 
+_BP_PAIR = re.compile(r"\s*/\s*(\d{2,3})(?![\d.,/])(?:\s*(mm\s?Hg))?")
+_BP_WORDS = re.compile(r"(?i)blood\s+pressure|\bBP\b|hypertension|hypotension")
+
+
+def _blood_pressure_pairs(values: list[_Value], text: str) -> None:
+    """ "BP < 140/90 mmHg", "systolic/diastolic blood pressure > 140/90": systolic over
+    diastolic, one comparator for both."""
+    for value in values:
+        if not value.targets or value.shape != "single" or value.unit not in (None, "mmHg"):
+            continue
+        m = _BP_PAIR.match(text, value.end)
+        if not m or not 50 <= value.nums[0] <= 300:
+            continue
+        variables = [v for v, _ in value.targets]
+        if not {"sbp", "dbp"} & set(variables):
+            entity = value.targets[0][1] or ""
+            zone = text[max(0, value.start - 60) : value.start]
+            named = variables == ["blood_pressure"] or (
+                variables == ["other"] and (_BP_WORDS.search(entity) or _BP_WORDS.search(zone))
+            )
+            if not named:
+                continue
+            value.targets = [("sbp", entity or None), ("dbp", entity or None)]
+        value.pair = float(m.group(1))
+        value.end = m.end()
+        if m.group(2):
+            value.unit, value.unit_written = "mmHg", m.group(2)
+
+
 _RANGE_GAP = re.compile(r"(?i)\s*(?:to|through|-|–|—)\s*")
 
 
@@ -674,6 +705,8 @@ def _thresholds(values: list[_Value], criterion: Criterion, text: str) -> tuple[
                 and (var.scale[1] - var.scale[0] <= _SMALL_SCALE)
             )
             comparator, number, number_max, listed = _comparator(value, small)
+            if value.pair is not None and variable == "dbp":
+                number = value.pair
             if var is not None and var.unit == "10^9/L":
                 number = _count_value(value, 0, number)
                 if number_max is not None:
@@ -773,8 +806,8 @@ def _normalize(
         unit = "/mm3" if number >= 200 else "10^9/L"
     if canonical == "g/L" and variable == "hemoglobin" and unit is None:
         unit = "g/dL" if number < 25 else "g/L"
-    if canonical in ("%",) and unit is None:
-        unit = "%"
+    if canonical in ("%", "mmHg") and unit is None:
+        unit = canonical  # "BP < 140/90", "LVEF ≥ 50"
     if listed is not None or canonical is None or unit is None:
         return Normalized(value=number, value_max=number_max, unit=_unit_name(unit))
     low_unit = (value.units[0] if value.units else None) or unit
