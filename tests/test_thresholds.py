@@ -451,3 +451,25 @@ def test_blood_pressure_pair(text: str, comparator: str, sbp: float, dbp: float)
 
 def test_score_out_of_ten_is_no_blood_pressure() -> None:
     assert [t.variable for t in limits("neuropathic pain > 4/10 score")] == ["other"]
+
+
+@pytest.mark.parametrize(
+    ("text", "comparator", "value", "value_max"),
+    [
+        ("full-term (≥ 37 weeks of gestation)", ">=", 37, None),
+        ("preterm neonates born at 26 to 34 weeks of gestational age", "between", 26, 34),
+        ("intrauterine pregnancy (IUP) < 70 days' gestation on ultrasound", "<", 70, None),
+    ],
+)
+def test_gestational_age_named_after_the_period(text, comparator, value, value_max) -> None:
+    t = one(text)
+    assert (t.variable, t.comparator, t.value, t.value_max) == (
+        "gestational_age",
+        comparator,
+        value,
+        value_max,
+    )
+
+
+def test_a_period_of_treatment_stays_a_window() -> None:
+    assert limits("at least 4 weeks of treatment") == ()

@@ -400,17 +400,18 @@ def _comparator_before_name(value: _Value, text: str, name_start: int) -> None:
         value.start = m.start("pre")
 
 
-_AFTER_LEAD = re.compile(r"(?i)\s*(?:(?:of|for|in)\s+)?(?:the\s+)?")
+_AFTER_LEAD = re.compile(r"(?i)['’]?\s*(?:(?:of|for|in)\s+)?(?:the\s+)?")
 
 
 def _mentions_after(value: _Value, text: str) -> list[tuple[int, int, str]]:
     """Variables named right after their limit: "(≥140 mmHg systolic and/or …)",
     "1.5 times upper limit of normal of serum creatinine, ALP, AST"."""
-    if value.op is None and value.relative is None:
+    period = is_time(value.unit)  # "26 to 34 weeks of gestational age", "< 70 days' gestation"
+    if value.op is None and value.relative is None and not (period and value.shape == "range"):
         return []
     lead = _AFTER_LEAD.match(text, value.end)
     offset = lead.end() if lead else value.end
-    if text[value.end : offset].strip() and not value.relative:
+    if text[value.end : offset].strip(" '’") and not (value.relative or period):
         return []  # "of"/"for" after a plain value starts a condition, not a name
     window = text[offset : offset + 200]
     mentions = _mentions(window)
