@@ -44,6 +44,9 @@ COLUMNS = (
     "status",
     "text",
 )
+# A terminal table has no room for 13 columns: comparator, value and unit read
+# as one "limit", and the section, kind and status are implied by the id.
+TABLE_COLUMNS = ("criterion", "variable", "limit", "normalized", "eligible", "detail", "text")
 _NCT_LIKE = re.compile(r"^NCT[\W_]*\d+$", re.I)
 
 
@@ -133,7 +136,7 @@ def threshold_row(ref: str, criterion: Criterion, t: Threshold) -> dict[str, Any
         )
         if part
     )
-    return {
+    row = {
         "ref": ref,
         "criterion": criterion.id,
         "section": criterion.section,
@@ -148,6 +151,8 @@ def threshold_row(ref: str, criterion: Criterion, t: Threshold) -> dict[str, Any
         "status": criterion.status,
         "text": criterion.text,
     }
+    row["limit"] = _limit(row)
+    return row
 
 
 def window_row(ref: str, criterion: Criterion, w: Window) -> dict[str, Any]:
@@ -159,21 +164,34 @@ def window_row(ref: str, criterion: Criterion, w: Window) -> dict[str, Any]:
         )
         if part
     )
-    return {
+    value = _fmt(w.value)
+    if w.value_max is not None:
+        value = f"{value}–{_fmt(w.value_max)}"
+    days = None
+    if w.days is not None:
+        days = _fmt(w.days) + (f"–{_fmt(w.days_max)}" if w.days_max is not None else "")
+    row = {
         "ref": ref,
         "criterion": criterion.id,
         "section": criterion.section,
         "kind": "window",
         "variable": w.event,
         "comparator": w.comparator,
-        "value": _fmt(w.value),
+        "value": value,
         "unit": w.unit,
-        "normalized": f"{_fmt(w.days)} days" if w.days is not None else None,
+        "normalized": f"{days} days" if days is not None else None,
         "eligible": None,
         "detail": detail or None,
         "status": criterion.status,
         "text": criterion.text,
     }
+    row["limit"] = _limit(row)
+    return row
+
+
+def _limit(row: dict[str, Any]) -> str:
+    """Comparator, value and unit as one phrase: ``>= 1.5 × 10^9/L``."""
+    return " ".join(str(row[k]) for k in ("comparator", "value", "unit") if row.get(k))
 
 
 def rows_and_objects(
@@ -279,4 +297,8 @@ def thresholds(
         for note in notes:
             click.echo(f"ctparse: {note}", err=True)
     with open_output(output) as stream:
-        write(fmt, objects=objects, rows=rows, columns=COLUMNS, stream=stream, title="thresholds")
+        columns: tuple[str, ...] = COLUMNS
+        if fmt == "table":
+            several = len({row["ref"] for row in rows}) > 1
+            columns = ("ref", *TABLE_COLUMNS) if several else TABLE_COLUMNS
+        write(fmt, objects=objects, rows=rows, columns=columns, stream=stream, title="thresholds")
