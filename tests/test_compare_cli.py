@@ -146,3 +146,46 @@ def test_golden_comparison_json(escc) -> None:
         GOLDEN.write_text(text, encoding="utf-8")
     assert GOLDEN.is_file(), f"{GOLDEN} missing; run with CTPARSE_REGEN_GOLDEN=1"
     assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "start"),
+    [
+        ("escc.markdown", "# NCT05990231 vs"),
+        ("escc.md", "# NCT05990231 vs"),
+        ("escc.HTM", "<!DOCTYPE html>"),
+        ("escc.csv", "level,field,"),
+        ("escc.jsonl", '{"a": {'),
+        ("escc.json", "{\n"),
+    ],
+)
+def test_every_known_suffix_picks_its_format(capsys, tmp_path, name: str, start: str) -> None:
+    target = tmp_path / name
+    code, _, err = run(capsys, "compare", SEED_004, SEED_000, "--offline", "-o", str(target))
+    assert code == 0, err
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith(start)
+    if name.endswith(".jsonl"):
+        assert text.count("\n") == 1
+
+
+@pytest.mark.parametrize("name", ["escc.txt", "escc"])
+def test_an_unknown_suffix_is_an_error_not_json(capsys, tmp_path, name: str) -> None:
+    target = tmp_path / name
+    code, out, err = run(capsys, "compare", SEED_004, SEED_000, "--offline", "-o", str(target))
+    assert code == 2 and out == ""
+    assert err.startswith("ctparse: error: ") and err.count("\n") == 1
+    assert "cannot tell the output format" in err and "--format" in err
+    assert list(tmp_path.iterdir()) == []
+    # With --format the same file name is fine.
+    code, _, err = run(
+        capsys, "compare", SEED_004, SEED_000, "--offline", "-o", str(target), "-f", "markdown"
+    )
+    assert code == 0, err
+    assert target.read_text(encoding="utf-8").startswith("# NCT05990231 vs")
+
+
+def test_help_separates_the_verdicts_from_the_examples(capsys) -> None:
+    code, out, _ = run(capsys, "compare", "--help")
+    assert code == 0
+    assert "only A, only B.\n\n  Examples:\n" in out

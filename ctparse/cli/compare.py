@@ -2,7 +2,8 @@
 
 Both REFs are read and compared before anything is written, so a bad REF
 leaves no output behind. With ``-o FILE`` and no ``--format`` the format
-follows the file's suffix (``.html``, ``.md``, ``.csv``, ``.json``).
+follows the file's suffix (``.html``/``.htm``, ``.md``/``.markdown``, ``.csv``,
+``.json``, ``.jsonl``); any other suffix needs ``--format``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 import click
 
-from ..errors import InputError
+from ..errors import CtparseError, InputError
 from ..report.compare import FORMATS
 from ..schema import Study
 from .options import (
@@ -29,6 +30,7 @@ SUFFIXES = {
     ".html": "html",
     ".htm": "html",
     ".md": "markdown",
+    ".markdown": "markdown",
     ".csv": "csv",
     ".json": "json",
     ".jsonl": "jsonl",
@@ -47,8 +49,21 @@ def _one_study(ref: str, settings: Settings) -> Study:
 
 
 def output_format(fmt: str | None, output: Path | None) -> str:
-    if fmt is None and output is not None and output.suffix.lower() in SUFFIXES:
-        return SUFFIXES[output.suffix.lower()]
+    """``--format``, else the format of ``-o FILE``'s suffix, else the default.
+
+    An ``-o FILE`` whose suffix names no format is an error (before anything
+    is read), not silently JSON.
+    """
+    if fmt is None and output is not None:
+        suffix = output.suffix.lower()
+        if suffix not in SUFFIXES:
+            known = " ".join(SUFFIXES)
+            raise CtparseError(
+                str(output),
+                f"cannot tell the output format from the suffix {suffix or '(none)'!r}; "
+                f"use one of {known} or add --format",
+            )
+        return SUFFIXES[suffix]
     return resolve_format(fmt, output)
 
 
@@ -64,6 +79,8 @@ def compare(ref_a: str, ref_b: str, fmt: str | None, output: Path | None, **kwar
     \b
     Verdicts: same, A stricter, B stricter (fewer patients eligible on that
     criterion), different, only A, only B.
+
+    \b
     Examples:
       ctparse compare NCT05990231 local-8446462a6559f0be --offline
       ctparse compare A.json B.xml -o report.html   (format from the suffix)
@@ -71,11 +88,11 @@ def compare(ref_a: str, ref_b: str, fmt: str | None, output: Path | None, **kwar
     from ..align import align
     from ..report.compare import write_comparison
 
+    fmt = output_format(fmt, output)  # a bad suffix fails before any reading
     settings = settings_from(**kwargs)
     study_a = _one_study(ref_a, settings)
     study_b = _one_study(ref_b, settings)
     comparison = align(study_a, study_b)
-    fmt = output_format(fmt, output)
     with open_output(output) as stream:
         write_comparison(fmt, comparison, stream)
     if output is not None and not settings.quiet:
