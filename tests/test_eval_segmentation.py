@@ -93,3 +93,23 @@ def test_dev_gold_meets_the_targets() -> None:
     assert written.f1 >= 0.98
     assert written.section_accuracy >= 0.99
     assert flattened.f1 >= 0.90
+
+
+def test_task_follows_from_the_gold_file(capsys, tmp_path) -> None:
+    segmentation = tmp_path / "seg.jsonl"
+    segmentation.write_text(json.dumps(record(TEXT, LINES)) + "\n", encoding="utf-8")
+    thresholds = tmp_path / "thr.jsonl"
+    line = {"trial_id": "NCT0", "section": "inclusion", "text": "ECOG 0-1", "start": 0, "end": 8}
+    thresholds.write_text(json.dumps({**line, "constraints": []}) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "eval", "--gold", str(segmentation), "--format", "json")
+    assert code == 0 and json.loads(out)["task"] == "segmentation"
+    code, out, _ = run(capsys, "eval", "--gold", str(thresholds), "--format", "json")
+    assert code == 0 and "class_recall" in json.loads(out)
+
+
+def test_gold_of_unknown_shape_asks_for_the_task(capsys, tmp_path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"x": 1}\n', encoding="utf-8")
+    code, out, err = run(capsys, "eval", "--gold", str(gold))
+    assert code == 2 and out == ""
+    assert "pass --task" in err and err.count("\n") == 1

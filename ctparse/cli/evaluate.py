@@ -1,4 +1,8 @@
-"""``ctparse eval --task segmentation|thresholds --gold FILE``: scores against gold.
+"""``ctparse eval [--task segmentation|thresholds] --gold FILE``: scores against gold.
+
+Without ``--task`` the task follows from the gold file: one record per trial
+with ``criteria`` offsets is segmentation gold, one record per criterion line
+with ``constraints`` is threshold gold.
 
 ``table`` (the default on a terminal) prints the report as text; ``json``
 the report object; ``jsonl``/``csv``/``markdown`` its rows (one per mode or
@@ -8,6 +12,7 @@ level). A malformed gold file is a one-line error with exit code 2.
 from __future__ import annotations
 
 import importlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +28,8 @@ from .options import format_option, open_output, output_option, resolve_format
 @click.option(
     "--task",
     type=click.Choice(TASKS),
-    default="segmentation",
-    show_default=True,
-    help="What to score.",
+    default=None,
+    help="What to score (default: recognised from the gold file).",
 )
 @click.option(
     "--gold",
@@ -37,16 +41,18 @@ from .options import format_option, open_output, output_option, resolve_format
 )
 @format_option()
 @output_option
-def evaluate(task: str, gold: Path, fmt: str | None, output: Path | None) -> None:
+def evaluate(task: str | None, gold: Path, fmt: str | None, output: Path | None) -> None:
     """Precision/recall of segmentation or threshold extraction against gold.
 
     \b
     Examples:
+      ctparse eval --gold ../shared/gold/lct_dev_criteria.jsonl
       ctparse eval --task segmentation --gold ../shared/gold/lct_dev_segmentation.jsonl
       ctparse eval --task thresholds --gold ../shared/gold/lct_dev_criteria.jsonl -f json
     """
     if not gold.is_file():
         raise GoldError(str(gold), "gold file does not exist")
+    task = task or detect_task(gold)
     module = importlib.import_module(f"ctparse.evaluation.{task}")
     report: Any = module.evaluate(gold)
     fmt = resolve_format(fmt, output)
@@ -64,3 +70,20 @@ def evaluate(task: str, gold: Path, fmt: str | None, output: Path | None) -> Non
             stream=stream,
             single_json=True,
         )
+
+
+def detect_task(gold: Path) -> str:
+    """``segmentation`` or ``thresholds``, from the first record of ``gold``."""
+    try:
+        with gold.open(encoding="utf-8") as stream:
+            first = next((line for line in stream if line.strip()), "")
+        record = json.loads(first) if first else None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise GoldError(str(gold), f"cannot read the first gold record ({exc})") from exc
+    if isinstance(record, dict) and "constraints" in record:
+        return "thresholds"
+    if isinstance(record, dict) and "criteria" in record:
+        return "segmentation"
+    raise GoldError(
+        str(gold), "not a gold file ctparse knows (no 'criteria' or 'constraints'); pass --task"
+    )
