@@ -8,9 +8,12 @@ Registered as ``ctparse_sections``, ``ctparse_segmenter``,
 
 from __future__ import annotations
 
+import dataclasses
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..schema import Criterion, Threshold, Window
 from .extensions import register_extensions
 
 
@@ -92,5 +95,40 @@ class WindowsComponent:
         from .windows import add_windows
 
         text = doc_text(doc)
-        doc._.criteria = tuple(add_windows(c, text) for c in doc._.criteria)
+        criteria = tuple(add_windows(c, text) for c in doc._.criteria)
+        doc._.criteria = without_repeats_in_parents(criteria)
         return doc
+
+
+def without_repeats_in_parents(criteria: tuple[Criterion, ...]) -> tuple[Criterion, ...]:
+    """A limit found in a piece belongs to the piece only.
+
+    A packed registry line ("neutrophils ≥ 1,500/mm3, platelets ≥ …") is kept as
+    the parent of the pieces split out of it, and its text contains theirs; each
+    threshold or window is reported once, on the piece it lies in. What lies
+    outside every piece (a lead-in's own window) stays with the parent.
+    """
+    pieces: dict[str, list[tuple[int, int]]] = {}
+    for criterion in criteria:
+        if criterion.parent and criterion.start is not None and criterion.end is not None:
+            pieces.setdefault(criterion.parent, []).append((criterion.start, criterion.end))
+    if not pieces:
+        return criteria
+
+    def outside(item: Threshold | Window, spans: list[tuple[int, int]]) -> bool:
+        if item.start is None:
+            return True
+        end = item.end if item.end is not None else item.start
+        return not any(start <= item.start and end <= stop for start, stop in spans)
+
+    result = []
+    for criterion in criteria:
+        spans = pieces.get(criterion.id)
+        if spans:
+            criterion = dataclasses.replace(
+                criterion,
+                thresholds=tuple(t for t in criterion.thresholds if outside(t, spans)),
+                windows=tuple(w for w in criterion.windows if outside(w, spans)),
+            )
+        result.append(criterion)
+    return tuple(result)
