@@ -22,11 +22,13 @@ The criteria of each study are lined up in three passes:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from . import matching
 from .align_study import study_diffs
-from .limits import Limit, close, compare_limits, describe, label, limits, number
+from .limits import Limit, compare_limits, describe, label, limits, number
 from .schema import (
     Comparison,
     Criterion,
@@ -34,6 +36,7 @@ from .schema import (
     Study,
     StudyRef,
     Summary,
+    Threshold,
     Verdict,
     Window,
 )
@@ -256,20 +259,268 @@ def _longer_is_stricter(criterion: Criterion, window: Window) -> bool:
     return exclusion != at_least
 
 
-def _window_text(window: Window) -> str:
-    amount = ""
+#: Calendar units that convert exactly into a coarser one. Two periods are
+#: compared in these units when both are written in them (12 months = 1 year,
+#: 52 weeks = 1 year, 14 days = 2 weeks); otherwise in days (month = 30,
+#: year = 365), so 30 days = 1 month but 4 weeks (28 days) ≠ 1 month.
+CALENDAR = {("month", "year"): 12, ("week", "year"): 52, ("day", "week"): 7}
+
+
+@dataclass(frozen=True)
+class Period:
+    """Two windows' periods in one unit (the finer written unit, or days)."""
+
+    a: float
+    b: float
+    unit: str
+
+    @property
+    def same(self) -> bool:
+        return abs(self.a - self.b) <= 1e-9 * max(abs(self.a), abs(self.b), 1.0)
+
+    def gap(self) -> str:
+        """|a − b| in words ("7 days", "6 months")."""
+        return _amount(abs(self.a - self.b), self.unit)
+
+
+def periods(x: Window, y: Window) -> Period:
+    """The periods of two windows in a common unit (see :data:`CALENDAR`)."""
+    ux, uy = x.unit, y.unit
+    if x.value is not None and y.value is not None and ux and uy:
+        if ux == uy:
+            return Period(x.value, y.value, ux)
+        for (fine, coarse), size in CALENDAR.items():
+            if {ux, uy} == {fine, coarse}:
+                return Period(
+                    x.value * (size if ux == coarse else 1),
+                    y.value * (size if uy == coarse else 1),
+                    fine,
+                )
+    assert x.days is not None and y.days is not None
+    return Period(x.days, y.days, "day")
+
+
+def _amount(value: float, unit: str | None) -> str:
+    if not unit:
+        return number(value)
+    return f"{number(value)} {unit}{'' if value == 1 else 's'}"
+
+
+# Clause glue around the event a window constrains. The extractor's event text
+# may be a clean noun phrase ("weight loss") or run over clause boundaries
+# ("the beginning of screening and must agree to continue using contraceptive
+# methods"); the part nearest the period is what the period qualifies.
+_CLAUSE = re.compile(
+    r"[,;:]\s*(?:(?:and|or|but)\s+)?(?:if|when|whenever|where|unless|once|which|who)\b"
+    r"|\band\s+(?=(?:must|should|shall|will|agrees?|need|are\s+required)\b)"
+    r"|\b(?:must|should|shall|needs?\s+to|ha(?:s|ve)\s+to|(?:is|are)\s+required\s+to"
+    r"|agree(?:s|d)?\s+to|(?:is|are)\s+willing\s+to)\b",
+    re.IGNORECASE,
+)
+_LEAD = re.compile(
+    r"^(?:(?:and|or|but|then|also|if|when|who|which|that|the|a|an|any|of|to|be|been|being"
+    r"|continue|continues|continuing|undergo|undergoes|take|takes|taking|use|uses|using"
+    r"|receive|receives|received|receiving|have|has|had|having|perform|performed|get|show)\s+)+",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(r"^(?:excluding|without|no|not|never)\s+", re.IGNORECASE)
+_TAIL = re.compile(
+    r"(?:[\s,;:(\-–]+(?:and|or|but|until|if|when|of|for|to|from|by|with|in|at|on|the|a|an"
+    r"|used|using|occurs?|occurred|was|were|is|are|be|been|being|that|which|who|during"
+    r"|within|since|having|has|have|had|than|after|before|prior))+[\s,;:(\-–]*$"
+    r"|[\s,;:(\-–]+$",
+    re.IGNORECASE,
+)
+_ALLOWANCE = re.compile(
+    r"\s*\b(?:are|is|be|were|will\s+be)\s+(?:allowed|permitted|eligible)\b"
+    r"(?:\s+to\s+(?:enroll|enrol|be\s+enrolled|be\s+included|participate))?"
+    r"|\ballows?\s+(?:for\s+)?(?:inclusion|enrol\w*)"
+    r"|\b(?:may|can)\s+(?:be\s+)?(?:enrolled|included|eligible|participate)\b",
+    re.IGNORECASE,
+)
+#: Longer event texts are cut at a word boundary, with "…".
+EVENT_CHARS = 60
+#: What an event that is all glue ("and the") is called.
+UNNAMED = "(event not stated)"
+
+
+@dataclass(frozen=True)
+class Event:
+    text: str
+    negated: bool = False  # "excluding blood transfusions used within 14 days"
+    until: bool = False  # "… from screening until 120 days after the last dose"
+    allowance: bool = False  # "… are allowed to enroll if clinically stable for 2 weeks"
+
+
+def _tail(text: str) -> tuple[str, bool]:
+    """``text`` without trailing glue words, and whether "until" was among them."""
+    match = _TAIL.search(text)
+    if not match:
+        return text, False
+    until = re.search(r"\buntil\b", match.group(0), re.IGNORECASE) is not None
+    return text[: match.start()], until
+
+
+def clean_event(event: str) -> Event:
+    """What a window constrains, as a short noun phrase without clause glue.
+
+    >>> clean_event("patients of childbearing potential must undergo a pregnancy test").text
+    'pregnancy test'
+    """
+    text = " ".join(event.split())
+    allowance = False
+    match = _ALLOWANCE.search(text)
+    if match:
+        allowance = True
+        text = " ".join((text[: match.start()] + " " + text[match.end() :]).split())
+    pieces = [p for p in _CLAUSE.split(text)]
+    text = next((p for p in reversed(pieces) if _LEAD.sub("", p.strip()).strip()), text)
+    text, until = _tail(text.strip())
+    negated = False
+    for _ in range(3):  # "and the", "excluding any": glue, then negation, then glue
+        stripped = _LEAD.sub("", text)
+        negation = _NEGATION.match(stripped)
+        if negation:
+            negated, stripped = True, stripped[negation.end() :]
+        if stripped == text:
+            break
+        text = stripped
+    text, until_again = _tail(text.strip())
+    text = text.strip()
+    if not text or _LEAD.fullmatch(text + " ") or _CLAUSE.fullmatch(text):
+        text = UNNAMED
+    if len(text) > EVENT_CHARS:
+        cut = text[: EVENT_CHARS + 1].rsplit(" ", 1)[0]
+        cut, _ = _tail(cut)
+        text = (cut or text[:EVENT_CHARS]).rstrip() + "…"
+    return Event(text, negated, until or until_again, allowance)
+
+
+def _stated(threshold: Threshold) -> str:
+    """A threshold as written: "> 10%", "≥ 2 g", "3–6 months"."""
+    unit = threshold.unit or ""
+    space = "" if unit in ("%", "") else " "
+    if threshold.comparator == "between" and threshold.value_max is not None:
+        assert threshold.value is not None
+        return f"{number(threshold.value)}–{number(threshold.value_max)}{space}{unit}"
+    op = {">=": "≥", "<=": "≤"}.get(threshold.comparator, threshold.comparator)
+    value = "" if threshold.value is None else number(threshold.value)
+    return f"{op} {value}{space}{unit}".strip()
+
+
+def _same_event_threshold(criterion: Criterion, event: str) -> Threshold | None:
+    """A threshold of the criterion on the very thing the window constrains
+    ("weight loss > 10% in the 3 months before screening")."""
+    words = set(matching.tokens(event))
+    if not words:
+        return None
+    for threshold in criterion.thresholds:
+        names = (threshold.entity or "", label(threshold.variable))
+        for name in names:
+            other = set(matching.tokens(name))
+            if other and (other <= words or words <= other):
+                return threshold
+    return None
+
+
+def _allowed_here(criterion: Criterion, window: Window) -> bool:
+    """Whether the window sits in a sentence that allows something ("Subjects
+    with treated brain metastases are allowed to enroll if … and have
+    discontinued corticosteroids for 7 days before …")."""
+    if window.start is None or criterion.start is None:
+        return False
+    offset = window.start - criterion.start
+    if not 0 <= offset <= len(criterion.text):
+        return False
+    before = re.split(r"[.;]\s", criterion.text[:offset])[-1]
+    return _ALLOWANCE.search(before) is not None
+
+
+def _period_text(window: Window, *, with_days: bool, until: bool) -> str:
+    """ "within 3 months before screening", "for at least 2 weeks (14 days)"."""
     if window.value is not None and window.unit:
-        amount = f"{number(window.value)} {window.unit}{'' if window.value == 1 else 's'}"
-        if window.days is not None and window.unit not in ("day", "days"):
-            amount += f" ({number(window.days)} days)"
-    elif window.days is not None:
-        amount = f"{number(window.days)} days"
-    where = " ".join(x for x in (window.direction, (window.anchor or "").replace("_", " ")) if x)
-    return f"{amount} {where}".strip()
+        amount = _amount(window.value, window.unit)
+        if window.value_max is not None:
+            amount = f"{number(window.value)}–{_amount(window.value_max, window.unit)}"
+        if with_days and window.days is not None and window.unit not in ("day", "days"):
+            amount += f" ({_amount(window.days, 'day')})"
+    else:
+        amount = _amount(window.days or 0, "day")
+    where = ""
+    if window.anchor:
+        anchor = window.anchor.replace("_", " ")
+        where = f" {window.direction} {anchor}" if window.direction else f" at {anchor}"
+    if until:
+        return f"until {amount}{where}"
+    lead = {"<=": "within", "<": "within", ">=": "at least", ">": "more than"}
+    how = lead.get(window.comparator or "", "")
+    if window.comparator == "=" or (not where and window.comparator in (">=", ">", None)):
+        # A duration: "stable for at least 2 weeks", "contraception for 120 days
+        # after the last dose".
+        how = f"for {how}".strip()
+    return f"{how} {amount}{where}".strip()
+
+
+def window_phrase(
+    criterion: Criterion,
+    window: Window,
+    *,
+    both: bool = False,
+    with_days: bool = False,
+    stated: Threshold | None = None,
+) -> str:
+    """A window in words, from its fields: "excludes weight loss > 10% within
+    3 months before screening", "requires urine or serum pregnancy test within
+    3 days before first dose", "allows treated brain metastases if they are
+    clinically stable for at least 2 weeks". ``both`` gives the plural verb."""
+    event = clean_event(window.event or "")
+    text = event.text
+    stated = stated or _same_event_threshold(criterion, window.event or "")
+    if stated is not None:
+        text = f"{text} {_stated(stated)}"
+    if event.allowance or _allowed_here(criterion, window):
+        verb = "allow"
+    elif criterion.section == "inclusion":
+        verb = "require"
+        if event.negated:
+            text = f"no {text}"
+    elif criterion.section == "exclusion":
+        verb = "exclude"
+        if event.negated:
+            text = f"no {text}"
+    else:
+        verb = "concern"
+    verb = verb if both else verb + "s"
+    period = _period_text(window, with_days=with_days, until=event.until)
+    return f"{verb} {text} {period}"
 
 
 def _event_tokens(window: Window) -> list[str]:
     return matching.tokens(window.event or "")
+
+
+def _compare_windows(ca: Criterion, x: Window, cb: Criterion, y: Window) -> tuple[Verdict, str]:
+    period = periods(x, y)
+    # "4 weeks (28 days)" when the periods are compared in days.
+    in_days = period.unit == "day" and x.unit != y.unit and "day" not in (x.unit, y.unit)
+    pa = window_phrase(ca, x, with_days=in_days)
+    pb = window_phrase(cb, y, with_days=in_days)
+    if period.same:
+        if pa == pb:
+            return "same", "both " + window_phrase(ca, x, both=True)
+        equal = ""
+        if x.unit != y.unit and x.value is not None and y.value is not None:
+            equal = f" ({_amount(x.value, x.unit)} = {_amount(y.value, y.unit)})"
+        return "same", f"A {pa}; B {pb}: the same period{equal}"
+    longer_a = period.a > period.b
+    longer_stricter = _longer_is_stricter(ca, x)
+    if longer_stricter != _longer_is_stricter(cb, y):
+        return "different", f"A {pa}; B {pb} (one includes, the other excludes)"
+    a_stricter = longer_a == longer_stricter
+    what = "washout" if longer_stricter else "window"
+    return ("a_stricter" if a_stricter else "b_stricter"), (
+        f"A {pa}; B {pb}: {'A' if longer_a else 'B'}'s {what} is {period.gap()} longer"
+    )
 
 
 def _window_pairs(criteria_a: Sequence[Criterion], criteria_b: Sequence[Criterion]) -> list[Pair]:
@@ -295,23 +546,7 @@ def _window_pairs(criteria_a: Sequence[Criterion], criteria_b: Sequence[Criterio
     pairs = []
     for i, j in matching.assign(scores, floor=EVENT_FLOOR):
         (ca, x), (cb, y) = wa[i], wb[j]
-        assert x.days is not None and y.days is not None
-        event = x.event or ""
-        text = f"A: {event} within {_window_text(x)}; B: within {_window_text(y)}"
-        if close(x.days, y.days):
-            verdict: Verdict = "same"
-            detail = f"both: {event} within {_window_text(x)}"
-        else:
-            longer_a = x.days > y.days
-            longer_stricter = _longer_is_stricter(ca, x)
-            if longer_stricter != _longer_is_stricter(cb, y):
-                verdict, detail = "different", f"{text} (one includes, the other excludes)"
-            else:
-                gap = abs(x.days - y.days)
-                a_stricter = longer_a == longer_stricter
-                verdict = "a_stricter" if a_stricter else "b_stricter"
-                what = "washout" if longer_stricter else "window"
-                detail = f"{text}: {'A' if longer_a else 'B'}'s {what} is {number(gap)} days longer"
+        verdict, detail = _compare_windows(ca, x, cb, y)
         pairs.append(_pair(ca, cb, None, verdict, detail, scores[i][j]))
     return pairs
 
@@ -371,19 +606,24 @@ def _compare_texts(ca: Criterion, cb: Criterion, score: float) -> tuple[Verdict,
 
 
 def _facts(criterion: Criterion) -> str:
-    """What a criterion demands, in words: "ANC ≥ 1.5 × 10^9/L; age 18–80 years"."""
-    parts = []
-    for (variable, condition), by_ref in limits([criterion]).items():
-        for limit in by_ref.values():
-            when = f" when {condition}" if condition else ""
-            parts.append(f"{label(variable)} {describe(limit)}{when}")
-    parts.extend(
-        f"no {w.event} within {_window_text(w)}"
-        if criterion.section == "exclusion"
-        else f"{w.event} within {_window_text(w)}"
-        for w in criterion.windows
-        if w.event and w.days is not None
-    )
+    """What a criterion demands, in words: "requires ANC ≥ 1.5 × 10^9/L; age
+    18–80 years", "excludes other malignant tumors within 3 years before
+    enrollment". A threshold that a window states ("weight loss > 10% within
+    3 months") is said once, with the window."""
+    windows = [w for w in criterion.windows if w.event and w.days is not None]
+    told = {
+        t.variable
+        for w in windows
+        if (t := _same_event_threshold(criterion, w.event or "")) is not None
+    }
+    limits_text = [
+        f"{label(variable)} {describe(limit)}" + (f" when {condition}" if condition else "")
+        for (variable, condition), by_ref in limits([criterion]).items()
+        if variable not in told
+        for limit in by_ref.values()
+    ]
+    parts = ["requires " + "; ".join(limits_text)] if limits_text else []
+    parts.extend(window_phrase(criterion, w) for w in windows)
     return "; ".join(parts)
 
 
@@ -398,7 +638,7 @@ def _alone(criterion: Criterion, side: str, *, missing_other: bool) -> Pair:
             detail += f"; {other} sets no limit on " + ", ".join(label(v) for v in variables)
     facts = _facts(criterion)
     if facts:
-        detail += f" ({side.upper()} requires {facts})"
+        detail += f" ({side.upper()} {facts})"
     variable = criterion.thresholds[0].variable if criterion.thresholds else None
     return _pair(
         criterion if side == "a" else None,

@@ -398,3 +398,116 @@ def test_the_criterion_stating_the_whole_limit_is_shown() -> None:
     other = crit("age", "Minimum age: 18 Years", limit("age", lower=18))
     (pair,) = align_criteria((text_age, structured), (other,))  # inc-1 is settled too
     assert (pair.a, pair.b, pair.verdict) == ("age", "age", "a_stricter")
+
+
+# --------------------------------------------------- windows put into words
+
+
+@pytest.mark.parametrize(
+    ("event", "section", "comparator", "expected"),
+    [
+        # As the event extractor gives it today (clause glue) and as a cleaner
+        # extractor would: the wording is the same.
+        (
+            "the beginning of screening and must agree to continue using contraceptive methods",
+            "inclusion",
+            "=",
+            "requires contraceptive methods for 120 days after last dose",
+        ),
+        ("contraceptive methods", "inclusion", "=", None),
+        (
+            "patients of childbearing potential must undergo a urine or serum pregnancy test",
+            "inclusion",
+            "<=",
+            "requires urine or serum pregnancy test within 120 days after last dose",
+        ),
+        ("urine or serum pregnancy test", "inclusion", "<=", None),
+        (
+            "excluding any blood components and growth factors used",
+            "inclusion",
+            "<=",
+            "requires no blood components and growth factors within 120 days after last dose",
+        ),
+        (
+            "subject must take effective contraceptive measures from the beginning of screening "
+            "until",
+            "inclusion",
+            "=",
+            "requires effective contraceptive measures from the beginning… "
+            "until 120 days after last dose",
+        ),
+        (
+            "Chinese herbal medicine or traditional Chinese medicine with anti-tumor indications",
+            "exclusion",
+            "<=",
+            "excludes Chinese herbal medicine or traditional Chinese medicine… "
+            "within 120 days after last dose",
+        ),
+    ],
+)
+def test_window_wording_comes_from_the_fields_without_clause_glue(
+    event: str, section: str, comparator: str, expected: str | None
+) -> None:
+    from ctparse.align import window_phrase
+
+    window = Window(event, comparator, 120, "day", 120, "after", "last_dose")
+    phrase = window_phrase(crit("c", "text", section=section), window)
+    if expected is None:  # a clean event reads as its garbled twin above
+        assert phrase.split(" ", 1)[1].startswith(event)
+    else:
+        assert phrase == expected
+    for glue in (" must ", " agree ", " and must", " until until", "  "):
+        assert glue not in phrase
+
+
+def test_an_exclusion_window_excludes_and_names_a_threshold_on_its_event() -> None:
+    from ctparse.align import window_phrase
+
+    loss = Threshold(
+        variable="weight_loss", entity="weight loss", comparator=">", value=10, unit="%",
+        eligible=Range(None, None, 10, True),
+    )  # fmt: skip
+    criterion = crit(
+        "exc-38.2",
+        "cachexia (known weight loss exceeding 10% in the 3 months prior to screening)",
+        loss,
+        section="exclusion",
+        windows=(Window("weight loss", "<=", 3, "month", 90, "before", "screening"),),
+    )
+    phrase = window_phrase(criterion, criterion.windows[0])
+    assert phrase == "excludes weight loss > 10% within 3 months before screening"
+    (pair,) = align_criteria((criterion,), ())
+    assert pair.detail.endswith("(A excludes weight loss > 10% within 3 months before screening)")
+
+
+def test_an_allowance_window_allows() -> None:
+    from ctparse.align import window_phrase
+
+    text = (
+        "Active CNS metastases. Note: Subjects with previously treated brain metastases are "
+        "allowed to enroll if they are clinically stable for at least 2 weeks and have "
+        "discontinued corticosteroid hormones for 7 days before administration of study drug."
+    )
+    stable = Window(
+        "treated brain metastases are allowed to enroll if they are clinically stable",
+        ">=", 2, "week", 14, None, None,
+    )  # fmt: skip
+    at = text.index("7 days")
+    steroids = Window(
+        "discontinued corticosteroid hormones", "=", 7, "day", 7, "before", "first_dose",
+        start=at, end=at + 6,
+    )  # fmt: skip
+    criterion = crit("exc-16", text, section="exclusion", windows=(stable, steroids))
+    assert window_phrase(criterion, stable) == (
+        "allows treated brain metastases if they are clinically stable for at least 2 weeks"
+    )
+    assert window_phrase(criterion, steroids) == (
+        "allows discontinued corticosteroid hormones for 7 days before first dose"
+    )
+
+
+def test_an_event_that_is_all_glue_is_not_printed() -> None:
+    from ctparse.align import UNNAMED, clean_event
+
+    assert clean_event("and the").text == UNNAMED
+    assert clean_event("must").text == UNNAMED

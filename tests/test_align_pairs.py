@@ -100,3 +100,76 @@ def test_uln_relative_and_absolute_bilirubin_are_not_comparable(unit: str) -> No
     assert (pair.variable, pair.verdict) == ("bilirubin_total", "different")
     assert pair.detail.startswith("not comparable without the ULN")
     assert "1.5 × ULN" in pair.detail and "26 µmol/L" in pair.detail
+
+
+# ----------------------------------------------- periods in calendar units
+
+
+@pytest.mark.parametrize(
+    ("period_a", "period_b"),
+    [
+        ("12 months", "1 year"),
+        ("52 weeks", "1 year"),
+        ("24 months", "2 years"),
+        ("30 days", "1 month"),
+        ("14 days", "2 weeks"),
+    ],
+)
+def test_the_same_span_in_other_calendar_units_is_same(period_a: str, period_b: str) -> None:
+    pair = only_pair(
+        compare(
+            exclusion(f"Myocardial infarction within {period_a} before the first dose"),
+            exclusion(f"Myocardial infarction within {period_b} before the first dose"),
+        )
+    )
+    assert pair.verdict == "same", pair.detail
+    assert "longer" not in pair.detail
+    assert f"({period_a} = {period_b})" in pair.detail
+
+
+def test_four_weeks_is_not_a_month() -> None:
+    pair = only_pair(
+        compare(
+            exclusion("Chemotherapy within 4 weeks before the first dose"),
+            exclusion("Chemotherapy within 1 month before the first dose"),
+        )
+    )
+    assert pair.verdict == "b_stricter"
+    assert "4 weeks (28 days)" in pair.detail and "1 month (30 days)" in pair.detail
+    assert pair.detail.endswith("B's washout is 2 days longer")
+
+
+def test_a_gap_between_months_and_years_is_said_in_months() -> None:
+    pair = only_pair(
+        compare(
+            exclusion("Myocardial infarction within 6 months before the first dose"),
+            exclusion("Myocardial infarction within 1 year before the first dose"),
+        )
+    )
+    assert pair.verdict == "b_stricter"
+    assert pair.detail.endswith("B's washout is 6 months longer")
+
+
+# ------------------------------------------------- windows put into words
+
+
+def test_a_window_with_a_threshold_on_its_event_names_the_threshold() -> None:
+    text = exclusion(
+        "Cachexia (known weight loss exceeding 10% in the 3 months prior to screening)"
+    )
+    (pair,) = compare(text, "").pairs
+    assert "excludes weight loss > 10% within 3 months before screening" in pair.detail
+    assert "no weight loss" not in pair.detail and "weight loss ≤ 10" not in pair.detail
+
+
+def test_a_window_detail_prints_no_clause_glue() -> None:
+    text = inclusion(
+        "If a female patient of childbearing potential has sexual intercourse with an "
+        "uncircumcised male partner, the subject must take effective contraceptive measures "
+        "from the beginning of screening and must agree to continue using contraceptive "
+        "methods for 120 days after the last dose of study drug."
+    )
+    (pair,) = compare(text, "").pairs
+    assert "(A requires contraceptive methods for 120 days after last dose)" in pair.detail
+    for glue in ("must", "agree to", "beginning of screening and", "continue using"):
+        assert glue not in pair.detail
