@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from . import matching
 from .resources import load_rules, spec
 from .schema import FieldDiff, Outcome, Study, StudyVerdict
 
@@ -197,6 +198,41 @@ def _list_detail(a: Sequence[Any], b: Sequence[Any]) -> str | None:
     return "; ".join(p for p in parts if p) or None
 
 
+def names_detail(a: Sequence[str], b: Sequence[str]) -> str | None:
+    """What differs between two lists of names (conditions), word by word:
+    "B adds: Stage IV; Esophageal/Esophagus taken as the same word".
+
+    A name of A is set against the name of B sharing most words with it;
+    names sharing no word are listed as only A / only B.
+    """
+    only_a = [x for x in a if _norm(x) not in _norm(b)]
+    only_b = [y for y in b if _norm(y) not in _norm(a)]
+    parts: list[str] = []
+    alone_a: list[str] = []
+    for x in only_a:
+        keys = {matching.word_key(w) for w in x.split()}
+        scored = [(len(keys & {matching.word_key(w) for w in y.split()}), y) for y in only_b]
+        best = max(scored, default=(0, ""), key=lambda s: s[0])
+        if best[0] == 0:
+            alone_a.append(x)
+            continue
+        y = best[1]
+        only_b.remove(y)
+        adds_a, adds_b, variants = matching.word_diff(x, y)
+        said = [f"A adds: {', '.join(adds_a)}" if adds_a else ""]
+        said.append(f"B adds: {', '.join(adds_b)}" if adds_b else "")
+        said.extend(f"{wa}/{wb} taken as the same word" for wa, wb in variants)
+        if not adds_a and not adds_b and not variants:
+            said.append("the same words, written differently")
+        prefix = f"{x!r} vs {y!r}: " if len(a) > 1 or len(b) > 1 else ""
+        parts.append(prefix + "; ".join(p for p in said if p))
+    if alone_a:
+        parts.append("only A: " + ", ".join(alone_a))
+    if only_b:
+        parts.append("only B: " + ", ".join(only_b))
+    return " | ".join(parts) or None
+
+
 def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
@@ -363,7 +399,11 @@ def study_diffs(a: Study, b: Study) -> tuple[tuple[FieldDiff, ...], tuple[str, .
     rows: list[FieldDiff] = []
     neither: list[str] = []
     for name, getter in FIELDS:
-        row = diff(name, getter(a), getter(b))
+        value_a, value_b = getter(a), getter(b)
+        detail = None
+        if name == "conditions" and value_a and value_b:
+            detail = names_detail(value_a, value_b)
+        row = diff(name, value_a, value_b, detail=detail)
         if row is None:
             neither.append(name)
         else:

@@ -105,6 +105,65 @@ def _stem(word: str) -> str:
     return word
 
 
+#: Endings that make a noun an adjective or a Latin form of one stem:
+#: esophageal/esophagus, colonic/colon, cancerous/cancer.
+_LOOSE_ENDINGS = ("eal", "ous", "us", "ic", "al")
+_LOOSE_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+
+
+def word_key(word: str) -> str:
+    """A loose key for one word: case, British spelling (oesophageal,
+    leukaemia), plural and adjective endings ignored.
+
+        >>> word_key("Esophageal") == word_key("esophagus") == word_key("Oesophageal")
+        True
+    """
+    w = unicodedata.normalize("NFKC", word).lower()
+    if w.startswith("oe"):
+        w = "e" + w[2:]
+    w = w.replace("aem", "em")
+    if w.endswith("sis"):
+        w = w[:-2] + "es"  # metastasis / metastases
+    for ending in _LOOSE_ENDINGS:
+        if w.endswith(ending) and len(w) - len(ending) >= 4:
+            return w[: -len(ending)]
+    return _stem(w)
+
+
+def word_diff(a: str, b: str) -> tuple[list[str], list[str], list[tuple[str, str]]]:
+    """How two short names differ word by word: what only A says, what only B
+    says (each as runs of adjacent words), and the pairs of words taken as the
+    same word although written differently.
+
+        >>> word_diff("Esophageal Squamous Cell Carcinoma",
+        ...           "Stage IV Esophagus Squamous Cell Carcinoma")
+        ([], ['Stage IV'], [('Esophageal', 'Esophagus')])
+    """
+    words_a, words_b = _LOOSE_WORD.findall(a), _LOOSE_WORD.findall(b)
+    keys_a = {word_key(w): w for w in words_a}
+    keys_b = {word_key(w): w for w in words_b}
+
+    def runs(words: list[str], other: dict[str, str]) -> list[str]:
+        found: list[list[str]] = []
+        previous = False
+        for word in words:
+            alone = word_key(word) not in other
+            if alone and previous:
+                found[-1].append(word)
+            elif alone:
+                found.append([word])
+            previous = alone
+        return [" ".join(run) for run in found]
+
+    variants = [
+        (word, keys_b[key])
+        for key, word in keys_a.items()
+        # A plural or a capital is no news; esophageal/esophagus is.
+        if key in keys_b and _stem(word.lower()) != _stem(keys_b[key].lower())
+    ]
+    return runs(words_a, keys_b), runs(words_b, keys_a), variants
+
+
 def tokens(text: str) -> list[str]:
     """Content words (stemmed) and numbers of a criterion."""
     return [_stem(w) for w in _WORD.findall(normalize(text)) if w not in STOPWORDS]

@@ -63,3 +63,29 @@ def test_two_letter_abbreviations_need_capitals() -> None:
 def test_time_frames_in_months(frame: str, months: float | None) -> None:
     got = time_frame_months(frame)
     assert got == months if months is None else round(got or 0, 1) == months
+
+
+def test_conditions_that_differ_say_how_word_by_word() -> None:
+    from ctparse.align_study import names_detail
+
+    assert (
+        names_detail(
+            ["Esophageal Squamous Cell Carcinoma"], ["Stage IV Esophagus Squamous Cell Carcinoma"]
+        )
+        == "B adds: Stage IV; Esophageal/Esophagus taken as the same word"
+    )
+    assert names_detail(["Oesophageal cancer", "HIV"], ["Esophageal Cancers"]) == (
+        "'Oesophageal cancer' vs 'Esophageal Cancers': Oesophageal/Esophageal taken as the "
+        "same word | only A: HIV"
+    )
+
+
+@pytest.mark.parametrize(
+    ("x", "y"),
+    [("esophageal", "Esophagus"), ("oesophageal", "esophageal"), ("leukaemia", "leukemia"),
+     ("colonic", "colon"), ("metastases", "metastasis")],
+)  # fmt: skip
+def test_word_keys_join_spelling_and_adjective_forms(x: str, y: str) -> None:
+    from ctparse.matching import word_key
+
+    assert word_key(x) == word_key(y)

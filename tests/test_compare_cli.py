@@ -80,6 +80,9 @@ def test_study_level_comparison_is_complete(escc) -> None:
     rows = {row["field"]: row for row in escc["study"]}
     assert rows["phases"]["verdict"] == "only_a"  # the CSV row has no phase column
     assert rows["conditions"]["verdict"] == "different"
+    assert rows["conditions"]["detail"] == (
+        "B adds: Stage IV; Esophageal/Esophagus taken as the same word"
+    )
     interventions = rows["interventions"]
     assert interventions["a"] == ["cadonilimab", "anlotinib"]
     assert set(interventions["b"]) == {
