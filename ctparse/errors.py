@@ -21,6 +21,17 @@ on stderr, exit code 2).
 
 from __future__ import annotations
 
+# An input longer than any file name (255 bytes on common file systems) is
+# text typed where a REF was expected; echo only its start.
+LONG_INPUT = 255
+SHOWN_CHARS = 60
+
+
+def shorten(text: str, *, limit: int = SHOWN_CHARS) -> str:
+    """``text`` on one line, cut to ``limit`` characters and ``…`` if longer."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit].rstrip() + "…"
+
 
 class CtparseError(Exception):
     """Base of all ctparse errors.
@@ -36,8 +47,12 @@ class CtparseError(Exception):
         super().__init__(self.one_line())
 
     def one_line(self) -> str:
-        """The error as a single line: ``input: message`` (newlines flattened)."""
-        text = f"{self.input}: {self.message}" if self.input else self.message
+        """The error as a single line: ``input: message`` (newlines flattened,
+        a very long input cut to its first 60 characters)."""
+        shown = self.input
+        if shown and len(shown) > LONG_INPUT:
+            shown = shorten(shown)
+        text = f"{shown}: {self.message}" if shown else self.message
         return " ".join(text.split())
 
 
