@@ -1,22 +1,33 @@
-"""Resolve a REF from the command line into studies — the one place that does.
+"""Resolve a command-line argument into studies (or criteria text) — the one
+place that does, for every subcommand.
 
-A REF is, in this order:
+An argument is, in this order:
 
-* ``-``: a record on standard input;
+* ``-``: a record on standard input (or, where text is allowed, plain
+  criteria text);
 * an NCT id (``NCT05990231``, any case) or a local id (``local-…``): looked
   up in the corpus (the cache first, then the records shipped with ctparse);
   an NCT id that is missing is fetched from the registry into the cache,
   unless ``offline``;
-* a path to a record file in any format :mod:`ctparse.readers` knows.
+* an existing file: a record in any format :mod:`ctparse.readers` knows (or,
+  where text is allowed, plain criteria text when the file is plausible
+  text: non-empty UTF-8 that starts like no record format);
+* where text is allowed (``criteria``, ``thresholds``), anything that does
+  not look like a path is criteria text itself.
 
 Anything else is a :class:`~ctparse.errors.BadReferenceError` (``NCT123``) or
 a :class:`~ctparse.errors.MissingInputError` (a path that is not there).
+Probing the file system never raises: an argument the OS cannot even stat
+(too long, a NUL byte) is simply not a file.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -28,13 +39,73 @@ from .errors import (
     ReadError,
     RegistryError,
 )
-from .readers import read_studies
-from .schema import Source, Study
+from .readers import read_record_or_text, read_studies
+from .schema import Eligibility, Source, Study
 
 NCT_ID = re.compile(r"^NCT\d{8}$", re.I)
 LOCAL_ID = re.compile(r"^local-[0-9a-f]{16}$")
 _NCT_LIKE = re.compile(r"^NCT[\W_]*\d*[\W_]*\d*$", re.I)
-_LOCAL_LIKE = re.compile(r"^local-", re.I)
+_LOCAL_LIKE = re.compile(r"^local-\S*$", re.I)  # "local-regional therapy" is text
+# Suffixes of the files people pass: a word ending in one is meant as a path.
+PATH_SUFFIXES = (".json", ".jsonl", ".xml", ".csv", ".txt", ".html", ".htm", ".md")
+_NOT_IN_PATHS = re.compile(r"[\s<>=≤≥]")  # whitespace or a comparator: criteria text
+TEXT_REF = "text"  # how criteria text given as an argument is named in output
+NO_CRITERIA_TEXT = "no eligibility criteria text in this record"
+
+
+@dataclass(frozen=True)
+class CriteriaText:
+    """Plain eligibility criteria text, with no study record around it.
+
+    ``location`` names it: ``text`` for an argument, ``-`` for standard
+    input, else the path as given.
+    """
+
+    text: str
+    location: str = TEXT_REF
+
+    @property
+    def ref(self) -> str:
+        return self.location
+
+    def as_study(self) -> Study:
+        """A Study holding only this text (offsets index ``text`` as given)."""
+        return Study(
+            nct_id=None,
+            source=Source(format="plain_text", location=self.location),
+            eligibility=Eligibility(criteria_text=self.text),
+        )
+
+
+def no_criteria_note(study: Study) -> str | None:
+    """The note for a record without criteria text (``None`` when it has some);
+    the same words from every subcommand."""
+    if (study.eligibility.criteria_text or "").strip():
+        return None
+    hint = " (a CSV export carries none)" if study.source.format == "csv_export" else ""
+    return f"{study.ref}: {NO_CRITERIA_TEXT}{hint}"
+
+
+def looks_like_path(argument: str) -> bool:
+    """Whether an argument that names no file was meant as one: one word with
+    no comparator sign, holding a path separator or ending in a record
+    file's suffix (``trial.json``, ``data/x``; not ``ANC ≥ 1.5 × 10^9/L``)."""
+    if not argument or _NOT_IN_PATHS.search(argument):
+        return False
+    separators = {"/", os.sep} | ({os.altsep} if os.altsep else set())
+    return any(sep in argument for sep in separators) or argument.lower().endswith(PATH_SUFFIXES)
+
+
+def _probe(argument: str) -> str | None:
+    """``file``, ``dir``, ``other`` or ``None`` (nothing there, or a name the
+    OS refuses: too long, a NUL byte, …). Never raises."""
+    try:
+        mode = os.stat(argument).st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISDIR(mode):
+        return "dir"
+    return "file" if stat.S_ISREG(mode) else "other"
 
 
 def classify(ref: str) -> str:
@@ -50,7 +121,7 @@ def classify(ref: str) -> str:
         return "nct_id"
     if LOCAL_ID.match(ref):
         return "local_id"
-    if (_NCT_LIKE.match(ref) or _LOCAL_LIKE.match(ref)) and not Path(ref).exists():
+    if (_NCT_LIKE.match(ref) or _LOCAL_LIKE.match(ref)) and _probe(ref) is None:
         kind = (
             "a local id (local- and 16 hex digits)"
             if _LOCAL_LIKE.match(ref)
@@ -58,6 +129,68 @@ def classify(ref: str) -> str:
         )
         raise BadReferenceError(ref, f"not {kind}, and no file of that name")
     return "path"
+
+
+def load_inputs(
+    argument: str,
+    *,
+    allow_text: bool,
+    corpus_dir: Path | None = None,
+    base_url: str | None = None,
+    offline: bool = False,
+    stdin: BinaryIO | None = None,
+) -> list[Study | CriteriaText]:
+    """What a command-line argument names: its studies, or criteria text.
+
+    Args:
+        argument: ``-``, an NCT id, a local id, a path, or (with
+            ``allow_text``) criteria text.
+        allow_text: accept plain criteria text (``criteria``, ``thresholds``);
+            without it only registry records are accepted (``show``,
+            ``compare``).
+        corpus_dir: the cache directory (default ``$CTPARSE_CORPUS`` or the
+            user's cache directory).
+        base_url: the registry API for fetching a missing NCT id.
+        offline: never fetch; a missing NCT id is an :class:`OfflineError`.
+        stdin: where ``-`` reads from (default ``sys.stdin.buffer``).
+
+    Returns:
+        The studies of a record (a list page or CSV export may hold several),
+        or one :class:`CriteriaText`.
+
+    Raises:
+        BadReferenceError, MissingInputError, ReadError, OfflineError,
+        RegistryError: each naming the argument.
+    """
+    kind = classify(argument)
+    if kind == "stdin":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        try:
+            data = stream.read()
+        except OSError as exc:
+            raise MissingInputError("-", f"cannot read standard input ({exc})") from exc
+        return _from_bytes(data, location="-", allow_text=allow_text)
+    if kind != "path":
+        return list(
+            _load_record(
+                argument, kind=kind, corpus_dir=corpus_dir, base_url=base_url, offline=offline
+            )
+        )
+    found = _probe(argument)
+    if found is not None:
+        return _from_bytes(
+            _read_bytes(Path(argument), location=argument, found=found),
+            location=argument,
+            allow_text=allow_text,
+        )
+    if allow_text and not looks_like_path(argument):
+        if not argument.strip():
+            raise BadReferenceError(repr(argument), "empty argument: no criteria text in it")
+        return [CriteriaText(argument)]
+    hint = ""
+    if not allow_text and not looks_like_path(argument) and _NOT_IN_PATHS.search(argument):
+        hint = "; criteria text is read by `ctparse criteria` and `ctparse thresholds`"
+    raise MissingInputError(argument, f"no such file (and not an NCT id or local id){hint}")
 
 
 def load_studies(
@@ -68,42 +201,46 @@ def load_studies(
     offline: bool = False,
     stdin: BinaryIO | None = None,
 ) -> list[Study]:
-    """The studies a REF names (a list page or CSV export may hold several).
-
-    Args:
-        ref: ``-``, an NCT id, a local id, or a path.
-        corpus_dir: the cache directory (default ``$CTPARSE_CORPUS`` or the
-            user's cache directory).
-        base_url: the registry API for fetching a missing NCT id.
-        offline: never fetch; a missing NCT id is an :class:`OfflineError`.
-        stdin: where ``-`` reads from (default ``sys.stdin.buffer``).
+    """The studies a REF names (a list page or CSV export may hold several):
+    :func:`load_inputs` without criteria text.
 
     Raises:
         BadReferenceError, MissingInputError, ReadError, OfflineError,
         RegistryError: each naming the REF.
     """
-    kind = classify(ref)
-    if kind == "stdin":
-        stream = stdin if stdin is not None else sys.stdin.buffer
-        try:
-            data = stream.read()
-        except OSError as exc:
-            raise MissingInputError("-", f"cannot read standard input ({exc})") from exc
-        return read_studies(data, location="-")
-    if kind == "path":
-        return _read_path(Path(ref), location=ref)
-    return _load_record(ref, kind=kind, corpus_dir=corpus_dir, base_url=base_url, offline=offline)
+    inputs = load_inputs(
+        ref,
+        allow_text=False,
+        corpus_dir=corpus_dir,
+        base_url=base_url,
+        offline=offline,
+        stdin=stdin,
+    )
+    return [item for item in inputs if isinstance(item, Study)]
 
 
-def _read_path(path: Path, *, location: str) -> list[Study]:
-    if path.is_dir():
+def _from_bytes(data: bytes, *, location: str, allow_text: bool) -> list[Study | CriteriaText]:
+    if not allow_text:
+        return list(read_studies(data, location=location))
+    result = read_record_or_text(data, location=location)
+    if isinstance(result, str):
+        return [CriteriaText(result, location=location)]
+    return list(result)
+
+
+def _read_bytes(path: Path, *, location: str, found: str | None) -> bytes:
+    if found == "dir":
         raise MissingInputError(location, "is a directory, not a record file")
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError as exc:
         raise MissingInputError(location, "no such file (and not an NCT id or local id)") from exc
     except OSError as exc:
         raise MissingInputError(location, f"cannot read ({exc.strerror})") from exc
+
+
+def _read_path(path: Path, *, location: str) -> list[Study]:
+    data = _read_bytes(path, location=location, found=_probe(str(path)))
     return read_studies(data, location=location)
 
 

@@ -16,12 +16,16 @@ format              recognised by                                  module
 
 Anything else — empty, binary, not UTF-8, truncated JSON, JSON of another
 shape, XML with entity declarations, a CSV with an unknown header — raises a
-:class:`~ctparse.errors.ReadError` naming the input.
+:class:`~ctparse.errors.ReadError` naming the input. :func:`read_record_or_text`
+returns UTF-8 text that starts like no record format as text instead (plain
+criteria text for ``ctparse criteria`` and ``ctparse thresholds``).
 """
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import json
 
 from ..errors import ReadError
@@ -29,9 +33,10 @@ from ..schema import Study
 from . import api_json, csv_export, legacy_xml, page
 from . import normalize as norm
 
-__all__ = ["FORMATS", "detect_format", "read_studies"]
+__all__ = ["FORMATS", "detect_format", "read_record_or_text", "read_studies"]
 
 FORMATS = ("api_v2_json", "legacy_xml", "csv_export", "page_text", "page_html")
+PLAIN_TEXT = "plain_text"  # UTF-8 text that is no record: criteria text at best
 
 
 def _is_binary(data: bytes) -> bool:
@@ -73,11 +78,18 @@ def detect_format(data: bytes, *, location: str = "-") -> str:
     Raises:
         ReadError: the content is not any format ctparse reads.
     """
-    return _detect(data, location=location)[0]
+    fmt = _detect(data, location=location)[0]
+    if fmt == PLAIN_TEXT:
+        raise _not_a_record(location)
+    return fmt
 
 
 def _detect(data: bytes, *, location: str) -> tuple[str, str | None]:
-    """(format, decoded text or None for XML which lxml decodes itself)."""
+    """(format, decoded text or None for XML which lxml decodes itself).
+
+    The format is :data:`PLAIN_TEXT` for non-empty UTF-8 text that starts
+    like no record (JSON, XML, HTML) and is no CSV export or full-info page.
+    """
     if not data.strip():
         raise ReadError(location, "empty input: no registry record in it")
     if legacy_xml.looks_like(data) and not page.looks_like_html(data):
@@ -96,13 +108,32 @@ def _detect(data: bytes, *, location: str) -> tuple[str, str | None]:
         return "csv_export", text
     if csv_export.looks_like_row(text):
         return "csv_export", text
-    if csv_export.header_columns(text) and "\n" in text.strip():
+    if _tabular(text):
         raise ReadError(location, csv_export.unknown_header_message(text))
-    raise ReadError(
+    return PLAIN_TEXT, text
+
+
+def _not_a_record(location: str) -> ReadError:
+    return ReadError(
         location,
         "not a registry record ctparse can read (expected API v2 JSON, legacy XML, "
         "a CSV export or a full-info page)",
     )
+
+
+def _tabular(text: str) -> bool:
+    """True when the text reads as a CSV table: a header of 3+ cells and a
+    first row of as many (criteria text may have commas in its first line,
+    but not the same number in its next one)."""
+    if not csv_export.header_columns(text):
+        return False
+    records = csv.reader(io.StringIO(text.lstrip("\ufeff")[:65536]))
+    try:
+        header = next(records)
+        row = next(r for r in records if any(cell.strip() for cell in r))
+    except (csv.Error, StopIteration):
+        return False
+    return len(row) == len(header)
 
 
 def _unclosed(text: str) -> bool:
@@ -148,7 +179,24 @@ def read_studies(data: bytes, *, location: str) -> list[Study]:
     Raises:
         ReadError: unreadable, unknown or malformed content.
     """
+    result = read_record_or_text(data, location=location)
+    if isinstance(result, str):
+        raise _not_a_record(location)
+    return result
+
+
+def read_record_or_text(data: bytes, *, location: str) -> list[Study] | str:
+    """The studies in ``data`` when it is a registry record, else its text
+    when it is plausible plain criteria text (non-empty UTF-8 text that is
+    not JSON, XML, HTML, a CSV table or a full-info page).
+
+    Raises:
+        ReadError: anything else (empty, binary, not UTF-8, or a record
+            format that is malformed or of the wrong shape).
+    """
     fmt, text = _detect(data, location=location)
+    if fmt == PLAIN_TEXT and text is not None:
+        return text
     studies = _read(fmt, data, text, location=location)
     if len(studies) == 1 and studies[0].nct_id is None and studies[0].local_id is None:
         # A record without an NCT id still needs a stable id to be named by.
