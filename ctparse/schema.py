@@ -262,10 +262,15 @@ class Criterion(_Record):
 
 @dataclass(frozen=True)
 class StudyCriteria(_Record):
-    """The ``ctparse criteria`` JSON object for one study."""
+    """The ``ctparse criteria`` JSON object for one study.
+
+    ``ref`` names the input when ``nct_id`` cannot: the NCT id, else the
+    local id, else ``text`` / ``-`` / the path of plain criteria text.
+    """
 
     nct_id: str | None
     criteria: tuple[Criterion, ...] = ()
+    ref: str | None = None
 
 
 # ---------------------------------------------------------------- Comparison

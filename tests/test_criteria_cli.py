@@ -44,8 +44,8 @@ def criteria_json(capsys, *refs: str) -> dict:
 
 def test_json_shape_is_the_design_contract(capsys) -> None:
     result = criteria_json(capsys, str(SEED_004))
-    assert set(result) == {"nct_id", "criteria"}
-    assert result["nct_id"] == "NCT05990231"
+    assert set(result) == {"nct_id", "ref", "criteria"}
+    assert result["nct_id"] == result["ref"] == "NCT05990231"
     first = result["criteria"][0]
     assert {"id", "section", "text", "start", "end", "parent", "category", "thresholds"} <= set(
         first
@@ -68,12 +68,14 @@ def test_jsonl_has_one_object_per_ref(capsys) -> None:
     assert code == 0
     lines = [json.loads(line) for line in out.splitlines()]
     assert [obj["nct_id"] for obj in lines] == ["NCT05990231", None]
+    # A record without an NCT id is still told apart by its ref.
+    assert [obj["ref"] for obj in lines] == ["NCT05990231", "local-8446462a6559f0be"]
 
 
 def test_record_without_criteria_says_so_and_is_no_error(capsys) -> None:
     code, out, err = run(capsys, "criteria", "--offline", "-f", "json", str(SEED_000))
     assert code == 0
-    assert json.loads(out) == {"criteria": [], "nct_id": None}
+    assert json.loads(out) == {"criteria": [], "nct_id": None, "ref": "local-8446462a6559f0be"}
     assert "no eligibility criteria text" in err
 
 

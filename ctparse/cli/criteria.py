@@ -1,26 +1,29 @@
-"""``ctparse criteria REF...``: atomic criteria, one row each.
+"""``ctparse criteria REF|TEXT...``: atomic criteria, one row each.
 
-``json`` prints ``{"nct_id": ..., "criteria": [...]}`` (DESIGN.md; a list
-for several studies), ``jsonl`` one such object per study and line; ``table``,
-``csv`` and ``markdown`` one row per criterion. Every REF is read and
-segmented before anything is written, so a bad REF leaves no output behind.
-A record without criteria text prints no rows and says so on stderr (it is
-not an error). A text file that is no registry record is read as plain
-criteria text. ``--summary`` adds counts per section and status on stderr.
+``json`` prints ``{"nct_id": ..., "ref": ..., "criteria": [...]}`` (DESIGN.md;
+a list for several studies; ``ref`` tells studies without an NCT id apart),
+``jsonl`` one such object per study and line; ``table``, ``csv`` and
+``markdown`` one row per criterion. Every input is read and segmented before
+anything is written, so a bad one leaves no output behind. A record without
+criteria text prints no rows and says so on stderr (it is not an error).
+Arguments resolve like those of ``ctparse thresholds``
+(:func:`ctparse.refs.load_inputs`): a file or stdin that is plausibly no
+record, and an argument that does not look like a path, are plain criteria
+text. ``--summary`` adds counts per section and status on stderr.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ..errors import ReadError
-from ..refs import load_studies
+from ..refs import CriteriaText, load_inputs, no_criteria_note
 from ..report.tabular import write
-from ..schema import Criterion, Eligibility, Source, Study, StudyCriteria
+from ..schema import Criterion, Study, StudyCriteria
 from .options import (
     format_option,
     open_output,
@@ -105,24 +108,6 @@ def summary(results: list[tuple[Study, StudyCriteria]]) -> str:
     return "\n".join(lines)
 
 
-def _plain_text(ref: str) -> Study | None:
-    """A text file that is no registry record: plain criteria text (offsets
-    index the file's text as read)."""
-    path = Path(ref)
-    try:
-        text = path.read_text(encoding="utf-8") if path.is_file() else None
-    except (OSError, UnicodeDecodeError):
-        return None
-    if text is None or "\x00" in text:
-        return None
-    return Study(
-        nct_id=None,
-        source=Source(format="plain_text", location=ref),
-        eligibility=Eligibility(criteria_text=text),
-        local_id=path.name,
-    )
-
-
 def _columns(fmt: str, *, several: bool) -> tuple[str, ...]:
     if fmt == "csv":
         return CSV_COLUMNS
@@ -138,7 +123,7 @@ def _counts(counter: Counter[str]) -> str:
 
 
 @click.command()
-@click.argument("refs", nargs=-1, required=True, metavar="REF...")
+@click.argument("refs", nargs=-1, required=True, metavar="REF|TEXT...")
 @format_option()
 @output_option
 @click.option(
@@ -165,33 +150,30 @@ def criteria(
       ctparse criteria --format json corpus/NCT05990231.page.txt
       ctparse criteria --format csv --summary NCT05990231 NCT05894239
       ctparse criteria my_criteria.txt      (plain criteria text)
+      ctparse criteria "ECOG 0-1; ANC >= 1500/mm3"
     """
     from ..nlp.study import studies_criteria
 
     settings = settings_from(**kwargs)
     studies: list[Study] = []
     for ref in refs:
-        try:
-            studies.extend(
-                load_studies(
-                    ref,
-                    corpus_dir=settings.corpus,
-                    base_url=settings.base_url,
-                    offline=settings.offline,
-                )
-            )
-        except ReadError:
-            plain = _plain_text(ref)
-            if plain is None:
-                raise
-            studies.append(plain)
-    results = list(zip(studies, studies_criteria(studies), strict=True))
-    for study, _ in results:
-        if not (study.eligibility.criteria_text or "").strip() and not settings.quiet:
-            click.echo(
-                f"ctparse: {study.ref}: no eligibility criteria text in this record",
-                err=True,
-            )
+        for item in load_inputs(
+            ref,
+            allow_text=True,
+            corpus_dir=settings.corpus,
+            base_url=settings.base_url,
+            offline=settings.offline,
+        ):
+            studies.append(item.as_study() if isinstance(item, CriteriaText) else item)
+    results = [
+        (study, dataclasses.replace(result, ref=study.ref))
+        for study, result in zip(studies, studies_criteria(studies), strict=True)
+    ]
+    if not settings.quiet:
+        for study in studies:
+            note = no_criteria_note(study)
+            if note:
+                click.echo(f"ctparse: {note}", err=True)
     fmt = resolve_format(fmt, output)
     all_rows = [row for study, result in results for row in rows(study, result)]
     with open_output(output) as stream:

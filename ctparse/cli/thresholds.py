@@ -1,7 +1,10 @@
 """``ctparse thresholds REF|TEXT...``: thresholds and time windows, one row each.
 
-An argument is a REF when it is ``-``, an existing path, or an NCT / local id;
-anything else is criteria text (``ctparse thresholds "ANC ≥ 1.5 × 10^9/L"``).
+Arguments resolve like those of ``ctparse criteria``
+(:func:`ctparse.refs.load_inputs`): ``-``, an existing file, an NCT / local
+id; a file or stdin that is plausibly no record is plain criteria text, and
+so is any other argument that does not look like a path
+(``ctparse thresholds "ANC ≥ 1.5 × 10^9/L"``); ``missing.json`` is an error.
 Each row carries its criterion id, section, status and text, so every limit
 can be traced back to where it was written. ``--workers N`` extracts studies
 in N processes.
@@ -9,7 +12,6 @@ in N processes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -17,7 +19,7 @@ from typing import Any
 
 import click
 
-from ..refs import LOCAL_ID, NCT_ID, load_studies
+from ..refs import CriteriaText, load_inputs, no_criteria_note
 from ..report.tabular import write
 from ..schema import Criterion, Study, Threshold, Window
 from .options import (
@@ -47,21 +49,6 @@ COLUMNS = (
 # A terminal table has no room for 13 columns: comparator, value and unit read
 # as one "limit", and the section, kind and status are implied by the id.
 TABLE_COLUMNS = ("criterion", "variable", "limit", "normalized", "eligible", "detail", "text")
-_NCT_LIKE = re.compile(r"^NCT[\W_]*\d+$", re.I)
-
-
-def is_ref(argument: str) -> bool:
-    """Whether an argument names a record rather than being criteria text."""
-    if argument == "-" or NCT_ID.match(argument) or LOCAL_ID.match(argument):
-        return True
-    if _NCT_LIKE.match(argument):
-        return True  # a malformed id: let the loader say so
-    if "\n" in argument or len(argument) > 1024:
-        return False
-    try:
-        return Path(argument).exists()
-    except OSError:
-        return False
 
 
 def criteria_of_text(text: str) -> tuple[Criterion, ...]:
@@ -268,16 +255,14 @@ def thresholds(
     settings = settings_from(**kwargs)
     items: list[tuple[str, Study | str]] = []
     for argument in inputs:
-        if is_ref(argument):
-            for study in load_studies(
-                argument,
-                corpus_dir=settings.corpus,
-                base_url=settings.base_url,
-                offline=settings.offline,
-            ):
-                items.append((study.ref, study))
-        else:
-            items.append(("text", argument))
+        for item in load_inputs(
+            argument,
+            allow_text=True,
+            corpus_dir=settings.corpus,
+            base_url=settings.base_url,
+            offline=settings.offline,
+        ):
+            items.append((item.ref, item.text if isinstance(item, CriteriaText) else item))
     if workers > 1 and len(items) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             results = list(pool.map(_work, items, chunksize=max(1, len(items) // (workers * 4))))
@@ -290,8 +275,9 @@ def thresholds(
         r, o = rows_and_objects(ref, criteria)
         rows += r
         objects += o
-        if isinstance(source, Study) and not (source.eligibility.criteria_text or "").strip():
-            notes.append(f"{ref}: the record has no eligibility criteria text")
+        note = no_criteria_note(source) if isinstance(source, Study) else None
+        if note:
+            notes.append(note)
     fmt = resolve_format(fmt, output)
     if not settings.quiet:
         for note in notes:
