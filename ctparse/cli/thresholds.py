@@ -184,23 +184,14 @@ def _limit(row: dict[str, Any]) -> str:
 def rows_and_objects(
     ref: str, criteria: Iterable[Criterion]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Table rows and JSON objects (one per threshold / window)."""
+    """Table rows and JSON objects (one per threshold / window).
+
+    Each limit is on one criterion only: the pipeline reports a limit inside
+    a piece on the piece, not on the packed line it was split from.
+    """
     rows: list[dict[str, Any]] = []
     objects: list[dict[str, Any]] = []
-    criteria = list(criteria)
-    pieces: dict[str, list[tuple[int, int]]] = {}
-    for c in criteria:
-        if c.parent and c.start is not None and c.end is not None:
-            pieces.setdefault(c.parent, []).append((c.start, c.end))
     for criterion in criteria:
-        inside = pieces.get(criterion.id, [])
-
-        def in_piece(item: Threshold | Window, inside: list[tuple[int, int]] = inside) -> bool:
-            # A limit inside a piece split out of this line is printed with the piece.
-            return item.start is not None and any(
-                s <= item.start and (item.end or item.start) <= e for s, e in inside
-            )
-
         context = {
             "ref": ref,
             "criterion": criterion.id,
@@ -209,13 +200,9 @@ def rows_and_objects(
             "criterion_text": criterion.text,
         }
         for t in criterion.thresholds:
-            if in_piece(t):
-                continue
             rows.append(threshold_row(ref, criterion, t))
             objects.append({**context, "kind": "threshold", **t.to_dict()})
         for w in criterion.windows:
-            if in_piece(w):
-                continue
             rows.append(window_row(ref, criterion, w))
             objects.append({**context, "kind": "window", **w.to_dict()})
     return rows, objects
