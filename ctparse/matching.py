@@ -14,6 +14,9 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
+from functools import cache
+
+from .resources import load_rules, spec
 
 _WORD = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -108,7 +111,7 @@ def _stem(word: str) -> str:
 #: Endings that make a noun an adjective or a Latin form of one stem:
 #: esophageal/esophagus, colonic/colon, cancerous/cancer.
 _LOOSE_ENDINGS = ("eal", "ous", "us", "ic", "al")
-_LOOSE_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_LOOSE_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 
 
 def word_key(word: str) -> str:
@@ -162,6 +165,60 @@ def word_diff(a: str, b: str) -> tuple[list[str], list[str], list[tuple[str, str
         if key in keys_b and _stem(word.lower()) != _stem(keys_b[key].lower())
     ]
     return runs(words_a, keys_b), runs(words_b, keys_a), variants
+
+
+ACRONYM_FIELDS = {
+    "id": spec(str),
+    "acronym": spec(str),
+    "expansion": spec(str),
+    "examples": spec(list),
+}
+
+
+@cache
+def _acronyms() -> tuple[tuple[str, re.Pattern[str], str, re.Pattern[str]], ...]:
+    """(acronym, acronym as a whole word, expansion, the expansion as a phrase)."""
+    found = []
+    for entry in load_rules("acronyms.jsonl", ACRONYM_FIELDS):
+        acronym = re.compile(rf"(?<![\w\-]){re.escape(entry['acronym'])}(?![\w])")
+        words = re.split(r"[\s\-]+", entry["expansion"].strip())
+        phrase = re.compile(r"[\s\-]+".join(re.escape(w) for w in words), re.IGNORECASE)
+        found.append((entry["acronym"], acronym, entry["expansion"], phrase))
+    return tuple(found)
+
+
+def expand(text: str) -> str:
+    """Acronyms spelled out (``models/acronyms.jsonl``): "History or active IBD"
+    → "History or active inflammatory bowel disease". Where the text already
+    spells one out ("central nervous system (CNS)") the acronym is dropped, so
+    that no word counts twice.
+
+        >>> expand("Known HIV or active HBV infection")
+        'Known human immunodeficiency virus or active hepatitis B virus infection'
+    """
+    for _, acronym, expansion, phrase in _acronyms():
+        if not acronym.search(text):
+            continue
+        if phrase.search(text):
+            text = re.sub(r"\s*\(\s*\)", "", acronym.sub("", text))
+        else:
+            text = acronym.sub(expansion, text)
+    return text
+
+
+def expansions(text: str) -> list[str]:
+    """The acronyms that :func:`expand` spells out in ``text``, as "IBD =
+    inflammatory bowel disease"."""
+    return [
+        f"{name} = {expansion}"
+        for name, acronym, expansion, phrase in _acronyms()
+        if acronym.search(text) and not phrase.search(text)
+    ]
+
+
+def loose_tokens(text: str) -> list[str]:
+    """Content words by :func:`word_key` (esophageal = esophagus), numbers kept."""
+    return [word_key(w) for w in _WORD.findall(normalize(text)) if w not in STOPWORDS]
 
 
 def tokens(text: str) -> list[str]:

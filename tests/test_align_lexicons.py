@@ -11,6 +11,7 @@ from ctparse.align_study import (
     endpoint_of,
     time_frame_months,
 )
+from ctparse.matching import ACRONYM_FIELDS
 from ctparse.resources import load_rules
 
 DRUGS = load_rules("drugs.jsonl", DRUG_FIELDS)
@@ -89,3 +90,23 @@ def test_word_keys_join_spelling_and_adjective_forms(x: str, y: str) -> None:
     from ctparse.matching import word_key
 
     assert word_key(x) == word_key(y)
+
+
+ACRONYMS = load_rules("acronyms.jsonl", ACRONYM_FIELDS)
+
+
+@pytest.mark.parametrize(
+    ("acronym", "expansion", "example"),
+    [(e["acronym"], e["expansion"], x) for e in ACRONYMS for x in e["examples"]],
+)
+def test_every_acronym_example_is_spelled_out_once(
+    acronym: str, expansion: str, example: str
+) -> None:
+    import re
+
+    from ctparse.matching import expand
+
+    assert re.search(rf"\b{re.escape(acronym)}\b", example)
+    expanded = expand(example)
+    assert expanded.lower().count(expansion.lower()) == 1, expanded
+    assert not re.search(rf"(?<![\w-]){re.escape(acronym)}(?!\w)", expanded)

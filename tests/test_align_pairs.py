@@ -173,3 +173,39 @@ def test_a_window_detail_prints_no_clause_glue() -> None:
     assert "(A requires contraceptive methods for 120 days after last dose)" in pair.detail
     for glue in ("must", "agree to", "beginning of screening and", "continue using"):
         assert glue not in pair.detail
+
+
+# ------------------------------------------- acronyms, word order, hedges
+
+
+def test_acronyms_word_order_hedges_and_examples_do_not_make_criteria_different() -> None:
+    pair = only_pair(
+        compare(
+            exclusion(
+                "Active or past history of confirmed inflammatory bowel disease (such as "
+                "Crohn's disease, ulcerative colitis, or chronic diarrhea)."
+            ),
+            exclusion("History or active IBD"),
+        )
+    )
+    assert pair.verdict == "same", pair.detail
+    assert pair.detail.startswith("the same criterion in other words")
+    assert "IBD = inflammatory bowel disease" in pair.detail
+    assert "A gives examples (such as Crohn's disease" in pair.detail
+    assert "hedges aside: past, confirmed" in pair.detail
+
+
+def test_reordered_words_are_the_same_criterion() -> None:
+    pair = only_pair(
+        compare(
+            exclusion("Pregnant or breastfeeding women."),
+            exclusion("Women who are breastfeeding or pregnant"),
+        )
+    )
+    assert pair.verdict == "same", pair.detail
+
+
+def test_history_of_a_disease_is_not_the_active_disease() -> None:
+    pair = only_pair(compare(exclusion("History of IBD"), exclusion("Active IBD")))
+    assert pair.verdict == "different"
+    assert "only A says: History" in pair.detail and "only B says: Active" in pair.detail

@@ -192,3 +192,24 @@ def test_help_separates_the_verdicts_from_the_examples(capsys) -> None:
     code, out, _ = run(capsys, "compare", "--help")
     assert code == 0
     assert "only A, only B.\n\n  Examples:\n" in out
+
+
+def test_self_comparison_is_all_same(capsys) -> None:
+    code, out, err = run(capsys, "compare", SEED_004, SEED_004, "--offline", "-f", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert {p["verdict"] for p in data["pairs"]} == {"same"}
+    assert {r["verdict"] for r in data["study"]} == {"same"}
+
+
+def test_another_trial_pairs_what_says_the_same(capsys) -> None:
+    other = need_shared(SAMPLES / "api_v2_study_NCT05894239.json")
+    code, out, err = run(capsys, "compare", SEED_004, str(other), "--offline", "-f", "json")
+    assert code == 0, err
+    paired = {(p["a"], p["b"]): p for p in json.loads(out)["pairs"] if p["a"] and p["b"]}
+    bowel = paired[("exc-23", "exc-3")]  # "Active or past history of confirmed IBD …"
+    assert bowel["verdict"] == "same", bowel["detail"]
+    assert paired[("inc-3", "inc-1")]["verdict"] == "same"  # ECOG 0 or 1, both
+    assert paired[("inc-2", "age")]["verdict"] == "a_stricter"  # 18–80 vs ≥ 18
+    lung = paired[("exc-14", "exc-8")]  # steroid-requiring pneumonitis vs any lung disease
+    assert lung["verdict"] == "different" and "only A says:" in lung["detail"]
