@@ -213,3 +213,41 @@ def test_another_trial_pairs_what_says_the_same(capsys) -> None:
     assert paired[("inc-2", "age")]["verdict"] == "a_stricter"  # 18–80 vs ≥ 18
     lung = paired[("exc-14", "exc-8")]  # steroid-requiring pneumonitis vs any lung disease
     assert lung["verdict"] == "different" and "only A says:" in lung["detail"]
+
+
+COLLAPSED = "No column for B (local-8446462a6559f0be): its record has no eligibility criteria."
+
+
+def test_markdown_leaves_out_the_empty_b_column(capsys) -> None:
+    out = compare(capsys, "markdown")
+    criteria = out.split("## Eligibility criteria", 1)[1]
+    assert COLLAPSED in criteria
+    assert "| verdict | variable | A | detail |\n|---|---|---|---|\n" in criteria
+    rows = [line for line in criteria.splitlines() if line.startswith("| only A")]
+    assert rows and all(line.count(" | ") == 3 for line in rows)
+
+
+def test_table_leaves_out_the_empty_b_column(capsys) -> None:
+    out = compare(capsys, "table")
+    criteria = out.split("Eligibility criteria:", 1)[1]
+    assert COLLAPSED in " ".join(out.split())
+    header = next(line for line in criteria.splitlines() if "┃ verdict" in line)
+    assert [c.strip() for c in header.strip("┃ ").split("┃")] == [
+        "verdict", "variable", "A", "detail"
+    ]  # fmt: skip
+
+
+def test_html_leaves_out_the_empty_b_column(capsys) -> None:
+    out = compare(capsys, "html")
+    criteria = out.split('<table id="criteria"', 1)[1].split("</table>", 1)[0]
+    assert '<th class="side-col">A · NCT05990231</th>' in criteria
+    assert "B · " not in criteria
+    rows = criteria.split("<tbody>", 1)[1].split("</tr>")[:-1]
+    assert rows and all(row.count("<td") == 4 for row in rows)  # verdict, variable, A, detail
+    assert COLLAPSED in out
+
+
+def test_json_and_csv_keep_both_sides(capsys, escc) -> None:
+    assert all("b" in p and p["b_text"] is None for p in escc["pairs"])
+    rows = list(csv.DictReader(io.StringIO(compare(capsys, "csv"))))
+    assert all("b_id" in r and "b" in r for r in rows)

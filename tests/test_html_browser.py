@@ -130,13 +130,72 @@ def test_filter_by_verdict_shows_only_those_rows(page) -> None:
     page.find_element(By.CSS_SELECTOR, 'button[data-filter="only_a"]').click()
     assert visible_rows(page, "criteria") == 2
     assert visible_rows(page, "study") == 1
-    assert page.find_element(By.ID, "shown").text == "2"
+    assert page.find_element(By.ID, "shown-criteria").text == "2"
     page.find_element(By.CSS_SELECTOR, 'button[data-filter="same"]').click()
     assert visible_rows(page, "criteria") == 1
     page.find_element(By.CSS_SELECTOR, 'button[data-filter="b_stricter"]').click()
     assert visible_rows(page, "criteria") == 0
     page.find_element(By.CSS_SELECTOR, 'button[data-filter="all"]').click()
     assert visible_rows(page, "criteria") == 4
+
+
+def test_every_chip_count_and_the_status_line_match_the_visible_rows(page) -> None:
+    from selenium.webdriver.common.by import By
+
+    buttons = page.find_elements(By.CSS_SELECTOR, "button[data-filter]")
+    assert [b.get_attribute("data-filter") for b in buttons] == [
+        "all", "same", "a_stricter", "b_stricter", "different", "only_a", "only_b"
+    ]  # fmt: skip
+    seen = set()
+    for button in buttons:
+        button.click()
+        criteria, study = visible_rows(page, "criteria"), visible_rows(page, "study")
+        seen.add((criteria, study))
+        # The chip says what clicking it shows, table by table ...
+        assert button.get_attribute("data-criteria") == str(criteria)
+        assert button.get_attribute("data-study") == str(study)
+        assert f"criteria {criteria} · study {study}" in button.text
+        # ... and so does the status line, for both tables.
+        assert page.find_element(By.ID, "shown-criteria").text == str(criteria)
+        assert page.find_element(By.ID, "shown-study").text == str(study)
+        status = page.find_element(By.ID, "shown").text
+        assert status == f"showing {criteria} of 4 criterion rows and {study} of 2 study rows"
+    # "same": a criterion row and a study row; "only_a": two and one.
+    assert {(1, 1), (2, 1), (4, 2), (0, 0)} <= seen
+
+
+def test_an_empty_side_gets_no_criteria_column(browser, tmp_path: Path) -> None:
+    import dataclasses
+
+    from selenium.webdriver.common.by import By
+
+    pairs = align_criteria(
+        (criterion("inc-1", "Age 18 or older.", "inclusion"), criterion("exc-1", "Pregnancy.")),
+        (),
+        missing_b=True,
+    )
+    page_data = dataclasses.replace(
+        comparison(),
+        b=StudyRef(nct_id=None, title="CSV row", local_id="local-1", has_criteria=False),
+        pairs=pairs,
+        summary=Summary(only_a=2),
+    )
+    path = tmp_path / "one-side.html"
+    path.write_text(render_html(page_data), encoding="utf-8")
+    browser.get(path.as_uri())
+    heads = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "#criteria thead th")]
+    assert heads == ["Verdict", "Variable", "A · NCT00000001", "Detail"]
+    for row in browser.find_elements(By.CSS_SELECTOR, "#criteria tbody tr"):
+        cells = row.find_elements(By.CSS_SELECTOR, "td")
+        assert len(cells) == 4 and all(c.text.strip() for c in cells[2:])
+    note = browser.find_element(By.CSS_SELECTOR, "p.collapsed").text
+    assert note == "No column for B (local-1): its record has no eligibility criteria."
+    # The A column takes the room B would have had.
+    width = browser.execute_script(
+        "var t = document.getElementById('criteria');"
+        "return t.querySelector('th.side-col').offsetWidth / t.offsetWidth;"
+    )
+    assert width > 0.4
 
 
 def test_hover_shows_the_criterion_as_written(page) -> None:

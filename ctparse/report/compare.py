@@ -153,6 +153,24 @@ def highlights(comparison: Comparison) -> list[str]:
     return lines
 
 
+def criteria_sides(comparison: Comparison) -> tuple[str, ...]:
+    """The sides ("a", "b") that get a column in the criteria table: a record
+    without eligibility criteria gets none (every cell would be empty; the
+    notes say why). JSON and CSV keep both sides."""
+    return tuple(
+        side
+        for side, ref in (("a", comparison.a), ("b", comparison.b))
+        if ref.has_criteria or any((p.a if side == "a" else p.b) for p in comparison.pairs)
+    )
+
+
+def collapsed_note(side: str, ref: StudyRef) -> str:
+    """The line that stands in for a left-out criteria column."""
+    return (
+        f"No column for {side.upper()} ({ref_name(ref)}): its record has no eligibility criteria."
+    )
+
+
 def criterion_cell(pair: Pair, side: str) -> str:
     cid, text = (pair.a, pair.a_text) if side == "a" else (pair.b, pair.b_text)
     if cid is None:
@@ -235,13 +253,20 @@ def write_markdown(comparison: Comparison, stream: TextIO) -> None:
             f"| {_md(row.detail or '')} |\n"
         )
     stream.write("\n## Eligibility criteria\n\n")
-    stream.write("| verdict | variable | A | B | detail |\n|---|---|---|---|---|\n")
+    sides = criteria_sides(comparison)
+    for side, ref in (("a", a), ("b", b)):
+        if side not in sides:
+            stream.write(f"_{_md(collapsed_note(side, ref))}_\n\n")
+    head = ["verdict", "variable", *(side.upper() for side in sides), "detail"]
+    stream.write("| " + " | ".join(head) + " |\n|" + "---|" * len(head) + "\n")
     for pair in comparison.pairs:
-        stream.write(
-            f"| {LABELS[pair.verdict]} | {_md(pair.variable or '')} "
-            f"| {_md(criterion_cell(pair, 'a'))} | {_md(criterion_cell(pair, 'b'))} "
-            f"| {_md(pair.detail)} |\n"
-        )
+        cells = [
+            LABELS[pair.verdict],
+            _md(pair.variable or ""),
+            *(_md(criterion_cell(pair, side)) for side in sides),
+            _md(pair.detail),
+        ]
+        stream.write("| " + " | ".join(cells) + " |\n")
 
 
 # -------------------------------------------------------------------- table
@@ -279,6 +304,10 @@ def write_table(comparison: Comparison, stream: TextIO) -> None:
         )
     console.print(study)
 
+    sides = criteria_sides(comparison)
+    for side, ref in (("a", a), ("b", b)):
+        if side not in sides:
+            console.print(Text(collapsed_note(side, ref), style="yellow"))
     criteria = Table(
         title=f"Eligibility criteria: {summary_text(comparison)}",
         title_justify="left",
@@ -286,15 +315,14 @@ def write_table(comparison: Comparison, stream: TextIO) -> None:
     )
     criteria.add_column("verdict", no_wrap=True)
     criteria.add_column("variable", no_wrap=True)
-    criteria.add_column("A", ratio=3, overflow="fold")
-    criteria.add_column("B", ratio=3, overflow="fold")
+    for side in sides:
+        criteria.add_column(side.upper(), ratio=3, overflow="fold")
     criteria.add_column("detail", ratio=3, overflow="fold")
     for pair in comparison.pairs:
         criteria.add_row(
             verdict(pair.verdict),
             Text(pair.variable or ""),
-            Text(criterion_cell(pair, "a")),
-            Text(criterion_cell(pair, "b")),
+            *(Text(criterion_cell(pair, side)) for side in sides),
             Text(pair.detail, style=STYLES[pair.verdict] if pair.verdict != "same" else ""),
         )
     console.print(criteria)

@@ -19,7 +19,17 @@ from typing import Any, TextIO
 
 from .. import __version__
 from ..schema import Comparison, Pair, StudyRef
-from .compare import LABELS, VERDICTS, highlights, ref_name, short, summary_text, value_text
+from .compare import (
+    LABELS,
+    VERDICTS,
+    collapsed_note,
+    criteria_sides,
+    highlights,
+    ref_name,
+    short,
+    summary_text,
+    value_text,
+)
 
 COLOURS = {  # background, accent
     "same": ("#e9f6ec", "#2e7d32"),
@@ -34,20 +44,21 @@ SCRIPT = """
 (function () {
   "use strict";
   var buttons = document.querySelectorAll("button[data-filter]");
-  var rows = document.querySelectorAll("tr[data-verdict]");
-  var shown = document.getElementById("shown");
+  var tables = ["criteria", "study"];
   function apply(verdict) {
-    var visible = 0;
-    rows.forEach(function (row) {
-      var keep = verdict === "all" || row.getAttribute("data-verdict") === verdict;
-      row.hidden = !keep;
-      if (keep && row.closest("#criteria")) { visible += 1; }
+    tables.forEach(function (name) {
+      var visible = 0;
+      document.querySelectorAll("#" + name + " tr[data-verdict]").forEach(function (row) {
+        var keep = verdict === "all" || row.getAttribute("data-verdict") === verdict;
+        row.hidden = !keep;
+        if (keep) { visible += 1; }
+      });
+      document.getElementById("shown-" + name).textContent = String(visible);
     });
     buttons.forEach(function (button) {
       var on = button.getAttribute("data-filter") === verdict;
       button.setAttribute("aria-pressed", on ? "true" : "false");
     });
-    shown.textContent = String(visible);
   }
   buttons.forEach(function (button) {
     button.addEventListener("click", function () {
@@ -82,13 +93,16 @@ h2 { font-size: 16px; margin: 28px 0 8px; }
                  padding: 3px 11px; cursor: pointer; }
 .filter button[aria-pressed="true"] { border-color: var(--ink); box-shadow: inset 0 0 0 1px var(--ink); }
 .filter .count { color: var(--muted); margin-left: 8px; }
+.filter .n { color: var(--muted); font-size: 12px; }
 table { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid var(--line); }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }
 th { background: #eef1f5; position: sticky; top: 46px; z-index: 1; }
 td.verdict { white-space: nowrap; }
 #study th:nth-child(1) { width: 13%; }
 #study th:nth-child(2), #study th:nth-child(3) { width: 26%; }
-#criteria th:nth-child(3), #criteria th:nth-child(4) { width: 30%; }
+#criteria th.side-col { width: 30%; }
+#criteria.one-side th.side-col { width: 45%; }
+.collapsed { color: var(--muted); margin: 0 0 6px; }
 .badge { display: inline-block; border-radius: 10px; padding: 1px 8px; color: #fff; font-size: 12px; }
 .crit { position: relative; cursor: help; }
 .crit .cid { color: var(--muted); font-family: ui-monospace, monospace; font-size: 12px; margin-right: 4px; }
@@ -157,11 +171,21 @@ def _criterion(pair: Pair, side: str) -> str:
     )
 
 
+def _chip(verdict: str, label: str, criteria: int, study: int, pressed: bool) -> str:
+    """A filter button saying how many rows of each table it shows."""
+    return (
+        f'<button type="button" data-filter="{e(verdict)}" data-criteria="{criteria}" '
+        f'data-study="{study}" aria-pressed="{"true" if pressed else "false"}">{label} '
+        f'<span class="n">criteria {criteria} · study {study}</span></button>'
+    )
+
+
 def render_html(comparison: Comparison) -> str:
     """The page as a string."""
     a, b = comparison.a, comparison.b
-    counts: Counter[str] = Counter(r.verdict for r in comparison.study)
-    counts.update(p.verdict for p in comparison.pairs)
+    study_counts: Counter[str] = Counter(r.verdict for r in comparison.study)
+    criteria_counts: Counter[str] = Counter(p.verdict for p in comparison.pairs)
+    sides = criteria_sides(comparison)
     title = f"{ref_name(a)} vs {ref_name(b)} — ctparse comparison"
     csp = (
         "default-src 'none'; style-src 'unsafe-inline'; "
@@ -184,19 +208,23 @@ def render_html(comparison: Comparison) -> str:
     out.append('<section class="glance" id="glance"><h2>At a glance</h2><ul>')
     out.extend(f"<li>{e(line)}</li>" for line in highlights(comparison))
     out.append("</ul></section>")
+    n_criteria, n_study = len(comparison.pairs), len(comparison.study)
     out.append('<div class="filter" role="toolbar" aria-label="Filter by verdict">Show:')
-    out.append(
-        f'<button type="button" data-filter="all" aria-pressed="true">all '
-        f"({len(comparison.study) + len(comparison.pairs)})</button>"
-    )
+    out.append(_chip("all", "all", n_criteria, n_study, True))
     for verdict in VERDICTS:
         out.append(
-            f'<button type="button" data-filter="{verdict}" aria-pressed="false">'
-            f"{_badge(verdict)} {counts.get(verdict, 0)}</button>"
+            _chip(
+                verdict,
+                _badge(verdict),
+                criteria_counts.get(verdict, 0),
+                study_counts.get(verdict, 0),
+                False,
+            )
         )
     out.append(
-        f'<span class="count"><span id="shown">{len(comparison.pairs)}</span> of '
-        f"{len(comparison.pairs)} criterion rows shown</span></div>"
+        f'<span class="count" id="shown" aria-live="polite">showing '
+        f'<span id="shown-criteria">{n_criteria}</span> of {n_criteria} criterion rows and '
+        f'<span id="shown-study">{n_study}</span> of {n_study} study rows</span></div>'
     )
     out.append('<h2>Study design</h2><table id="study"><thead><tr>')
     out.append(
@@ -211,17 +239,26 @@ def render_html(comparison: Comparison) -> str:
         )
     out.append("</tbody></table>")
     out.append(f"<h2>Eligibility criteria <small>({e(summary_text(comparison))})</small></h2>")
-    out.append('<table id="criteria"><thead><tr><th>Verdict</th><th>Variable</th>')
-    out.append(f"<th>A · {e(ref_name(a))}</th><th>B · {e(ref_name(b))}</th><th>Detail</th></tr>")
-    out.append("</thead><tbody>")
+    for side, ref in (("a", a), ("b", b)):
+        if side not in sides:
+            out.append(f'<p class="collapsed">{e(collapsed_note(side, ref))}</p>')
+    one = ' class="one-side"' if len(sides) == 1 else ""
+    out.append(f'<table id="criteria"{one}><thead><tr><th>Verdict</th><th>Variable</th>')
+    for side, ref in (("a", a), ("b", b)):
+        if side in sides:
+            out.append(f'<th class="side-col">{side.upper()} · {e(ref_name(ref))}</th>')
+    out.append("<th>Detail</th></tr></thead><tbody>")
     for pair in comparison.pairs:
         out.append(
             f'<tr class="v-{e(pair.verdict)}" data-verdict="{e(pair.verdict)}">'
             f'<td class="verdict">{_badge(pair.verdict)}</td><td>{e(pair.variable or "")}</td>'
-            f"{_criterion(pair, 'a')}{_criterion(pair, 'b')}<td>{e(pair.detail)}</td></tr>"
+            + "".join(_criterion(pair, side) for side in sides)
+            + f"<td>{e(pair.detail)}</td></tr>"
         )
     if not comparison.pairs:
-        out.append('<tr><td colspan="5">Neither record has eligibility criteria.</td></tr>')
+        out.append(
+            f'<tr><td colspan="{3 + len(sides)}">Neither record has eligibility criteria.</td></tr>'
+        )
     out.append("</tbody></table>")
     out.append(
         f"<footer>Made by ctparse {e(__version__)}. Stricter = fewer patients eligible on that "
