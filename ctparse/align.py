@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from . import matching
 from .align_study import study_diffs
 from .limits import Limit, compare_limits, describe, label, limits, number
+from .limits import stated as stated_text
 from .schema import (
     Comparison,
     Criterion,
@@ -405,18 +406,6 @@ def clean_event(event: str) -> Event:
     return Event(text, negated, until or until_again, allowance)
 
 
-def _stated(threshold: Threshold) -> str:
-    """A threshold as written: "> 10%", "≥ 2 g", "3–6 months"."""
-    unit = threshold.unit or ""
-    space = "" if unit in ("%", "") else " "
-    if threshold.comparator == "between" and threshold.value_max is not None:
-        assert threshold.value is not None
-        return f"{number(threshold.value)}–{number(threshold.value_max)}{space}{unit}"
-    op = {">=": "≥", "<=": "≤"}.get(threshold.comparator, threshold.comparator)
-    value = "" if threshold.value is None else number(threshold.value)
-    return f"{op} {value}{space}{unit}".strip()
-
-
 def _same_event_threshold(criterion: Criterion, event: str) -> Threshold | None:
     """A threshold of the criterion on the very thing the window constrains
     ("weight loss > 10% in the 3 months before screening")."""
@@ -476,7 +465,7 @@ def window_phrase(
     *,
     both: bool = False,
     with_days: bool = False,
-    stated: Threshold | None = None,
+    threshold: Threshold | None = None,
 ) -> str:
     """A window in words, from its fields: "excludes weight loss > 10% within
     3 months before screening", "requires urine or serum pregnancy test within
@@ -484,9 +473,9 @@ def window_phrase(
     clinically stable for at least 2 weeks". ``both`` gives the plural verb."""
     event = clean_event(window.event or "")
     text = event.text
-    stated = stated or _same_event_threshold(criterion, window.event or "")
-    if stated is not None:
-        text = f"{text} {_stated(stated)}"
+    threshold = threshold or _same_event_threshold(criterion, window.event or "")
+    if threshold is not None:
+        text = f"{text} {stated_text(threshold)}"
     if event.allowance or _allowed_here(criterion, window):
         verb = "allow"
     elif criterion.section == "inclusion":
@@ -725,15 +714,44 @@ def _facts(criterion: Criterion) -> str:
         for w in windows
         if (t := _same_event_threshold(criterion, w.event or "")) is not None
     }
-    limits_text = [
-        f"{label(variable)} {describe(limit)}" + (f" when {condition}" if condition else "")
-        for (variable, condition), by_ref in limits([criterion]).items()
-        if variable not in told
-        for limit in by_ref.values()
-    ]
-    parts = ["requires " + "; ".join(limits_text)] if limits_text else []
+    required, mentioned = [], []
+    for (variable, condition), by_ref in limits([criterion]).items():
+        if variable in told:
+            continue
+        for limit in by_ref.values():
+            when = _condition(condition)
+            if limit.eligible is None and limit.values is None and limit.stated:
+                # No eligible range (an allowance, a limit under a condition):
+                # say what is written, not what it requires.
+                mentioned.append(f"{label(variable)} {limit.stated}{when}")
+            else:
+                required.append(f"{label(variable)} {describe(limit)}{when}")
+    parts = ["requires " + "; ".join(required)] if required else []
+    if mentioned:
+        parts.append("mentions " + "; ".join(mentioned))
     parts.extend(window_phrase(criterion, w) for w in windows)
     return "; ".join(parts)
+
+
+_SUBORDINATE = re.compile(
+    r"^(?:if|when|whenever|for|in|unless|with|without|except|during|after|before|while)\b",
+    re.IGNORECASE,
+)
+
+
+def _condition(condition: str) -> str:
+    """A limit's condition as a tail: " if liver metastases", " when on
+    dialysis", or in parentheses when it is no clause of its own."""
+    if not condition:
+        return ""
+    text = " ".join(condition.split())
+    if len(text) > EVENT_CHARS:
+        text = text[: EVENT_CHARS + 1].rsplit(" ", 1)[0].rstrip(",;: ") + "…"
+    if _SUBORDINATE.match(text):
+        return f" {text}"
+    if re.match(r"^(?:must|should|shall|will|needs?|ha(?:s|ve)\s+to)\b", text, re.IGNORECASE):
+        return f" ({text})"
+    return f" when {text}"
 
 
 def _alone(criterion: Criterion, side: str, *, missing_other: bool) -> Pair:

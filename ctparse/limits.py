@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 
 from . import matching
-from .schema import Criterion, Range, Verdict
+from .schema import Criterion, Range, Threshold, Verdict
 
 #: Bounds closer than this (relative) are equal: unit conversions round
 #: (hemoglobin 5.6 mmol/L = 90.2 g/L is "9 g/dL").
@@ -58,6 +58,9 @@ class Limit:
     values: frozenset[float] | None
     unit: str | None
     criteria: tuple[Criterion, ...]
+    #: The first limit as written ("> 1000 copies/mL"), for a limit that has
+    #: no eligible range to describe.
+    stated: str | None = None
 
 
 def _intersect(x: Range | None, y: Range | None) -> Range | None:
@@ -97,6 +100,7 @@ def limits(criteria: Iterable[Criterion]) -> dict[tuple[str, str], dict[str | No
                     values,
                     unit,
                     (criterion,),
+                    stated(threshold),
                 )
             else:
                 merged = old.values & values if old.values is not None and values else values
@@ -180,6 +184,18 @@ def _set_text(values: Iterable[float]) -> str:
     return ", ".join(number(v) for v in ordered)
 
 
+def stated(threshold: Threshold) -> str:
+    """A threshold as written: "> 10%", "≥ 2 g", "3–6 months"."""
+    unit = threshold.unit or ""
+    space = "" if unit in ("%", "") else " "
+    if threshold.comparator == "between" and threshold.value_max is not None:
+        low = "" if threshold.value is None else number(threshold.value)
+        return f"{low}–{number(threshold.value_max)}{space}{unit}"
+    op = {">=": "≥", "<=": "≤"}.get(threshold.comparator, threshold.comparator)
+    value = "" if threshold.value is None else number(threshold.value)
+    return f"{op} {value}{space}{unit}".strip()
+
+
 def describe(limit: Limit) -> str:
     """The eligible range in words: "≥ 1.5 × 10^9/L", "18–75 years", "0–1"."""
     ordinal = _ordinal_set(limit)
@@ -187,6 +203,8 @@ def describe(limit: Limit) -> str:
         return _set_text(ordinal)
     r, unit = limit.eligible, _unit(limit)
     if r is None:
+        if limit.stated:
+            return f"{limit.stated} (as written; no eligible range)"
         return "a limit that cannot be put on a scale"
     if r.lower is not None and r.upper is not None:
         if _inc(r.lower_inclusive) and _inc(r.upper_inclusive):

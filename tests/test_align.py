@@ -511,3 +511,25 @@ def test_an_event_that_is_all_glue_is_not_printed() -> None:
 
     assert clean_event("and the").text == UNNAMED
     assert clean_event("must").text == UNNAMED
+
+
+def test_a_limit_without_an_eligible_range_is_said_as_written() -> None:
+    # "Active hepatitis B (HBV-DNA above 1000 copies/mL) must receive antiviral
+    # therapy": a limit under a condition, with no eligible range of its own.
+    dna = dataclasses.replace(
+        limit("hbv_dna", lower=1000, unit="copies/mL"),
+        comparator=">",
+        value=1000,
+        eligible=None,
+        condition="must receive antiviral therapy for hepatitis B",
+    )
+    liver = dataclasses.replace(
+        limit("ast", upper=5, relative_to="ULN"), condition="if liver metastases"
+    )
+    (pair,) = align_criteria((crit("exc-26", "HBV", dna, liver, section="exclusion"),), ())
+    assert "cannot be put on a scale" not in pair.detail and "when if" not in pair.detail
+    assert "mentions hbv DNA" not in pair.detail
+    assert pair.detail.endswith(
+        "(A requires AST ≤ 5 × ULN if liver metastases; "
+        "mentions HBV DNA > 1000 copies/mL (must receive antiviral therapy for hepatitis b))"
+    )
