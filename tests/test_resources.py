@@ -9,8 +9,10 @@ import re
 import pytest
 
 from ctparse.errors import ResourceError
+from ctparse.nlp import polarity as polarity_module
 from ctparse.nlp import rules as rules_module
 from ctparse.nlp.extract import extract_thresholds
+from ctparse.nlp.polarity import Cues
 from ctparse.nlp.rules import rules
 from ctparse.nlp.units import to_canonical
 from ctparse.nlp.windows import extract_windows
@@ -24,6 +26,7 @@ FILES = {
     "comparators.jsonl": rules_module.COMPARATOR_FIELDS,
     "anchors.jsonl": rules_module.ANCHOR_FIELDS,
     "noise.jsonl": rules_module.NOISE_FIELDS,
+    "polarity.jsonl": polarity_module.POLARITY_FIELDS,
 }
 
 
@@ -183,3 +186,31 @@ def test_anchor_example_gives_its_window(rule: str, example: str) -> None:
 def test_noise_example_matches(rule: str, example: str) -> None:
     entry = next(e for e in _entries("noise.jsonl") if e["id"] == rule)
     assert re.search(entry["pattern"], example)
+
+
+# What each kind of polarity rule does to the limits of its example (exclude rules run
+# in the inclusion section, every other kind in the exclusion section).
+_POLARITY_SIGNS = {
+    "permit": {1},
+    "exclude": {-1},
+    "allowed_level": {1},
+    "negation": {1, -1},
+    "subgroup": {0},
+    "obligation": {0, 1},
+}
+
+
+@pytest.mark.parametrize(("rule", "example"), _cases("polarity.jsonl"))
+def test_polarity_example_gets_its_rule(rule: str, example: str) -> None:
+    entry = next(e for e in _entries("polarity.jsonl") if e["id"] == rule)
+    exclusion = entry["kind"] != "exclude"
+    thresholds = extract_thresholds(_criterion(example, "exclusion" if exclusion else "inclusion"))
+    assert thresholds, example
+    cues = Cues(example)
+    decisions = [
+        cues.decide(t.start or 0, t.end or 0, exclusion=exclusion, variable=t.variable)
+        for t in thresholds
+    ]
+    applied = [d for d in decisions if rule in d.rules]
+    assert applied, f"{example!r}: {decisions}"
+    assert {d.sign for d in applied} <= _POLARITY_SIGNS[entry["kind"]], applied

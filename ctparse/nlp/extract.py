@@ -33,8 +33,17 @@ from functools import cache
 
 from ..schema import Criterion, Eligibility, Normalized, Range, Threshold
 from . import numbers
+from .polarity import Cues, Decision
 from .rules import Variable, rules
-from .units import is_time, quantity, scientific_unit, to_canonical, unit_id
+from .units import (
+    conversion_factor,
+    is_exact,
+    is_time,
+    quantity,
+    scientific_unit,
+    to_canonical,
+    unit_id,
+)
 
 _ANY_DIGIT = re.compile(r"\d")
 HAS_NUMBER = re.compile(
@@ -118,6 +127,7 @@ class _Value:
     parenthesized: bool = False
     condition: str | None = None
     pair: float | None = None  # the diastolic half of "140/90 mmHg"
+    equivalent: _Value | None = None  # the same limit in another unit: "5.6 mmol/L (9 g/dL)"
     targets: list[tuple[str, str | None]] = field(default_factory=list)
 
 
@@ -142,6 +152,7 @@ def extract_thresholds(criterion: Criterion) -> tuple[Threshold, ...]:
     _propagate_age(values, local)
     _join_ranges(values, local)
     _blood_pressure_pairs(values, local)
+    _drop_unknown(values)
     return _thresholds(values, criterion, local)
 
 
@@ -160,8 +171,9 @@ def _find_values(text: str) -> list[_Value]:
         pre = match.group("pre")
         op = (r.op_for("prefix", pre) or r.op_for("prefix", _strip_of(pre))) if pre else None
         post = match.group("post")
-        if post and op is None:
-            op = r.op_for("suffix", post)
+        if post and op in (None, "="):
+            # "ANC = 1500/mm3 or more": the direction written after a mirror's "=" counts.
+            op = r.op_for("suffix", post) or op
         end = match.end()
         if len(quantities) > 1 and quantities[0].group("unit"):
             connector = text[quantities[0].end() : quantities[1].start()].strip().lower()
@@ -347,12 +359,24 @@ def _attach(values: list[_Value], text: str) -> None:
         elif previous is not None and previous.targets and _inherits(previous, value, text):
             if value.op is None and value.parenthesized and value.shape == "single":
                 previous.end = max(previous.end, _close_paren(text, value.end))
+                previous.equivalent = value
                 value.targets = []
                 continue
             targets = list(previous.targets)
         elif value.pre.startswith("within") and is_time(value.unit):
             pass  # "within 3 years": a window
-        elif value.old or (value.unit in ("year", "month") and _AGE_ZONE.match(zone)):
+        elif (
+            value.unit == "year"
+            and (value.op or value.shape == "range")
+            and _PERSON_YEARS.search(zone)
+            and not _TIME_RELATION.match(text, value.end)
+        ):
+            targets = [("age", None)]  # "consent for those 12-17 years", "participants 18-21 years"
+        elif value.old or (
+            value.unit in ("year", "month")
+            and _AGE_ZONE.match(zone)
+            and not _TIME_RELATION.match(text, value.end)
+        ):
             if value.op or value.old or value.shape == "range":
                 targets = [("age", None)]
         elif value.unit_written and rules().variable_for(value.unit_written):
@@ -364,10 +388,56 @@ def _attach(values: list[_Value], text: str) -> None:
             value.shape == "range" and value.unit and not is_time(value.unit)
         ):
             targets = [("other", _fallback_entity(text, previous_end, value))]
-        value.targets = [t for t in targets if _fits(value, t[0], variables)]
+        value.targets = [
+            t for t in targets if _fits(value, t[0], variables) and _spelled_right(value, t)
+        ]
         if value.targets:
             previous = value
             previous_end = value.end
+
+
+_PERSON_YEARS = re.compile(
+    r"(?i)\b(?:those|patients?|subjects?|participants?|men|women|males?|females?|adults?|"
+    r"individuals?|persons?|people|volunteers?|children|adolescents?|teenagers?|boys|girls|"
+    r"youths?|minors?|aged?|ages)(?:\s+(?:aged?|between|from|of))?\s*$"
+)
+# "patients 2 years after transplant" dates an event; it is no age.
+_TIME_RELATION = re.compile(
+    r"(?i)\s*(?:of\s+(?!age)|after|before|prior|since|from|post|ago|following|previously)\b"
+)
+_VERBAL_END = re.compile(r"(?i)(?:^|\s)(?:up|out|off|down|away)$")
+_NO_ENTITY = frozenset(["there", "it", "this", "that", "these", "those", "which", "and", "or"])
+
+
+def _drop_unknown(values: list[_Value]) -> None:
+    """A number with no unit and nothing it measures ("defined as coughing up or spitting
+    out ≥1 teaspoon …") stays unplaced: the criterion is partial, not wrong. (Run after
+    ages are propagated: "≥ 3 and ≤ 18 years of age" names age once for both.)"""
+    for value in values:
+        if value.unit or value.relative:
+            continue
+        value.targets = [t for t in value.targets if t[0] != "other" or _known_entity(t[1])]
+
+
+def _known_entity(entity: str | None) -> bool:
+    """Whether fallback words name something measured: not empty, not only pronouns or
+    generic subjects, not a phrasal verb whose object the number counts ("coughing up or
+    spitting out ≥1 teaspoon")."""
+    if not entity:
+        return False
+    words = [w.lower() for w in re.findall(r"[A-Za-z][\w-]*", entity)]
+    if not words or all(w in _NO_ENTITY or w in _GENERIC for w in words):
+        return False
+    return not _VERBAL_END.search(entity.strip())
+
+
+def _spelled_right(value: _Value, target: tuple[str, str | None]) -> bool:
+    """A misspelling names its variable only when the limit's unit converts to the
+    variable's unit ("Creatine ≥1.5 mg/dL" is creatinine; "creatine 5 g/day" is not)."""
+    variable, mention = target
+    if not mention or " ".join(mention.lower().split()) not in rules().misspelled:
+        return True
+    return conversion_factor(variable, value.unit) is not None
 
 
 _PERSON_AGE = re.compile(
@@ -696,9 +766,15 @@ def _thresholds(values: list[_Value], criterion: Criterion, text: str) -> tuple[
     exclusion = criterion.section == "exclusion"
     placed = [v for v in values if v.targets]
     groups = _groups(placed, text, criterion.id)
+    cues = Cues(text) if placed else None
     out: list[Threshold] = []
     for index, value in enumerate(placed):
         for variable, entity in value.targets:
+            decision = (
+                cues.decide(value.start, value.end, exclusion=exclusion, variable=variable)
+                if cues
+                else _AS_STATED
+            )
             var = variables.get(variable)
             small = (
                 var is not None
@@ -716,6 +792,9 @@ def _thresholds(values: list[_Value], criterion: Criterion, text: str) -> tuple[
             if unit is None and variable == "age":
                 unit = "year"
             normalized = _normalize(variable, value, number, number_max, listed, unit)
+            # A mirror's "=" on a continuous variable ("ANC = 1500/mm3") hides a ≥ or ≤.
+            unknown = value.op == "=" and comparator == "=" and not small
+            eligible = None if unknown else _eligible(comparator, normalized, listed, decision, var)
             out.append(
                 Threshold(
                     variable=variable,
@@ -727,8 +806,8 @@ def _thresholds(values: list[_Value], criterion: Criterion, text: str) -> tuple[
                     unit=value.unit_written if value.unit_written else None,
                     relative_to=value.relative,
                     normalized=normalized,
-                    eligible=_eligible(comparator, normalized, listed, exclusion, var),
-                    condition=value.condition,
+                    eligible=eligible,
+                    condition=value.condition or decision.condition,
                     group=groups.get((index, variable)),
                     start=base + value.start,
                     end=base + value.end,
@@ -800,6 +879,9 @@ def _normalize(
 ) -> Normalized:
     if value.relative:
         return Normalized(value=number, value_max=number_max, unit=value.relative)
+    exact = _exact_equivalent(variable, value, unit)
+    if exact is not None and number_max is None and listed is None:
+        return exact
     var = rules().variables.get(variable)
     canonical = var.unit if var else None
     if canonical == "10^9/L" and unit is None:
@@ -819,6 +901,20 @@ def _normalize(
     return Normalized(value=low[0], value_max=high[0] if high else None, unit=low[1])
 
 
+def _exact_equivalent(variable: str, value: _Value, unit: str | None) -> Normalized | None:
+    """ "hemoglobin ≥ 5.6 mmol/L (9 g/dL)": the same limit written in a unit that
+    converts exactly (9 g/dL = 90 g/L) normalizes better than 5.6 × 16.114."""
+    other = value.equivalent
+    if other is None or other.unit is None or value.shape != "single":
+        return None
+    own = conversion_factor(variable, unit)
+    theirs = conversion_factor(variable, other.unit)
+    if own is None or is_exact(own) or theirs is None or not is_exact(theirs):
+        return None
+    converted = to_canonical(variable, other.nums[0], other.unit)
+    return None if converted is None else Normalized(value=converted[0], unit=converted[1])
+
+
 def _unit_name(unit: str | None) -> str | None:
     if unit in ("year", "month", "week", "day", "hour", "minute"):
         return unit + "s"
@@ -831,17 +927,34 @@ def _count_value(value: _Value, index: int, number: float) -> float:
     return thousands if thousands is not None else number
 
 
+_AS_STATED = Decision(1)
+
+
 def _eligible(
     comparator: str,
     normalized: Normalized,
     listed: tuple[float, ...] | None,
-    exclusion: bool,
+    decision: Decision,
     var: Variable | None,
 ) -> Range | None:
-    """The range a patient must fall in (complemented for exclusion criteria)."""
+    """The range a patient must fall in: the stated range, its complement (an
+    exclusion, see :mod:`ctparse.nlp.polarity`), or None (a subgroup, or a complement
+    that is two intervals)."""
     low, high = normalized.value, normalized.value_max
-    if low is None:
+    if low is None or decision.sign == 0:
         return None
+    exclusion = decision.sign < 0
+    if decision.implies == "<=":
+        # "not yet resolved to grade 1": the level reached is an upper bound.
+        if comparator == "in" and listed and var is not None and var.scale is not None:
+            return Range(
+                lower=float(var.scale[0]),
+                lower_inclusive=True,
+                upper=max(listed),
+                upper_inclusive=True,
+            )
+        if comparator == "=":
+            comparator = "<="
     stated: Range | None
     if comparator == ">=":
         stated = Range(lower=low, lower_inclusive=True)

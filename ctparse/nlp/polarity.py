@@ -1,0 +1,198 @@
+"""Polarity of a stated limit: what the range written means for eligibility.
+
+DESIGN.md: ``eligible`` is the stated range for an inclusion criterion and its
+complement for an exclusion criterion. Eligibility text often says otherwise
+inside a criterion, and the cues that do are data (``models/polarity.jsonl``),
+looked for in the sentence, clause or words around each limit, never in the
+whole criterion at once:
+
+* an exception granted inside an exclusion ("For subjects with grade ≥2
+  endocrine adverse events, if the condition is stable …, enrollment is
+  allowed"; "Note: … are eligible") states what is *allowed*: as stated;
+* a level not yet reached ("toxicities not yet resolved to grade 0 or 1")
+  states the allowed level: as stated, and a bare "resolved to grade 1" is an
+  upper bound (grade ≤ 1);
+* a sentence that says its range is excluded ("Patients with ANC < 1500/mm3
+  are excluded") is complemented, in the inclusion section too;
+* a negation opening the clause of the limit ("no brain metastases with a
+  long axis > 1.5 cm") flips the polarity decided so far;
+* a limit that only names a subgroup on which the criterion places an
+  obligation ("Participants with … HBV-DNA above 1000 copies/mL … must receive
+  antiviral therapy"; "consent for those 12-17 years") restricts nobody: a
+  curator writes down the limit and what it obliges, not an eligible range.
+  Its polarity is 0: the threshold keeps the limit, has no ``eligible`` range
+  and carries the obligation as its ``condition``.
+
+>>> text = "Participants with HBV-DNA above 1000 copies/mL must receive antiviral therapy"
+>>> Cues(text).decide(18, 46, exclusion=True).condition
+'must receive antiviral therapy'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from ..resources import load_rules, spec
+
+POLARITY_FIELDS = {
+    "id": spec(str),
+    "kind": spec(str),
+    "scope": spec(str),
+    "pattern": spec(str),
+    "implies": spec(str, required=False),
+    "variables": spec(list, required=False),
+    "examples": spec(list),
+}
+KINDS = ("permit", "exclude", "allowed_level", "negation", "subgroup", "obligation")
+SCOPES = ("sentence", "start", "before", "clause")
+
+# A sentence ends at ";", a line break, or a full stop that is no abbreviation ("e.g.",
+# "i.e.", "etc.") and no decimal point ("version 5.0").
+_SENTENCE_BREAK = re.compile(r";|\n|(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)\.(?=\s|$)")
+# A clause of a limit: what a comma, parenthesis, colon or coordinating conjunction bounds.
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]]|\b(?:and|or|but)\b")
+_CONDITION_END = re.compile(r"[;.]\s|[;]|$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kind: str
+    scope: str
+    regex: re.Pattern[str]
+    implies: str | None
+    variables: frozenset[str] | None  # the rule applies to limits on these variables only
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a stated range means: ``sign`` 1 (eligible = as stated), -1 (the
+    complement) or 0 (the limit names a subgroup: no eligible range)."""
+
+    sign: int
+    implies: str | None = None  # "<=": a value written with no comparator is an upper bound
+    condition: str | None = None  # the obligation placed on a subgroup
+    rules: tuple[str, ...] = ()
+
+
+@cache
+def polarity_rules() -> tuple[Rule, ...]:
+    """The rules of ``models/polarity.jsonl``, compiled (cached)."""
+    out = []
+    for entry in load_rules("polarity.jsonl", POLARITY_FIELDS):
+        if entry["kind"] not in KINDS:
+            raise ValueError(f"polarity.jsonl: unknown kind {entry['kind']!r} in {entry['id']}")
+        if entry["scope"] not in SCOPES:
+            raise ValueError(f"polarity.jsonl: unknown scope {entry['scope']!r} in {entry['id']}")
+        out.append(
+            Rule(
+                id=entry["id"],
+                kind=entry["kind"],
+                scope=entry["scope"],
+                regex=re.compile(f"(?i:{entry['pattern']})"),
+                implies=entry.get("implies"),
+                variables=frozenset(entry["variables"]) if entry.get("variables") else None,
+            )
+        )
+    return tuple(out)
+
+
+class Cues:
+    """The polarity cues of one criterion text, found once and asked per limit."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.rules = polarity_rules()
+        ends = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
+        self.sentences = list(zip([0, *ends], [*ends, len(text)], strict=True))
+        self.matches = {
+            rule.id: [(m.start(), m.end()) for m in rule.regex.finditer(text)]
+            for rule in self.rules
+            if rule.scope == "sentence"
+        }
+
+    def _sentence(self, start: int) -> tuple[int, int]:
+        for s, e in self.sentences:
+            if s <= start < e:
+                return s, e
+        return self.sentences[-1]
+
+    def decide(
+        self, start: int, end: int, *, exclusion: bool, variable: str | None = None
+    ) -> Decision:
+        """The polarity of a limit on ``variable`` written at ``start:end`` (offsets in
+        the text)."""
+        text = self.text
+        s0, s1 = self._sentence(start)
+        for rule in self.rules:
+            if rule.kind == "allowed_level" and rule.regex.search(text, s0, start):
+                return Decision(1, implies=rule.implies, rules=(rule.id,))
+        sign = -1 if exclusion else 1
+        applied: list[str] = []
+        nearest: tuple[int, Rule] | None = None
+        for rule in self.rules:
+            if rule.kind not in ("permit", "exclude"):
+                continue
+            for m_start, m_end in self.matches[rule.id]:
+                if m_end <= s0 or m_start >= s1:
+                    continue
+                distance = m_start - end if m_start >= end else start - m_end
+                if nearest is None or distance < nearest[0]:
+                    nearest = (distance, rule)
+        if nearest is not None:
+            sign = 1 if nearest[1].kind == "permit" else -1
+            applied.append(nearest[1].id)
+        else:
+            subgroup = self._subgroup(s0, s1, start, end, variable)
+            if subgroup is not None:
+                if subgroup.sign != 1:
+                    return subgroup
+                sign = 1
+                applied.extend(subgroup.rules)
+        for rule in self.rules:
+            if rule.kind == "negation" and rule.regex.search(text, self._clause(s0, start), start):
+                sign = -sign
+                applied.append(rule.id)
+                break
+        return Decision(sign, rules=tuple(applied))
+
+    def _clause(self, s0: int, start: int) -> int:
+        clause = s0
+        for m in _CLAUSE_BREAK.finditer(self.text, s0, start):
+            clause = m.end()
+        return clause
+
+    def _subgroup(
+        self, s0: int, s1: int, start: int, end: int, variable: str | None
+    ) -> Decision | None:
+        """Polarity 0 for a limit naming a subgroup that the sentence obliges to
+        something; 1 for a limit the sentence requires of a subgroup; else None."""
+        text = self.text
+        opened: Rule | None = None
+        for rule in self.rules:
+            if rule.kind != "subgroup" or (rule.variables and variable not in rule.variables):
+                continue
+            if rule.scope == "before" and (m := rule.regex.search(text, s0, start)):
+                # "consent for those 12-17 years": the requirement is the clause before "for".
+                what = text[self._clause(s0, m.start()) : m.start()].strip(" ,;:-")
+                condition = what if re.search(r"[A-Za-z]", what) else None
+                return Decision(0, condition=condition, rules=(rule.id,))
+            if rule.scope == "start" and rule.regex.match(text[s0:s1].lstrip()):
+                opened = rule
+        if opened is None:
+            return None
+        for rule in self.rules:
+            if rule.kind != "obligation":
+                continue
+            for m_start, m_end in self.matches[rule.id]:
+                if m_start < s0 or m_start >= s1:
+                    continue
+                if m_start >= end:
+                    stop = _CONDITION_END.search(text, m_start, s1)
+                    condition = text[m_start : stop.start() if stop else s1].strip(" ,;:.")
+                    return Decision(0, condition=condition, rules=(opened.id, rule.id))
+                if m_end <= start:
+                    return Decision(1, rules=(opened.id, rule.id))
+        return None
