@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ctparse.nlp.extract import add_thresholds, extract_thresholds, structured_criteria
+from ctparse.nlp.windows import add_windows
 from ctparse.schema import Criterion, Eligibility, Threshold
 
 
@@ -132,7 +133,7 @@ def test_cell_count_forms_normalize_to_1_5(text: str) -> None:
     ("text", "variable", "value", "unit"),
     [
         ("hemoglobin ≥ 9 g/dL", "hemoglobin", 90, "g/L"),
-        ("Hb ≥ 5.6 mmol/L", "hemoglobin", 90.2384, "g/L"),
+        ("Hb ≥ 5.6 mmol/L", "hemoglobin", 90.24, "g/L"),
         ("serum creatinine ≤ 1.5 mg/dL", "creatinine", 132.6, "umol/L"),
         ("total bilirubin ≤ 2 mg/dL", "bilirubin_total", 34.2, "umol/L"),
         ("fasting glucose ≥ 126 mg/dL", "glucose", 6.993, "mmol/L"),
@@ -473,3 +474,109 @@ def test_gestational_age_named_after_the_period(text, comparator, value, value_m
 
 def test_a_period_of_treatment_stays_a_window() -> None:
     assert limits("at least 4 weeks of treatment") == ()
+
+
+# ------------------------------------------------ curator's findings on seed 004
+
+
+@pytest.mark.parametrize(
+    ("text", "variable"),
+    [
+        ("ANC = 1500/mm3", "anc"),
+        ("hemoglobin = 9 g/dL", "hemoglobin"),
+        ("Age = 18 years", "age"),
+        ("Karnofsky = 70", "karnofsky"),
+    ],
+)
+def test_mirror_equals_on_a_continuous_variable_has_no_direction(text: str, variable: str) -> None:
+    criterion = Criterion(id="c", section="inclusion", text=text, start=0, end=len(text))
+    t = one(text)
+    assert (t.variable, t.comparator, t.eligible) == (variable, "=", None)
+    parsed = add_windows(add_thresholds(criterion, text), text)
+    assert parsed.status == "partial"  # a number seen, its direction unknown
+
+
+@pytest.mark.parametrize(
+    ("text", "eligible"),
+    [("ECOG = 1", (1, 1)), ("grade 2 neuropathy", (2, 2))],
+)
+def test_ordinal_exact_value_stays_a_point(text: str, eligible: tuple) -> None:
+    t = one(text)
+    assert t.eligible is not None and (t.eligible.lower, t.eligible.upper) == eligible
+
+
+def test_direction_written_after_a_mirror_equals_counts() -> None:
+    t = one("ANC = 1500/mm3 or more")
+    assert (t.comparator, t.eligible and t.eligible.lower) == (">=", 1.5)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hemoptysis (defined as coughing up or spitting out ≥1 teaspoon fresh blood or small clots)",
+        "According to RECIST1.1 criteria, there is at least 1 measurable lesion.",
+        "Subjects with a minimum of 1 and a maximum of 12 primary anterior teeth",
+    ],
+)
+def test_number_with_no_unit_and_nothing_measured_stays_unplaced(text: str) -> None:
+    criterion = Criterion(id="c", section="exclusion", text=text, start=0, end=len(text))
+    parsed = add_windows(add_thresholds(criterion, text), text)
+    assert not [t for t in parsed.thresholds if t.variable == "other"]
+    assert parsed.status == "partial"
+
+
+def test_other_with_a_measured_entity_is_kept() -> None:
+    t = one("Beighton score cut-off ≥ 5")
+    assert (t.variable, t.entity, t.comparator) == ("other", "Beighton score cut-off", ">=")
+
+
+@pytest.mark.parametrize(
+    ("text", "comparator", "value", "value_max"),
+    [
+        ("parental consent/adolescent assent for those 12-17 years", "between", 12, 17),
+        ("consent for those 18-21 years", "between", 18, 21),
+        ("Every patient more than 18 years who was admitted", ">", 18, None),
+        ("children aged 6-11 years", "between", 6, 11),
+    ],
+)
+def test_years_after_a_person_are_an_age(text, comparator, value, value_max) -> None:
+    criterion = Criterion(id="c", section="inclusion", text=text, start=0, end=len(text))
+    parsed = add_windows(add_thresholds(criterion, text), text)
+    (t,) = parsed.thresholds
+    assert (t.variable, t.comparator, t.value, t.value_max) == ("age", comparator, value, value_max)
+    assert parsed.windows == ()
+
+
+def test_years_after_a_person_that_date_an_event_are_no_age() -> None:
+    assert not [
+        t for t in limits("Patients > 2 years after transplantation") if t.variable == "age"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "variable"),
+    [
+        ("Creatine ≥1.5 mg/dL", "creatinine"),  # a misspelling with creatinine's unit
+        ("creatine kinase > 2.5 × ULN", "ck"),
+        ("creatine supplements > 3 g/day", None),  # the supplement: no creatinine unit
+    ],
+)
+def test_misspelled_variable_needs_its_unit(text: str, variable: str | None) -> None:
+    assert [t.variable for t in limits(text)] == ([variable] if variable else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("hemoglobin ≥5.6 mmol/L (9g/dL)", 90),  # the exact equivalent decides
+        ("hemoglobin ≥ 9 g/dL (5.6 mmol/L)", 90),
+        ("Haemoglobin < 6 mmol/L", 96.68),  # 6 × 16.114, to four significant digits
+        ("Serum creatinine > 1.4 mg/dl", 123.8),
+        ("Body weight > 450 lbs", 204.1),
+        ("platelet count ≥ 123,456/mm3", 123.456),  # an exact conversion keeps every digit
+    ],
+)
+def test_normalized_value_has_no_excess_precision(text: str, value: float) -> None:
+    t = one(text)
+    assert t.normalized is not None and t.normalized.value == value
+    assert t.eligible is not None and value in (t.eligible.lower, t.eligible.upper)

@@ -52,7 +52,7 @@ def _find(objects: list[dict], kind: str, **fields) -> list[dict]:
         ("life_expectancy", ">=", 3, 90),
         ("anc", ">=", 1500, 1.5),
         ("platelets", ">=", 100000, 100),
-        ("hemoglobin", ">=", 5.6, 90.2384),
+        ("hemoglobin", ">=", 5.6, 90),  # from the exact "(9g/dL)", not 5.6 × 16.114
         ("creatinine", "<=", 1.5, 132.6),
         ("crcl", ">=", 60, 60),
         ("bilirubin_total", "<=", 1.5, 1.5),
@@ -112,3 +112,25 @@ def test_seed_004_windows(seed_objects, value, unit, direction, anchor) -> None:
 def test_seed_004_contraception_windows(seed_objects) -> None:
     found = _find(seed_objects, "window", value=120, anchor="last_dose")
     assert len(found) == 2 and all("contracept" in o["event"] for o in found)
+
+
+@pytest.mark.parametrize(
+    ("criterion", "variable", "eligible"),
+    [
+        ("exc-29", "ctcae_grade", (0, 1)),  # not yet resolved to grade 0 or 1: the allowed level
+        ("exc-9", "ctcae_grade", (0, 1)),  # not … resolved to grade 1
+        ("exc-10", "ctcae_grade", (2, None)),  # grade ≥2 …, enrollment is allowed
+        ("exc-16", "tumor_size", (None, 15)),  # eligible …: no brain metastases > 1.5 cm
+        ("exc-26.1", "hbv_dna", None),  # names the subgroup that must receive antiviral therapy
+    ],
+)
+def test_seed_004_polarity(seed_objects, criterion, variable, eligible) -> None:
+    (found,) = _find(seed_objects, "threshold", criterion=criterion, variable=variable)
+    got = found["eligible"] and (found["eligible"]["lower"], found["eligible"]["upper"])
+    assert got == eligible
+
+
+def test_seed_004_hemoptysis_number_is_left_unplaced(seed_objects) -> None:
+    assert not _find(seed_objects, "threshold", criterion="exc-22.2")
+    (window,) = _find(seed_objects, "window", criterion="exc-22.2")
+    assert window["status"] == "partial"

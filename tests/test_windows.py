@@ -180,3 +180,45 @@ def test_two_d_is_a_dimension_not_a_period() -> None:
 def test_window_in_a_trailing_parenthesis_dates_what_precedes_it() -> None:
     (w,) = parse("User of dietary supplements or probiotics (within past 1-mo)").windows
     assert w.event == "User of dietary supplements or probiotics"
+
+
+@pytest.mark.parametrize(
+    ("text", "event"),
+    [
+        (
+            "If a female patient of childbearing potential has sexual intercourse with an "
+            "uncircumcised male partner, the subject must take effective contraceptive measures "
+            "from the beginning of screening and must agree to continue using contraceptive "
+            "methods for 120 days after the last dose of study drug",
+            "contraceptive methods",
+        ),
+        (
+            "If an uncircumcised male subject has sexual intercourse with a female partner of "
+            "childbearing potential, the subject must take effective contraceptive measures from "
+            "the beginning of screening until 120 days after the last dose",
+            "effective contraceptive measures",
+        ),
+        (
+            "Subjects must use effective contraception for 120 days after the last dose",
+            "effective contraception",
+        ),
+    ],
+)
+def test_event_is_what_the_period_constrains_without_clause_glue(text: str, event: str) -> None:
+    (w,) = parse(text, section="inclusion").windows
+    assert (w.event, w.value, w.direction, w.anchor) == (event, 120, "after", "last_dose")
+
+
+def test_change_over_a_period_is_the_event_of_a_look_back() -> None:
+    text = "cachexia (known weight loss exceeding 10% in the 3 months prior to screening)"
+    c = parse(text)
+    (w,) = c.windows
+    assert (w.event, w.comparator, w.days, w.direction, w.anchor) == (
+        "weight loss",
+        "<=",
+        90,
+        "before",
+        "screening",
+    )
+    (t,) = c.thresholds
+    assert (t.variable, t.comparator, t.value, t.unit) == ("weight_loss", ">", 10, "%")

@@ -28,6 +28,7 @@ VARIABLE_FIELDS = {
     "name": spec(str),
     "synonyms": spec(list),
     "abbreviations": spec(list, required=False),
+    "misspellings": spec(list, required=False),
     "unit": spec(str, required=False),
     "loinc": spec(str, required=False),
     "class": spec(str, required=False),
@@ -122,6 +123,9 @@ class Rules:
     variable_ci: re.Pattern[str]
     variable_cs: re.Pattern[str]
     variable_of: dict[str, str]  # lower-cased synonym / exact abbreviation -> variable id
+    misspelled: frozenset[
+        str
+    ]  # lower-cased misspellings: they name the variable only with its unit
     unit_of: dict[str, str]  # written form -> unit id
     unit_quantity: dict[str, str]
     unit_pattern: str
@@ -160,6 +164,7 @@ def rules() -> Rules:
     """Load and compile every rule file (cached)."""
     variables: dict[str, Variable] = {}
     variable_of: dict[str, str] = {}
+    misspelled: set[str] = set()
     ci: list[str] = []
     cs: list[str] = []
     for entry in load_rules("variables.jsonl", VARIABLE_FIELDS):
@@ -175,6 +180,10 @@ def rules() -> Rules:
         for synonym in entry["synonyms"]:
             variable_of.setdefault(_fold(synonym), entry["id"])
             ci.append(synonym.lower())
+        for misspelling in entry.get("misspellings") or ():
+            if variable_of.setdefault(_fold(misspelling), entry["id"]) == entry["id"]:
+                misspelled.add(_fold(misspelling))
+                ci.append(misspelling.lower())
         for abbreviation in entry.get("abbreviations") or ():
             variable_of.setdefault(abbreviation, entry["id"])
             cs.append(abbreviation)
@@ -226,6 +235,7 @@ def rules() -> Rules:
         variable_ci=variable_ci,
         variable_cs=variable_cs,
         variable_of=variable_of,
+        misspelled=frozenset(misspelled),
         unit_of=unit_of,
         unit_quantity=unit_quantity,
         unit_pattern=phrase_pattern(forms),

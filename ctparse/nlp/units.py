@@ -2,8 +2,10 @@
 
 Conversions are data (``models/conversions.jsonl``): canonical = value ×
 factor, looked up per variable first and then for any variable with that
-canonical unit. Cell counts go through the power of ten written with them
-(``1.5 × 10^9/L``, ``1,500/mm³``, ``50.000 /mmc``).
+canonical unit. A factor that is a whole number or a power of ten is exact;
+any other (a molar mass, a convention) is an approximation, and its result is
+rounded to ``SIGNIFICANT`` (4) significant digits. Cell counts go through the
+power of ten written with them (``1.5 × 10^9/L``, ``1,500/mm³``, ``50.000 /mmc``).
 
 >>> to_canonical("platelets", 50000, "/mm3")
 (50.0, '10^9/L')
@@ -13,10 +15,13 @@ canonical unit. Cell counts go through the power of ten written with them
 
 from __future__ import annotations
 
+import math
+
 from .rules import rules
 
 TIME_UNITS = ("minute", "hour", "day", "week", "month", "year")
 COUNT = "10^9/L"
+SIGNIFICANT = 4  # significant digits of a value converted with an approximate factor
 
 
 def unit_id(written: str | None) -> str | None:
@@ -68,7 +73,32 @@ def to_canonical(variable: str, value: float, unit: str | None) -> tuple[float, 
     factor = rules().factor(variable, unit, target)
     if factor is None:
         return None
+    if not is_exact(factor):
+        return _round(value * factor, digits=SIGNIFICANT), target
     return _round(value * factor), target
+
+
+def is_exact(factor: float) -> bool:
+    """Whether a conversion keeps the number as written: a whole number (week = 7 days)
+    or a power of ten (g/dL → g/L, /mm³ → 10^9/L). Molar masses (mmol/L → g/L for
+    hemoglobin) and conventions (5 copies ≈ 1 IU) are approximations."""
+    if factor <= 0:
+        return False
+    if factor.is_integer():
+        return True
+    exponent = math.log10(factor)
+    return abs(exponent - round(exponent)) < 1e-9
+
+
+def conversion_factor(variable: str, unit: str | None) -> float | None:
+    """The factor from ``unit`` to the canonical unit of ``variable`` (None if unknown)."""
+    target = rules().variables[variable].unit if variable in rules().variables else None
+    if unit is None or target is None:
+        return None
+    if target in (COUNT, "10^12/L") and (quantity(unit) == "count" or unit.startswith("10^")):
+        factor = count_factor(unit)
+        return None if factor is None else factor / (1000.0 if target == "10^12/L" else 1.0)
+    return rules().factor(variable, unit, target)
 
 
 def to_days(value: float, unit: str | None) -> float | None:
@@ -79,6 +109,8 @@ def to_days(value: float, unit: str | None) -> float | None:
     return None if factor is None else _round(value * factor)
 
 
-def _round(value: float) -> float:
-    """Round away floating noise (1.5 × 0.001 × 1000) without losing real digits."""
-    return float(f"{value:.6g}")
+def _round(value: float, *, digits: int = 6) -> float:
+    """Round away floating noise (1.5 × 0.001 × 1000) without losing real digits; an
+    approximate conversion keeps ``SIGNIFICANT`` digits (5.6 mmol/L × 16.114 → 90.24 g/L,
+    not 90.2384: the limit was written with two)."""
+    return float(f"{value:.{digits}g}")

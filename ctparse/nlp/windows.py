@@ -21,7 +21,8 @@ Status (set here because this component runs last):
 
 * ``parsed``: at least one threshold or window, and every number is placed;
 * ``partial``: a number in the text is in no threshold, window or known
-  non-limit (version, list marker, name such as "PD-1");
+  non-limit (version, list marker, name such as "PD-1"), or a limit's
+  direction is unknown ("ANC = 1500/mm3": a registry mirror's "=" for ≥);
 * ``unparsed``: no number and nothing extracted (a text-only criterion).
 """
 
@@ -103,11 +104,12 @@ _LEAD = re.compile(
     r"(?i)^(?:[\s,;:.\-–•*]|\d{1,2}[.)]\s|(?:or|and|and/or|but|including|if|when|unless)\b)*"
     r"(?:(?:any|the|a|an|no)\s+)?"
     r"(?:(?:subjects?|patients?|participants?|women|men|individuals?|those|persons?|people)"
-    r"\s+(?:who|that|with|having)\s+)?"
-    r"(?:(?:have|has|had|are|is|were|was|must|will|should|did|not|be|been|ever|previously|"
-    r"currently|already|agree\s+to|willing\s+to)\s+)*"
+    r"\s+(?:(?:who|that|with|having)\s+|(?=(?:must|should|shall|will|agrees?)\b)))?"
+    r"(?:(?:have|has|had|are|is|were|was|must|will|should|shall|did|not|be|been|ever|"
+    r"previously|currently|already|agrees?\s+to|willing\s+to|continue\s+to|continue)\s+)*"
     r"(?:(?:received|undergone|undergo|had|used|taken|experienced|participated\s+in|"
-    r"use\s+of|treatment\s+with|history\s+of|receipt\s+of|any)\s+)*"
+    r"(?:use|using)(?:\s+of)?|treatment\s+with|history\s+of|receipt\s+of|any|take|practi[cs]e|"
+    r"employ|maintain)\s+)*"
 )
 _TRAIL = re.compile(
     r"(?i)(?:[\s,;:(\-–]+|\b(?:of|in|for|the|during|and|or|occurring|within|at|which|that|is|"
@@ -277,12 +279,27 @@ def _comparator(m: re.Match[str], r: Rules) -> str:
 _PARENS = re.compile(r"\([^()]*\)")
 
 
+# "must take contraception from the beginning of screening until 120 days after …": the
+# start of the period is no part of what must happen in it.
+_FROM_UNTIL = re.compile(r"(?i)\s+from\s+[^,;()]*?\b(?:until|till|through|up\s+to)\s*$")
+# "… from screening and must agree to continue using contraceptive methods for 120 days":
+# the last of two coordinated predicates is the one the period belongs to.
+_NEXT_PREDICATE = re.compile(
+    r"(?i)\s+and\s+(?=(?:must|should|shall|will|agrees?\s+to)\b)"
+    # "If a subject has intercourse with a partner, the subject must take …": the main clause.
+    r"|,\s+(?=(?:(?:the|each|all|any)\s+)?(?:subjects?|patients?|participants?|women|men|"
+    r"individuals?|partners?)\s+(?:must|should|shall|will|agrees?\s+to)\b)"
+)
+
+
 def _event(text: str, floor: int, start: int) -> str | None:
-    """The clause before the period, parenthetical asides removed."""
+    """The clause before the period, parenthetical asides and clause glue removed."""
     clause = text[floor:start]
     for _ in range(2):
         clause = _PARENS.sub(" ", clause)
-    pieces = re.split(r"[;:]|\.\s|\n|,\s+(?:or|and)\s", clause)[-1].split("(")
+    clause = _FROM_UNTIL.sub("", clause)
+    clause = re.split(r"[;:]|\.\s|\n|,\s+(?:or|and)\s", clause)[-1]
+    pieces = _NEXT_PREDICATE.split(clause)[-1].split("(")
     # "probiotics (within past 1 month)": a period opening a parenthesis dates what precedes it.
     for piece in reversed(pieces):
         event = _clean(piece.replace(")", " "))
@@ -314,13 +331,34 @@ def _spans(items: tuple[Threshold, ...] | tuple[Window, ...], base: int) -> list
     ]
 
 
+_WRITTEN_EQUAL = re.compile(r"(?i)=|\bequals?\b")
+
+
+def _direction_unknown(threshold: Threshold, text: str, base: int) -> bool:
+    """ "ANC = 1500/mm3": a mirror's "=" on a continuous variable, whose ≥ or ≤ is lost
+    (the threshold has no eligible range; "ECOG = 1" has one)."""
+    if threshold.comparator != "=" or threshold.eligible is not None or threshold.start is None:
+        return False
+    variable = rules().variables.get(threshold.variable)
+    if (
+        variable is not None
+        and variable.scale is not None
+        and variable.scale[1] - variable.scale[0] <= 10
+    ):
+        return False  # an ordinal grade: "= 1" is that grade
+    span = text[threshold.start - base : (threshold.end or threshold.start) - base]
+    return bool(_WRITTEN_EQUAL.search(span))
+
+
 def status(criterion: Criterion, windows: tuple[Window, ...]) -> Status:
     """``parsed``, ``partial`` or ``unparsed`` (see the module docstring)."""
     found = bool(criterion.thresholds or windows)
     text = criterion.text or ""
+    base = criterion.start or 0
+    if any(_direction_unknown(t, text, base) for t in criterion.thresholds):
+        return "partial"
     if not _ANY_DIGIT.search(text):
         return "parsed" if found else "unparsed"
-    base = criterion.start or 0
     covered = _spans(criterion.thresholds, base) + _spans(windows, base)
     loose = [
         m.start()
