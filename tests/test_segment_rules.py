@@ -100,3 +100,21 @@ def test_category_rules_are_indexed_by_word_stem() -> None:
         "female",
     ]
     assert pattern_stems(r"[a-z]+ disease") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Expected survival≥3 months.", "disease characteristics"),  # a prognosis
+        ("Life expectancy of at least 12 weeks", "disease characteristics"),
+        ("ECOG 0-1 and life expectancy ≥ 12 weeks", "performance status"),
+        ("LVEF ≥ 50% by echocardiogram", "comorbidity"),  # heart function, not a specimen test
+        ("QTcF > 470 ms", "comorbidity"),
+        ("positive HIV antibody test", "comorbidity"),  # the infection
+        ("HBsAg-positive", "comorbidity"),
+        ("HBV-DNA ≥ 2000 IU/mL", "laboratory"),
+        ("HER2-positive breast cancer", "disease characteristics"),
+    ],
+)
+def test_category_boundaries(text: str, category: str) -> None:
+    assert categorize(text) == category, matching_rule(text)
