@@ -17,8 +17,17 @@ attached to the variable(s) named just before it:
 
 A value in parentheses right after a threshold with no comparator of its own
 is the same limit in another unit ("≥ 5.6 mmol/L (9 g/dL)"): it widens the
-span instead of adding a threshold. Conditions ("if liver metastases are
-present") and alternatives joined by "or" share a ``group`` id.
+span instead of adding a threshold, and when it converts exactly (9 g/dL = 90
+g/L) where the written unit does not (5.6 × 16.114), it gives the normalized
+value. Conditions ("if liver metastases are present") and alternatives joined
+by "or" share a ``group`` id.
+
+``eligible`` is the stated range or its complement as
+:mod:`ctparse.nlp.polarity` decides from the words around the limit. A
+mirror's "=" on a continuous variable ("ANC = 1500/mm3", where the registry
+had "≥") has no eligible range: the criterion is ``partial``. A number with
+no unit and no words naming what it measures is left unplaced rather than
+emitted as ``other``.
 
 Rules live in ``models/`` (see :mod:`ctparse.nlp.rules`).
 """
