@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from . import matching
 from .align_study import study_diffs
@@ -434,6 +435,32 @@ def _allowed_here(criterion: Criterion, window: Window) -> bool:
     return _ALLOWANCE.search(before) is not None
 
 
+def _in_allowance(criterion: Criterion, start: int | None) -> bool:
+    """Whether a limit names a subgroup that its sentence lets in ("For subjects
+    with grade ≥2 endocrine adverse events, if …, enrollment is allowed"): the
+    sentence opens on the subgroup (the polarity rules' subgroup openers) and
+    grants entry after the limit. Such a limit says who may enter, not what
+    everyone must meet; a limit placed after the grant ("allowed if stable for
+    at least 2 weeks") is still a requirement."""
+    if start is None or criterion.start is None:
+        return False
+    offset = start - criterion.start
+    if not 0 <= offset <= len(criterion.text):
+        return False
+    head = re.split(r"[.;]\s", criterion.text[:offset])[-1]
+    tail = re.split(r"[.;]\s", criterion.text[offset:])[0]
+    return _ALLOWANCE.search(tail) is not None and any(
+        opener.match(head.lstrip()) for opener in _subgroup_openers()
+    )
+
+
+@cache
+def _subgroup_openers() -> tuple[re.Pattern[str], ...]:
+    from .nlp.polarity import polarity_rules
+
+    return tuple(r.regex for r in polarity_rules() if r.kind == "subgroup" and r.scope == "start")
+
+
 def _period_text(window: Window, *, with_days: bool, until: bool) -> str:
     """ "within 3 months before screening", "for at least 2 weeks (14 days)"."""
     if window.value is not None and window.unit:
@@ -714,19 +741,26 @@ def _facts(criterion: Criterion) -> str:
         for w in windows
         if (t := _same_event_threshold(criterion, w.event or "")) is not None
     }
-    required, mentioned = [], []
+    allowed_variables = {
+        t.variable for t in criterion.thresholds if _in_allowance(criterion, t.start)
+    }
+    required, mentioned, allowed = [], [], []
     for (variable, condition), by_ref in limits([criterion]).items():
         if variable in told:
             continue
         for limit in by_ref.values():
             when = _condition(condition)
-            if limit.eligible is None and limit.values is None and limit.stated:
+            if variable in allowed_variables:
+                allowed.append(f"{label(variable)} {limit.stated or describe(limit)}{when}")
+            elif limit.eligible is None and limit.values is None and limit.stated:
                 # No eligible range (an allowance, a limit under a condition):
                 # say what is written, not what it requires.
                 mentioned.append(f"{label(variable)} {limit.stated}{when}")
             else:
                 required.append(f"{label(variable)} {describe(limit)}{when}")
     parts = ["requires " + "; ".join(required)] if required else []
+    if allowed:
+        parts.append("allows " + "; ".join(allowed))
     if mentioned:
         parts.append("mentions " + "; ".join(mentioned))
     parts.extend(window_phrase(criterion, w) for w in windows)

@@ -209,3 +209,20 @@ def test_history_of_a_disease_is_not_the_active_disease() -> None:
     pair = only_pair(compare(exclusion("History of IBD"), exclusion("Active IBD")))
     assert pair.verdict == "different"
     assert "only A says: History" in pair.detail and "only B says: Active" in pair.detail
+
+
+def test_a_permission_inside_exclusions_is_said_as_allowed_not_required() -> None:
+    comparison = align(
+        study(
+            "NCT00000001",
+            exclusion(
+                "For subjects with grade ≥2 endocrine adverse events, if the condition is "
+                "stable, enrollment is allowed."
+            ),
+        ),
+        Study(nct_id="NCT00000002", source=Source("csv_export", "b.csv")),
+    )
+    (pair,) = comparison.pairs
+    assert pair.verdict == "only_a"
+    assert "allows adverse event grade ≥ 2" in pair.detail
+    assert "requires" not in pair.detail
