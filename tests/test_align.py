@@ -448,7 +448,7 @@ def test_the_criterion_stating_the_whole_limit_is_shown() -> None:
 def test_window_wording_comes_from_the_fields_without_clause_glue(
     event: str, section: str, comparator: str, expected: str | None
 ) -> None:
-    from ctparse.align import window_phrase
+    from ctparse.wording import window_phrase
 
     window = Window(event, comparator, 120, "day", 120, "after", "last_dose")
     phrase = window_phrase(crit("c", "text", section=section), window)
@@ -461,7 +461,7 @@ def test_window_wording_comes_from_the_fields_without_clause_glue(
 
 
 def test_an_exclusion_window_excludes_and_names_a_threshold_on_its_event() -> None:
-    from ctparse.align import window_phrase
+    from ctparse.wording import window_phrase
 
     loss = Threshold(
         variable="weight_loss", entity="weight loss", comparator=">", value=10, unit="%",
@@ -481,7 +481,7 @@ def test_an_exclusion_window_excludes_and_names_a_threshold_on_its_event() -> No
 
 
 def test_an_allowance_window_allows() -> None:
-    from ctparse.align import window_phrase
+    from ctparse.wording import window_phrase
 
     text = (
         "Active CNS metastases. Note: Subjects with previously treated brain metastases are "
@@ -507,7 +507,7 @@ def test_an_allowance_window_allows() -> None:
 
 
 def test_an_event_that_is_all_glue_is_not_printed() -> None:
-    from ctparse.align import UNNAMED, clean_event
+    from ctparse.wording import UNNAMED, clean_event
 
     assert clean_event("and the").text == UNNAMED
     assert clean_event("must").text == UNNAMED
