@@ -161,6 +161,12 @@ def test_comparator_example_gives_its_operator(rule: str, example: str) -> None:
         assert any(t.relative_to == entry["op"] for t in thresholds)
     elif entry["kind"] == "condition":
         assert any(t.condition for t in thresholds)
+    elif entry["kind"] == "qualifier":
+        assert any(t.condition == entry["op"] for t in thresholds), [
+            t.condition for t in thresholds
+        ]
+    elif entry["kind"] == "filler":
+        assert any(t.comparator in (">", ">=", "<", "<=") and t.unit for t in thresholds)
     elif entry["kind"] == "range":
         assert any(t.comparator in ("between", "in") for t in thresholds)
     else:

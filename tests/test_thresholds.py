@@ -580,3 +580,157 @@ def test_normalized_value_has_no_excess_precision(text: str, value: float) -> No
     t = one(text)
     assert t.normalized is not None and t.normalized.value == value
     assert t.eligible is not None and value in (t.eligible.lower, t.eligible.upper)
+
+
+# ------------------------------------------------ curator sample (ages, scores, sexes, units)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Adult patients (≥ 18 years) with no age limit", 18),
+        ("Women (≥ 50 years)", 50),
+        ("Subjects ≥ 18 years", 18),
+    ],
+)
+def test_years_after_a_person_in_parentheses_are_an_age(text: str, value: float) -> None:
+    t = one(text)
+    assert (t.variable, t.comparator, t.value) == ("age", ">=", value)
+    assert t.normalized is not None and t.normalized.unit == "years"
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("Patients with chemotherapy within 3 years before enrollment", 1095),
+        ("Patients treated with metformin for at least 2 years", 730),
+        ("Participants with cancer in the past 5 years", 1825),
+        ("Patients (≥ 2 years) after transplant", 730),
+    ],
+)
+def test_years_dating_an_event_stay_a_window(text: str, days: int) -> None:
+    criterion = Criterion(id="c", section="inclusion", text=text, start=0, end=len(text))  # type: ignore[arg-type]
+    criterion = add_windows(add_thresholds(criterion, text), text)
+    assert not [t for t in criterion.thresholds if t.variable == "age"]
+    assert [w.days for w in criterion.windows] == [days]
+
+
+@pytest.mark.parametrize(
+    ("text", "variable", "comparator", "value"),
+    [
+        ("Gleason score >= 8", "gleason", ">=", 8),
+        ("International Prostate Symptom Score (IPSS) >=8", "ipss", ">=", 8),
+        ("MMSE score ≥ 24", "mmse", ">=", 24),
+        ("NIHSS score ≥ 6", "nihss", ">=", 6),
+        ("Glasgow Coma Scale < 8", "gcs", "<", 8),
+        ("HAM-D score ≥ 18", "hamd", ">=", 18),
+        ("EDSS score ≤ 5.5", "edss", "<=", 5.5),
+        ("MELD score < 15", "meld", "<", 15),
+        ("Charlson Comorbidity Index ≥ 3", "charlson", ">=", 3),
+        ("pre-stroke modified Rankin Scale score ≤ 1", "mrs", "<=", 1),
+        ("ISUP grade group ≥ 2", "grade_group", ">=", 2),
+        ("PSA doubling time ≤ 10 months", "psa_doubling_time", "<=", 10),
+    ],
+)
+def test_named_clinical_scores_are_variables(
+    text: str, variable: str, comparator: str, value: float
+) -> None:
+    t = one(text)
+    assert (t.variable, t.comparator, t.value) == (variable, comparator, value)
+
+
+def test_gleason_sum_parts_are_no_limits() -> None:
+    t = one("Gleason 3+4=7")
+    assert (t.variable, t.value, t.eligible and t.eligible.lower) == ("gleason", 7, 7)
+
+
+@pytest.mark.parametrize(
+    ("text", "comparator"),
+    [
+        ("BMI large than 35 kg/m2", ">"),
+        ("BMI larger then 35 kg/m2", ">"),
+        ("BMI bigger then 35 kg/m2", ">"),
+        ("BMI less or equal to 35 kg/m2", "<="),
+        ("BMI lesser than 35 kg/m2", "<"),
+    ],
+)
+def test_misspelled_comparators(text: str, comparator: str) -> None:
+    t = one(text)
+    assert (t.variable, t.comparator, t.value) == ("bmi", comparator, 35)
+
+
+@pytest.mark.parametrize(
+    ("text", "conditions"),
+    [
+        (
+            "Men with body mass index(BMI) large than 42，Females with BMI large than 35.",
+            ["for men", "for women"],
+        ),
+        ("hemoglobin ≥ 13 g/dL for men and ≥ 12 g/dL for women", ["for men", "for women"]),
+        ("QTcF > 450 ms (men) or > 470 ms (women)", ["for men", "for women"]),
+        (
+            "Males: creatinine ≤ 1.4 mg/dL; females: creatinine ≤ 1.2 mg/dL",
+            ["for men", "for women"],
+        ),
+        ("Women with hemoglobin < 12 g/dL", [None]),
+        ("Men and women with BMI > 30 kg/m2", [None]),
+    ],
+)
+def test_per_sex_limits_carry_their_sex_as_condition(text: str, conditions: list) -> None:
+    found = limits(text)
+    assert [t.condition for t in found] == conditions
+    if len(found) == 2:
+        assert found[0].variable == found[1].variable and found[0].group == found[1].group
+
+
+def test_fullwidth_punctuation_separates_like_ascii() -> None:
+    low, high = limits("Men with BMI large than 42，Females with BMI large than 35；")
+    assert (low.value, high.value) == (42, 35)
+    assert (low.entity, high.entity) == ("BMI", "BMI")
+
+
+@pytest.mark.parametrize(
+    ("text", "variable", "value", "unit"),
+    [
+        ("ALT ≥ level 50 IU/L", "alt", 50, "IU/L"),
+        ("platelets above values of 100 × 10^9/L", "platelets", 100, "× 10^9/L"),
+        ("CD4 > count of 200 cells/µL", "cd4", 200, "cells/µL"),
+    ],
+)
+def test_filler_words_between_comparator_and_number(
+    text: str, variable: str, value: float, unit: str
+) -> None:
+    t = one(text)
+    assert (t.variable, t.value, t.unit) == (variable, value, unit)
+    assert t.comparator in (">", ">=")
+
+
+@pytest.mark.parametrize(
+    ("text", "variable"),
+    [
+        ("AST level ≥100 IU/mL", "ast"),
+        ("platelets ≥ 100 mg/dL", "platelets"),
+        ("weight loss > 5 kg", "weight_loss"),
+    ],
+)
+def test_unit_that_does_not_fit_the_variable_is_not_normalized(text: str, variable: str) -> None:
+    criterion = Criterion(id="c", section="inclusion", text=text, start=0, end=len(text))  # type: ignore[arg-type]
+    criterion = add_windows(add_thresholds(criterion, text), text)
+    (t,) = criterion.thresholds
+    assert (t.variable, t.normalized, t.eligible) == (variable, None, None)
+    assert t.unit is not None and criterion.status == "partial"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("CD4 count > 350 cells/µL", 0.35, "10^9/L"),
+        ("estimated glomerular filtration rate < 35 mL/min", 35, "mL/min/1.73m2"),
+        ("infants younger than 72 hours of age", 0.008219, "years"),
+        ("Body mass index 18.5-29.9 kg∙m-2", 18.5, "kg/m2"),
+    ],
+)
+def test_units_that_fit_are_normalized(text: str, value: float, unit: str) -> None:
+    t = one(text)
+    assert t.normalized is not None
+    assert (t.normalized.value, t.normalized.unit) == (pytest.approx(value), unit)

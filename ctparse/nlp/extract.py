@@ -27,7 +27,12 @@ by "or" share a ``group`` id.
 mirror's "=" on a continuous variable ("ANC = 1500/mm3", where the registry
 had "≥") has no eligible range: the criterion is ``partial``. A number with
 no unit and no words naming what it measures is left unplaced rather than
-emitted as ``other``.
+emitted as ``other``. A unit that does not convert to the variable's canonical
+unit ("AST ≥ 100 IU/mL") leaves ``normalized`` and ``eligible`` null (the
+criterion is partial): the limit is seen, not placed. Words between a
+comparator and its number ("≥ level 50") are read through, and a per-sex
+qualifier ("≥ 13 g/dL for men", "Men with BMI > 42, females with BMI > 35")
+becomes the limit's condition.
 
 Rules live in ``models/`` (see :mod:`ctparse.nlp.rules`).
 """
@@ -70,6 +75,10 @@ class Grammar:
     relative_only: re.Pattern[str]
     condition: re.Pattern[str]
     prefix_before: re.Pattern[str]
+    strip_pre: re.Pattern[str]
+    qualifier_after: re.Pattern[str]
+    qualifier_before: re.Pattern[str]
+    qualifier_any: re.Pattern[str]
 
 
 @cache
@@ -90,9 +99,12 @@ def grammar() -> Grammar:
     qty_named = (
         rf"(?P<num>{num})(?:\s*(?P<sci>{sci}))?(?:\s*(?P<unit>{unit}))?(?:\s*(?P<rel>{rel}))?"
     )
+    # "ALT ≥ level 50 IU/L": words naming what is limited, read through.
+    filler = rf"(?i:{r.patterns['filler']})(?![A-Za-z])"
     value = (
-        rf"(?P<pre>{pre}(?:\s*(?:of|to|the)(?![A-Za-z]))?\s*)?"
-        r"(?P<agekw>(?<![A-Za-z])(?i:(?:the\s+)?age(?:\s*:\s*|\s+)(?:of\s+)?))?"
+        rf"(?P<pre>{pre}(?:\s*(?:of|to|the)(?![A-Za-z]))?(?:\s*{filler})?\s*)?"
+        # "gestational age 35 to 39 weeks" is no age of the patient
+        r"(?P<agekw>(?<![A-Za-z])(?<!(?i:gestational)\s)(?i:(?:the\s+)?age(?:\s*:\s*|\s+)(?:of\s+)?))?"
         rf"(?P<body>{qty_plain}(?:\s*{conn}\s*{qty_plain})*)"
         rf"(?P<tail>(?:\s+(?i:years?|yrs?))?(?:\s+(?i:old|of\s+age|in\s+age|of\s+age\s+and))?"
         rf"\s*(?P<post>{post}))?"
@@ -105,12 +117,27 @@ def grammar() -> Grammar:
         rf"\s*[,(]?\s*(?P<cond>(?i:{r.patterns['condition']})(?![A-Za-z])[^;)(]*?)"
         r"(?=\s*(?:[;)]|,|\.(?:\s|$)|$))"
     )
+    sex = rf"(?i:{r.patterns['qualifier']})(?![A-Za-z])"
     return Grammar(
         value=re.compile(value),
         quantity=re.compile(qty_named),
         relative_only=re.compile(relative_only),
         condition=re.compile(condition),
         prefix_before=re.compile(rf"(?P<pre>{pre})\s*$"),
+        strip_pre=re.compile(
+            rf"(?:\s*(?<![A-Za-z])(?i:of|to|the)(?![A-Za-z]))?(?:\s*(?<![A-Za-z]){filler})?\s*$"
+        ),
+        # "≥ 13 g/dL for men", "> 450 ms (men)", "< 35 in females"
+        qualifier_after=re.compile(
+            rf"\s*(?:\(\s*(?:(?i:for|in)\s+)?(?P<paren>{sex})\s*\)"
+            rf"|,?\s*(?i:for|in|among)\s+(?i:the\s+)?(?P<word>{sex}))"
+        ),
+        # "Men with BMI", "; females: creatinine", "for women, hemoglobin"
+        qualifier_before=re.compile(
+            rf"[\s,;:.\-–•*)\d]*(?:(?i:and|or|but|for|in|among)\s+)?(?P<word>{sex})"
+            r"\s*(?:(?i:with|who\s+have|having)(?![A-Za-z])|[:,\-–])?\s*"
+        ),
+        qualifier_any=re.compile(rf"(?<![A-Za-z]){sex}"),
     )
 
 
@@ -138,6 +165,7 @@ class _Value:
     pair: float | None = None  # the diastolic half of "140/90 mmHg"
     equivalent: _Value | None = None  # the same limit in another unit: "5.6 mmol/L (9 g/dL)"
     targets: list[tuple[str, str | None]] = field(default_factory=list)
+    lead: tuple[int, int] | None = None  # the words before the variable named: "Men with "
 
 
 def add_thresholds(criterion: Criterion, text: str) -> Criterion:
@@ -151,7 +179,7 @@ def add_thresholds(criterion: Criterion, text: str) -> Criterion:
 
 def extract_thresholds(criterion: Criterion) -> tuple[Threshold, ...]:
     """The thresholds of one criterion, in text order."""
-    local = criterion.text
+    local = numbers.ascii_punctuation(criterion.text or "")
     if not local or not (_ANY_DIGIT.search(local) or HAS_NUMBER.search(local)):
         return ()
     values = _find_values(local)
@@ -162,6 +190,7 @@ def extract_thresholds(criterion: Criterion) -> tuple[Threshold, ...]:
     _join_ranges(values, local)
     _blood_pressure_pairs(values, local)
     _drop_unknown(values)
+    _sex_qualifiers(values, local)
     return _thresholds(values, criterion, local)
 
 
@@ -173,6 +202,8 @@ def _find_values(text: str) -> list[_Value]:
     r = rules()
     found: list[_Value] = []
     for match in g.value.finditer(text):
+        if _SUM_AFTER.match(text, match.end()) or _SUM_BEFORE.search(text, 0, match.start()):
+            continue  # "Gleason 3+4=7": the parts of a sum are no limits
         body_start = match.start("body")
         quantities = list(g.quantity.finditer(text, body_start, match.end("body")))
         if not quantities:
@@ -279,8 +310,13 @@ def _find_values(text: str) -> list[_Value]:
     return found
 
 
+_SUM_AFTER = re.compile(r"\s*\+\s*\d")
+_SUM_BEFORE = re.compile(r"\d\s*\+\s*$")
+
+
 def _strip_of(pre: str) -> str:
-    return re.sub(r"(?i)\s+(?:of|to|the)\s*$", "", pre.strip())
+    """The comparator of a prefix: "at least of" → "at least", "≥ level" → "≥"."""
+    return grammar().strip_pre.sub("", " " + pre.strip()).strip()
 
 
 def _strip_paren(rel: str) -> str:
@@ -345,6 +381,7 @@ def _attach(values: list[_Value], text: str) -> None:
                 if not _CHAIN_GAP.match(gap) or (gap.strip() == "(" and mention[2] != chain[-1][2]):
                     break  # "liver enzymes (AST and ALT …)": a heading, not a listed variable
                 chain.append(mention)
+            value.lead = (zone_start, zone_start + chain[-1][0])
             if value.op is None:
                 _comparator_before_name(value, text, zone_start + chain[-1][0])
             seen: set[str] = set()
@@ -408,14 +445,51 @@ def _attach(values: list[_Value], text: str) -> None:
 _PERSON_YEARS = re.compile(
     r"(?i)\b(?:those|patients?|subjects?|participants?|men|women|males?|females?|adults?|"
     r"individuals?|persons?|people|volunteers?|children|adolescents?|teenagers?|boys|girls|"
-    r"youths?|minors?|aged?|ages)(?:\s+(?:aged?|between|from|of))?\s*$"
+    r"youths?|minors?|aged?|ages)(?:\s+(?:aged?|between|from|of))?\s*\(?\s*$"
 )
 # "patients 2 years after transplant" dates an event; it is no age.
 _TIME_RELATION = re.compile(
-    r"(?i)\s*(?:of\s+(?!age)|after|before|prior|since|from|post|ago|following|previously)\b"
+    r"(?i)\s*\)?\s*(?:of\s+(?!age)|after|before|prior|since|from|post|ago|following|previously|"
+    r"postmenopausal|post-?menopaus|out\s+(?:from|of)|beyond|earlier|later)\b"
 )
 _VERBAL_END = re.compile(r"(?i)(?:^|\s)(?:up|out|off|down|away)$")
 _NO_ENTITY = frozenset(["there", "it", "this", "that", "these", "those", "which", "and", "or"])
+
+
+def _sex_qualifiers(values: list[_Value], text: str) -> None:
+    """Per-sex limits: "hemoglobin ≥ 13 g/dL for men and ≥ 12 g/dL for women", "QTcF > 450
+    ms (men) or > 470 ms (women)", "Men with BMI > 42, females with BMI > 35". A qualifier
+    after the value always restricts it; one opening the clause before the variable does
+    only when the criterion names the other sex too ("Women with hemoglobin < 12 g/dL" says
+    who may enrol)."""
+    g = grammar()
+    r = rules()
+    floor = 0
+    for value in values:
+        floor, previous_floor = value.end, floor
+        if not value.targets or value.condition:
+            continue
+        after = g.qualifier_after.match(text, value.end)
+        if after:
+            value.condition = r.op_for("qualifier", after.group("paren") or after.group("word"))
+            continue
+        if value.lead is None:
+            continue
+        start, stop = value.lead
+        label = _LABEL.search(text, previous_floor, start)  # "Males: creatinine ≤ 1.4 mg/dL"
+        before = g.qualifier_before.fullmatch(text, label.start() if label else start, stop)
+        if before:
+            sex = r.op_for("qualifier", before.group("word"))
+            others = (
+                r.op_for("qualifier", m.group())
+                for m in g.qualifier_any.finditer(text)
+                if m.start() != before.start("word")
+            )
+            if any(other and other != sex for other in others):
+                value.condition = sex
+
+
+_LABEL = re.compile(r"[^;:.\n]*:\s*$")
 
 
 def _drop_unknown(values: list[_Value]) -> None:
@@ -754,6 +828,13 @@ def _fits(value: _Value, variable: str, variables: dict[str, Variable]) -> bool:
     if scale is not None:
         if value.roman and variable not in ("nyha", "asa"):
             return False
+        if (
+            value.op is None
+            and value.shape == "single"
+            and scale[1] - scale[0] > _SMALL_SCALE
+            and _is_noise(value)
+        ):
+            return False  # "severe scores on the HAM-A, PSS, or … (PCL-5)": a name's number
         if value.relative:
             return False
         return all(scale[0] <= n <= scale[1] for n in value.nums)
@@ -763,7 +844,9 @@ def _fits(value: _Value, variable: str, variables: dict[str, Variable]) -> bool:
         # A bare number after a lab name is rarely a limit ("grade 3 ALT 5"); a bare
         # age needs its unit ("aged 18 years").
         return variable == "age" and (value.old or value.unit in ("year", "month"))
-    return not (variable == "age" and value.unit not in (None, "year", "month", "week", "day"))
+    return not (
+        variable == "age" and value.unit not in (None, "year", "month", "week", "day", "hour")
+    )
 
 
 # -------------------------------------------------------------- thresholds
@@ -803,7 +886,11 @@ def _thresholds(values: list[_Value], criterion: Criterion, text: str) -> tuple[
             normalized = _normalize(variable, value, number, number_max, listed, unit)
             # A mirror's "=" on a continuous variable ("ANC = 1500/mm3") hides a ≥ or ≤.
             unknown = value.op == "=" and comparator == "=" and not small
-            eligible = None if unknown else _eligible(comparator, normalized, listed, decision, var)
+            eligible = (
+                None
+                if unknown or normalized is None
+                else _eligible(comparator, normalized, listed, decision, var)
+            )
             out.append(
                 Threshold(
                     variable=variable,
@@ -885,7 +972,10 @@ def _normalize(
     number_max: float | None,
     listed: tuple[float, ...] | None,
     unit: str | None,
-) -> Normalized:
+) -> Normalized | None:
+    """The limit in the variable's canonical unit; None when the unit written does not
+    convert to it ("AST ≥ 100 IU/mL": U/mL is no activity per litre): the limit is seen
+    but not placed on the canonical scale, and the criterion is partial."""
     if value.relative:
         return Normalized(value=number, value_max=number_max, unit=value.relative)
     exact = _exact_equivalent(variable, value, unit)
@@ -900,12 +990,16 @@ def _normalize(
         unit = "g/dL" if number < 25 else "g/L"
     if canonical in ("%", "mmHg") and unit is None:
         unit = canonical  # "BP < 140/90", "LVEF ≥ 50"
-    if listed is not None or canonical is None or unit is None:
+    if canonical is None or unit is None:
+        return Normalized(value=number, value_max=number_max, unit=_unit_name(unit))
+    if listed is not None:
+        if conversion_factor(variable, unit) is None:
+            return None
         return Normalized(value=number, value_max=number_max, unit=_unit_name(unit))
     low_unit = (value.units[0] if value.units else None) or unit
     low = to_canonical(variable, number, low_unit)
     if low is None:
-        return Normalized(value=number, value_max=number_max, unit=_unit_name(unit))
+        return None
     high = to_canonical(variable, number_max, unit) if number_max is not None else None
     return Normalized(value=low[0], value_max=high[0] if high else None, unit=low[1])
 

@@ -64,6 +64,21 @@ DIGITS = (
 )
 NUMBER = rf"(?:(?<![\w./^])(?:(?<=[≤≥<>=])[-−]|(?<=[≤≥<>=]\s)[-−])?(?:{DIGITS})(?!\d)|(?<![\w-])(?:{WORD_NUMBER})(?![\w-]))"
 
+# Fullwidth punctuation of criteria written with a CJK input method ("BMI > 42，females …")
+# read as its ASCII twin; one character for one, so offsets are kept.
+_FULLWIDTH = str.maketrans("，；：（）％", ",;:()%")
+
+
+def ascii_punctuation(text: str) -> str:
+    """``text`` with fullwidth commas, semicolons, colons, parentheses and percent signs
+    as ASCII (same length).
+
+    >>> ascii_punctuation("BMI > 42，females；")
+    'BMI > 42,females;'
+    """
+    return text.translate(_FULLWIDTH)
+
+
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 # "× 10^9", "x10(9)", "* 10^9", "×10⁹", "x 10e9", and "× 109" (superscript lost).
 SCIENTIFIC = (

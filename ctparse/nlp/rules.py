@@ -8,7 +8,8 @@ matching in C and fast on tens of thousands of criteria.
     models/variables.jsonl    variable lexicon (synonyms, canonical unit, LOINC)
     models/units.jsonl        unit spellings
     models/conversions.jsonl  unit -> canonical unit factors (per variable)
-    models/comparators.jsonl  comparator, range, list, ULN/LLN, condition and calendar phrases
+    models/comparators.jsonl  comparator, range, list, ULN/LLN, condition, filler, per-sex
+                              qualifier and calendar phrases
     models/anchors.jsonl      time anchors and direction words for windows
     models/noise.jsonl        numbers that are not limits (versions, list markers)
 """
@@ -65,7 +66,17 @@ ANCHOR_FIELDS = {
 }
 NOISE_FIELDS = {"id": spec(str), "pattern": spec(str), "examples": spec(list)}
 
-COMPARATOR_KINDS = ("prefix", "suffix", "range", "list", "relative", "condition", "calendar")
+COMPARATOR_KINDS = (
+    "prefix",
+    "suffix",
+    "range",
+    "list",
+    "relative",
+    "condition",
+    "filler",
+    "qualifier",
+    "calendar",
+)
 ANCHOR_KINDS = ("anchor", "before", "after", "lookback", "lookahead")
 
 

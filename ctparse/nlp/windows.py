@@ -21,8 +21,10 @@ Status (set here because this component runs last):
 
 * ``parsed``: at least one threshold or window, and every number is placed;
 * ``partial``: a number in the text is in no threshold, window or known
-  non-limit (version, list marker, name such as "PD-1"), or a limit's
-  direction is unknown ("ANC = 1500/mm3": a registry mirror's "=" for ≥);
+  non-limit (version, list marker, name such as "PD-1"), a limit's
+  direction is unknown ("ANC = 1500/mm3": a registry mirror's "=" for ≥), or
+  its unit does not convert to the variable's ("AST ≥ 100 IU/mL": no
+  normalized value);
 * ``unparsed``: no number and nothing extracted (a text-only criterion).
 """
 
@@ -125,7 +127,7 @@ def add_windows(criterion: Criterion, text: str) -> Criterion:
 
 
 def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
-    local = criterion.text
+    local = numbers.ascii_punctuation(criterion.text or "")
     if not local or (not _ANY_DIGIT.search(local) and not _has_word_number(local)):
         return ()
     g = window_grammar()
@@ -355,7 +357,10 @@ def status(criterion: Criterion, windows: tuple[Window, ...]) -> Status:
     found = bool(criterion.thresholds or windows)
     text = criterion.text or ""
     base = criterion.start or 0
-    if any(_direction_unknown(t, text, base) for t in criterion.thresholds):
+    if any(
+        _direction_unknown(t, text, base) or (t.normalized is None and t.unit is not None)
+        for t in criterion.thresholds
+    ):
         return "partial"
     if not _ANY_DIGIT.search(text):
         return "parsed" if found else "unparsed"
