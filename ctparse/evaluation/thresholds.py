@@ -38,6 +38,13 @@ counts for ECOG only when its entity, an alias or (for a bare abbreviation such
 as "PS") its line speaks of performance status (ECOG, WHO, Zubrod,
 "performance status"); "probing depth (PS) > 6 mm" is a dental measure.
 
+The mirror case is reported apart, as ``windows (kinds reconciled)``: a gold
+``temporal`` item that ctparse states at the same span, with the same value
+and comparator, as a threshold on a variable DESIGN.md defines as one (age,
+life expectancy, gestational age: "Adult patients (≥ 18 years)", "life
+expectancy less than 12 months") is left out of that score's gold. The plain
+``windows`` score counts every gold temporal item and stays the headline.
+
 A prediction that overlaps no scored gold item but overlaps a gold
 constraint of another kind (``duration``, ``dose``, ``minimum-count``, …, or
 a numeric item when scoring windows and vice versa) is not counted: the
@@ -61,6 +68,9 @@ from ..nlp.windows import add_windows
 from ..schema import Criterion, Threshold, Window
 
 LEVELS = ("value", "value+comparator", "value+comparator+entity")
+#: The windows score without gold "temporal" items that are thresholds by DESIGN.md.
+RECONCILED = "windows (kinds reconciled)"
+THRESHOLD_NOT_WINDOW = frozenset({"age", "life_expectancy", "gestational_age"})
 CLASSES = {
     "anc": "ANC",
     "platelets": "platelets",
@@ -236,6 +246,7 @@ def evaluate(path: Path | str) -> ThresholdReport:
     report.scores = {
         "thresholds": {level: Score() for level in LEVELS},
         "windows": {level: Score() for level in LEVELS},
+        RECONCILED: {level: Score() for level in LEVELS},
     }
     class_hits: Counter[str] = Counter()
     class_total: Counter[str] = Counter()
@@ -249,9 +260,14 @@ def evaluate(path: Path | str) -> ThresholdReport:
         constraints = [_local(c, offset) for c in record.get("constraints", [])]
         gold_t = [c for c in constraints if c["kind"] in ("numeric", "age") and _numbers(c)]
         gold_w = [c for c in constraints if c["kind"] == "temporal" and _numbers(c)]
+        stated_as_threshold = [
+            t for t in criterion.thresholds if t.variable in THRESHOLD_NOT_WINDOW
+        ]
+        gold_w_reconciled = [g for g in gold_w if not _match([g], list(stated_as_threshold), 1)[1]]
         tasks: tuple[tuple[str, list[dict[str, Any]], list[Threshold | Window]], ...] = (
             ("thresholds", gold_t, list(criterion.thresholds)),
             ("windows", gold_w, list(criterion.windows)),
+            (RECONCILED, gold_w_reconciled, list(criterion.windows)),
         )
         for task, gold, predicted in tasks:
             scored_ids = {id(c) for c in gold}
