@@ -1,0 +1,259 @@
+"""Value expressions in criterion text: the compiled grammar and the scan.
+
+One compiled expression finds every *value expression*: an optional comparator
+phrase, one or more numbers joined as a range (``0-1``, ``18 to 65``,
+``between 18 and 65``) or a list (``0, 1 or 2``), a scientific multiplier
+(``× 10^9``), a unit, a ULN/LLN multiplier and a trailing comparator (``or
+more``, ``and older``). :mod:`ctparse.nlp.entities` then says what each value
+limits, and :mod:`ctparse.nlp.extract` turns them into thresholds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from . import numbers
+from .rules import rules
+from .units import (
+    scientific_unit,
+    unit_id,
+)
+
+_ANY_DIGIT = re.compile(r"\d")
+HAS_NUMBER = re.compile(
+    rf"\d|{numbers.WORD_NUMBER}|\b(?:I{{1,3}}|IV|VI?|ULN|LLN)\b|(?i:limit of normal)"
+)
+_LETTER_EDGE = r"(?:(?<=[A-Za-z.])(?![A-Za-z])|(?<![A-Za-z.]))"
+_SMALL_SCALE = 10  # ordinal scales up to this span are sets of grades (ECOG 0-5)
+_MAX_GAP = 48  # characters between a variable mention and its value
+
+
+@dataclass(frozen=True)
+class Grammar:
+    value: re.Pattern[str]
+    quantity: re.Pattern[str]
+    relative_only: re.Pattern[str]
+    condition: re.Pattern[str]
+    prefix_before: re.Pattern[str]
+    strip_pre: re.Pattern[str]
+    qualifier_after: re.Pattern[str]
+    qualifier_before: re.Pattern[str]
+    qualifier_any: re.Pattern[str]
+
+
+@cache
+def grammar() -> Grammar:
+    """The compiled value-expression grammar (built from the rule files once)."""
+    r = rules()
+    pre = rf"(?:(?<![A-Za-z])|(?![A-Za-z]))(?i:{r.patterns['prefix']}){_LETTER_EDGE}"
+    post = (
+        rf"(?:(?<![A-Za-z])|(?![A-Za-z]))(?i:{r.patterns['suffix']}){_LETTER_EDGE}"
+        r"(?!\s+than\b)(?!\s*\d)"
+    )
+    rel = rf"(?i:{r.patterns['relative']})(?![A-Za-z])(?:\s*\((?:ULN|LLN)\))?"
+    unit = rf"(?:{r.unit_pattern})(?![A-Za-z])"
+    sci = rf"{numbers.SCIENTIFIC}(?=\s*(?:/|cells|G\b|per\b|c/))"
+    num = rf"(?:{numbers.NUMBER}|(?<![A-Za-z]){numbers.ROMAN_NUMBER})"
+    conn = rf"(?i:{r.patterns['range']}|{r.patterns['list']})"
+    qty_plain = rf"{num}(?:\s*{sci.replace('?P<exp>', '')})?(?:\s*{unit})?(?:\s*{rel})?"
+    qty_named = (
+        rf"(?P<num>{num})(?:\s*(?P<sci>{sci}))?(?:\s*(?P<unit>{unit}))?(?:\s*(?P<rel>{rel}))?"
+    )
+    # "ALT ≥ level 50 IU/L": words naming what is limited, read through.
+    filler = rf"(?i:{r.patterns['filler']})(?![A-Za-z])"
+    value = (
+        rf"(?P<pre>{pre}(?:\s*(?:of|to|the)(?![A-Za-z]))?(?:\s*{filler})?\s*)?"
+        # "gestational age 35 to 39 weeks" is no age of the patient
+        r"(?P<agekw>(?<![A-Za-z])(?<!(?i:gestational)\s)(?i:(?:the\s+)?age(?:\s*:\s*|\s+)(?:of\s+)?))?"
+        rf"(?P<body>{qty_plain}(?:\s*{conn}\s*{qty_plain})*)"
+        rf"(?P<tail>(?:\s+(?i:years?|yrs?))?(?:\s+(?i:old|of\s+age|in\s+age|of\s+age\s+and))?"
+        rf"\s*(?P<post>{post}))?"
+        # "18 years old", "50-year-old", "≥18 y.o.", "60 y/o", "65-80 aged", "20-70 age"
+        r"(?P<old>(?:(?:\s+|-)(?i:years?-?\s*|yrs?\s+)?(?i:old)|\s+(?i:years?\s+)?(?i:of\s+age)"
+        r"|\s*(?i:y\.\s?o\.?|y/o|yo)|(?<=[yY])(?:\.\s?o\.?|/o)|\s+(?i:aged?))(?![A-Za-z]))?"
+    )
+    relative_only = rf"(?P<pre>{pre})\s*(?i:the\s+)?(?P<rel>(?i:institutional\s+)?{rel})"
+    condition = (
+        rf"\s*[,(]?\s*(?P<cond>(?i:{r.patterns['condition']})(?![A-Za-z])[^;)(]*?)"
+        r"(?=\s*(?:[;)]|,|\.(?:\s|$)|$))"
+    )
+    sex = rf"(?i:{r.patterns['qualifier']})(?![A-Za-z])"
+    return Grammar(
+        value=re.compile(value),
+        quantity=re.compile(qty_named),
+        relative_only=re.compile(relative_only),
+        condition=re.compile(condition),
+        prefix_before=re.compile(rf"(?P<pre>{pre})\s*$"),
+        strip_pre=re.compile(
+            rf"(?:\s*(?<![A-Za-z])(?i:of|to|the)(?![A-Za-z]))?(?:\s*(?<![A-Za-z]){filler})?\s*$"
+        ),
+        # "≥ 13 g/dL for men", "> 450 ms (men)", "< 35 in females"
+        qualifier_after=re.compile(
+            rf"\s*(?:\(\s*(?:(?i:for|in)\s+)?(?P<paren>{sex})\s*\)"
+            rf"|,?\s*(?i:for|in|among)\s+(?i:the\s+)?(?P<word>{sex}))"
+        ),
+        # "Men with BMI", "; females: creatinine", "for women, hemoglobin"
+        qualifier_before=re.compile(
+            rf"[\s,;:.\-–•*)\d]*(?:(?i:and|or|but|for|in|among)\s+)?(?P<word>{sex})"
+            r"\s*(?:(?i:with|who\s+have|having)(?![A-Za-z])|[:,\-–])?\s*"
+        ),
+        qualifier_any=re.compile(rf"(?<![A-Za-z]){sex}"),
+    )
+
+
+@dataclass
+class _Value:
+    """One value expression found in a criterion (offsets local to its text)."""
+
+    start: int
+    end: int
+    pre: str
+    op: str | None
+    shape: str  # single | range | list
+    nums: list[float]
+    raws: list[str]
+    unit_written: str | None
+    unit: str | None
+    relative: str | None
+    roman: bool
+    old: bool
+    num_start: int = 0
+    source: str = ""
+    units: list[str | None] = field(default_factory=list)
+    parenthesized: bool = False
+    condition: str | None = None
+    pair: float | None = None  # the diastolic half of "140/90 mmHg"
+    equivalent: _Value | None = None  # the same limit in another unit: "5.6 mmol/L (9 g/dL)"
+    targets: list[tuple[str, str | None]] = field(default_factory=list)
+    lead: tuple[int, int] | None = None  # the words before the variable named: "Men with "
+
+
+# ------------------------------------------------------------------ values
+
+
+def _find_values(text: str) -> list[_Value]:
+    g = grammar()
+    r = rules()
+    found: list[_Value] = []
+    for match in g.value.finditer(text):
+        if _SUM_AFTER.match(text, match.end()) or _SUM_BEFORE.search(text, 0, match.start()):
+            continue  # "Gleason 3+4=7": the parts of a sum are no limits
+        body_start = match.start("body")
+        quantities = list(g.quantity.finditer(text, body_start, match.end("body")))
+        if not quantities:
+            continue
+        pre = match.group("pre")
+        op = (r.op_for("prefix", pre) or r.op_for("prefix", _strip_of(pre))) if pre else None
+        post = match.group("post")
+        if post and op in (None, "="):
+            # "ANC = 1500/mm3 or more": the direction written after a mirror's "=" counts.
+            op = r.op_for("suffix", post) or op
+        end = match.end()
+        if len(quantities) > 1 and quantities[0].group("unit"):
+            connector = text[quantities[0].end() : quantities[1].start()].strip().lower()
+            if not (r.ops["range"].get(connector) and connector != "and") and op != "between":
+                # "1,500/mm3 and 3 prior lines": a unit closes the value, not a list.
+                quantities = quantities[:1]
+                end = quantities[0].end()
+        nums, raws = [], []
+        units: list[str | None] = []
+        unit_written = unit = relative = None
+        roman = False
+        for q in quantities:
+            own_unit = unit_id(q.group("unit")) if q.group("unit") else None
+            raw = q.group("num")
+            roman = roman or raw in numbers.ROMAN
+            raws.append(raw)
+            nums.append(numbers.parse_number(raw))
+            if q.group("unit"):
+                unit_written = q.group("unit")
+                unit = unit_id(unit_written)
+            if q.group("sci"):
+                exp = numbers.exponent(q.group("exp"))
+                unit = scientific_unit(exp, unit)
+                unit_written = text[
+                    q.start("sci") : q.end("unit") if q.group("unit") else q.end("sci")
+                ]
+            if q.group("sci"):
+                own_unit = unit
+            units.append(own_unit)
+            if q.group("rel"):
+                relative = r.op_for("relative", _strip_paren(q.group("rel")))
+        shape = "single"
+        if len(quantities) > 1:
+            connector = text[quantities[0].end() : quantities[1].start()].strip().lower()
+            if op == "between" or (r.ops["range"].get(connector) and connector != "and"):
+                shape = "range"
+            else:
+                shape = "list"
+        if op == "between" and shape != "range":
+            op = None
+        pre_text = (pre or "").strip().lower()
+        old = pre_text.startswith(("older", "younger")) or bool(match.group("agekw"))
+        old = (
+            old
+            or bool(match.group("old"))
+            or bool(match.group("tail") and re.search(r"(?i)old|age", match.group("tail")))
+        )
+        found.append(
+            _Value(
+                start=match.start(),
+                end=end,
+                pre=(pre or "").strip().lower(),
+                op=op,
+                shape=shape,
+                nums=nums,
+                raws=raws,
+                unit_written=unit_written,
+                unit=unit,
+                relative=relative,
+                roman=roman,
+                old=old,
+                num_start=quantities[0].start(),
+                source=text,
+                units=units,
+                parenthesized=text[: match.start()].rstrip().endswith("("),
+            )
+        )
+    for match in g.relative_only.finditer(text):
+        if any(v.start <= match.start() < v.end for v in found):
+            continue
+        op = r.op_for("prefix", match.group("pre"))
+        rel = r.op_for("relative", _strip_paren(re.sub(r"(?i)^institutional\s+", "", match["rel"])))
+        found.append(
+            _Value(
+                start=match.start(),
+                end=match.end(),
+                pre=match.group("pre").strip().lower(),
+                op=op,
+                shape="single",
+                nums=[1.0],
+                raws=["1"],
+                unit_written=None,
+                unit=None,
+                relative=rel or "ULN",
+                roman=False,
+                old=False,
+            )
+        )
+    found.sort(key=lambda v: v.start)
+    for value in found:
+        cond = grammar().condition.match(text, value.end)
+        if cond and value.op is not None:
+            value.condition = cond.group("cond").strip()
+    return found
+
+
+_SUM_AFTER = re.compile(r"\s*\+\s*\d")
+_SUM_BEFORE = re.compile(r"\d\s*\+\s*$")
+
+
+def _strip_of(pre: str) -> str:
+    """The comparator of a prefix: "at least of" → "at least", "≥ level" → "≥"."""
+    return grammar().strip_pre.sub("", " " + pre.strip()).strip()
+
+
+def _strip_paren(rel: str) -> str:
+    return re.sub(r"\s*\((?:ULN|LLN)\)$", "", rel.strip())
