@@ -38,11 +38,7 @@ SUFFIXES = {
 
 
 def _one_study(ref: str, settings: Settings) -> Study:
-    from ..refs import load_studies
-
-    studies = load_studies(
-        ref, corpus_dir=settings.corpus, base_url=settings.base_url, offline=settings.offline
-    )
+    studies = settings.studies(ref)
     if len(studies) != 1:
         raise InputError(ref, f"holds {len(studies)} studies; compare needs exactly one per REF")
     return studies[0]

@@ -21,7 +21,7 @@ from typing import Any
 
 import click
 
-from ..refs import CriteriaText, load_inputs, no_criteria_note
+from ..refs import CriteriaText, no_criteria_note
 from ..report.tabular import write
 from ..schema import Criterion, Study, StudyCriteria
 from .options import (
@@ -157,13 +157,7 @@ def criteria(
     settings = settings_from(**kwargs)
     studies: list[Study] = []
     for ref in refs:
-        for item in load_inputs(
-            ref,
-            allow_text=True,
-            corpus_dir=settings.corpus,
-            base_url=settings.base_url,
-            offline=settings.offline,
-        ):
+        for item in settings.inputs(ref):
             studies.append(item.as_study() if isinstance(item, CriteriaText) else item)
     results = [
         (study, dataclasses.replace(result, ref=study.ref))

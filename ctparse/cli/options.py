@@ -14,11 +14,15 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
 from ..report.tabular import FORMATS
+
+if TYPE_CHECKING:
+    from ..refs import CriteriaText
+    from ..schema import Study
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,6 +35,26 @@ class Settings:
     base_url: str | None = None
     offline: bool = False
     quiet: bool = False
+
+    def studies(self, ref: str) -> list[Study]:
+        """The studies ``ref`` names, read with these settings."""
+        from ..refs import load_studies
+
+        return load_studies(
+            ref, corpus_dir=self.corpus, base_url=self.base_url, offline=self.offline
+        )
+
+    def inputs(self, argument: str) -> list[Study | CriteriaText]:
+        """The studies an argument names, or the criteria text it is."""
+        from ..refs import load_inputs
+
+        return load_inputs(
+            argument,
+            allow_text=True,
+            corpus_dir=self.corpus,
+            base_url=self.base_url,
+            offline=self.offline,
+        )
 
 
 def format_option(*, formats: tuple[str, ...] = FORMATS) -> Callable[[F], F]:

@@ -13,7 +13,6 @@ from typing import Any
 
 import click
 
-from ..refs import load_studies
 from ..report.tabular import write
 from ..schema import Study
 from .options import (
@@ -232,14 +231,7 @@ def show(refs: tuple[str, ...], fmt: str | None, output: Path | None, **kwargs: 
     settings = settings_from(**kwargs)
     studies: list[Study] = []
     for ref in refs:
-        studies.extend(
-            load_studies(
-                ref,
-                corpus_dir=settings.corpus,
-                base_url=settings.base_url,
-                offline=settings.offline,
-            )
-        )
+        studies.extend(settings.studies(ref))
     fmt = resolve_format(fmt, output)
     with open_output(output) as stream:
         if fmt in ("json", "jsonl", "csv"):

@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from ..refs import CriteriaText, load_inputs, no_criteria_note
+from ..refs import CriteriaText, no_criteria_note
 from ..report.tabular import write
 from ..schema import Criterion, Study, Threshold, Window
 from .options import (
@@ -242,13 +242,7 @@ def thresholds(
     settings = settings_from(**kwargs)
     items: list[tuple[str, Study | str]] = []
     for argument in inputs:
-        for item in load_inputs(
-            argument,
-            allow_text=True,
-            corpus_dir=settings.corpus,
-            base_url=settings.base_url,
-            offline=settings.offline,
-        ):
+        for item in settings.inputs(argument):
             items.append((item.ref, item.text if isinstance(item, CriteriaText) else item))
     if workers > 1 and len(items) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
