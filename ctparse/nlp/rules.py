@@ -12,6 +12,7 @@ matching in C and fast on tens of thousands of criteria.
                               qualifier and calendar phrases
     models/anchors.jsonl      time anchors and direction words for windows
     models/noise.jsonl        numbers that are not limits (versions, list markers)
+    models/coordination.jsonl where a window's event splits into one event per conjunct
 """
 
 from __future__ import annotations
@@ -65,6 +66,12 @@ ANCHOR_FIELDS = {
     "examples": spec(list),
 }
 NOISE_FIELDS = {"id": spec(str), "pattern": spec(str), "examples": spec(list)}
+COORDINATION_FIELDS = {
+    "id": spec(str),
+    "kind": spec(str),
+    "phrases": spec(list),
+    "examples": spec(list),
+}
 
 COMPARATOR_KINDS = (
     "prefix",
@@ -78,6 +85,18 @@ COMPARATOR_KINDS = (
     "calendar",
 )
 ANCHOR_KINDS = ("anchor", "before", "after", "lookback", "lookahead")
+COORDINATION_KINDS = (
+    "conjunction",
+    "blocker",
+    "preposition",
+    "predicate",
+    "clause",
+    "transparent",
+    "head",
+    "verb",
+    "verb_suffix",
+    "lead",
+)
 
 
 def phrase_pattern(phrases: Iterable[str]) -> str:
@@ -257,4 +276,53 @@ def rules() -> Rules:
         time_kinds=time_kinds,
         time_patterns=time_patterns,
         noise=noise,
+    )
+
+
+@dataclass(frozen=True)
+class Coordination:
+    """The coordination rules (``models/coordination.jsonl``) as word sequences.
+
+    Phrases are tuples of lower-cased words (a comma is a word), so that they are
+    matched against a tokenized event with :meth:`at` and :meth:`ends`.
+    """
+
+    phrases: dict[str, frozenset[tuple[str, ...]]]  # kind -> phrases
+    longest: dict[str, int]  # kind -> words in its longest phrase
+    suffixes: tuple[str, ...]  # verb_suffix endings
+    hint: re.Pattern[str]  # a conjunction somewhere in a text (a cheap first test)
+
+    def at(self, kind: str, words: list[str], i: int) -> int:
+        """Length in words of the longest ``kind`` phrase starting at ``words[i]`` (0: none)."""
+        phrases = self.phrases[kind]
+        for n in range(min(self.longest[kind], len(words) - i), 0, -1):
+            if tuple(words[i : i + n]) in phrases:
+                return n
+        return 0
+
+    def ends(self, kind: str, words: list[str], j: int) -> bool:
+        """Whether a ``kind`` phrase ends at ``words[j]``."""
+        phrases = self.phrases[kind]
+        return any(
+            tuple(words[j + 1 - n : j + 1]) in phrases
+            for n in range(1, min(self.longest[kind], j + 1) + 1)
+        )
+
+
+@cache
+def coordination() -> Coordination:
+    """Load the coordination rules (cached)."""
+    words: dict[str, set[tuple[str, ...]]] = {kind: set() for kind in COORDINATION_KINDS}
+    for entry in load_rules("coordination.jsonl", COORDINATION_FIELDS):
+        kind = entry["kind"]
+        if kind not in words:
+            raise ValueError(f"coordination.jsonl: unknown kind {kind!r} in {entry['id']}")
+        for phrase in entry["phrases"]:
+            words[kind].add(tuple(re.findall(r",|[^\s,]+", phrase.lower())))
+    conjunctions = sorted(" ".join(p) for p in words["conjunction"])
+    return Coordination(
+        phrases={kind: frozenset(values) for kind, values in words.items()},
+        longest={kind: max((len(p) for p in values), default=0) for kind, values in words.items()},
+        suffixes=tuple(p[0] for p in words["verb_suffix"]),
+        hint=re.compile(rf"(?i)(?<![\w-])(?:{phrase_pattern(conjunctions)})(?![\w-])"),
     )
