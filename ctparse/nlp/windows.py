@@ -15,7 +15,11 @@ weeks since the last chemotherapy". For each one:
   ``models/anchors.jsonl`` (first_dose, last_dose, enrollment, randomization,
   screening, consent, diagnosis, surgery) or null;
 * ``event``: what must (not) happen in the window — the words before the
-  period in the same clause, or after "since".
+  period in the same clause, or after "since". A coordination of independent
+  things ("antibiotic or probiotic use in the previous 90 days", "Radiation or
+  chemotherapy within 4 weeks") states one constraint per thing: one window per
+  conjunct, with the same period and offsets (see :func:`conjuncts` and
+  ``models/coordination.jsonl``).
 
 Status (set here because this component runs last):
 
@@ -37,7 +41,7 @@ from functools import cache
 
 from ..schema import Criterion, Status, Threshold, Window
 from . import numbers
-from .rules import Rules, rules
+from .rules import Coordination, Rules, coordination, rules
 from .units import to_days, unit_id
 
 TIME_FORMS = (
@@ -162,12 +166,14 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
             direction = "after" if kind == "lookahead" else "before"
         anchor = None
         event = None
+        since_event = False
         if m.group("dir"):
             word = m.group("dir").lower()
             if word == "since":
                 since = g.since.match(local, end)
                 if since:
-                    event = _clean(since.group("event")) or None
+                    event = _clean(since.group("event"), limit=False) or None
+                    since_event = True
                     end = since.end("event")
             else:
                 am = g.anchor.match(local, end)
@@ -180,8 +186,14 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
             ]
             floor = max([previous_end] + [t.end - base for t in before_start if t.end is not None])
             near = [t for t in before_start if t.end is not None and start - (t.end - base) <= 12]
-            event = near[-1].entity if near else _event(local, floor, start)
-        for each in [event]:
+            if near:
+                event = near[-1].entity
+                events: tuple[str | None, ...] = (event,)
+            else:
+                events = _events(_event(local, floor, start))
+        else:
+            events = _events(event, after_since=since_event)
+        for each in events:
             days = to_days(value, unit)
             if m.group("plus") and days is not None:
                 days += int(m.group("plus"))  # "24 + 3 weeks": 24 weeks and 3 days
@@ -219,6 +231,7 @@ def _calendar_windows(
         start, end = m.start(), m.end()
         if any(s < end and start < e for s, e in taken):
             continue
+        event = _events(_event(local, 0, start))
         value = float(m.group("y1"))
         value_max = float(m.group("y2")) if m.group("y2") else None
         if value_max is not None and value_max < value:
@@ -231,9 +244,9 @@ def _calendar_windows(
             comparator = r.op_for("calendar", m.group("pre")) or "="
             if comparator == "between":
                 continue  # "between 2010" alone is not a period
-        out.append(
+        out.extend(
             Window(
-                event=_event(local, 0, start),
+                event=each,
                 comparator=comparator,
                 value=value,
                 unit="calendar_year",
@@ -244,6 +257,7 @@ def _calendar_windows(
                 start=base + start,
                 end=base + end,
             )
+            for each in event
         )
     return out
 
@@ -304,17 +318,190 @@ def _event(text: str, floor: int, start: int) -> str | None:
     pieces = _NEXT_PREDICATE.split(clause)[-1].split("(")
     # "probiotics (within past 1 month)": a period opening a parenthesis dates what precedes it.
     for piece in reversed(pieces):
-        event = _clean(piece.replace(")", " "))
+        event = _clean(piece.replace(")", " "), limit=False)
         if event:
             return event
     return None
 
 
-def _clean(phrase: str) -> str:
+#: Words an event keeps: the end of a long clause (the event lies just before the period),
+#: the start of a conjunct (it begins where its coordination does).
+EVENT_WORDS = 12
+
+
+def _clean(phrase: str, *, limit: bool = True) -> str:
     phrase = _LEAD.sub("", phrase.strip())
     phrase = _TRAIL.sub("", phrase).strip(" ,;:-")
     words = phrase.split()
-    return " ".join(words[-12:])
+    return " ".join(words[-EVENT_WORDS:] if limit else words)
+
+
+def _events(event: str | None, *, after_since: bool = False) -> tuple[str | None, ...]:
+    """The event of each window a period gives: one per conjunct of a coordination."""
+    if not event:
+        return (event,)
+    split = conjuncts(event, after_since=after_since)
+    if len(split) == 1:
+        return (" ".join(event.split()[-EVENT_WORDS:]),)
+    return tuple(" ".join(each.split()[:EVENT_WORDS]) for each in split)
+
+
+_TOKEN = re.compile(r",|[^\s,]+")
+
+
+def conjuncts(event: str, *, after_since: bool = False) -> tuple[str, ...]:
+    """The independent things a coordinated event names, each an event of its own.
+
+    Splits at a conjunction ("or", "and/or"; commas before it make a series) between
+    phrases that each can stand alone; the rule words are in ``models/coordination.jsonl``.
+
+    >>> conjuncts("antibiotic or probiotic use")
+    ('antibiotic use', 'probiotic use')
+    >>> conjuncts("Major injuries or surgery of the target knee")
+    ('Major injuries of the target knee', 'surgery of the target knee')
+    >>> conjuncts("systemic anti-tumor therapy for non-target lesions")
+    ('systemic anti-tumor therapy for non-target lesions',)
+    >>> conjuncts("vascular or endovascular surgery")  # kinds of one thing
+    ('vascular or endovascular surgery',)
+    """
+    c = coordination()
+    if not c.hint.search(event):
+        return (event,)
+    spans = [m.span() for m in _TOKEN.finditer(event)]
+    words = [event[s:e].lower() for s, e in spans]
+    cut = next((i for i in range(len(words)) if c.at("blocker", words, i)), len(words))
+    for k in range(cut):
+        if c.at("conjunction", words, k):
+            # The first coordination of things wins ("participated in any other trial and/or
+            # has taken any investigational drug or product": the second one).
+            split = _split_at(c, event, spans, words, cut, k, after_since=after_since)
+            if split:
+                return split
+    return (event,)
+
+
+def _split_at(
+    c: Coordination,
+    event: str,
+    spans: list[tuple[int, int]],
+    words: list[str],
+    cut: int,
+    k: int,
+    *,
+    after_since: bool,
+) -> tuple[str, ...] | None:
+    """The events of the coordination whose first conjunction is ``words[k]``, or None."""
+
+    def ends_conjunct(i: int) -> bool:
+        kinds = ("preposition", "predicate", "clause", "conjunction")
+        return any(c.at(kind, words, i) for kind in kinds)
+
+    # Left of the conjunction: back to a boundary or a transparent lead; commas there separate
+    # the members of a series ("A, B or C").
+    first = k
+    while first > 0:
+        w = first - 1
+        if words[w] != "," and (ends_conjunct(w) or c.ends("transparent", words, w)):
+            break
+        first -= 1
+    if first > 0 and not c.ends("transparent", words, first - 1):
+        return None  # inside a modifier: "Hospitalization for respiratory or cardiac event"
+    members: list[tuple[int, int]] = []
+    piece = first
+    for i in range(first, k + 1):
+        if i == k or words[i] == ",":
+            members.append((piece, i))
+            piece = i + 1
+    if len(members) > 1 and members[-1][0] == members[-1][1]:
+        members.pop()  # "A, B, or C"
+    # Right of it: each conjunct runs to the next conjunction, a comma or a boundary.
+    i = k
+    while True:
+        i += c.at("conjunction", words, i)
+        begin = i
+        while i < cut and words[i] != "," and not ends_conjunct(i):
+            i += 1
+        members.append((begin, i))
+        if i < cut and c.at("conjunction", words, i):
+            continue
+        if i + 1 < cut and words[i] == "," and c.at("conjunction", words, i + 1):
+            i += 1
+            continue
+        break
+    texts = _members(c, words, members)
+    rest = event[spans[i][0] :].strip() if i < len(words) else ""
+    if texts is None or "," in rest:
+        return None  # "A or B, C …": no clean end to the coordination
+    predicate = i < cut and c.at("predicate", words, i)
+    if predicate and after_since:
+        return None  # "since last menses or sterilization will not require …": a new clause
+    phrases = [" ".join(event[spans[a][0] : spans[b - 1][1]] for a, b in t) for t in texts]
+    shared = i < cut and c.at("preposition", words, i)
+    if shared and any(w in _content(rest) for p in phrases for w in _content(p)):
+        shared = False  # "Peritonitis or recovery from peritonitis": the phrase is the last's
+    if predicate:
+        parts = phrases  # "… or extensive radiation therapy is performed"
+    elif shared:
+        parts = [f"{p} {rest}" for p in phrases]  # "injuries or surgery of the target knee"
+    else:
+        parts = [*phrases[:-1], f"{phrases[-1]} {rest}".strip()]  # "the wish to …", a blocker
+    unique = tuple(dict.fromkeys(parts))
+    return unique if len(unique) > 1 else None
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]{4,}", text.lower())}
+
+
+def _members(
+    c: Coordination, words: list[str], members: list[tuple[int, int]]
+) -> list[list[tuple[int, int]]] | None:
+    """Each conjunct as word ranges (a distributed head is a range of its own), or None
+    when the coordination is not one of things that can each stand alone."""
+    out = []
+    for a, b in members:
+        while a < b and c.at("lead", words, a):
+            a += 1
+        if a >= b:
+            return None
+        if b - a == 1 and _predicate_word(c, words[a]):
+            return None  # "discharged or deceased", "unable or unwilling"
+        out.append((a, b))
+    *front, (la, lb) = out
+    # "X or Y Z": X is a whole noun phrase ("corticosteroids or calcineurin antagonists",
+    # "live vaccine or attenuated live vaccine", "acute myocardial infarction or …"), or words
+    # that share Z with Y — the use of two things ("antibiotic or probiotic use", split with Z
+    # distributed), or kinds of one thing ("vascular or endovascular surgery", "acute ischemic or
+    # hemorrhagic stroke", "urine or serum β-hCG test"), one event. A determiner opens a noun
+    # phrase ("rituximab or any monoclonal antibody"), and so does a series with a member of
+    # several words ("deep-peeling, skin regeneration or acne scar treatment"); otherwise X is
+    # taken as whole only on evidence: three words or more, a plural, Z's head word or a head
+    # noun ("alcohol abuse or binge drinking").
+    series = len(front) > 1 and any(b - a > 1 for a, b in front)
+    if lb - la > 1 and not series and not c.at("lead", words, members[-1][0]):
+        head = words[lb - 1]
+        whole = [
+            b - a >= 3
+            or _plural(words[b - 1])
+            or words[b - 1] == head
+            or c.at("head", words, b - 1)
+            for a, b in front
+        ]
+        if not all(whole):
+            if all(b - a == 1 for a, b in front) and c.at("head", words, lb - 1):
+                return [[(a, b), (lb - 1, lb)] for a, b in front] + [[(la, lb)]]
+            return None
+    return [[(a, b)] for a, b in out]
+
+
+def _predicate_word(c: Coordination, word: str) -> bool:
+    if c.at("verb", [word], 0):
+        return True
+    return any(word.endswith(s) and len(word) > len(s) + 3 for s in c.suffixes)
+
+
+def _plural(word: str) -> bool:
+    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
 
 
 _WORD_NUMBER = re.compile(rf"(?<![\w-]){numbers.WORD_NUMBER}(?![\w-])")
