@@ -226,7 +226,7 @@ def _calendar_windows(
         return []
     r = rules()
     base = criterion.start or 0
-    out = []
+    out: list[Window] = []
     for m in window_grammar().calendar.finditer(local):
         start, end = m.start(), m.end()
         if any(s < end and start < e for s, e in taken):
