@@ -227,14 +227,17 @@ def test_dev_gold_targets() -> None:
     assert entity.precision >= 0.94
     assert entity.recall >= 0.88
     windows = report.scores["windows"]["value+comparator"]
-    assert windows.precision >= 0.95
-    # 318/375: the gold marks "Adult patients (≥ 18 years)" (NCT03927300#0) as a temporal
-    # constraint, which ctparse reads as the age it is (one window fewer than 319/375 = 0.851).
-    assert windows.recall >= 0.845
+    # 339/362 predicted, 339/375 gold: one window per coordinated event ("Radiation or
+    # chemotherapy within 4 weeks" is two) matches the gold's one item per conjunct; of the 23
+    # unmatched, 10 are conjuncts the gold annotated once ("drug abuse and / or alcohol abuse").
+    assert windows.precision >= 0.93
+    # The gold marks "Adult patients (≥ 18 years)" (NCT03927300#0) as a temporal constraint,
+    # which ctparse reads as the age it is.
+    assert windows.recall >= 0.90
     # Setting aside the 6 gold "temporal" items that ctparse states, at the same span
     # and value, as the age / life-expectancy thresholds DESIGN.md defines them to be.
     reconciled = report.scores[RECONCILED]["value+comparator"]
     assert reconciled.gold == windows.gold - 6
-    assert reconciled.precision >= 0.95 and reconciled.recall >= 0.85
+    assert reconciled.precision >= 0.93 and reconciled.recall >= 0.915
     right, total = report.ecog_items
     assert total >= 8 and right == total

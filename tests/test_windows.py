@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from ctparse.errors import ResourceError
+from ctparse.nlp import rules as rules_module
 from ctparse.nlp.extract import add_thresholds
-from ctparse.nlp.windows import add_windows
+from ctparse.nlp.windows import add_windows, conjuncts
+from ctparse.resources import load_rules
 from ctparse.schema import Criterion
 
 
@@ -178,8 +183,9 @@ def test_two_d_is_a_dimension_not_a_period() -> None:
 
 
 def test_window_in_a_trailing_parenthesis_dates_what_precedes_it() -> None:
-    (w,) = parse("User of dietary supplements or probiotics (within past 1-mo)").windows
-    assert w.event == "User of dietary supplements or probiotics"
+    windows = parse("User of dietary supplements or probiotics (within past 1-mo)").windows
+    assert [w.event for w in windows] == ["dietary supplements", "probiotics"]
+    assert {(w.start, w.end, w.days) for w in windows} == {(43, 59, 30)}
 
 
 @pytest.mark.parametrize(
@@ -222,3 +228,254 @@ def test_change_over_a_period_is_the_event_of_a_look_back() -> None:
     )
     (t,) = c.thresholds
     assert (t.variable, t.comparator, t.value, t.unit) == ("weight_loss", ">", 10, "%")
+
+
+# ------------------------------------------------------------ coordinated events
+
+
+def events(text: str) -> list[str | None]:
+    return [w.event for w in parse(text).windows]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Radiation or chemotherapy within 4 weeks of enrollment",
+            ["Radiation", "chemotherapy"],
+            id="two_nouns",
+        ),
+        pytest.param(
+            "use of corticosteroids or calcineurin antagonists or phototherapy in the previous "
+            "4 weeks",
+            ["corticosteroids", "calcineurin antagonists", "phototherapy"],
+            id="three_with_repeated_or",
+        ),
+        pytest.param(
+            "Use of anti-secretory drugs, antibiotics or probiotics 4 weeks preceding the "
+            "enrollment",
+            ["anti-secretory drugs", "antibiotics", "probiotics"],
+            id="comma_series",
+        ),
+        pytest.param(
+            "Received deep-peeling, skin regeneration, plastic surgery, wrinkle improvement or "
+            "acne scar treatment in the facial area within 24 weeks",
+            [
+                "deep-peeling in the facial area",
+                "skin regeneration in the facial area",
+                "plastic surgery in the facial area",
+                "wrinkle improvement in the facial area",
+                "acne scar treatment in the facial area",
+            ],
+            id="series_with_shared_prepositional_phrase",
+        ),
+        pytest.param(
+            "antibiotic or probiotic use in the previous 90 days",
+            ["antibiotic use", "probiotic use"],
+            id="shared_head_noun_distributed",
+        ),
+        pytest.param(
+            "Acute illness or infection within the last 4 weeks",
+            ["Acute illness", "infection"],
+            id="noun_phrase_and_noun",
+        ),
+        pytest.param(
+            "live vaccine or attenuated live vaccine within 30 days prior to the first dose",
+            ["live vaccine", "attenuated live vaccine"],
+            id="same_head_noun_twice",
+        ),
+        pytest.param(
+            "Chinese herbal medicine or traditional Chinese medicine with anti-tumor indications "
+            "within 1 week before the first dose",
+            [
+                "Chinese herbal medicine with anti-tumor indications",
+                "traditional Chinese medicine with anti-tumor indications",
+            ],
+            id="seed_004_herbal_medicine",
+        ),
+        pytest.param(
+            "drug abuse and / or alcohol abuse 2 years prior to the screening period",
+            ["drug abuse", "alcohol abuse"],
+            id="and_or",
+        ),
+        pytest.param(
+            "treatment with inotuzumab or gemtuzumab within 3 months prior to HSCT admission",
+            ["inotuzumab", "gemtuzumab"],
+            id="object_of_a_transparent_lead",
+        ),
+        pytest.param(
+            "Has participated in any other clinical trial and/or has taken any investigational "
+            "drug or product within 90 days prior to the study",
+            ["investigational drug", "product"],
+            id="second_coordination_when_the_first_is_of_clauses",
+        ),
+        pytest.param(
+            "bone marrow radiation therapy or extensive radiation therapy is performed within "
+            "4 weeks",
+            ["bone marrow radiation therapy", "extensive radiation therapy"],
+            id="predicate_left_out",
+        ),
+        pytest.param(
+            "at least 4 weeks since the last chemotherapy or radiotherapy",
+            ["last chemotherapy", "radiotherapy"],
+            id="after_since",
+        ),
+        pytest.param(
+            "diagnosed with either Frontal Temporal Dementia or Alzheimer's Disease 12 months "
+            "ago or less",
+            ["Frontal Temporal Dementia", "Alzheimer's Disease"],
+            id="either_or",
+        ),
+        pytest.param(
+            "Peritonitis or recovery from peritonitis for less than one month",
+            ["Peritonitis", "recovery from peritonitis"],
+            id="phrase_of_the_last_conjunct_only",
+        ),
+    ],
+)
+def test_coordinated_event_gives_one_window_per_conjunct(text: str, expected: list[str]) -> None:
+    windows = parse(text).windows
+    assert [w.event for w in windows] == expected
+    # Everything but the event is the one period as written.
+    assert (
+        len(
+            {
+                (w.comparator, w.value, w.unit, w.days, w.direction, w.anchor, w.start, w.end)
+                for w in windows
+            }
+        )
+        == 1
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "event"),
+    [
+        pytest.param(
+            "systemic anti-tumor therapy (chemotherapy, immunotherapy, etc.) for non-target "
+            "lesions within 3 weeks",
+            "systemic anti-tumor therapy for non-target lesions",
+            id="parenthetical_examples",
+        ),
+        pytest.param(
+            "anticoagulants such as warfarin or heparin within 7 days",
+            "anticoagulants such as warfarin or heparin",
+            id="such_as",
+        ),
+        pytest.param(
+            "immunosuppressive drugs including steroids or tacrolimus within 4 weeks",
+            "immunosuppressive drugs including steroids or tacrolimus",
+            id="including",
+        ),
+        pytest.param(
+            "medication with antioxidant properties e.g., vitamin E or N-acetyl cysteine 7 days "
+            "prior to CC",
+            "medication with antioxidant properties e.g., vitamin E or N-acetyl cysteine",
+            id="e_g",
+        ),
+        pytest.param(
+            "intake of antibiotics or other medications affecting the periodontium in the "
+            "previous 6 months",
+            "intake of antibiotics or other medications affecting the periodontium",
+            id="one_of_the_others",
+        ),
+        pytest.param(
+            "hematopoietic stem cell transplantation within 6 months",
+            "hematopoietic stem cell transplantation",
+            id="fixed_name",
+        ),
+        pytest.param(
+            "signs and symptoms of infection within 2 weeks",
+            "signs and symptoms of infection",
+            id="plain_and",
+        ),
+        pytest.param(
+            "Crohn's disease and ulcerative colitis within 6 months",
+            "Crohn's disease and ulcerative colitis",
+            id="plain_and_between_names",
+        ),
+        pytest.param(
+            "planned or received radiotherapy within 4 weeks",
+            "planned or received radiotherapy",
+            id="coordinated_verbs",
+        ),
+        pytest.param(
+            "patients discharged or deceased less than 24 hours of admission",
+            "patients discharged or deceased",
+            id="coordinated_participles",
+        ),
+        pytest.param(
+            "vascular or endovascular surgery in the last 3 months",
+            "vascular or endovascular surgery",
+            id="kinds_of_one_thing",
+        ),
+        pytest.param(
+            "acute ischemic or hemorrhagic stroke (within 30 days)",
+            "acute ischemic or hemorrhagic stroke",
+            id="shared_modifier_and_head",
+        ),
+        pytest.param(
+            "Hospitalization for respiratory, metabolic or cardiovascular event (< 2 months)",
+            "Hospitalization for respiratory, metabolic or cardiovascular event",
+            id="inside_a_modifier",
+        ),
+        pytest.param(
+            "surgery on the knee or hip within 6 months",
+            "surgery on the knee or hip",
+            id="inside_a_prepositional_phrase",
+        ),
+        pytest.param(
+            "at least 1 year since last menses or documented surgical sterilization will not "
+            "require pregnancy testing",
+            "last menses or documented surgical sterilization will not require pregnancy testing",
+            id="since_clause_followed_by_a_predicate",
+        ),
+    ],
+)
+def test_coordination_that_is_one_event_stays_one_window(text: str, event: str) -> None:
+    (w,) = parse(text).windows
+    assert w.event == event
+
+
+def test_conjuncts_of_a_plain_event() -> None:
+    assert conjuncts("Major surgery") == ("Major surgery",)
+    assert conjuncts("antibiotic or probiotic use") == ("antibiotic use", "probiotic use")
+
+
+def _coordination_examples() -> list[tuple[str, str, list[str]]]:
+    entries = load_rules("coordination.jsonl", rules_module.COORDINATION_FIELDS)
+    cases = []
+    for entry in entries:
+        for example in entry["examples"]:
+            text, _, expected = example.partition(" => ")
+            cases.append((entry["id"], text, [e.strip() for e in expected.split(" | ")]))
+    return cases
+
+
+@pytest.mark.parametrize(("rule", "text", "expected"), _coordination_examples())
+def test_coordination_rule_example_gives_its_events(rule: str, text: str, expected: list) -> None:
+    assert events(text) == expected, rule
+
+
+def test_coordination_rules_reject_an_unknown_kind(tmp_path, monkeypatch) -> None:
+    entry = {"id": "x", "kind": "nonsense", "phrases": ["or"], "examples": ["x => x"]}
+    (tmp_path / "coordination.jsonl").write_text(json.dumps(entry) + "\n")
+    monkeypatch.setattr(
+        rules_module,
+        "load_rules",
+        lambda name, fields: load_rules(name, fields, directory=tmp_path),
+    )
+    rules_module.coordination.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="unknown kind"):
+            rules_module.coordination()
+    finally:
+        monkeypatch.undo()
+        rules_module.coordination.cache_clear()
+
+
+def test_coordination_rules_reject_an_unknown_key(tmp_path) -> None:
+    entry = {"id": "x", "kind": "conjunction", "phrases": ["or"], "examples": [], "colour": 1}
+    (tmp_path / "coordination.jsonl").write_text(json.dumps(entry) + "\n")
+    with pytest.raises(ResourceError, match="unknown key"):
+        load_rules("coordination.jsonl", rules_module.COORDINATION_FIELDS, directory=tmp_path)
