@@ -9,7 +9,7 @@ a subgroup its sentence lets in is said as allowed, not required.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from . import matching
@@ -260,8 +260,37 @@ def facts(criterion: Criterion) -> str:
         parts.append("allows " + "; ".join(allowed))
     if mentioned:
         parts.append("mentions " + "; ".join(mentioned))
-    parts.extend(window_phrase(criterion, w) for w in windows)
+    parts.extend(window_phrase(criterion, w) for w in _joined_events(windows))
     return "; ".join(parts)
+
+
+def _joined_events(windows: list[Window]) -> list[Window]:
+    """Windows split from one coordination ("live vaccine or attenuated live
+    vaccine within 30 days") share their span and period: say them once, with
+    the events joined by "or"."""
+    groups: dict[tuple[object, ...], list[Window]] = {}
+    for w in windows:
+        key = (w.start, w.end, w.comparator, w.days, w.days_max, w.direction, w.anchor)
+        groups.setdefault(key, []).append(w)
+    return [
+        group[0]
+        if len(group) == 1
+        else replace(group[0], event=_or([w.event or "" for w in group]))
+        for group in groups.values()
+    ]
+
+
+def _or(events: list[str]) -> str:
+    """ "A with X", "B with X" → "A or B with X": a tail the split gave to every
+    event is said once."""
+    words = [event.split() for event in events]
+    tail: list[str] = []
+    while (
+        all(len(w) > len(tail) + 1 for w in words) and len({w[-len(tail) - 1] for w in words}) == 1
+    ):
+        tail.insert(0, words[0][-len(tail) - 1])
+    heads = [" ".join(w[: len(w) - len(tail)]) for w in words]
+    return " or ".join(heads) + (" " + " ".join(tail) if tail else "")
 
 
 _SUBORDINATE = re.compile(

@@ -533,3 +533,27 @@ def test_a_limit_without_an_eligible_range_is_said_as_written() -> None:
         "(A requires AST ≤ 5 × ULN if liver metastases; "
         "mentions HBV DNA > 1000 copies/mL (must receive antiviral therapy for hepatitis b))"
     )
+
+
+@pytest.mark.parametrize(
+    ("events", "said"),
+    [
+        (["Radiation", "chemotherapy"], "Radiation or chemotherapy"),
+        (["antibiotic use", "probiotic use"], "antibiotic or probiotic use"),
+        (
+            ["herbal medicine with anti-tumor indications", "TCM with anti-tumor indications"],
+            "herbal medicine or TCM with anti-tumor indications",
+        ),
+    ],
+    ids=["two_nouns", "shared_head", "shared_tail"],
+)
+def test_windows_split_from_one_coordination_are_said_once(events, said) -> None:
+    from ctparse.wording import facts
+
+    text = f"{' or '.join(events)} within 4 weeks before the first dose"
+    windows = tuple(
+        Window(event, "<=", 4, "week", 28, "before", "first_dose", start=0, end=len(text))
+        for event in events
+    )
+    criterion = Criterion("exc-1", "exclusion", text, 0, len(text), windows=windows)
+    assert facts(criterion) == f"excludes {said} within 4 weeks before first dose"
