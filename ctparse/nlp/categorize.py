@@ -20,7 +20,9 @@ costs a single regex scan.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -143,52 +145,38 @@ def _stems_of(alternative: str) -> list[str] | None:
     return inner
 
 
-def _alternatives(pattern: str) -> list[str]:
-    """Split a regex at its top-level "|"."""
-    parts, depth, in_class, current, i = [], 0, False, [], 0
+def _structure(pattern: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """``(index, char, depth)`` for every character of a regex from ``start``
+    that is neither escaped nor inside a character class; ``depth`` counts the
+    groups open after that character."""
+    depth, in_class, i = 0, False, start
     while i < len(pattern):
         char = pattern[i]
         if char == "\\":
-            current.append(pattern[i : i + 2])
             i += 2
             continue
         if in_class:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append("".join(current))
-            current = []
-            i += 1
-            continue
-        current.append(char)
+        else:
+            depth += (char == "(") - (char == ")")
+            yield i, char, depth
         i += 1
-    parts.append("".join(current))
-    return parts
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """Split a regex at its top-level "|"."""
+    bars = [i for i, char, depth in _structure(pattern) if char == "|" and depth == 0]
+    edges = [-1, *bars, len(pattern)]
+    return [pattern[a + 1 : b] for a, b in itertools.pairwise(edges)]
 
 
 def _closing(pattern: str, opening: int) -> int:
-    depth, in_class, i = 0, False, opening
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
+    """The index of the ")" closing the group opened at ``opening``, or -1."""
+    for i, char, depth in _structure(pattern, opening):
+        if char == ")" and depth == 0:
+            return i
     return -1
 
 
