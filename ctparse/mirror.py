@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import matching
 from .corpus import Corpus, Stored, utc_now
 from .errors import ReadError, RegistryError, StudyNotFoundError
 from .registry import (
@@ -243,37 +244,10 @@ def mirror_ids(
 
 # ------------------------------------------------------------- resolving
 
-_STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "by",
-        "for",
-        "from",
-        "in",
-        "into",
-        "of",
-        "on",
-        "or",
-        "the",
-        "to",
-        "with",
-        "without",
-        "study",
-        "trial",
-        "phase",
-        "clinical",
-        "patients",
-        "patient",
-        "versus",
-        "vs",
-        "after",
-        "before",
-    ]
+# Title words: the function words criteria matching ignores, plus the words
+# every trial title has ("phase", "study", "versus").
+_STOPWORDS = matching.STOPWORDS | frozenset(
+    {"after", "before", "clinical", "phase", "study", "trial", "versus", "vs", "without"}
 )
 _ESSIE_OPERATORS = frozenset({"and", "or", "not", "near"})
 _WORD = re.compile(r"[a-z0-9]+")
