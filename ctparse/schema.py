@@ -217,6 +217,7 @@ class Threshold(_Record):
     source: str = "text"
     start: int | None = None
     end: int | None = None
+    entity_id: str | None = None  # the id of the Entity it constrains, when one was found
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,40 @@ class Window(_Record):
     anchor: str | None  # first_dose, enrollment, randomization, screening, last_dose, diagnosis
     start: int | None = None
     end: int | None = None
+    # What the criterion asks of the event: "required" (it must have happened in the
+    # period), "excluded" (it must not have), "allowed" (the sentence grants it).
+    requirement: str | None = field(default=None, kw_only=True)
+    # The time since (or until) the event that a patient must be in to be eligible, in days.
+    eligible: Range | None = field(default=None, kw_only=True)
+    entity: str | None = field(default=None, kw_only=True)  # id of the Entity it constrains
+
+
+@dataclass(frozen=True)
+class Concept(_Record):
+    """What an entity names, from the concept lexicon (``models/concepts.jsonl``)."""
+
+    id: str
+    name: str
+    mesh: str | None = None  # a MeSH descriptor id where one is known
+
+
+@dataclass(frozen=True)
+class Entity(_Record):
+    """A condition, drug, procedure, measurement, … a criterion is about.
+
+    ``id`` is ``<criterion id>/e<N>``; ``start``/``end`` index the eligibility text.
+    ``assertion`` is how the text states it (present, negated, historical,
+    hypothetical, possible, family); ``requirement`` what the criterion asks of it.
+    """
+
+    id: str
+    type: str
+    text: str
+    start: int
+    end: int
+    concept: Concept | None = None
+    assertion: str = "present"
+    requirement: str | None = None  # required | excluded | allowed
 
 
 @dataclass(frozen=True)
@@ -258,6 +293,7 @@ class Criterion(_Record):
     thresholds: tuple[Threshold, ...] = ()
     windows: tuple[Window, ...] = ()
     status: Status = "unparsed"
+    entities: tuple[Entity, ...] = ()
 
 
 @dataclass(frozen=True)
