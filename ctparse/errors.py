@@ -13,6 +13,7 @@ command line can print one line that tells the user what to fix::
      │    └── StudyNotFoundError no such study (HTTP 404)
      ├── OfflineError            a record is missing and network use is off
      ├── ResourceError           a data file under models/ is invalid
+     ├── PipelineError           a spaCy pipeline that misses a stage
      └── GoldError               a gold file for `ctparse eval` is malformed
 
 The library raises; only the CLI prints (``ctparse: error: <input>: <what>``
@@ -94,3 +95,8 @@ class ResourceError(CtparseError):
 
 class GoldError(CtparseError):
     """A gold annotation file for ``ctparse eval`` is malformed."""
+
+
+class PipelineError(CtparseError):
+    """A spaCy pipeline that cannot give ctparse's results: a stage is missing
+    or out of order (``input`` names the component that found it)."""

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import matching
+from .align import matching
 from .corpus import Corpus, Stored, utc_now
 from .errors import ReadError, RegistryError, StudyNotFoundError
 from .registry import (

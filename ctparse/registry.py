@@ -36,7 +36,7 @@ from typing import Any
 
 import requests
 
-from . import __version__
+from ._version import __version__
 from .errors import RegistryError, StudyNotFoundError
 
 DEFAULT_BASE_URL = "https://clinicaltrials.gov/api/v2"

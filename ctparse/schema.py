@@ -170,6 +170,20 @@ class Study(_Record):
 
 
 @dataclass(frozen=True)
+class SectionSpan:
+    """One header: ``text[start:end]`` is the header as written.
+
+    The section it opens runs from ``end`` to the next header's ``start``.
+    ``rule`` is the id of the rule in ``models/sections.jsonl`` that found it.
+    """
+
+    start: int
+    end: int
+    section: Section
+    rule: str
+
+
+@dataclass(frozen=True)
 class Normalized(_Record):
     """A value in the variable's canonical unit (DESIGN.md "Canonical units")."""
 

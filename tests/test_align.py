@@ -8,7 +8,7 @@ import random
 import pytest
 
 from ctparse.align import align, align_criteria
-from ctparse.matching import assign, hungarian
+from ctparse.align.matching import assign, hungarian
 from ctparse.schema import (
     Arm,
     Criterion,
@@ -448,7 +448,7 @@ def test_the_criterion_stating_the_whole_limit_is_shown() -> None:
 def test_window_wording_comes_from_the_fields_without_clause_glue(
     event: str, section: str, comparator: str, expected: str | None
 ) -> None:
-    from ctparse.wording import window_phrase
+    from ctparse.align.wording import window_phrase
 
     window = Window(event, comparator, 120, "day", 120, "after", "last_dose")
     phrase = window_phrase(crit("c", "text", section=section), window)
@@ -461,7 +461,7 @@ def test_window_wording_comes_from_the_fields_without_clause_glue(
 
 
 def test_an_exclusion_window_excludes_and_names_a_threshold_on_its_event() -> None:
-    from ctparse.wording import window_phrase
+    from ctparse.align.wording import window_phrase
 
     loss = Threshold(
         variable="weight_loss", entity="weight loss", comparator=">", value=10, unit="%",
@@ -481,7 +481,7 @@ def test_an_exclusion_window_excludes_and_names_a_threshold_on_its_event() -> No
 
 
 def test_an_allowance_window_allows() -> None:
-    from ctparse.wording import window_phrase
+    from ctparse.align.wording import window_phrase
 
     text = (
         "Active CNS metastases. Note: Subjects with previously treated brain metastases are "
@@ -507,7 +507,7 @@ def test_an_allowance_window_allows() -> None:
 
 
 def test_an_event_that_is_all_glue_is_not_printed() -> None:
-    from ctparse.wording import UNNAMED, clean_event
+    from ctparse.align.wording import UNNAMED, clean_event
 
     assert clean_event("and the").text == UNNAMED
     assert clean_event("must").text == UNNAMED
@@ -548,7 +548,7 @@ def test_a_limit_without_an_eligible_range_is_said_as_written() -> None:
     ids=["two_nouns", "shared_head", "shared_tail"],
 )
 def test_windows_split_from_one_coordination_are_said_once(events, said) -> None:
-    from ctparse.wording import facts
+    from ctparse.align.wording import facts
 
     text = f"{' or '.join(events)} within 4 weeks before the first dose"
     windows = tuple(

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from ctparse.align_study import (
-    DRUG_FIELDS,
-    ENDPOINT_FIELDS,
+from ctparse.align.study import (
     drugs_in,
     endpoint_of,
     time_frame_months,
 )
-from ctparse.matching import ACRONYM_FIELDS
 from ctparse.resources import load_rules
 
-DRUGS = load_rules("drugs.jsonl", DRUG_FIELDS)
-ENDPOINTS = load_rules("endpoints.jsonl", ENDPOINT_FIELDS)
+DRUGS = load_rules("drugs.jsonl")
+ENDPOINTS = load_rules("endpoints.jsonl")
 
 
 @pytest.mark.parametrize(
@@ -67,7 +64,7 @@ def test_time_frames_in_months(frame: str, months: float | None) -> None:
 
 
 def test_conditions_that_differ_say_how_word_by_word() -> None:
-    from ctparse.align_study import names_detail
+    from ctparse.align.study import names_detail
 
     assert (
         names_detail(
@@ -87,12 +84,12 @@ def test_conditions_that_differ_say_how_word_by_word() -> None:
      ("colonic", "colon"), ("metastases", "metastasis")],
 )  # fmt: skip
 def test_word_keys_join_spelling_and_adjective_forms(x: str, y: str) -> None:
-    from ctparse.matching import word_key
+    from ctparse.align.matching import word_key
 
     assert word_key(x) == word_key(y)
 
 
-ACRONYMS = load_rules("acronyms.jsonl", ACRONYM_FIELDS)
+ACRONYMS = load_rules("acronyms.jsonl")
 
 
 @pytest.mark.parametrize(
@@ -104,7 +101,7 @@ def test_every_acronym_example_is_spelled_out_once(
 ) -> None:
     import re
 
-    from ctparse.matching import expand
+    from ctparse.align.matching import expand
 
     assert re.search(rf"\b{re.escape(acronym)}\b", example)
     expanded = expand(example)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ctparse.align import align
+from ctparse.api import compare as align
 from ctparse.schema import Comparison, Eligibility, Source, Study
 
 

@@ -9,8 +9,6 @@ import re
 import pytest
 
 from ctparse.errors import ResourceError
-from ctparse.nlp import polarity as polarity_module
-from ctparse.nlp import rules as rules_module
 from ctparse.nlp.extract import extract_thresholds
 from ctparse.nlp.polarity import Cues
 from ctparse.nlp.rules import rules
@@ -19,19 +17,19 @@ from ctparse.nlp.windows import extract_windows
 from ctparse.resources import load_rules, models_dir
 from ctparse.schema import Criterion
 
-FILES = {
-    "variables.jsonl": rules_module.VARIABLE_FIELDS,
-    "units.jsonl": rules_module.UNIT_FIELDS,
-    "conversions.jsonl": rules_module.CONVERSION_FIELDS,
-    "comparators.jsonl": rules_module.COMPARATOR_FIELDS,
-    "anchors.jsonl": rules_module.ANCHOR_FIELDS,
-    "noise.jsonl": rules_module.NOISE_FIELDS,
-    "polarity.jsonl": polarity_module.POLARITY_FIELDS,
-}
+FILES = (
+    "variables.jsonl",
+    "units.jsonl",
+    "conversions.jsonl",
+    "comparators.jsonl",
+    "anchors.jsonl",
+    "noise.jsonl",
+    "polarity.jsonl",
+)
 
 
 def _entries(name: str) -> list[dict]:
-    return load_rules(name, FILES[name])
+    return load_rules(name)
 
 
 def _criterion(text: str, section: str = "inclusion") -> Criterion:
@@ -54,7 +52,7 @@ def test_unknown_key_is_rejected(tmp_path) -> None:
         json.dumps({"id": "x", "name": "x", "synonyms": [], "examples": ["x"], "colour": 1}) + "\n"
     )
     with pytest.raises(ResourceError, match="unknown key"):
-        load_rules("variables.jsonl", rules_module.VARIABLE_FIELDS, directory=tmp_path)
+        load_rules("variables.jsonl", directory=tmp_path)
 
 
 def test_lexicon_covers_the_design_variables_and_more_than_80() -> None:

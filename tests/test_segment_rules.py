@@ -8,22 +8,20 @@ import json
 import pytest
 
 from ctparse.errors import ResourceError
-from ctparse.nlp import categorize as categorize_module
-from ctparse.nlp import segment as segment_module
 from ctparse.nlp.categorize import categorize, matching_rule, pattern_stems
 from ctparse.nlp.segment import match_marker, segment
 from ctparse.resources import load_rules
 
-FILES = {
-    "bullets.jsonl": segment_module.BULLET_FIELDS,
-    "abbreviations.jsonl": segment_module.ABBREVIATION_FIELDS,
-    "segmentation.jsonl": segment_module.CLAUSE_FIELDS,
-    "categories.jsonl": categorize_module.CATEGORY_FIELDS,
-}
+FILES = (
+    "bullets.jsonl",
+    "abbreviations.jsonl",
+    "segmentation.jsonl",
+    "categories.jsonl",
+)
 
 
 def _cases(name: str) -> list[tuple[dict, str]]:
-    return [(e, x) for e in load_rules(name, FILES[name]) for x in e["examples"]]
+    return [(e, x) for e in load_rules(name) for x in e["examples"]]
 
 
 def _ids(cases: list[tuple[dict, str]]) -> list[str]:
@@ -32,7 +30,7 @@ def _ids(cases: list[tuple[dict, str]]) -> list[str]:
 
 @pytest.mark.parametrize("name", sorted(FILES))
 def test_rule_file_loads_with_unique_ids_and_examples(name: str) -> None:
-    entries = load_rules(name, FILES[name])
+    entries = load_rules(name)
     assert entries
     assert all(e["examples"] for e in entries)
 
@@ -41,7 +39,7 @@ def test_a_typo_in_a_rule_file_fails_loudly(tmp_path) -> None:
     entry = {"id": "x", "kind": "symbol", "pattern": "-", "tight": True, "examples": ["- a"]}
     (tmp_path / "bullets.jsonl").write_text(json.dumps({**entry, "exampels": []}) + "\n")
     with pytest.raises(ResourceError, match="unknown key"):
-        load_rules("bullets.jsonl", segment_module.BULLET_FIELDS, directory=tmp_path)
+        load_rules("bullets.jsonl", directory=tmp_path)
 
 
 BULLETS = _cases("bullets.jsonl")

@@ -4,15 +4,15 @@ other rule-based parsers are known to get wrong."""
 from __future__ import annotations
 
 import pytest
+from helpers import parse
 
-from ctparse.nlp.extract import add_thresholds, extract_thresholds, structured_criteria
-from ctparse.nlp.windows import add_windows
-from ctparse.schema import Criterion, Eligibility, Threshold
+from ctparse.nlp.extract import structured_criteria
+from ctparse.nlp.study import text_criteria
+from ctparse.schema import Eligibility, Threshold
 
 
 def limits(text: str, section: str = "inclusion", start: int = 0) -> tuple[Threshold, ...]:
-    criterion = Criterion(id="c", section=section, text=text, start=start, end=start + len(text))  # type: ignore[arg-type]
-    return extract_thresholds(criterion)
+    return parse(text, section, start).thresholds
 
 
 def one(text: str, section: str = "inclusion") -> Threshold:
@@ -253,9 +253,9 @@ def test_exclusion_of_ordinal_set_keeps_the_rest_of_the_scale() -> None:
 
 def test_offsets_index_the_whole_eligibility_text() -> None:
     text = "Inclusion: ANC ≥ 1500/mm3"
-    criterion = Criterion(id="inc-1", section="inclusion", text=text[11:], start=11, end=len(text))
-    t = add_thresholds(criterion, text).thresholds[0]
-    assert text[t.start : t.end] == "≥ 1500/mm3"
+    (criterion,) = text_criteria(text).criteria
+    t = criterion.thresholds[0]
+    assert criterion.start == 11 and text[t.start : t.end] == "≥ 1500/mm3"
 
 
 def test_versions_and_list_markers_are_not_limits() -> None:
@@ -489,10 +489,9 @@ def test_a_period_of_treatment_stays_a_window() -> None:
     ],
 )
 def test_mirror_equals_on_a_continuous_variable_has_no_direction(text: str, variable: str) -> None:
-    criterion = Criterion(id="c", section="inclusion", text=text, start=0, end=len(text))
     t = one(text)
     assert (t.variable, t.comparator, t.eligible) == (variable, "=", None)
-    parsed = add_windows(add_thresholds(criterion, text), text)
+    parsed = parse(text, "inclusion")
     assert parsed.status == "partial"  # a number seen, its direction unknown
 
 
@@ -519,8 +518,7 @@ def test_direction_written_after_a_mirror_equals_counts() -> None:
     ],
 )
 def test_number_with_no_unit_and_nothing_measured_stays_unplaced(text: str) -> None:
-    criterion = Criterion(id="c", section="exclusion", text=text, start=0, end=len(text))
-    parsed = add_windows(add_thresholds(criterion, text), text)
+    parsed = parse(text, "exclusion")
     assert not [t for t in parsed.thresholds if t.variable == "other"]
     assert parsed.status == "partial"
 
@@ -540,8 +538,7 @@ def test_other_with_a_measured_entity_is_kept() -> None:
     ],
 )
 def test_years_after_a_person_are_an_age(text, comparator, value, value_max) -> None:
-    criterion = Criterion(id="c", section="inclusion", text=text, start=0, end=len(text))
-    parsed = add_windows(add_thresholds(criterion, text), text)
+    parsed = parse(text, "inclusion")
     (t,) = parsed.thresholds
     assert (t.variable, t.comparator, t.value, t.value_max) == ("age", comparator, value, value_max)
     assert parsed.windows == ()
@@ -609,8 +606,7 @@ def test_years_after_a_person_in_parentheses_are_an_age(text: str, value: float)
     ],
 )
 def test_years_dating_an_event_stay_a_window(text: str, days: int) -> None:
-    criterion = Criterion(id="c", section="inclusion", text=text, start=0, end=len(text))  # type: ignore[arg-type]
-    criterion = add_windows(add_thresholds(criterion, text), text)
+    criterion = parse(text, "inclusion")
     assert not [t for t in criterion.thresholds if t.variable == "age"]
     assert [w.days for w in criterion.windows] == [days]
 
@@ -714,8 +710,7 @@ def test_filler_words_between_comparator_and_number(
     ],
 )
 def test_unit_that_does_not_fit_the_variable_is_not_normalized(text: str, variable: str) -> None:
-    criterion = Criterion(id="c", section="inclusion", text=text, start=0, end=len(text))  # type: ignore[arg-type]
-    criterion = add_windows(add_thresholds(criterion, text), text)
+    criterion = parse(text, "inclusion")
     (t,) = criterion.thresholds
     assert (t.variable, t.normalized, t.eligible) == (variable, None, None)
     assert t.unit is not None and criterion.status == "partial"

@@ -3,12 +3,9 @@ more than the section does (models/polarity.jsonl, ctparse.nlp.polarity)."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
+from helpers import parse
 
-from ctparse.nlp.extract import extract_thresholds
-from ctparse.nlp.windows import add_windows
 from ctparse.schema import Criterion, Range, Threshold
 
 
@@ -17,7 +14,7 @@ def _criterion(text: str, section: str) -> Criterion:
 
 
 def limits(text: str, section: str) -> tuple[Threshold, ...]:
-    return extract_thresholds(_criterion(text, section))
+    return parse(text, section).thresholds
 
 
 def only(text: str, section: str, variable: str) -> Threshold:
@@ -141,8 +138,7 @@ def test_limit_that_names_a_subgroup_under_an_obligation_has_no_eligible_range(s
     assert t.condition == (
         "must receive antiviral therapy for hepatitis B during the study treatment period"
     )
-    criterion = dataclasses.replace(_criterion(text, section), thresholds=limits(text, section))
-    assert add_windows(criterion, text).status == "parsed"  # every number is placed
+    assert parse(text, section).status == "parsed"  # every number is placed
 
 
 def test_limit_required_of_a_subgroup_is_as_stated() -> None:

@@ -5,18 +5,17 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers import parse as pipeline_parse
 
 from ctparse.errors import ResourceError
 from ctparse.nlp import rules as rules_module
-from ctparse.nlp.extract import add_thresholds
-from ctparse.nlp.windows import add_windows, conjuncts
+from ctparse.nlp.coordination import conjuncts
 from ctparse.resources import load_rules
 from ctparse.schema import Criterion
 
 
 def parse(text: str, section: str = "exclusion") -> Criterion:
-    criterion = Criterion(id="c", section=section, text=text, start=0, end=len(text))  # type: ignore[arg-type]
-    return add_windows(add_thresholds(criterion, text), text)
+    return pipeline_parse(text, section)
 
 
 @pytest.mark.parametrize(
@@ -90,8 +89,7 @@ def test_a_threshold_in_time_units_is_not_a_window() -> None:
 
 def test_window_offsets_index_the_whole_text() -> None:
     text = "Exclusion: surgery within 4 weeks before the first dose"
-    criterion = Criterion(id="e", section="exclusion", text=text[11:], start=11, end=len(text))
-    (w,) = add_windows(add_thresholds(criterion, text), text).windows
+    (w,) = pipeline_parse(text, "exclusion").windows
     assert text[w.start : w.end] == "within 4 weeks before the first dose"
 
 
@@ -443,7 +441,7 @@ def test_conjuncts_of_a_plain_event() -> None:
 
 
 def _coordination_examples() -> list[tuple[str, str, list[str]]]:
-    entries = load_rules("coordination.jsonl", rules_module.COORDINATION_FIELDS)
+    entries = load_rules("coordination.jsonl")
     cases = []
     for entry in entries:
         for example in entry["examples"]:
@@ -457,25 +455,15 @@ def test_coordination_rule_example_gives_its_events(rule: str, text: str, expect
     assert events(text) == expected, rule
 
 
-def test_coordination_rules_reject_an_unknown_kind(tmp_path, monkeypatch) -> None:
+def test_coordination_rules_reject_an_unknown_kind(tmp_path) -> None:
     entry = {"id": "x", "kind": "nonsense", "phrases": ["or"], "examples": ["x => x"]}
     (tmp_path / "coordination.jsonl").write_text(json.dumps(entry) + "\n")
-    monkeypatch.setattr(
-        rules_module,
-        "load_rules",
-        lambda name, fields: load_rules(name, fields, directory=tmp_path),
-    )
-    rules_module.coordination.cache_clear()
-    try:
-        with pytest.raises(ValueError, match="unknown kind"):
-            rules_module.coordination()
-    finally:
-        monkeypatch.undo()
-        rules_module.coordination.cache_clear()
+    with pytest.raises(ResourceError, match=r"coordination.jsonl:1: key 'kind': 'nonsense'"):
+        load_rules("coordination.jsonl", directory=tmp_path)
 
 
 def test_coordination_rules_reject_an_unknown_key(tmp_path) -> None:
     entry = {"id": "x", "kind": "conjunction", "phrases": ["or"], "examples": [], "colour": 1}
     (tmp_path / "coordination.jsonl").write_text(json.dumps(entry) + "\n")
     with pytest.raises(ResourceError, match="unknown key"):
-        load_rules("coordination.jsonl", rules_module.COORDINATION_FIELDS, directory=tmp_path)
+        load_rules("coordination.jsonl", directory=tmp_path)

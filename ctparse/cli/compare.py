@@ -81,14 +81,14 @@ def compare(ref_a: str, ref_b: str, fmt: str | None, output: Path | None, **kwar
       ctparse compare NCT05990231 local-8446462a6559f0be --offline
       ctparse compare A.json B.xml -o report.html   (format from the suffix)
     """
-    from ..align import align
+    from ..api import compare as compare_studies
     from ..report.compare import write_comparison
 
     fmt = output_format(fmt, output)  # a bad suffix fails before any reading
     settings = settings_from(**kwargs)
     study_a = _one_study(ref_a, settings)
     study_b = _one_study(ref_b, settings)
-    comparison = align(study_a, study_b)
+    comparison = compare_studies(study_a, study_b)
     with open_output(output) as stream:
         write_comparison(fmt, comparison, stream)
     if output is not None and not settings.quiet:

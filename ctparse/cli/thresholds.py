@@ -52,21 +52,11 @@ TABLE_COLUMNS = ("criterion", "variable", "limit", "normalized", "eligible", "de
 
 
 def criteria_of_text(text: str) -> tuple[Criterion, ...]:
-    """Segment plain criteria text and extract every criterion's limits.
-
-    Text with no section header or bullet (a single criterion typed on the
-    command line) is one criterion.
-    """
+    """Criteria of plain criteria text, through the pipeline (a line without a
+    header or bullet, typed on the command line, is one criterion ``unk-1``)."""
     from ..nlp.study import text_criteria
 
-    criteria = text_criteria(text).criteria
-    if criteria or not text.strip():
-        return criteria
-    start = len(text) - len(text.lstrip())
-    single = Criterion(
-        id="c-1", section="unknown", text=text.strip(), start=start, end=start + len(text.strip())
-    )
-    return _extract(text, [single])
+    return text_criteria(text).criteria
 
 
 def criteria_of_study(study: Study) -> tuple[Criterion, ...]:
@@ -74,13 +64,6 @@ def criteria_of_study(study: Study) -> tuple[Criterion, ...]:
     from ..nlp.study import study_criteria
 
     return study_criteria(study).criteria
-
-
-def _extract(text: str, criteria: Iterable[Criterion]) -> tuple[Criterion, ...]:
-    from ..nlp.extract import add_thresholds
-    from ..nlp.windows import add_windows
-
-    return tuple(add_windows(add_thresholds(c, text), text) for c in criteria)
 
 
 def _fmt(value: float | None) -> str:

@@ -2,9 +2,14 @@
 
     nlp = ctparse.nlp.load()
     doc = nlp(study.eligibility.criteria_text)
-    doc._.criteria      # tuple[Criterion, ...] with thresholds and windows
+    doc._.criteria      # tuple[Criterion, ...] with thresholds, windows and status
 
-No downloaded model is used; the rules are data files under ``models/``.
+No downloaded model is used; the rules are data files under ``models/``,
+validated against ``models/manifest.json`` when the pipeline loads. The
+components and what they assign and require are in
+:mod:`ctparse.nlp.components`; the pipeline serializes (``nlp.to_disk`` /
+``spacy.load``, ``doc.to_bytes``, ``DocBin``) and runs in several processes
+(``nlp.pipe(texts, n_process=2)``) with spaCy's own tools.
 """
 
 from __future__ import annotations
@@ -15,7 +20,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spacy.language import Language
 
-PIPELINE = ("ctparse_sections", "ctparse_segmenter", "ctparse_thresholds", "ctparse_windows")
+PIPELINE = (
+    "ctparse_sections",
+    "ctparse_segmenter",
+    "ctparse_thresholds",
+    "ctparse_windows",
+    "ctparse_status",
+)
+#: The stages that segment only (``ctparse eval --task segmentation``).
+SEGMENTATION = ("ctparse_sections", "ctparse_segmenter")
 
 
 @cache
@@ -23,17 +36,23 @@ def load(*, components: tuple[str, ...] = PIPELINE, tokenizer: str = "whitespace
     """The ctparse pipeline (cached per set of components and tokenizer).
 
     Args:
-        components: which components to add, in order; a prefix of
-            ``PIPELINE`` gives e.g. segmentation only.
+        components: which components to add, in order (``PIPELINE`` or
+            ``SEGMENTATION``; any other order fails on the first document).
         tokenizer: ``"whitespace"`` (default: the components work on character
             offsets, and this is three times faster) or ``"english"`` for
             spaCy's English rules. ``doc.text`` is the input either way.
+
+    Raises:
+        ResourceError: a rule file under ``models/`` is invalid (file and line named).
     """
     import spacy
 
+    from ..resources import validate_models
     from . import components as _components  # noqa: F401  (registers factories)
     from .extensions import register_extensions
 
+    validate_models()
+    compile_rules()
     register_extensions()
     if tokenizer == "whitespace":
         from . import tokenizer as _tokenizer  # noqa: F401  (registers the tokenizer)
@@ -47,3 +66,19 @@ def load(*, components: tuple[str, ...] = PIPELINE, tokenizer: str = "whitespace
     for name in components:
         nlp.add_pipe(name)
     return nlp
+
+
+def compile_rules() -> None:
+    """Build every compiled rule table now (they are cached per rule folder), so
+    that a rule that does not compile fails when the pipeline loads, and the
+    first document pays nothing."""
+    from . import categorize, polarity, rules, sections, segment, values, windows
+
+    rules.rules()
+    rules.coordination()
+    segment.rules()
+    sections.rules()
+    categorize.compiled()
+    polarity.polarity_rules()
+    values.grammar()
+    windows.window_grammar()

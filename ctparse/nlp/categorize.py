@@ -24,10 +24,9 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 
 from ..errors import ResourceError
-from ..resources import load_rules, spec
+from ..resources import load_rules, per_models
 
 CATEGORIES = (
     "demographics",
@@ -41,15 +40,6 @@ CATEGORIES = (
     "other",
 )
 OTHER = "other"
-
-CATEGORY_FIELDS = {
-    "id": spec(str),
-    "category": spec(str),
-    "pattern": spec(str),
-    "first": spec(bool, required=False),
-    "examples": spec(list),
-    "note": spec(str, required=False),
-}
 
 
 @dataclass(frozen=True)
@@ -65,20 +55,18 @@ class _Compiled:
     top: int | None  # the first-tier rule that beats every other
 
 
-@cache
-def _compiled() -> _Compiled:
+@per_models
+def compiled() -> _Compiled:
     """The rules, each compiled, plus an index of the word stems they start with.
 
     Matching a big alternation at every word start is slow in Python's
     ``re``; instead each word of the criterion is looked up by its first
     letters and only the rules that can start there are tried.
     """
-    entries = load_rules("categories.jsonl", CATEGORY_FIELDS)
+    entries = load_rules("categories.jsonl")
     by_three: dict[str, list[tuple[str, int]]] = {}
     for index, entry in enumerate(entries):
         where = f"categories.jsonl#{entry['id']}"
-        if entry["category"] not in CATEGORIES:
-            raise ResourceError(where, f"unknown category {entry['category']!r}")
         stems = pattern_stems(entry["pattern"])
         if stems is None or any(len(stem) < 2 and stem != "#" for stem in stems):
             # (a two-letter stem matches that two-letter word only: "hb", "on")
@@ -189,20 +177,20 @@ def categorize(text: str) -> str:
     rule = matching_rule(text)
     if rule is None:
         return OTHER
-    compiled = _compiled()
-    return compiled.categories[compiled.ids.index(rule)]
+    tables = compiled()
+    return tables.categories[tables.ids.index(rule)]
 
 
 def matching_rule(text: str) -> str | None:
     """The id of the rule that decides the category of ``text``, or None."""
-    compiled = _compiled()
-    first = compiled.first
+    tables = compiled()
+    first = tables.first
     earliest: int | None = None
     best_first: int | None = None
     lowered = text.lower()
     if len(lowered) != len(text):  # a few characters change length when lowered
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    table, digits = compiled.by_three, compiled.digits
+    table, digits = tables.by_three, tables.digits
     for word in _WORD.finditer(lowered):
         token = word.group()
         candidates = digits if token[0].isdigit() else table.get(token[:3])
@@ -212,7 +200,7 @@ def matching_rule(text: str) -> str | None:
         for stem, index in candidates:
             if stem != "#" and not token.startswith(stem):
                 continue
-            if compiled.regexes[index].match(text, pos) is None:
+            if tables.regexes[index].match(text, pos) is None:
                 continue
             if index in first:
                 if best_first is None or index < best_first:
@@ -220,8 +208,8 @@ def matching_rule(text: str) -> str | None:
             elif earliest is None:
                 earliest = index
                 # from here on only the first tier can still change the answer
-                table, digits = compiled.first_by_three, compiled.first_digits
-        if (earliest is not None and not table) or best_first == compiled.top:
+                table, digits = tables.first_by_three, tables.first_digits
+        if (earliest is not None and not table) or best_first == tables.top:
             break
     chosen = best_first if best_first is not None else earliest
-    return None if chosen is None else compiled.ids[chosen]
+    return None if chosen is None else tables.ids[chosen]

@@ -1,134 +1,196 @@
-"""spaCy component factories. Each component is a thin class over a pure
-function of the text, so that the rules can be tested without spaCy.
+"""spaCy components of the ctparse pipeline, in order, with what each assigns
+and requires:
 
-Registered as ``ctparse_sections``, ``ctparse_segmenter``,
-``ctparse_thresholds`` and ``ctparse_windows`` (also exposed through the
-``spacy_factories`` entry point).
+=====================  ===================  ===========================================
+factory                assigns              requires
+=====================  ===================  ===========================================
+``ctparse_sections``   ``doc._.sections``   (nothing)
+``ctparse_segmenter``  ``doc._.criteria``   ``doc._.sections``
+``ctparse_thresholds`` ``doc._.thresholds`` ``doc._.criteria``
+``ctparse_windows``    ``doc._.windows``    ``doc._.criteria``, ``doc._.thresholds``
+``ctparse_status``     ``doc._.status``     ``doc._.criteria``, ``doc._.thresholds``,
+                                            ``doc._.windows``
+=====================  ===================  ===========================================
+
+The declarations are spaCy's own (``nlp.analyze_pipes()`` reports a missing
+stage) and each component checks them on every document too: a pipeline that
+misses or reorders a stage raises :class:`~ctparse.errors.PipelineError`
+instead of giving wrong answers ("Age >= 18 years" read as a window because
+no threshold stage ran). Each component is a thin class over pure functions
+of the text, so that the rules are tested without spaCy.
+
+Rules travel with the pipeline: ``nlp.to_disk(dir)`` writes every rule file
+and the manifest into each component's folder, and ``spacy.load(dir)`` reads
+them back from there (validated at once), so a saved pipeline keeps giving
+the answers it gave when it was saved.
+
+>>> import ctparse.nlp
+>>> doc = ctparse.nlp.load()("Inclusion Criteria:\\n* ECOG 0-1")
+>>> [(c.id, c.status) for c in doc._.criteria]
+[('inc-1', 'parsed')]
 """
 
 from __future__ import annotations
 
-import dataclasses
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, ClassVar
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..schema import Criterion, Threshold, Window
-from .extensions import register_extensions
+from ..errors import PipelineError
+from ..resources import MANIFEST, models_dir, using_models, validate_models
+from .extensions import doc_text, register_extensions, section_hint, stages_done
 
 
-@Language.factory("ctparse_sections", assigns=["doc._.sections"], requires=[], retokenizes=False)
-def make_sections(nlp: Language, name: str) -> SectionsComponent:
-    register_extensions()
-    return SectionsComponent()
+class Stage:
+    """What every ctparse component shares: the stage check, the rules folder,
+    ``to_disk`` / ``from_disk``."""
+
+    factory: ClassVar[str]
+    assigns: ClassVar[tuple[str, ...]]
+    requires: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, nlp: Language | None = None, name: str | None = None) -> None:
+        register_extensions()
+        self.name = name or self.factory
+        self.models: Path | None = None  # None: the shipped rules
+
+    def __call__(self, doc: Doc) -> Doc:
+        done = stages_done(doc)
+        missing = [attr for attr in self.requires if attr not in done]
+        if missing:
+            raise PipelineError(
+                self.name,
+                f"needs {', '.join(missing)}, which no earlier component assigned "
+                f"(add {', '.join(_PROVIDER[m] for m in missing)} before it)",
+            )
+        if self.models is None:
+            self.process(doc)
+        else:
+            with using_models(self.models):
+                self.process(doc)
+        done.extend(attr for attr in self.assigns if attr not in done)
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], *, batch_size: int = 128) -> Iterable[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+    def process(self, doc: Doc) -> None:  # pragma: no cover - every stage defines it
+        raise NotImplementedError
+
+    # -- serialization: the rules travel with the component
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        source = self.models or models_dir()
+        target = Path(path)
+        target.mkdir(parents=True, exist_ok=True)
+        for name in (MANIFEST, *validate_models(source)):
+            shutil.copyfile(source / name, target / name)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> Stage:
+        folder = Path(path).resolve()
+        validate_models(folder)
+        self.models = folder
+        return self
 
 
-@Language.factory("ctparse_segmenter", assigns=["doc._.criteria"], requires=["doc._.sections"])
-def make_segmenter(nlp: Language, name: str) -> SegmenterComponent:
-    register_extensions()
-    return SegmenterComponent()
-
-
-@Language.factory("ctparse_thresholds", assigns=["doc._.criteria"], requires=["doc._.criteria"])
-def make_thresholds(nlp: Language, name: str) -> ThresholdsComponent:
-    register_extensions()
-    return ThresholdsComponent()
-
-
-@Language.factory("ctparse_windows", assigns=["doc._.criteria"], requires=["doc._.criteria"])
-def make_windows(nlp: Language, name: str) -> WindowsComponent:
-    register_extensions()
-    return WindowsComponent()
-
-
-_TEXT_KEY = "ctparse_text"
-
-
-def doc_text(doc: Doc) -> str:
-    """``doc.text``, computed once per document.
-
-    spaCy rebuilds ``doc.text`` from the tokens on every access, which cost
-    a fifth of the whole pipeline when each component read it; the first
-    component to ask keeps it in ``doc.user_data`` for the others.
-    """
-    text = doc.user_data.get(_TEXT_KEY)
-    if text is None:
-        text = doc.user_data[_TEXT_KEY] = doc.text
-    return str(text)
-
-
-class SectionsComponent:
+class SectionsComponent(Stage):
     """Finds section headers (inclusion / exclusion) in ``doc.text``."""
 
-    def __call__(self, doc: Doc) -> Doc:
+    factory = "ctparse_sections"
+    assigns = ("doc._.sections",)
+
+    def process(self, doc: Doc) -> None:
         from .sections import find_sections
 
-        doc._.sections = tuple(find_sections(doc_text(doc)))
-        return doc
+        doc._.sections = find_sections(doc_text(doc))
 
 
-class SegmenterComponent:
+class SegmenterComponent(Stage):
     """Splits ``doc.text`` into atomic criteria within the sections found."""
 
-    def __call__(self, doc: Doc) -> Doc:
+    factory = "ctparse_segmenter"
+    assigns = ("doc._.criteria",)
+    requires = ("doc._.sections",)
+
+    def process(self, doc: Doc) -> None:
         from .segment import segment
 
-        doc._.criteria = tuple(segment(doc_text(doc), sections=doc._.sections))
-        return doc
+        doc._.criteria = segment(doc_text(doc), sections=doc._.sections, default=section_hint(doc))
 
 
-class ThresholdsComponent:
+class ThresholdsComponent(Stage):
     """Adds thresholds to every criterion of ``doc._.criteria``."""
 
-    def __call__(self, doc: Doc) -> Doc:
+    factory = "ctparse_thresholds"
+    assigns = ("doc._.thresholds",)
+    requires = ("doc._.criteria",)
+
+    def process(self, doc: Doc) -> None:
         from .extract import add_thresholds
 
         text = doc_text(doc)
-        doc._.criteria = tuple(add_thresholds(c, text) for c in doc._.criteria)
-        return doc
+        doc._.criteria = [add_thresholds(c, text) for c in doc._.criteria]
 
 
-class WindowsComponent:
-    """Adds time windows and the final parse status to every criterion."""
+class WindowsComponent(Stage):
+    """Adds time windows to every criterion (the spans thresholds took are not windows)."""
 
-    def __call__(self, doc: Doc) -> Doc:
+    factory = "ctparse_windows"
+    assigns = ("doc._.windows",)
+    requires = ("doc._.criteria", "doc._.thresholds")
+
+    def process(self, doc: Doc) -> None:
         from .windows import add_windows
 
         text = doc_text(doc)
-        criteria = tuple(add_windows(c, text) for c in doc._.criteria)
-        doc._.criteria = without_repeats_in_parents(criteria)
-        return doc
+        doc._.criteria = [add_windows(c, text) for c in doc._.criteria]
 
 
-def without_repeats_in_parents(criteria: tuple[Criterion, ...]) -> tuple[Criterion, ...]:
-    """A limit found in a piece belongs to the piece only.
+class StatusComponent(Stage):
+    """Sets each criterion's parse status and reports each limit once (the last stage)."""
 
-    A packed registry line ("neutrophils ≥ 1,500/mm3, platelets ≥ …") is kept as
-    the parent of the pieces split out of it, and its text contains theirs; each
-    threshold or window is reported once, on the piece it lies in. What lies
-    outside every piece (a lead-in's own window) stays with the parent.
-    """
-    pieces: dict[str, list[tuple[int, int]]] = {}
-    for criterion in criteria:
-        if criterion.parent and criterion.start is not None and criterion.end is not None:
-            pieces.setdefault(criterion.parent, []).append((criterion.start, criterion.end))
-    if not pieces:
-        return criteria
+    factory = "ctparse_status"
+    assigns = ("doc._.status",)
+    requires = ("doc._.criteria", "doc._.thresholds", "doc._.windows")
 
-    def outside(item: Threshold | Window, spans: list[tuple[int, int]]) -> bool:
-        if item.start is None:
-            return True
-        end = item.end if item.end is not None else item.start
-        return not any(start <= item.start and end <= stop for start, stop in spans)
+    def process(self, doc: Doc) -> None:
+        from .status import finish
 
-    result = []
-    for criterion in criteria:
-        spans = pieces.get(criterion.id)
-        if spans:
-            criterion = dataclasses.replace(
-                criterion,
-                thresholds=tuple(t for t in criterion.thresholds if outside(t, spans)),
-                windows=tuple(w for w in criterion.windows if outside(w, spans)),
-            )
-        result.append(criterion)
-    return tuple(result)
+        doc._.criteria = finish(doc._.criteria)
+
+
+COMPONENTS: tuple[type[Stage], ...] = (
+    SectionsComponent,
+    SegmenterComponent,
+    ThresholdsComponent,
+    WindowsComponent,
+    StatusComponent,
+)
+_PROVIDER = {attr: cls.factory for cls in COMPONENTS for attr in cls.assigns}
+
+
+def _register(cls: type[Stage]) -> Any:
+    def make(nlp: Language, name: str) -> Stage:
+        return cls(nlp, name)
+
+    make.__name__ = "make_" + cls.factory.removeprefix("ctparse_")
+    make.__doc__ = cls.__doc__
+    return Language.factory(
+        cls.factory,
+        assigns=list(cls.assigns),
+        requires=list(cls.requires),
+        retokenizes=False,
+        func=make,
+    )
+
+
+make_sections = _register(SectionsComponent)
+make_segmenter = _register(SegmenterComponent)
+make_thresholds = _register(ThresholdsComponent)
+make_windows = _register(WindowsComponent)
+make_status = _register(StatusComponent)

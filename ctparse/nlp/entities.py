@@ -158,9 +158,10 @@ _NO_ENTITY = frozenset(["there", "it", "this", "that", "these", "those", "which"
 def _sex_qualifiers(values: list[_Value], text: str) -> None:
     """Per-sex limits: "hemoglobin ≥ 13 g/dL for men and ≥ 12 g/dL for women", "QTcF > 450
     ms (men) or > 470 ms (women)", "Men with BMI > 42, females with BMI > 35". A qualifier
-    after the value always restricts it; one opening the clause before the variable does
-    only when the criterion names the other sex too ("Women with hemoglobin < 12 g/dL" says
-    who may enrol)."""
+    after the value always restricts it, and so does a label ("Males: creatinine ≤ 1.4
+    mg/dL", also in a piece split from its line); one opening the clause before the variable
+    does only when the criterion names the other sex too ("Women with hemoglobin < 12 g/dL"
+    says who may enrol)."""
     g = grammar()
     r = rules()
     floor = 0
@@ -184,7 +185,9 @@ def _sex_qualifiers(values: list[_Value], text: str) -> None:
                 for m in g.qualifier_any.finditer(text)
                 if m.start() != before.start("word")
             )
-            if any(other and other != sex for other in others):
+            # A label ("Males: …") always names the subgroup; a clause opening
+            # ("Women with …") only beside the other sex.
+            if label is not None or any(other and other != sex for other in others):
                 value.condition = sex
 
 

@@ -32,19 +32,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
-from ..resources import load_rules, spec
+from ..resources import load_rules, per_models
 
-POLARITY_FIELDS = {
-    "id": spec(str),
-    "kind": spec(str),
-    "scope": spec(str),
-    "pattern": spec(str),
-    "implies": spec(str, required=False),
-    "variables": spec(list, required=False),
-    "examples": spec(list),
-}
 KINDS = ("permit", "exclude", "allowed_level", "negation", "subgroup", "obligation")
 SCOPES = ("sentence", "start", "before", "clause")
 
@@ -77,15 +67,11 @@ class Decision:
     rules: tuple[str, ...] = ()
 
 
-@cache
+@per_models
 def polarity_rules() -> tuple[Rule, ...]:
     """The rules of ``models/polarity.jsonl``, compiled (cached)."""
     out = []
-    for entry in load_rules("polarity.jsonl", POLARITY_FIELDS):
-        if entry["kind"] not in KINDS:
-            raise ValueError(f"polarity.jsonl: unknown kind {entry['kind']!r} in {entry['id']}")
-        if entry["scope"] not in SCOPES:
-            raise ValueError(f"polarity.jsonl: unknown scope {entry['scope']!r} in {entry['id']}")
+    for entry in load_rules("polarity.jsonl"):
         out.append(
             Rule(
                 id=entry["id"],

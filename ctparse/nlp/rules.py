@@ -20,58 +20,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-from ..resources import load_rules, spec
-
-VARIABLE_FIELDS = {
-    "id": spec(str),
-    "name": spec(str),
-    "synonyms": spec(list),
-    "abbreviations": spec(list, required=False),
-    "misspellings": spec(list, required=False),
-    "unit": spec(str, required=False),
-    "loinc": spec(str, required=False),
-    "class": spec(str, required=False),
-    "scale": spec(list, required=False),
-    "examples": spec(list),
-}
-UNIT_FIELDS = {
-    "id": spec(str),
-    "quantity": spec(str),
-    "forms": spec(list),
-    "examples": spec(list),
-}
-CONVERSION_FIELDS = {
-    "id": spec(str),
-    "variable": spec(str),
-    "from": spec(str),
-    "to": spec(str),
-    "factor": spec(float, int),
-    "examples": spec(list),
-}
-COMPARATOR_FIELDS = {
-    "id": spec(str),
-    "kind": spec(str),
-    "op": spec(str),
-    "phrases": spec(list),
-    "examples": spec(list),
-}
-ANCHOR_FIELDS = {
-    "id": spec(str),
-    "kind": spec(str),
-    "anchor": spec(str, required=False),
-    "phrases": spec(list),
-    "examples": spec(list),
-}
-NOISE_FIELDS = {"id": spec(str), "pattern": spec(str), "examples": spec(list)}
-COORDINATION_FIELDS = {
-    "id": spec(str),
-    "kind": spec(str),
-    "phrases": spec(list),
-    "examples": spec(list),
-}
+from ..resources import load_rules, per_models
 
 COMPARATOR_KINDS = (
     "prefix",
@@ -189,7 +140,7 @@ def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", text.strip().lower())
 
 
-@cache
+@per_models
 def rules() -> Rules:
     """Load and compile every rule file (cached)."""
     variables: dict[str, Variable] = {}
@@ -197,7 +148,7 @@ def rules() -> Rules:
     misspelled: set[str] = set()
     ci: list[str] = []
     cs: list[str] = []
-    for entry in load_rules("variables.jsonl", VARIABLE_FIELDS):
+    for entry in load_rules("variables.jsonl"):
         scale = entry.get("scale")
         variables[entry["id"]] = Variable(
             id=entry["id"],
@@ -224,22 +175,20 @@ def rules() -> Rules:
     unit_of: dict[str, str] = {}
     unit_quantity: dict[str, str] = {}
     forms: list[str] = []
-    for entry in load_rules("units.jsonl", UNIT_FIELDS):
+    for entry in load_rules("units.jsonl"):
         unit_quantity[entry["id"]] = entry["quantity"]
         for form in entry["forms"]:
             unit_of.setdefault(form, entry["id"])
             forms.append(form)
     conversions = {
         (e["variable"], e["from"], e["to"]): float(e["factor"])
-        for e in load_rules("conversions.jsonl", CONVERSION_FIELDS)
+        for e in load_rules("conversions.jsonl")
     }
 
     ops: dict[str, dict[str, str]] = {kind: {} for kind in COMPARATOR_KINDS}
     phrases: dict[str, list[str]] = {kind: [] for kind in COMPARATOR_KINDS}
-    for entry in load_rules("comparators.jsonl", COMPARATOR_FIELDS):
-        kind = entry["kind"]
-        if kind not in ops:
-            raise ValueError(f"comparators.jsonl: unknown kind {kind!r} in {entry['id']}")
+    for entry in load_rules("comparators.jsonl"):
+        kind = entry["kind"]  # one of COMPARATOR_KINDS (models/manifest.json)
         for phrase in entry["phrases"]:
             ops[kind].setdefault(_fold(phrase), entry["op"])
             phrases[kind].append(phrase)
@@ -248,10 +197,8 @@ def rules() -> Rules:
     anchors: dict[str, str] = {}
     time_kinds: dict[str, str] = {}
     time_phrases: dict[str, list[str]] = {kind: [] for kind in ANCHOR_KINDS}
-    for entry in load_rules("anchors.jsonl", ANCHOR_FIELDS):
-        kind = entry["kind"]
-        if kind not in time_phrases:
-            raise ValueError(f"anchors.jsonl: unknown kind {kind!r} in {entry['id']}")
+    for entry in load_rules("anchors.jsonl"):
+        kind = entry["kind"]  # one of ANCHOR_KINDS (models/manifest.json)
         for phrase in entry["phrases"]:
             time_phrases[kind].append(phrase)
             time_kinds.setdefault(_fold(phrase), kind)
@@ -259,7 +206,7 @@ def rules() -> Rules:
                 anchors.setdefault(_fold(phrase), entry["anchor"])
     time_patterns = {kind: phrase_pattern(values) for kind, values in time_phrases.items()}
 
-    noise = tuple(re.compile(e["pattern"]) for e in load_rules("noise.jsonl", NOISE_FIELDS))
+    noise = tuple(re.compile(e["pattern"]) for e in load_rules("noise.jsonl"))
     return Rules(
         variables=variables,
         variable_ci=variable_ci,
@@ -309,14 +256,12 @@ class Coordination:
         )
 
 
-@cache
+@per_models
 def coordination() -> Coordination:
     """Load the coordination rules (cached)."""
     words: dict[str, set[tuple[str, ...]]] = {kind: set() for kind in COORDINATION_KINDS}
-    for entry in load_rules("coordination.jsonl", COORDINATION_FIELDS):
-        kind = entry["kind"]
-        if kind not in words:
-            raise ValueError(f"coordination.jsonl: unknown kind {kind!r} in {entry['id']}")
+    for entry in load_rules("coordination.jsonl"):
+        kind = entry["kind"]  # one of COORDINATION_KINDS (models/manifest.json)
         for phrase in entry["phrases"]:
             words[kind].add(tuple(re.findall(r",|[^\s,]+", phrase.lower())))
     conjunctions = sorted(" ".join(p) for p in words["conjunction"])

@@ -26,37 +26,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
-from typing import Literal
 
-from ..resources import load_rules, spec
-
-Section = Literal["inclusion", "exclusion", "unknown"]
-
-SECTION_FIELDS = {
-    "id": spec(str),
-    "section": spec(str),
-    "kind": spec(str),
-    "pattern": spec(str),
-    "examples": spec(list),
-    "note": spec(str, required=False),
-}
-_SECTIONS = ("inclusion", "exclusion", "unknown")
-_KINDS = ("title", "clause")
-
-
-@dataclass(frozen=True)
-class SectionSpan:
-    """One header: ``text[start:end]`` is the header as written.
-
-    The section it opens runs from ``end`` to the next header's ``start``.
-    ``rule`` is the id of the rule in ``models/sections.jsonl`` that found it.
-    """
-
-    start: int
-    end: int
-    section: Section
-    rule: str
+from ..resources import load_rules, per_models
+from ..schema import Section, SectionSpan
 
 
 @dataclass(frozen=True)
@@ -107,17 +79,11 @@ _CUE = re.compile(
 )
 
 
-@cache
+@per_models
 def rules() -> tuple[_Rule, ...]:
     """The header rules of ``models/sections.jsonl``, compiled, in file order."""
     compiled = []
-    for entry in load_rules("sections.jsonl", SECTION_FIELDS):
-        if entry["section"] not in _SECTIONS or entry["kind"] not in _KINDS:
-            from ..errors import ResourceError
-
-            raise ResourceError(
-                f"sections.jsonl#{entry['id']}", "section or kind is not one of the known values"
-            )
+    for entry in load_rules("sections.jsonl"):
         compiled.append(
             _Rule(entry["id"], entry["section"], entry["kind"], re.compile(entry["pattern"]))
         )

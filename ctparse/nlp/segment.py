@@ -41,37 +41,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 
-from ..errors import ResourceError
-from ..resources import load_rules, spec
-from ..schema import Criterion
+from ..resources import load_rules, per_models
+from ..schema import Criterion, Section, SectionSpan
 from .categorize import OTHER, categorize
-from .sections import Section, SectionSpan, find_sections
+from .sections import find_sections
 
-BULLET_FIELDS = {
-    "id": spec(str),
-    "kind": spec(str),
-    "pattern": spec(str),
-    "tight": spec(bool),
-    "ordinal": spec(str, required=False),
-    "examples": spec(list),
-    "note": spec(str, required=False),
-}
-ABBREVIATION_FIELDS = {
-    "id": spec(str),
-    "abbreviation": spec(str),
-    "case_sensitive": spec(bool, required=False),
-    "examples": spec(list),
-    "note": spec(str, required=False),
-}
-CLAUSE_FIELDS = {
-    "id": spec(str),
-    "kind": spec(str),
-    "pattern": spec(str),
-    "examples": spec(list),
-    "note": spec(str, required=False),
-}
 _CLAUSE_KINDS = ("qualifier", "lead_in", "continuation")
 _PREFIX: dict[str, str] = {"inclusion": "inc", "exclusion": "exc", "unknown": "unk"}
 _ROMAN = {"i": 1, "v": 5, "x": 10}
@@ -93,20 +68,18 @@ class _Rules:
     continuation: re.Pattern[str]
 
 
-@cache
+@per_models
 def rules() -> _Rules:
     """The bullet, abbreviation and clause rules under ``models/``, compiled."""
-    bullets = load_rules("bullets.jsonl", BULLET_FIELDS)
+    bullets = load_rules("bullets.jsonl")
     parts = []
     for index, entry in enumerate(bullets):
         follow = r"(?:[ \t]+|(?=[^\W\d_]))" if entry["tight"] else r"[ \t]+"
         parts.append(f"(?P<b{index}>{entry['pattern']}){follow}")
-    abbreviations = load_rules("abbreviations.jsonl", ABBREVIATION_FIELDS)
-    clauses = load_rules("segmentation.jsonl", CLAUSE_FIELDS)
+    abbreviations = load_rules("abbreviations.jsonl")
+    clauses = load_rules("segmentation.jsonl")
     by_kind: dict[str, list[str]] = {kind: [] for kind in _CLAUSE_KINDS}
     for entry in clauses:
-        if entry["kind"] not in by_kind:
-            raise ResourceError(f"segmentation.jsonl#{entry['id']}", "unknown kind")
         by_kind[entry["kind"]].append(f"(?:{entry['pattern']})")
     return _Rules(
         marker=re.compile("|".join(parts)),
@@ -233,12 +206,16 @@ _PARENS = re.compile(r"\([^()]*\)")
 # ----------------------------------------------------------------- segment
 
 
-def segment(text: str, *, sections: Sequence[SectionSpan] | None = None) -> list[Criterion]:
+def segment(
+    text: str, *, sections: Sequence[SectionSpan] | None = None, default: Section = "unknown"
+) -> list[Criterion]:
     """The atomic criteria of ``text`` (offsets index ``text`` exactly).
 
     Args:
         text: eligibility criteria text as read (``Eligibility.criteria_text``).
         sections: the headers of ``text``; found with ``find_sections`` when None.
+        default: the section of text before any header (plain criteria text
+            known to be inclusion or exclusion criteria).
 
     Returns:
         Criteria in text order: each unit followed by its pieces.
@@ -251,15 +228,17 @@ def segment(text: str, *, sections: Sequence[SectionSpan] | None = None) -> list
     if sections is None:
         sections = find_sections(text)
     units: list[_Unit] = []
-    for section, start, end in _regions(text, sections):
+    for section, start, end in _regions(text, sections, default):
         _read_region(text, start, end, section, units)
     return _criteria(text, units)
 
 
-def _regions(text: str, sections: Sequence[SectionSpan]) -> list[tuple[Section, int, int]]:
+def _regions(
+    text: str, sections: Sequence[SectionSpan], default: Section
+) -> list[tuple[Section, int, int]]:
     regions: list[tuple[Section, int, int]] = []
     position: int = 0
-    current: Section = "unknown"
+    current: Section = default
     for span in sections:
         if span.start > position:
             regions.append((current, position, span.start))

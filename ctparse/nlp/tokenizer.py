@@ -1,11 +1,19 @@
 """A whitespace tokenizer for the ctparse pipeline.
 
 ctparse's components read character offsets into ``doc.text``, never token
-boundaries, so spaCy's English prefix/suffix/infix rules buy nothing here and
-cost about 38 µs per criterion (a fifth of the whole pipeline). This tokenizer
-splits at whitespace only (~13 µs) and keeps ``doc.text`` identical to the
-input, byte for byte. ``ctparse.nlp.load(tokenizer="english")`` gives spaCy's
-English tokenizer instead, for users who want linguistic tokens.
+boundaries or lexical attributes, so spaCy's English prefix/suffix/infix rules
+buy nothing here and cost a fifth of the whole pipeline. This tokenizer
+splits at whitespace only, keeps ``doc.text`` identical to the input, byte
+for byte, and keeps that text in ``doc.user_data`` so that no component
+rebuilds it from the tokens. Its vocabulary computes no lexical attributes
+(``token.like_num``, ``token.shape_`` …): ``ctparse.nlp.load(tokenizer="english")``
+gives spaCy's English tokenizer and attributes for users who want linguistic
+tokens. Inside ``nlp.memory_zone()`` the strings of a document are freed with
+it, so that memory stays flat over any number of documents.
+
+Registered as ``ctparse.whitespace_tokenizer.v1`` (also through the
+``spacy_tokenizers`` entry point, so that ``spacy.load`` of a saved pipeline
+finds it in a fresh process).
 """
 
 from __future__ import annotations
@@ -16,6 +24,8 @@ from collections.abc import Callable
 import spacy
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
+
+from .extensions import TEXT_KEY
 
 # A run of non-space characters with at most one trailing space (the token's
 # "whitespace"), or a run of other whitespace (kept as a token, as spaCy does).
@@ -38,7 +48,12 @@ class WhitespaceTokenizer:
             else:
                 words.append(piece)
                 spaces.append(False)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data[TEXT_KEY] = text
+        return doc
+
+    def pipe(self, texts: list[str], *, batch_size: int = 1000) -> list[Doc]:
+        return [self(text) for text in texts]
 
     # A tokenizer has no state of its own to save; these keep nlp.to_disk working.
     def to_bytes(self, **kwargs: object) -> bytes:
@@ -57,6 +72,9 @@ class WhitespaceTokenizer:
 @spacy.registry.tokenizers("ctparse.whitespace_tokenizer.v1")
 def create_whitespace_tokenizer() -> Callable[[spacy.Language], WhitespaceTokenizer]:
     def make(nlp: spacy.Language) -> WhitespaceTokenizer:
+        # No lexical attributes: the components read characters, and computing
+        # them for every new word costs more than the split itself.
+        nlp.vocab.lex_attr_getters = {}
         return WhitespaceTokenizer(nlp.vocab)
 
     return make

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
+from ..resources import per_models
 from . import numbers
 from .rules import rules
 from .units import (
@@ -43,7 +43,7 @@ class Grammar:
     qualifier_any: re.Pattern[str]
 
 
-@cache
+@per_models
 def grammar() -> Grammar:
     """The compiled value-expression grammar (built from the rule files once)."""
     r = rules()

@@ -17,7 +17,7 @@ import json
 from collections import Counter
 from typing import Any, TextIO
 
-from .. import __version__
+from .._version import __version__
 from ..schema import Comparison, Pair, StudyRef
 from .compare import (
     LABELS,

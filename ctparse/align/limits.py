@@ -13,11 +13,10 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
 
+from ..nlp.rules import Variable, rules
+from ..schema import Criterion, Range, Threshold, Verdict
 from . import matching
-from .schema import Criterion, Range, Threshold, Verdict
 
 #: Bounds closer than this (relative) are equal: unit conversions round
 #: (hemoglobin 5.6 mmol/L = 90.2 g/L is "9 g/dL").
@@ -114,14 +113,9 @@ def limits(criteria: Iterable[Criterion]) -> dict[tuple[str, str], dict[str | No
     return found
 
 
-@cache
-def _variables() -> dict[str, Any]:
-    """The variable lexicon of the extractor (names, ordinal scales), if present."""
-    try:
-        from .nlp.rules import rules
-    except ImportError:  # pragma: no cover - the extractor ships with ctparse
-        return {}
-    return dict(rules().variables)
+def _variables() -> dict[str, Variable]:
+    """The variable lexicon of the extractor (names, ordinal scales)."""
+    return rules().variables
 
 
 def label(variable: str) -> str:

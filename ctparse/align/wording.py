@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache
 
+from ..schema import Criterion, Threshold, Window
 from . import matching
 from .limits import describe, label, limits, number
 from .limits import stated as stated_text
-from .schema import Criterion, Threshold, Window
 
 
 def amount(value: float, unit: str | None) -> str:
@@ -163,7 +163,7 @@ def _in_allowance(criterion: Criterion, start: int | None) -> bool:
 
 @cache
 def _subgroup_openers() -> tuple[re.Pattern[str], ...]:
-    from .nlp.polarity import polarity_rules
+    from ..nlp.polarity import polarity_rules
 
     return tuple(r.regex for r in polarity_rules() if r.kind == "subgroup" and r.scope == "start")
 

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import cache
 
-from .resources import load_rules, spec
+from ..resources import load_rules
 
 _WORD = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -167,19 +167,11 @@ def word_diff(a: str, b: str) -> tuple[list[str], list[str], list[tuple[str, str
     return runs(words_a, keys_b), runs(words_b, keys_a), variants
 
 
-ACRONYM_FIELDS = {
-    "id": spec(str),
-    "acronym": spec(str),
-    "expansion": spec(str),
-    "examples": spec(list),
-}
-
-
 @cache
 def _acronyms() -> tuple[tuple[str, re.Pattern[str], str, re.Pattern[str]], ...]:
     """(acronym, acronym as a whole word, expansion, the expansion as a phrase)."""
     found = []
-    for entry in load_rules("acronyms.jsonl", ACRONYM_FIELDS):
+    for entry in load_rules("acronyms.jsonl"):
         acronym = re.compile(rf"(?<![\w\-]){re.escape(entry['acronym'])}(?![\w])")
         words = re.split(r"[\s\-]+", entry["expansion"].strip())
         phrase = re.compile(r"[\s\-]+".join(re.escape(w) for w in words), re.IGNORECASE)

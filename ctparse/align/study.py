@@ -21,25 +21,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from ..resources import load_rules
+from ..schema import FieldDiff, Outcome, Study, StudyVerdict
 from . import matching
-from .resources import load_rules, spec
-from .schema import FieldDiff, Outcome, Study, StudyVerdict
-
-DRUG_FIELDS = {
-    "id": spec(str),
-    "name": spec(str),
-    "synonyms": spec(list),
-    "class": spec(str),
-    "examples": spec(list),
-}
-ENDPOINT_FIELDS = {
-    "id": spec(str),
-    "name": spec(str),
-    "abbreviation": spec(str),
-    "synonyms": spec(list),
-    "examples": spec(list),
-}
-
 
 # ------------------------------------------------------------------ lexicons
 
@@ -70,7 +54,7 @@ def _bounded(alternatives: Iterable[str]) -> str:
 def drug_terms() -> tuple[Term, ...]:
     """The drug lexicon, most specific names first."""
     terms = []
-    for entry in load_rules("drugs.jsonl", DRUG_FIELDS):
+    for entry in load_rules("drugs.jsonl"):
         names = [entry["name"], entry["id"], *entry["synonyms"]]
         pattern = re.compile(_bounded(_phrase(n) for n in names), re.IGNORECASE)
         terms.append(Term(entry["id"], entry["name"], entry["class"], pattern))
@@ -81,7 +65,7 @@ def drug_terms() -> tuple[Term, ...]:
 def endpoint_terms() -> tuple[Term, ...]:
     """The endpoint lexicon."""
     terms = []
-    for entry in load_rules("endpoints.jsonl", ENDPOINT_FIELDS):
+    for entry in load_rules("endpoints.jsonl"):
         abbreviation = entry["abbreviation"]
         phrases = [_phrase(s) for s in [entry["name"], *entry["synonyms"]]]
         # Two-letter abbreviations ("OS") must match in capitals; longer ones

@@ -1,0 +1,84 @@
+"""What a window constrains: the event text before (or after "since") a period,
+without the clause glue around it.
+
+"Subjects who have received systemic anti-tumor therapy … within 3 weeks" →
+"systemic anti-tumor therapy …"; a coordination of things gives one event per
+thing (:mod:`ctparse.nlp.coordination`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .coordination import conjuncts
+
+_LEAD = re.compile(
+    r"(?i)^(?:[\s,;:.\-–•*]|\d{1,2}[.)]\s|(?:or|and|and/or|but|including|if|when|unless)\b)*"
+    r"(?:(?:any|the|a|an|no)\s+)?"
+    r"(?:(?:subjects?|patients?|participants?|women|men|individuals?|those|persons?|people)"
+    r"\s+(?:(?:who|that|with|having)\s+|(?=(?:must|should|shall|will|agrees?)\b)))?"
+    r"(?:(?:have|has|had|are|is|were|was|must|will|should|shall|did|not|be|been|ever|"
+    r"previously|currently|already|agrees?\s+to|willing\s+to|continue\s+to|continue)\s+)*"
+    r"(?:(?:received|undergone|undergo|had|used|taken|experienced|participated\s+in|"
+    r"(?:use|using)(?:\s+of)?|treatment\s+with|history\s+of|receipt\s+of|any|take|practi[cs]e|"
+    r"employ|maintain)\s+)*"
+)
+_TRAIL = re.compile(
+    r"(?i)(?:[\s,;:(\-–]+|\b(?:of|in|for|the|during|and|or|occurring|within|at|which|that|is|"
+    r"are|was|were|has|have|had|any|to|from|by|since|over|last|past|previous|prior|next|"
+    r"first|a|an|be|been)\b)+$"
+)
+
+
+_PARENS = re.compile(r"\([^()]*\)")
+
+
+# "must take contraception from the beginning of screening until 120 days after …": the
+# start of the period is no part of what must happen in it.
+_FROM_UNTIL = re.compile(r"(?i)\s+from\s+[^,;()]*?\b(?:until|till|through|up\s+to)\s*$")
+# "… from screening and must agree to continue using contraceptive methods for 120 days":
+# the last of two coordinated predicates is the one the period belongs to.
+_NEXT_PREDICATE = re.compile(
+    r"(?i)\s+and\s+(?=(?:must|should|shall|will|agrees?\s+to)\b)"
+    # "If a subject has intercourse with a partner, the subject must take …": the main clause.
+    r"|,\s+(?=(?:(?:the|each|all|any)\s+)?(?:subjects?|patients?|participants?|women|men|"
+    r"individuals?|partners?)\s+(?:must|should|shall|will|agrees?\s+to)\b)"
+)
+
+
+def event_before(text: str, floor: int, start: int) -> str | None:
+    """The clause before the period, parenthetical asides and clause glue removed."""
+    clause = text[floor:start]
+    for _ in range(2):
+        clause = _PARENS.sub(" ", clause)
+    clause = _FROM_UNTIL.sub("", clause)
+    clause = re.split(r"[;:]|\.\s|\n|,\s+(?:or|and)\s", clause)[-1]
+    pieces = _NEXT_PREDICATE.split(clause)[-1].split("(")
+    # "probiotics (within past 1 month)": a period opening a parenthesis dates what precedes it.
+    for piece in reversed(pieces):
+        event = clean(piece.replace(")", " "), limit=False)
+        if event:
+            return event
+    return None
+
+
+#: Words an event keeps: the end of a long clause (the event lies just before the period),
+#: the start of a conjunct (it begins where its coordination does).
+EVENT_WORDS = 12
+
+
+def clean(phrase: str, *, limit: bool = True) -> str:
+    phrase = _LEAD.sub("", phrase.strip())
+    phrase = _TRAIL.sub("", phrase).strip(" ,;:-")
+    words = phrase.split()
+    return " ".join(words[-EVENT_WORDS:] if limit else words)
+
+
+def split_events(event: str | None, *, after_since: bool = False) -> tuple[str | None, ...]:
+    """The event of each window a period gives: one per conjunct of a coordination."""
+    if not event:
+        return (event,)
+    split = conjuncts(event, after_since=after_since)
+    if len(split) == 1:
+        return (" ".join(event.split()[-EVENT_WORDS:]),)
+    return tuple(" ".join(each.split()[:EVENT_WORDS]) for each in split)

@@ -1,0 +1,23 @@
+"""Run criterion texts through the real pipeline, the way every user path does."""
+
+from __future__ import annotations
+
+from ctparse.nlp.study import text_criteria
+from ctparse.schema import Criterion
+
+
+def parse(text: str, section: str = "inclusion", start: int = 0) -> Criterion:
+    """The pipeline's reading of one criterion ``text`` (in ``section``), as one
+    Criterion: every threshold and window it found (each once), the status of
+    its first criterion. ``start`` shifts the text (offsets then index it there)."""
+    criteria = text_criteria(" " * start + text, section=section).criteria  # type: ignore[arg-type]
+    return Criterion(
+        id="c",
+        section=section,  # type: ignore[arg-type]
+        text=text,
+        start=start,
+        end=start + len(text),
+        thresholds=tuple(t for c in criteria for t in c.thresholds),
+        windows=tuple(w for c in criteria for w in c.windows),
+        status=criteria[0].status if criteria else "unparsed",
+    )
