@@ -232,6 +232,11 @@ class Threshold(_Record):
     start: int | None = None
     end: int | None = None
     entity_id: str | None = None  # the id of the Entity it constrains, when one was found
+    # What the criterion asks of the limit: "required" (a patient must be in the
+    # stated range), "excluded" (must not be: ``eligible`` is the complement),
+    # "allowed" (a grant: "… enrollment is allowed"), None (a subgroup named
+    # under an obligation).
+    requirement: str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ import pytest
 from helpers import parse as pipeline_parse
 
 from ctparse.errors import ResourceError
-from ctparse.nlp import rules as rules_module
 from ctparse.nlp.coordination import conjuncts
+from ctparse.nlp.events import describe
 from ctparse.resources import load_rules
 from ctparse.schema import Criterion
 
@@ -467,3 +467,73 @@ def test_coordination_rules_reject_an_unknown_key(tmp_path) -> None:
     (tmp_path / "coordination.jsonl").write_text(json.dumps(entry) + "\n")
     with pytest.raises(ResourceError, match="unknown key"):
         load_rules("coordination.jsonl", directory=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("raw", "event", "negated"),
+    [
+        (
+            "the beginning of screening and must agree to continue using contraceptive methods",
+            "contraceptive methods",
+            False,
+        ),
+        (
+            "patients of childbearing potential must undergo a urine or serum pregnancy test",
+            "urine or serum pregnancy test",
+            False,
+        ),
+        (
+            "excluding any blood components and growth factors used",
+            "blood components and growth factors",
+            True,
+        ),
+        ("no prior chemotherapy", "prior chemotherapy", True),
+        ("and the", None, False),
+        ("must", None, False),
+    ],
+    ids=["predicate_glue", "subject_and_modal", "negation", "no", "all_glue", "modal_only"],
+)
+def test_an_event_is_described_without_clause_glue(raw: str, event: str | None, negated: bool):
+    assert describe(raw) == (event, negated)
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "requirement", "eligible"),
+    [
+        ("chemotherapy within 4 weeks before the first dose", "exclusion", "excluded", (28, False, None, None)),
+        ("a pregnancy test within 3 days before the first dose", "inclusion", "required", (None, None, 3, True)),
+        ("at least 4 weeks since major surgery", "inclusion", "required", (28, True, None, None)),
+        ("contraception for 120 days after the last dose", "inclusion", "required", (120, True, None, None)),
+        ("chemotherapy 4 weeks before study entry", "exclusion", "excluded", (28, False, None, None)),
+        ("no blood transfusion within 14 days before screening", "inclusion", "excluded", (14, False, None, None)),
+        ("excluding growth factors used within 14 days", "inclusion", "excluded", (14, False, None, None)),
+        (
+            "Brain metastases are allowed to enroll if stable for at least 2 weeks",
+            "exclusion",
+            "allowed",
+            (14, True, None, None),
+        ),
+        ("Surgery between 2 and 6 months before enrollment", "exclusion", "excluded", None),
+        ("a biopsy between 2 and 6 weeks before enrollment", "inclusion", "required", (14, True, 42, True)),
+    ],
+    ids=[
+        "washout",
+        "required_recent",
+        "at_least_since",
+        "duration",
+        "bare_period_excluded",
+        "negated_in_inclusion",
+        "excluding_in_inclusion",
+        "grant",
+        "excluded_range_is_two_intervals",
+        "required_range",
+    ],
+)  # fmt: skip
+def test_a_window_records_what_it_asks_and_the_eligible_days(text, section, requirement, eligible):
+    (window,) = parse(text, section).windows
+    assert window.requirement == requirement
+    got = window.eligible
+    bounds = (
+        None if got is None else (got.lower, got.lower_inclusive, got.upper, got.upper_inclusive)
+    )
+    assert bounds == eligible

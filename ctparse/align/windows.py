@@ -20,13 +20,14 @@ from .wording import amount, window_phrase
 EVENT_FLOOR = 0.5
 
 
-def _longer_is_stricter(criterion: Criterion, window: Window) -> bool:
-    """Exclusion "X within N days before …" (a washout): longer is stricter;
-    inclusion "X within N days": shorter is stricter; "at least N days": the
-    other way round."""
-    at_least = window.comparator in (">", ">=")
-    exclusion = criterion.section != "inclusion"
-    return exclusion != at_least
+def _longer_is_stricter(window: Window) -> bool | None:
+    """Whether a longer period admits fewer patients, from the eligible time range
+    the extractor recorded: "more than N days since X" (a washout, X excluded within
+    N days) is stricter when longer, "at most N days" (X required within N days)
+    when shorter; None when the window has no such range."""
+    if window.eligible is None:
+        return None
+    return window.eligible.lower is not None
 
 
 #: Calendar units that convert exactly into a coarser one. Two periods are
@@ -88,9 +89,9 @@ def _compare_windows(ca: Criterion, x: Window, cb: Criterion, y: Window) -> tupl
             equal = f" ({amount(x.value, x.unit)} = {amount(y.value, y.unit)})"
         return "same", f"A {pa}; B {pb}: the same period{equal}"
     longer_a = period.a > period.b
-    longer_stricter = _longer_is_stricter(ca, x)
-    if longer_stricter != _longer_is_stricter(cb, y):
-        return "different", f"A {pa}; B {pb} (one includes, the other excludes)"
+    longer_stricter = _longer_is_stricter(x)
+    if longer_stricter is None or longer_stricter != _longer_is_stricter(y):
+        return "different", f"A {pa}; B {pb} (one requires, the other excludes)"
     a_stricter = longer_a == longer_stricter
     what = "washout" if longer_stricter else "window"
     return ("a_stricter" if a_stricter else "b_stricter"), (

@@ -1,16 +1,16 @@
 """Criteria and time windows put into words, for the details of a comparison.
 
 "excludes weight loss > 10% within 3 months before screening", "requires ANC
-≥ 1.5 × 10^9/L", "allows adverse event grade ≥ 2": a window is worded from its
-fields, never from the clause glue its event text may carry; a limit that names
-a subgroup its sentence lets in is said as allowed, not required.
+≥ 1.5 × 10^9/L", "allows adverse event grade ≥ 2": everything is worded from the
+fields the extractor recorded (a window's clean event and requirement, a
+limit's requirement and eligible range); nothing here reads the criterion text
+again.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from functools import cache
+from dataclasses import replace
 
 from ..schema import Criterion, Threshold, Window
 from . import matching
@@ -24,94 +24,21 @@ def amount(value: float, unit: str | None) -> str:
     return f"{number(value)} {unit}{'' if value == 1 else 's'}"
 
 
-# Clause glue around the event a window constrains. The extractor's event text
-# may be a clean noun phrase ("weight loss") or run over clause boundaries
-# ("the beginning of screening and must agree to continue using contraceptive
-# methods"); the part nearest the period is what the period qualifies.
-_CLAUSE = re.compile(
-    r"[,;:]\s*(?:(?:and|or|but)\s+)?(?:if|when|whenever|where|unless|once|which|who)\b"
-    r"|\band\s+(?=(?:must|should|shall|will|agrees?|need|are\s+required)\b)"
-    r"|\b(?:must|should|shall|needs?\s+to|ha(?:s|ve)\s+to|(?:is|are)\s+required\s+to"
-    r"|agree(?:s|d)?\s+to|(?:is|are)\s+willing\s+to)\b",
-    re.IGNORECASE,
-)
-_LEAD = re.compile(
-    r"^(?:(?:and|or|but|then|also|if|when|who|which|that|the|a|an|any|of|to|be|been|being"
-    r"|continue|continues|continuing|undergo|undergoes|take|takes|taking|use|uses|using"
-    r"|receive|receives|received|receiving|have|has|had|having|perform|performed|get|show)\s+)+",
-    re.IGNORECASE,
-)
-_NEGATION = re.compile(r"^(?:excluding|without|no|not|never)\s+", re.IGNORECASE)
-_TAIL = re.compile(
-    r"(?:[\s,;:(\-–]+(?:and|or|but|until|if|when|of|for|to|from|by|with|in|at|on|the|a|an"
-    r"|used|using|occurs?|occurred|was|were|is|are|be|been|being|that|which|who|during"
-    r"|within|since|having|has|have|had|than|after|before|prior))+[\s,;:(\-–]*$"
-    r"|[\s,;:(\-–]+$",
-    re.IGNORECASE,
-)
-_ALLOWANCE = re.compile(
-    r"\s*\b(?:are|is|be|were|will\s+be)\s+(?:allowed|permitted|eligible)\b"
-    r"(?:\s+to\s+(?:enroll|enrol|be\s+enrolled|be\s+included|participate))?"
-    r"|\ballows?\s+(?:for\s+)?(?:inclusion|enrol\w*)"
-    r"|\b(?:may|can)\s+(?:be\s+)?(?:enrolled|included|eligible|participate)\b",
-    re.IGNORECASE,
-)
 #: Longer event texts are cut at a word boundary, with "…".
 EVENT_CHARS = 60
-#: What an event that is all glue ("and the") is called.
+#: What a window whose event the extractor could not name is called.
 UNNAMED = "(event not stated)"
 
 
-@dataclass(frozen=True)
-class Event:
-    text: str
-    negated: bool = False  # "excluding blood transfusions used within 14 days"
-    until: bool = False  # "… from screening until 120 days after the last dose"
-    allowance: bool = False  # "… are allowed to enroll if clinically stable for 2 weeks"
-
-
-def _tail(text: str) -> tuple[str, bool]:
-    """``text`` without trailing glue words, and whether "until" was among them."""
-    match = _TAIL.search(text)
-    if not match:
-        return text, False
-    until = re.search(r"\buntil\b", match.group(0), re.IGNORECASE) is not None
-    return text[: match.start()], until
-
-
-def clean_event(event: str) -> Event:
-    """What a window constrains, as a short noun phrase without clause glue.
-
-    >>> clean_event("patients of childbearing potential must undergo a pregnancy test").text
-    'pregnancy test'
-    """
-    text = " ".join(event.split())
-    allowance = False
-    match = _ALLOWANCE.search(text)
-    if match:
-        allowance = True
-        text = " ".join((text[: match.start()] + " " + text[match.end() :]).split())
-    pieces = [p for p in _CLAUSE.split(text)]
-    text = next((p for p in reversed(pieces) if _LEAD.sub("", p.strip()).strip()), text)
-    text, until = _tail(text.strip())
-    negated = False
-    for _ in range(3):  # "and the", "excluding any": glue, then negation, then glue
-        stripped = _LEAD.sub("", text)
-        negation = _NEGATION.match(stripped)
-        if negation:
-            negated, stripped = True, stripped[negation.end() :]
-        if stripped == text:
-            break
-        text = stripped
-    text, until_again = _tail(text.strip())
-    text = text.strip()
-    if not text or _LEAD.fullmatch(text + " ") or _CLAUSE.fullmatch(text):
-        text = UNNAMED
-    if len(text) > EVENT_CHARS:
-        cut = text[: EVENT_CHARS + 1].rsplit(" ", 1)[0]
-        cut, _ = _tail(cut)
-        text = (cut or text[:EVENT_CHARS]).rstrip() + "…"
-    return Event(text, negated, until or until_again, allowance)
+def _short(text: str) -> str:
+    """``text`` cut at a word boundary after :data:`EVENT_CHARS`, without a
+    dangling function word ("… medicine with…")."""
+    if len(text) <= EVENT_CHARS:
+        return text
+    words = text[: EVENT_CHARS + 1].rsplit(" ", 1)[0].rstrip(",;: ").split()
+    while len(words) > 1 and words[-1].lower() in matching.STOPWORDS:
+        words.pop()
+    return (" ".join(words) or text[:EVENT_CHARS]).rstrip() + "…"
 
 
 def _same_event_threshold(criterion: Criterion, event: str) -> Threshold | None:
@@ -129,46 +56,7 @@ def _same_event_threshold(criterion: Criterion, event: str) -> Threshold | None:
     return None
 
 
-def _allowed_here(criterion: Criterion, window: Window) -> bool:
-    """Whether the window sits in a sentence that allows something ("Subjects
-    with treated brain metastases are allowed to enroll if … and have
-    discontinued corticosteroids for 7 days before …")."""
-    if window.start is None or criterion.start is None:
-        return False
-    offset = window.start - criterion.start
-    if not 0 <= offset <= len(criterion.text):
-        return False
-    before = re.split(r"[.;]\s", criterion.text[:offset])[-1]
-    return _ALLOWANCE.search(before) is not None
-
-
-def _in_allowance(criterion: Criterion, start: int | None) -> bool:
-    """Whether a limit names a subgroup that its sentence lets in ("For subjects
-    with grade ≥2 endocrine adverse events, if …, enrollment is allowed"): the
-    sentence opens on the subgroup (the polarity rules' subgroup openers) and
-    grants entry after the limit. Such a limit says who may enter, not what
-    everyone must meet; a limit placed after the grant ("allowed if stable for
-    at least 2 weeks") is still a requirement."""
-    if start is None or criterion.start is None:
-        return False
-    offset = start - criterion.start
-    if not 0 <= offset <= len(criterion.text):
-        return False
-    head = re.split(r"[.;]\s", criterion.text[:offset])[-1]
-    tail = re.split(r"[.;]\s", criterion.text[offset:])[0]
-    return _ALLOWANCE.search(tail) is not None and any(
-        opener.match(head.lstrip()) for opener in _subgroup_openers()
-    )
-
-
-@cache
-def _subgroup_openers() -> tuple[re.Pattern[str], ...]:
-    from ..nlp.polarity import polarity_rules
-
-    return tuple(r.regex for r in polarity_rules() if r.kind == "subgroup" and r.scope == "start")
-
-
-def _period_text(window: Window, *, with_days: bool, until: bool) -> str:
+def _period_text(window: Window, *, with_days: bool) -> str:
     """ "within 3 months before screening", "for at least 2 weeks (14 days)"."""
     if window.value is not None and window.unit:
         span = amount(window.value, window.unit)
@@ -182,8 +70,6 @@ def _period_text(window: Window, *, with_days: bool, until: bool) -> str:
     if window.anchor:
         anchor = window.anchor.replace("_", " ")
         where = f" {window.direction} {anchor}" if window.direction else f" at {anchor}"
-    if until:
-        return f"until {span}{where}"
     lead = {"<=": "within", "<": "within", ">=": "at least", ">": "more than"}
     how = lead.get(window.comparator or "", "")
     if window.comparator == "=" or (not where and window.comparator in (">=", ">", None)):
@@ -205,26 +91,17 @@ def window_phrase(
     3 months before screening", "requires urine or serum pregnancy test within
     3 days before first dose", "allows treated brain metastases if they are
     clinically stable for at least 2 weeks". ``both`` gives the plural verb."""
-    event = clean_event(window.event or "")
-    text = event.text
+    text = _short(window.event or UNNAMED)
     threshold = threshold or _same_event_threshold(criterion, window.event or "")
     if threshold is not None:
         text = f"{text} {stated_text(threshold)}"
-    if event.allowance or _allowed_here(criterion, window):
-        verb = "allow"
-    elif criterion.section == "inclusion":
-        verb = "require"
-        if event.negated:
-            text = f"no {text}"
-    elif criterion.section == "exclusion":
-        verb = "exclude"
-        if event.negated:
-            text = f"no {text}"
-    else:
-        verb = "concern"
+    verb = _VERBS.get(window.requirement or "", "concern")
     verb = verb if both else verb + "s"
-    period = _period_text(window, with_days=with_days, until=event.until)
+    period = _period_text(window, with_days=with_days)
     return f"{verb} {text} {period}"
+
+
+_VERBS = {"allowed": "allow", "required": "require", "excluded": "exclude"}
 
 
 def facts(criterion: Criterion) -> str:
@@ -238,9 +115,7 @@ def facts(criterion: Criterion) -> str:
         for w in windows
         if (t := _same_event_threshold(criterion, w.event or "")) is not None
     }
-    allowed_variables = {
-        t.variable for t in criterion.thresholds if _in_allowance(criterion, t.start)
-    }
+    allowed_variables = {t.variable for t in criterion.thresholds if t.requirement == "allowed"}
     required, mentioned, allowed = [], [], []
     for (variable, condition), by_ref in limits([criterion]).items():
         if variable in told:

@@ -9,6 +9,7 @@ thing (:mod:`ctparse.nlp.coordination`).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from .coordination import conjuncts
 
@@ -82,3 +83,72 @@ def split_events(event: str | None, *, after_since: bool = False) -> tuple[str |
     if len(split) == 1:
         return (" ".join(event.split()[-EVENT_WORDS:]),)
     return tuple(" ".join(each.split()[:EVENT_WORDS]) for each in split)
+
+
+# Clause glue around the event a window constrains. The extractor's event text
+# may be a clean noun phrase ("weight loss") or run over clause boundaries
+# ("the beginning of screening and must agree to continue using contraceptive
+# methods"); the part nearest the period is what the period qualifies.
+_CLAUSE = re.compile(
+    r"[,;:]\s*(?:(?:and|or|but)\s+)?(?:if|when|whenever|where|unless|once|which|who)\b"
+    r"|\band\s+(?=(?:must|should|shall|will|agrees?|need|are\s+required)\b)"
+    r"|\b(?:must|should|shall|needs?\s+to|ha(?:s|ve)\s+to|(?:is|are)\s+required\s+to"
+    r"|agree(?:s|d)?\s+to|(?:is|are)\s+willing\s+to)\b",
+    re.IGNORECASE,
+)
+_GLUE_LEAD = re.compile(
+    r"^(?:(?:and|or|but|then|also|if|when|who|which|that|the|a|an|any|of|to|be|been|being"
+    r"|continue|continues|continuing|undergo|undergoes|take|takes|taking|use|uses|using"
+    r"|receive|receives|received|receiving|have|has|had|having|perform|performed|get|show)\s+)+",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(r"^(?:excluding|without|no|not|never)\s+", re.IGNORECASE)
+_GLUE_TAIL = re.compile(
+    r"(?:[\s,;:(\-–]+(?:and|or|but|until|if|when|of|for|to|from|by|with|in|at|on|the|a|an"
+    r"|used|using|occurs?|occurred|was|were|is|are|be|been|being|that|which|who|during"
+    r"|within|since|having|has|have|had|than|after|before|prior))+[\s,;:(\-–]*$"
+    r"|[\s,;:(\-–]+$",
+    re.IGNORECASE,
+)
+
+
+def _tail(text: str) -> str:
+    """``text`` without trailing glue words."""
+    match = _GLUE_TAIL.search(text)
+    return text[: match.start()] if match else text
+
+
+def describe(event: str, *, grants: Sequence[tuple[int, int]] = ()) -> tuple[str | None, bool]:
+    """What a window constrains, as a short phrase without clause glue (None when
+    nothing is left: "and the"), and whether a negation opens it.
+
+    ``grants`` are spans of the event text that grant entry ("are allowed to
+    enroll", from the polarity rules): they say what the criterion asks of the
+    event (``Window.requirement``), not what the event is. So does a negation
+    opening the event ("excluding …", "no …"): it is returned, not kept.
+
+    >>> describe("patients of childbearing potential must undergo a pregnancy test")
+    ('pregnancy test', False)
+    >>> describe("excluding any blood components and growth factors used")
+    ('blood components and growth factors', True)
+    """
+    text = event
+    for start, end in sorted(grants, reverse=True):
+        text = text[:start] + " " + text[end:]
+    text = " ".join(text.split())
+    pieces = _CLAUSE.split(text)
+    text = next((p for p in reversed(pieces) if _GLUE_LEAD.sub("", p.strip()).strip()), text)
+    text = _tail(text.strip())
+    negated = False
+    for _ in range(3):  # "and the", "excluding any": glue, then negation, then glue
+        stripped = _GLUE_LEAD.sub("", text)
+        negation = _NEGATION.match(stripped)
+        if negation:
+            negated, stripped = True, stripped[negation.end() :]
+        if stripped == text:
+            break
+        text = stripped
+    text = _tail(text.strip()).strip()
+    if not text or _GLUE_LEAD.fullmatch(text + " ") or _CLAUSE.fullmatch(text):
+        return None, negated
+    return text, negated

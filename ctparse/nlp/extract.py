@@ -146,6 +146,7 @@ def _thresholds(values: list[_Value], criterion: Criterion, text: str) -> tuple[
                     eligible=eligible,
                     condition=value.condition or decision.condition,
                     group=groups.get((index, variable)),
+                    requirement=decision.requirement,
                     start=base + value.start,
                     end=base + value.end,
                 )

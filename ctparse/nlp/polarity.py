@@ -65,6 +65,25 @@ class Decision:
     implies: str | None = None  # "<=": a value written with no comparator is an upper bound
     condition: str | None = None  # the obligation placed on a subgroup
     rules: tuple[str, ...] = ()
+    permit: int | None = None  # where the grant that decided it starts ("enrollment is allowed")
+
+    @property
+    def requirement(self) -> str | None:
+        """What a criterion asks of the limit or event: ``allowed`` (a grant decided
+        it: what is let in, or a condition of letting it in), ``required`` (as
+        stated), ``excluded`` (the complement), or None (a subgroup under an
+        obligation)."""
+        if self.permit is not None:
+            return "allowed"
+        if self.sign == 0:
+            return None
+        return "required" if self.sign > 0 else "excluded"
+
+
+@per_models
+def negation_rules() -> frozenset[str]:
+    """The ids of the negation rules."""
+    return frozenset(r.id for r in polarity_rules() if r.kind == "negation")
 
 
 @per_models
@@ -117,7 +136,7 @@ class Cues:
                 return Decision(1, implies=rule.implies, rules=(rule.id,))
         sign = -1 if exclusion else 1
         applied: list[str] = []
-        nearest: tuple[int, Rule] | None = None
+        nearest: tuple[int, Rule, int] | None = None
         for rule in self.rules:
             if rule.kind not in ("permit", "exclude"):
                 continue
@@ -126,10 +145,17 @@ class Cues:
                     continue
                 distance = m_start - end if m_start >= end else start - m_end
                 if nearest is None or distance < nearest[0]:
-                    nearest = (distance, rule)
+                    nearest = (distance, rule, m_start)
+        permit = None
         if nearest is not None:
             sign = 1 if nearest[1].kind == "permit" else -1
             applied.append(nearest[1].id)
+            if nearest[1].kind == "permit" and (exclusion or self._opens_on_subgroup(s0, s1)):
+                # A grant speaks of this limit where it lifts an exclusion, or where the
+                # sentence opens on the subgroup it lets in ("For patients who …, if …,
+                # they are allowed to be enrolled"); "Age ≥ 18, both males and females
+                # are eligible" grants nothing about age.
+                permit = nearest[2]
         else:
             subgroup = self._subgroup(s0, s1, start, end, variable)
             if subgroup is not None:
@@ -141,8 +167,25 @@ class Cues:
             if rule.kind == "negation" and rule.regex.search(text, self._clause(s0, start), start):
                 sign = -sign
                 applied.append(rule.id)
+                permit = None  # "no lesions > 1.5 cm … are eligible": a limit, not a grant
                 break
-        return Decision(sign, rules=tuple(applied))
+        return Decision(sign, rules=tuple(applied), permit=permit)
+
+    def _opens_on_subgroup(self, s0: int, s1: int) -> bool:
+        head = self.text[s0:s1].lstrip()
+        return any(
+            rule.kind == "subgroup" and rule.scope == "start" and rule.regex.match(head)
+            for rule in self.rules
+        )
+
+    def permits(self) -> list[tuple[int, int]]:
+        """The spans of every grant (a ``permit`` rule) in the text."""
+        return sorted(
+            span
+            for rule in self.rules
+            if rule.kind == "permit"
+            for span in self.matches.get(rule.id, ())
+        )
 
     def _clause(self, s0: int, start: int) -> int:
         clause = s0

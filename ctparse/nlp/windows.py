@@ -29,9 +29,10 @@ import re
 from dataclasses import dataclass
 
 from ..resources import per_models
-from ..schema import Criterion, Threshold, Window
+from ..schema import Criterion, Range, Threshold, Window
 from . import numbers
-from .events import clean, event_before, split_events
+from .events import clean, describe, event_before, split_events
+from .polarity import Cues, negation_rules
 from .rules import Rules, rules
 from .units import to_days, unit_id
 
@@ -189,7 +190,79 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
         previous_end = end
     out.extend(_calendar_windows(criterion, local, [*taken, *spans_of(tuple(out), base)]))
     out.sort(key=lambda w: w.start or 0)
+    return _with_meaning(criterion, local, out)
+
+
+def _with_meaning(criterion: Criterion, local: str, windows: list[Window]) -> tuple[Window, ...]:
+    """Each window with what it means: a clean event, what the criterion asks of it
+    (the polarity rules, as for thresholds: the section, grants such as "are allowed
+    to enroll", a negation opening the clause) and the eligible time range in days."""
+    if not windows:
+        return ()
+    cues = Cues(local)
+    base = criterion.start or 0
+    exclusion = criterion.section == "exclusion"
+    out = []
+    for window in windows:
+        start = (window.start or base) - base
+        end = (window.end or base) - base
+        decision = cues.decide(start, end, exclusion=exclusion)
+        requirement = decision.requirement
+        event = window.event
+        if event:
+            event, negated = describe(event, grants=Cues(event).permits())
+            if negated and not negation_rules().intersection(decision.rules):
+                # "excluding blood components used within 14 days": the event's own negation
+                requirement = _FLIPPED.get(requirement or "", requirement)
+        out.append(
+            dataclasses.replace(
+                window,
+                event=event,
+                requirement=requirement,
+                eligible=eligible_days(window, requirement),
+            )
+        )
     return tuple(out)
+
+
+_FLIPPED = {"required": "excluded", "excluded": "required"}
+
+
+def eligible_days(window: Window, requirement: str | None) -> Range | None:
+    """The time between the event and the anchor (days) that a patient may have.
+
+    "Chemotherapy within 28 days before the first dose" excluded: more than 28
+    days (or never); required ("a pregnancy test within 3 days"): at most 3 days;
+    "at least 4 weeks since surgery" required: 28 days or more. A bare period
+    (comparator ``=``) reads as a duration where it is required or allowed
+    ("contraception for 120 days after the last dose", "stable for 7 days": at
+    least that long) and as a look-back where it is excluded ("chemotherapy 4
+    weeks before study entry": within it). A calendar period, a window under an
+    obligation and an excluded range (two intervals) have no such range.
+    """
+    days, high = window.days, window.days_max
+    comparator = window.comparator
+    if days is None or requirement is None or comparator is None:
+        return None
+    excluded = requirement == "excluded"
+    if comparator == "=":
+        comparator = "<=" if excluded else ">="
+    if comparator == "between" and high is not None:
+        return (
+            None
+            if excluded
+            else Range(lower=days, lower_inclusive=True, upper=high, upper_inclusive=True)
+        )
+    inclusive = comparator in ("<=", ">=")
+    if comparator in ("<=", "<"):
+        if excluded:
+            return Range(lower=days, lower_inclusive=not inclusive)
+        return Range(upper=days, upper_inclusive=inclusive)
+    if comparator in (">=", ">"):
+        if excluded:
+            return Range(upper=days, upper_inclusive=not inclusive)
+        return Range(lower=days, lower_inclusive=inclusive)
+    return None
 
 
 def _calendar_windows(
