@@ -37,10 +37,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ReadError
+from .records import NCT_ID, record_facts
 from .resources import shipped_corpus_dir
 
 INDEX_NAME = "index.sqlite3"
-_NCT_ID = re.compile(r"^NCT\d{8}$")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _TMP = re.compile(r"^\..+\.(\d+)\.tmp$")
 
@@ -83,7 +83,7 @@ def find_record(record_id: str, *, corpus_dir: Path | None = None) -> Path | Non
         for path in sorted(directory.glob(f"{wanted}.*")):
             if path.is_file() and _record_id(path) == wanted:
                 return path
-    if _NCT_ID.match(wanted):
+    if NCT_ID.match(wanted):
         target = linked_nct_id(wanted, corpus_dir=cache_dir)
         if target and target != wanted:
             return find_record(target, corpus_dir=cache_dir)
@@ -103,21 +103,6 @@ def linked_nct_id(record_id: str, *, corpus_dir: Path | None = None) -> str | No
 def utc_now() -> str:
     """The current time as ISO 8601 UTC, to the second."""
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def record_facts(record: Mapping[str, Any]) -> tuple[str | None, str | None, list[str]]:
-    """(NCT id, lastUpdatePostDate, aliases) of a raw API v2 record."""
-    protocol = record.get("protocolSection") or {}
-    ident = protocol.get("identificationModule") or {}
-    status = protocol.get("statusModule") or {}
-    nct_id = ident.get("nctId")
-    last_update = (status.get("lastUpdatePostDateStruct") or {}).get("date")
-    aliases = [_normalize(a) for a in ident.get("nctIdAliases") or [] if isinstance(a, str)]
-    return (
-        _normalize(nct_id) if isinstance(nct_id, str) else None,
-        last_update if isinstance(last_update, str) else None,
-        aliases,
-    )
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -262,12 +247,12 @@ class Corpus:
     def path_of(self, record_id: str) -> Path | None:
         """The stored JSON record for an NCT id (or an id linked to one), or None."""
         wanted = _normalize(record_id)
-        if _NCT_ID.match(wanted):
+        if NCT_ID.match(wanted):
             path = self.file_of(wanted)
             if path.is_file():
                 return path
         target = self.link_of(wanted) if (self.directory / INDEX_NAME).is_file() else None
-        if target and _NCT_ID.match(target):
+        if target and NCT_ID.match(target):
             path = self.file_of(target)
             if path.is_file():
                 return path
@@ -319,13 +304,13 @@ class Corpus:
             ReadError: the record has no valid NCT id.
         """
         nct_id, last_update, aliases = record_facts(record)
-        if nct_id is None or not _NCT_ID.match(nct_id):
+        if nct_id is None or not NCT_ID.match(nct_id):
             raise ReadError(
                 alias_of or str(nct_id), "record has no valid protocolSection NCT id; not stored"
             )
         for alias in [*aliases, *([alias_of] if alias_of else [])]:
             alias = _normalize(alias)
-            if alias != nct_id and _NCT_ID.match(alias):
+            if alias != nct_id and NCT_ID.match(alias):
                 self.link(alias, nct_id)
         path = self.file_of(nct_id)
         if self.is_current(nct_id, last_update):
@@ -380,7 +365,7 @@ class SearchState:
         seen: set[str] = set()
         if state is not None and self.seen_path.is_file():
             with open(self.seen_path, encoding="utf-8", errors="replace") as lines:
-                seen = {line.strip() for line in lines if _NCT_ID.match(line.strip())}
+                seen = {line.strip() for line in lines if NCT_ID.match(line.strip())}
         return state, seen
 
     def save(self, state: Mapping[str, Any]) -> None:

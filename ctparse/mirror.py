@@ -15,17 +15,14 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .align import matching
 from .corpus import Corpus, Stored, utc_now
 from .errors import ReadError, RegistryError, StudyNotFoundError
-from .registry import (
-    Registry,
-    normalize_nct_id,
-    record_last_update,
-    record_nct_id,
-)
+from .records import NCT_ID, normalize_nct_id, record_last_update, record_nct_id
+from .registry import Registry
 
 # ------------------------------------------------------------ mirroring
 
@@ -363,3 +360,38 @@ def resolve_candidates(
                 best[candidate.nct_id] = candidate
     ranked = sorted(best.values(), key=lambda c: (-c.score, c.nct_id))
     return ranked[:limit]
+
+
+def fetch_to_corpus(
+    nct_ids: list[str], *, corpus_dir: Path | None, base_url: str | None
+) -> list[Path]:
+    """Fetch the studies ``nct_ids`` that the corpus lacks and store them there.
+
+    This is what commands taking a REF call for an NCT id not in the corpus.
+    Ids are fetched in batches (``filter.ids``); an alias follows the
+    registry's 301.
+
+    Returns:
+        The corpus file of each id, in the order given (an alias gives the
+        file of the study it now names).
+
+    Raises:
+        StudyNotFoundError: naming every id the registry does not know.
+        RegistryError: the registry failed after retries.
+    """
+    wanted = [normalize_nct_id(i) for i in nct_ids]
+    bad = [i for i in wanted if not NCT_ID.match(i)]
+    if bad:
+        raise StudyNotFoundError(", ".join(bad), "not an NCT id (NCT followed by 8 digits)")
+    with Corpus(corpus_dir) as corpus:
+        report = mirror_ids(Registry(base_url), corpus, wanted, check_current=False)
+        if report.not_found:
+            raise StudyNotFoundError(", ".join(report.not_found), "no such study in the registry")
+        paths = []
+        for nct_id in wanted:
+            known = report.stored.get(nct_id)
+            path = known.path if known else corpus.path_of(nct_id)
+            if path is None:  # pragma: no cover - stored or reported above
+                raise StudyNotFoundError(nct_id, "no such study in the registry")
+            paths.append(path)
+    return paths

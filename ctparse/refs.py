@@ -40,10 +40,9 @@ from .errors import (
     RegistryError,
 )
 from .readers import read_record_or_text, read_studies
+from .records import LOCAL_ID, NCT_ID
 from .schema import Eligibility, Source, Study
 
-NCT_ID = re.compile(r"^NCT\d{8}$", re.I)
-LOCAL_ID = re.compile(r"^local-[0-9a-f]{16}$")
 _NCT_LIKE = re.compile(r"^NCT[\W_]*\d*[\W_]*\d*$", re.I)
 _LOCAL_LIKE = re.compile(r"^local-\S*$", re.I)  # "local-regional therapy" is text
 # Suffixes of the files people pass: a word ending in one is meant as a path.
@@ -284,7 +283,7 @@ def _searched(corpus_dir: Path | None) -> str:
 
 def _fetch(nct_id: str, *, corpus_dir: Path | None, base_url: str | None) -> Path:
     try:
-        from .registry import fetch_to_corpus
+        from .mirror import fetch_to_corpus
     except ImportError as exc:
         raise OfflineError(
             nct_id, "not in the corpus and this ctparse cannot fetch from the registry"

@@ -17,8 +17,8 @@ an HTTP date), and a bounded number of attempts, after which a
 Time is injectable (``clock``, ``sleep``, ``now``) so that tests can run the
 back-off and the rate limiter without sleeping.
 
-:func:`fetch_to_corpus` is the entry point for other modules: it fetches the
-NCT ids missing from the corpus and stores them there.
+Storing what is fetched is the mirror's job (:mod:`ctparse.mirror`,
+:func:`ctparse.mirror.fetch_to_corpus`); this module knows nothing of the corpus.
 """
 
 from __future__ import annotations
@@ -27,24 +27,22 @@ import email.utils
 import json
 import os
 import random
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import requests
 
 from ._version import __version__
 from .errors import RegistryError, StudyNotFoundError
+from .records import NCT_ID, normalize_nct_id
 
 DEFAULT_BASE_URL = "https://clinicaltrials.gov/api/v2"
 USER_AGENT = f"ctparse/{__version__} (+https://pypi.org/project/ctparse-trials/)"
 MAX_PAGE_SIZE = 1000
 #: ids per ``filter.ids`` request; keeps the query string well under URL limits
 IDS_PER_REQUEST = 200
-NCT_ID = re.compile(r"^NCT\d{8}$", re.IGNORECASE)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -53,32 +51,6 @@ def base_url_from(base_url: str | None = None) -> str:
     """``base_url``, else ``$CTPARSE_API_URL``, else the public API v2."""
     chosen = base_url or os.environ.get("CTPARSE_API_URL") or DEFAULT_BASE_URL
     return chosen.rstrip("/")
-
-
-def normalize_nct_id(nct_id: str) -> str:
-    """``nct05990231`` → ``NCT05990231``; anything else is returned unchanged."""
-    text = nct_id.strip()
-    return text.upper() if NCT_ID.match(text) else text
-
-
-def record_nct_id(record: Mapping[str, Any]) -> str | None:
-    """The NCT id of a raw API v2 study record, or None."""
-    ident = record.get("protocolSection", {}).get("identificationModule", {})
-    value = ident.get("nctId")
-    return normalize_nct_id(value) if isinstance(value, str) else None
-
-
-def record_last_update(record: Mapping[str, Any]) -> str | None:
-    """The record's ``lastUpdatePostDate`` (ISO date), or None."""
-    status = record.get("protocolSection", {}).get("statusModule", {})
-    value = status.get("lastUpdatePostDateStruct", {}).get("date")
-    return value if isinstance(value, str) else None
-
-
-def record_aliases(record: Mapping[str, Any]) -> list[str]:
-    """Older NCT ids that now point at this record (``nctIdAliases``)."""
-    ident = record.get("protocolSection", {}).get("identificationModule", {})
-    return [normalize_nct_id(a) for a in ident.get("nctIdAliases") or [] if isinstance(a, str)]
 
 
 class RateLimiter:
@@ -439,41 +411,3 @@ class Registry:
                 batch = []
         if batch:
             yield from self.iter_studies(ids=batch, fields=fields, page_size=len(batch))
-
-
-def fetch_to_corpus(
-    nct_ids: list[str], *, corpus_dir: Path | None, base_url: str | None
-) -> list[Path]:
-    """Fetch the studies ``nct_ids`` that the corpus lacks and store them there.
-
-    This is what commands taking a REF call for an NCT id not in the corpus.
-    Ids are fetched in batches (``filter.ids``); an alias follows the
-    registry's 301.
-
-    Returns:
-        The corpus file of each id, in the order given (an alias gives the
-        file of the study it now names).
-
-    Raises:
-        StudyNotFoundError: naming every id the registry does not know.
-        RegistryError: the registry failed after retries.
-    """
-    wanted = [normalize_nct_id(i) for i in nct_ids]
-    bad = [i for i in wanted if not NCT_ID.match(i)]
-    if bad:
-        raise StudyNotFoundError(", ".join(bad), "not an NCT id (NCT followed by 8 digits)")
-    from .corpus import Corpus
-    from .mirror import mirror_ids
-
-    with Corpus(corpus_dir) as corpus:
-        report = mirror_ids(Registry(base_url), corpus, wanted, check_current=False)
-        if report.not_found:
-            raise StudyNotFoundError(", ".join(report.not_found), "no such study in the registry")
-        paths = []
-        for nct_id in wanted:
-            known = report.stored.get(nct_id)
-            path = known.path if known else corpus.path_of(nct_id)
-            if path is None:  # pragma: no cover - stored or reported above
-                raise StudyNotFoundError(nct_id, "no such study in the registry")
-            paths.append(path)
-    return paths

@@ -77,7 +77,7 @@ def test_missing_nct_id_is_fetched_into_the_cache(tmp_path, monkeypatch):
         target.write_bytes(API_STUDY.read_bytes())
         return [target]
 
-    monkeypatch.setattr("ctparse.registry.fetch_to_corpus", fake_fetch)
+    monkeypatch.setattr("ctparse.mirror.fetch_to_corpus", fake_fetch)
     (study,) = refs.load_studies("NCT09000001", corpus_dir=tmp_path, base_url="http://x/api/v2")
     assert calls == [(["NCT09000001"], tmp_path, "http://x/api/v2")]
     assert study.nct_id == "NCT09000001"
@@ -91,7 +91,7 @@ def test_registry_failure_propagates_naming_the_input(tmp_path, monkeypatch):
     def failing(nct_ids, *, corpus_dir, base_url):
         raise RegistryError(f"{base_url}/studies/{nct_ids[0]}", "HTTP 503 after 5 attempts")
 
-    monkeypatch.setattr("ctparse.registry.fetch_to_corpus", failing)
+    monkeypatch.setattr("ctparse.mirror.fetch_to_corpus", failing)
     with pytest.raises(RegistryError, match="NCT09000001"):
         refs.load_studies("NCT09000001", corpus_dir=tmp_path, base_url="http://x/api/v2")
 

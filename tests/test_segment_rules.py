@@ -9,8 +9,9 @@ import pytest
 
 from ctparse.errors import ResourceError
 from ctparse.nlp.categorize import categorize, matching_rule, pattern_stems
-from ctparse.nlp.segment import match_marker, segment
+from ctparse.nlp.segment import segment
 from ctparse.resources import load_rules
+from ctparse.text.bullets import match_marker
 
 FILES = (
     "bullets.jsonl",

@@ -23,6 +23,7 @@ from typing import Any
 
 from ..resources import load_rules
 from ..schema import FieldDiff, Outcome, Study, StudyVerdict
+from ..text import timeunits
 from . import matching
 
 # ------------------------------------------------------------------ lexicons
@@ -305,15 +306,12 @@ def drug_diffs(a: Study, b: Study) -> list[FieldDiff]:
 
 # ------------------------------------------------------------------ outcomes
 
-_TIME = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*(day|week|month|year)s?\b", re.IGNORECASE)
-_MONTHS = {"day": 1 / 30, "week": 7 / 30, "month": 1.0, "year": 12.0}
-
 
 def time_frame_months(text: str | None) -> float | None:
     """The longest period named in a time frame, in months ("Up to 24 month" → 24)."""
     if not text:
         return None
-    periods = [float(v) * _MONTHS[u.lower()] for v, u in _TIME.findall(text)]
+    periods = timeunits.periods_in_months(text)
     return max(periods) if periods else None
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..schema import Criterion, Pair, Verdict, Window
+from ..text import timeunits
 from . import matching
 from .rows import pair
 from .wording import amount, window_phrase
@@ -30,11 +31,11 @@ def _longer_is_stricter(window: Window) -> bool | None:
     return window.eligible.lower is not None
 
 
-#: Calendar units that convert exactly into a coarser one. Two periods are
-#: compared in these units when both are written in them (12 months = 1 year,
-#: 52 weeks = 1 year, 14 days = 2 weeks); otherwise in days (month = 30,
-#: year = 365), so 30 days = 1 month but 4 weeks (28 days) ≠ 1 month.
-CALENDAR = {("month", "year"): 12, ("week", "year"): 52, ("day", "week"): 7}
+#: Two periods are compared in the calendar units of :data:`CALENDAR` when both
+#: are written in them (12 months = 1 year, 52 weeks = 1 year, 14 days = 2 weeks);
+#: otherwise in days (month = 30, year = 365), so 30 days = 1 month but 4 weeks
+#: (28 days) ≠ 1 month.
+CALENDAR = timeunits.CALENDAR
 
 
 @dataclass(frozen=True)

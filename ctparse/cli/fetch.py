@@ -265,7 +265,7 @@ def _fetch_ids(
     options: dict[str, Any],
 ) -> None:
     from ..mirror import mirror_ids
-    from ..registry import NCT_ID, normalize_nct_id
+    from ..records import NCT_ID, normalize_nct_id
 
     wanted = [normalize_nct_id(i) for i in nct_ids]
     bad = [i for i in wanted if not NCT_ID.match(i)]

@@ -72,11 +72,14 @@ def compile_rules() -> None:
     """Build every compiled rule table now (they are cached per rule folder), so
     that a rule that does not compile fails when the pipeline loads, and the
     first document pays nothing."""
-    from . import categorize, polarity, rules, sections, segment, values, windows
+    from ..text import bullets, sentences
+    from . import categorize, clauses, polarity, rules, sections, values, windows
 
     rules.rules()
     rules.coordination()
-    segment.rules()
+    bullets.markers()
+    sentences.abbreviations()
+    clauses.rules()
     sections.rules()
     categorize.compiled()
     polarity.polarity_rules()

@@ -14,12 +14,12 @@ from __future__ import annotations
 import itertools
 import re
 
+from ..text import timeunits
+from ..text.bullets import strip_markers
+from ..text.people import GROUP, PARTICIPANT, PERSON
+from ..text.timeunits import is_time
 from .rules import Variable, rules
-from .units import (
-    conversion_factor,
-    is_time,
-    quantity,
-)
+from .units import conversion_factor, quantity
 from .values import _MAX_GAP, _SMALL_SCALE, _Value, grammar
 
 # ---------------------------------------------------------------- entities
@@ -30,9 +30,8 @@ _CLAUSE_BREAK = re.compile(r"[;]|:(?!\s*[<>≤≥=]?\s*(?:\d|(?:I{1,3}|IV|V)\b))
 _CHAIN_GAP = re.compile(r"(?i)^[\s,/&()+]*(?:and/or|and|or|&|/|,)?[\s,/&()]*(?:serum\s+)?$")
 _INHERIT_GAP = re.compile(r"(?i)^[\s,;(]*(?:and/or|and|or|but|,)?[\s(]*$")
 _AGE_ZONE = re.compile(
-    r"(?i)^[\s\-–•*.)(\d]*(?:(?:male|female|men|women|adults?|patients?|participants?|subjects?|"
-    r"children|boys|girls|volunteers?|and|or|of|both|sexes|genders?|healthy|aged?|between|"
-    r"older|adults?|younger|any|must|be|who|are|is)\b[\s,;]*)*$"
+    rf"(?i)^[\s\-–•*.)(\d]*(?:(?:{PERSON}|and|or|of|both|sexes|genders?|healthy|aged?|between|"
+    r"older|younger|any|must|be|who|are|is)\b[\s,;]*)*$"
 )
 _TRIM_WORDS = re.compile(
     r"(?i)(?:\b(?:of|is|are|must|be|should|was|were|has|have|had|a|an|the|with|than|to|at|"
@@ -142,9 +141,7 @@ def _attach(values: list[_Value], text: str) -> None:
 
 
 _PERSON_YEARS = re.compile(
-    r"(?i)\b(?:those|patients?|subjects?|participants?|men|women|males?|females?|adults?|"
-    r"individuals?|persons?|people|volunteers?|children|adolescents?|teenagers?|boys|girls|"
-    r"youths?|minors?|aged?|ages)(?:\s+(?:aged?|between|from|of))?\s*\(?\s*$"
+    rf"(?i)\b(?:{PERSON}|aged?|ages)(?:\s+(?:aged?|between|from|of))?\s*\(?\s*$"
 )
 # "patients 2 years after transplant" dates an event; it is no age.
 _TIME_RELATION = re.compile(
@@ -226,8 +223,7 @@ def _spelled_right(value: _Value, target: tuple[str, str | None]) -> bool:
 
 
 _PERSON_AGE = re.compile(
-    r"(?i)\b(?:patients?|subjects?|participants?|men|women|males?|females?|adults?|"
-    r"individuals?|persons?|people|volunteers?|inpatients?|outpatients?)\s*$"
+    rf"(?i)\b(?:{PARTICIPANT}|{GROUP}|inpatients?|outpatients?)\s*$"
 )
 
 
@@ -341,7 +337,6 @@ _OF_WHAT = re.compile(
     rf"(?:\s+per\s+[a-z]+)?\s+of\s+(?:the\s+)?((?!(?i:{_FUNCTION}))[A-Za-z][\w\-]*"
     rf"(?:\s+(?!(?i:{_FUNCTION}))[A-Za-z][\w\-]*){{0,3}})"
 )
-_LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]\s*|[-–•*]\s*)+")
 _LAST_CLAUSE = re.compile(r"(?i)\b(?:who|which|that|with|having|has|have|had|whose|where)\b")
 _LEAD_WORDS = re.compile(r"(?i)^(?:(?:if|when|where|the|a|an|any|all|both|each)\s+)+")
 _GENERIC = frozenset(
@@ -405,7 +400,7 @@ def _fallback_entity(text: str, floor: int, value: _Value) -> str | None:
             return of_what.group(1)
     generic = False
     for segment in reversed(re.split(r"[,;:(\[]", _PARENTHETICAL.sub(" ", before))):
-        phrase = _LAST_CLAUSE.split(_LIST_MARK.sub("", segment.strip(" -–•*)]")))[-1]
+        phrase = _LAST_CLAUSE.split(strip_markers(segment.strip(" -–•*)]")))[-1]
         words = _LEAD_WORDS.sub("", _TRIM_WORDS.sub("", phrase.strip())).split()
         if words and all(w.lower() in _GENERIC for w in words):
             generic = True
@@ -507,7 +502,7 @@ def _is_noise(value: _Value) -> bool:
 # A time unit the value grammar left out: "33 Week", "24 + 0 weeks", "the 6 previous months"
 # ("within 6-mo)"), but not "a >2.5-hour drive time": a hyphenated unit before a noun makes
 # an attribute of that noun.
-_TIME_WORD = r"(?:weeks?|months?|years?|days?|hours?|wks?|mos?|yrs?|hrs?)\b"
+_TIME_WORD = timeunits.WORD
 _PERIOD_AFTER = re.compile(
     rf"(?i)(?:\s*\+\s*\d+\s*|\s+)(?:(?:previous|past|last|preceding|prior)\s+)?{_TIME_WORD}"
     rf"|-{_TIME_WORD}(?![-\w])(?!\s+[A-Za-z])"

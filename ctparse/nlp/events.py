@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..text.people import PERSON
 from .coordination import conjuncts
 
 _LEAD = re.compile(
     r"(?i)^(?:[\s,;:.\-–•*]|\d{1,2}[.)]\s|(?:or|and|and/or|but|including|if|when|unless)\b)*"
     r"(?:(?:any|the|a|an|no)\s+)?"
-    r"(?:(?:subjects?|patients?|participants?|women|men|individuals?|those|persons?|people)"
+    rf"(?:{PERSON}"
     r"\s+(?:(?:who|that|with|having)\s+|(?=(?:must|should|shall|will|agrees?)\b)))?"
     r"(?:(?:have|has|had|are|is|were|was|must|will|should|shall|did|not|be|been|ever|"
     r"previously|currently|already|agrees?\s+to|willing\s+to|continue\s+to|continue)\s+)*"
@@ -42,8 +43,8 @@ _FROM_UNTIL = re.compile(r"(?i)\s+from\s+[^,;()]*?\b(?:until|till|through|up\s+t
 _NEXT_PREDICATE = re.compile(
     r"(?i)\s+and\s+(?=(?:must|should|shall|will|agrees?\s+to)\b)"
     # "If a subject has intercourse with a partner, the subject must take …": the main clause.
-    r"|,\s+(?=(?:(?:the|each|all|any)\s+)?(?:subjects?|patients?|participants?|women|men|"
-    r"individuals?|partners?)\s+(?:must|should|shall|will|agrees?\s+to)\b)"
+    rf"|,\s+(?=(?:(?:the|each|all|any)\s+)?(?:{PERSON}|partners?)\s+"
+    r"(?:must|should|shall|will|agrees?\s+to)\b)"
 )
 
 

@@ -45,6 +45,7 @@ import dataclasses
 import re
 
 from ..schema import Criterion, Eligibility, Normalized, Range, Threshold
+from ..text.timeunits import YEARS_IN, plural
 from . import numbers
 from .entities import (
     _attach,
@@ -233,11 +234,11 @@ def _normalize(
     if canonical in ("%", "mmHg") and unit is None:
         unit = canonical  # "BP < 140/90", "LVEF ≥ 50"
     if canonical is None or unit is None:
-        return Normalized(value=number, value_max=number_max, unit=_unit_name(unit))
+        return Normalized(value=number, value_max=number_max, unit=plural(unit))
     if listed is not None:
         if conversion_factor(variable, unit) is None:
             return None
-        return Normalized(value=number, value_max=number_max, unit=_unit_name(unit))
+        return Normalized(value=number, value_max=number_max, unit=plural(unit))
     low_unit = (value.units[0] if value.units else None) or unit
     low = to_canonical(variable, number, low_unit)
     if low is None:
@@ -258,12 +259,6 @@ def _exact_equivalent(variable: str, value: _Value, unit: str | None) -> Normali
         return None
     converted = to_canonical(variable, other.nums[0], other.unit)
     return None if converted is None else Normalized(value=converted[0], unit=converted[1])
-
-
-def _unit_name(unit: str | None) -> str | None:
-    if unit in ("year", "month", "week", "day", "hour", "minute"):
-        return unit + "s"
-    return unit
 
 
 def _count_value(value: _Value, index: int, number: float) -> float:
@@ -393,14 +388,11 @@ def structured_criteria(eligibility: Eligibility) -> tuple[Criterion, ...]:
     )
 
 
-_AGE_UNITS = {"year": 1.0, "month": 1 / 12, "week": 7 / 365, "day": 1 / 365, "hour": 1 / 8760}
-
-
 def _age_in_years(text: str | None) -> float | None:
     """``"18 Years"`` → 18.0, ``"6 Months"`` → 0.5; ``"N/A"`` → None."""
     if not text:
         return None
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+?)s?\s*", text)
-    if not m or m.group(2).lower() not in _AGE_UNITS:
+    if not m or m.group(2).lower() not in YEARS_IN:
         return None
-    return float(f"{float(m.group(1)) * _AGE_UNITS[m.group(2).lower()]:.6g}")
+    return float(f"{float(m.group(1)) * YEARS_IN[m.group(2).lower()]:.6g}")

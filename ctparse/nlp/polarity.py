@@ -34,13 +34,11 @@ import re
 from dataclasses import dataclass
 
 from ..resources import load_rules, per_models
+from ..text import sentences
 
 KINDS = ("permit", "exclude", "allowed_level", "negation", "subgroup", "obligation")
 SCOPES = ("sentence", "start", "before", "clause")
 
-# A sentence ends at ";", a line break, or a full stop that is no abbreviation ("e.g.",
-# "i.e.", "etc.") and no decimal point ("version 5.0").
-_SENTENCE_BREAK = re.compile(r";|\n|(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)\.(?=\s|$)")
 # A clause of a limit: what a comma, parenthesis, colon or coordinating conjunction bounds.
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]]|\b(?:and|or|but)\b")
 _CONDITION_END = re.compile(r"[;.]\s|[;]|$")
@@ -110,8 +108,7 @@ class Cues:
     def __init__(self, text: str) -> None:
         self.text = text
         self.rules = polarity_rules()
-        ends = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
-        self.sentences = list(zip([0, *ends], [*ends, len(text)], strict=True))
+        self.sentences = sentences.spans(text)
         self.matches = {
             rule.id: [(m.start(), m.end()) for m in rule.regex.finditer(text)]
             for rule in self.rules

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 from ..resources import load_rules, per_models
 from ..schema import Section, SectionSpan
+from ..text.bullets import match_marker
+from ..text.people import PARTICIPANT
 
 
 @dataclass(frozen=True)
@@ -61,14 +63,13 @@ _FREE_TAIL = re.compile(r"[^\n:.;]{1,60}(?=:)")
 _LEAD_IN = re.compile(
     r"(?i:[^\n:.;]{0,120}?\b(?:criteria|criterion|eligib\w*|ineligib\w*|exclu\w+|inclu\w+|"
     r"enrol\w*|participat\w+)\b[^\n:.;]{0,100}?"
-    r"|(?:patients?|subjects?|participants?|individuals?|volunteers?|they)\b[^\n:.;]{0,80}?"
+    rf"|(?:{PARTICIPANT}|they)\b[^\n:.;]{{0,80}}?"
     r"\b(?:must|should|will|are|need)\b[^\n:.;]{0,80}?)[ \t]*:[ \t]*"
 )
 # Where a header may start: the start of a line (after indentation, markdown
 # heading/emphasis and optionally a bullet), or -- mid-line -- after a
 # sentence end, a colon or a run of spaces.
 _LINE_START = re.compile(r"^[ \t]*(?:#{1,6}[ \t]*)?[*_]{0,2}", re.M)
-_BULLET = re.compile(r"(?:[-*•·⁃▪◦‣]|\d{1,2}[.)]|\(\d{1,2}\)|[a-zA-Z][.)])[ \t]*")
 _MIDLINE_BEFORE = re.compile(r"(?:[.!?;:)\]]|[ \t]{2})[ \t]*$|^[ \t]*$")
 _WORD_START = re.compile(r"(?<!\S)\S")
 _QUALIFIER_BEFORE = re.compile(
@@ -139,9 +140,9 @@ def _header_at(text: str, cue: int, *, after: int) -> SectionSpan | None:
         head = _LINE_START.match(text, lo)
         pos = head.end() if head else lo
         line_starts.append(pos)
-        bullet = _BULLET.match(text, pos)
-        if bullet and bullet.end() <= cue:
-            line_starts.append(bullet.end())
+        bullet = match_marker(text, pos)
+        if bullet and bullet.end <= cue:
+            line_starts.append(bullet.end)
     for start in line_starts:
         span = _title_at(text, start, cue, at_line_start=True)
         if span is not None:
@@ -211,7 +212,7 @@ def _plain_clause(clause: str) -> bool:
 def _behind_bullet(text: str, start: int) -> bool:
     head = _LINE_START.match(text, _line_start(text, start))
     pos = head.end() if head else start
-    return pos < start and _BULLET.match(text, pos) is not None
+    return pos < start and match_marker(text, pos) is not None
 
 
 def _midline_ok(text: str, start: int, term: re.Match[str], header: str) -> bool:

@@ -19,7 +19,6 @@ import math
 
 from .rules import rules
 
-TIME_UNITS = ("minute", "hour", "day", "week", "month", "year")
 COUNT = "10^9/L"
 SIGNIFICANT = 4  # significant digits of a value converted with an approximate factor
 
@@ -34,10 +33,6 @@ def unit_id(written: str | None) -> str | None:
 def quantity(unit: str | None) -> str | None:
     """``"count"``, ``"time"``, ``"mass_concentration"``, … for a unit id."""
     return rules().unit_quantity.get(unit) if unit else None
-
-
-def is_time(unit: str | None) -> bool:
-    return unit in TIME_UNITS
 
 
 def scientific_unit(exp: int, per: str | None) -> str:

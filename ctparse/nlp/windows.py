@@ -30,16 +30,13 @@ from dataclasses import dataclass
 
 from ..resources import per_models
 from ..schema import Criterion, Range, Threshold, Window
+from ..text import timeunits
 from . import numbers
 from .events import clean, describe, event_before, split_events
 from .polarity import Cues, negation_rules
 from .rules import Rules, rules
 from .units import to_days, unit_id
 
-TIME_FORMS = (
-    "minutes|minute|mins|min|hours|hour|hrs|hr|h|days|day|d|weeks|week|wks|wk|"
-    "months|month|mos|mo|years|year|yrs|yr|y"
-)
 _ANY_DIGIT = re.compile(r"\d")
 
 
@@ -51,10 +48,6 @@ class WindowGrammar:
     calendar: re.Pattern[str]
 
 
-_MONTHS = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-)
 _YEAR = r"(?:19|20)\d{2}(?![\d/.,]\d)(?![\w/])"
 
 
@@ -74,7 +67,7 @@ def window_grammar() -> WindowGrammar:
         rf"(?P<num>{numbers.NUMBER})(?:\s*\+\s*(?P<plus>\d)(?=\s*weeks?\b))?"
         rf"(?:\s*(?:-|–|—|~|to|(?P<and>and))\s*(?P<num2>{numbers.NUMBER}))?\s*-?\s*"
         r"(?:(?P<look2>(?i:previous|past|last|preceding|prior))\s+)?"
-        rf"(?P<unit>(?i:{TIME_FORMS}))(?![A-Za-z])(?<![0-9]D)"  # "2D MRI" is no period
+        rf"(?P<unit>(?i:{timeunits.FORMS}))(?![A-Za-z])(?<![0-9]D)"  # "2D MRI" is no period
         rf"(?:\s*(?P<post>{post}))?"
         rf"(?:\s*(?P<dir>(?i:(?P<before>{before})|(?P<after>{after})))(?![A-Za-z]))?"
         rf"(?:\s*(?P<post2>{post}))?"
@@ -87,9 +80,9 @@ def window_grammar() -> WindowGrammar:
     since = r"\s*(?P<event>[^,;.()]+)"
     calendar = (
         rf"(?<![A-Za-z])(?P<pre>(?i:{r.patterns['calendar']}))\s+(?i:the\s+years?\s+)?"
-        rf"(?:(?i:{_MONTHS})\s+)?(?P<y1>{_YEAR})"
+        rf"(?:(?i:{timeunits.MONTH_NAMES})\s+)?(?P<y1>{_YEAR})"
         rf"(?:\s*(?:-|–|—|(?i:to|and|through|until))\s*"
-        rf"(?:(?:(?i:{_MONTHS})\s+)?(?P<y2>{_YEAR})|(?P<now>(?i:present|now|today|date)))"
+        rf"(?:(?:(?i:{timeunits.MONTH_NAMES})\s+)?(?P<y2>{_YEAR})|(?P<now>(?i:present|now|today|date)))"
         r")?"
     )
     return WindowGrammar(

@@ -21,6 +21,7 @@ import re
 from collections.abc import Mapping
 
 from ..errors import ReadError
+from ..records import is_nct_id
 from ..schema import Design, Eligibility, Enrollment, Intervention, Location, Outcome, Source, Study
 from . import normalize as norm
 
@@ -306,7 +307,7 @@ def read_row(text: str, *, location: str) -> list[Study]:
     if not anchor:
         raise ReadError(location, "no interventions line (DRUG: …) in a one-row CSV export")
     row: dict[str, str | None] = {"Study Title": lines[0]}
-    if re.fullmatch(r"(?i)NCT\d{8}", lines[0]):
+    if is_nct_id(lines[0]):
         row = {"NCT Number": lines[0], "Study Title": lines[1]}
     row["Conditions"] = lines[anchor - 1] if anchor >= 2 else None
     row["Interventions"] = lines[anchor]

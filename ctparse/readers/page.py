@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ReadError
+from ..records import find_nct_id
 from ..schema import (
     Arm,
     Design,
@@ -330,13 +331,13 @@ def read_text(text: str, *, location: str, fmt: str = TEXT_FORMAT) -> list[Study
         raise ReadError(location, "no '1. Study Identification' section of a full-info page")
     items = facts(text)
     nct_id = _value(items, "Unique Protocol Identification Number", "NCT Number", "NCT ID")
-    nct_match = re.search(r"\bNCT\d{8}\b", nct_id or "", re.I)
+    found_id = find_nct_id(nct_id)
     criteria = _first(items, "Eligibility Criteria")
     sex_text = _value(items, "Sex")
     arms, interventions = _arms_and_interventions(items)
     collaborators = _first(items, "Collaborators", "Name of the Collaborator")
     study = Study(
-        nct_id=nct_match.group(0).upper() if nct_match else None,
+        nct_id=found_id,
         source=Source(fmt, location),
         brief_title=_value(items, "Brief Title"),
         official_title=_value(items, "Official Title"),

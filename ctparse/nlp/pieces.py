@@ -1,0 +1,233 @@
+"""A criterion unit split into the pieces it packs.
+
+Inline enumerations ("A. …; B. …", "1) … 2) …"), sentences, clauses between
+";", items after a "following:" lead-in, and comma lists of measured values
+("neutrophils ≥ 1,500/mm3, platelet count ≥ 100,000/mm3, …") each become a
+piece whose parent is the unit. A unit that is one requirement gets no pieces.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..text.bullets import Marker, match_marker
+from .clauses import rules, sentences_of
+
+_ENUM_CANDIDATE = re.compile(r"\(?(?:\d{1,3}|[A-Za-z]|[ivxIVX]{2,4})[.)]")
+_LEADING_CONJUNCTION = re.compile(r"(?i)(?:and/or|and|or)\b[ \t]*|[,;:][ \t]*")
+# a dangling conjunction at the end: "…; and" (a piece also drops "or", "and/or")
+_TRAILING_UNIT = re.compile(r"(?<![^\s,;])(?i:and)$")
+_TRAILING_PIECE = re.compile(r"(?<![^\s,;])(?i:and/or|and|or)$")
+ALNUM = re.compile(r"[^\W_]")
+# a measured value: a word, then a comparator, then a number ("platelets ≥ 100")
+_COMPARATOR = re.compile(
+    r"[<>≤≥＜＞=]|\b(?i:greater|less|more|fewer|higher|lower|above|below|at\s+least|"
+    r"at\s+most|no\s+more|up\s+to|exceed\w*)\b"
+)
+_LETTER = re.compile(r"[^\W\d_]")
+_DIGIT = re.compile(r"\d")
+_PARENS = re.compile(r"\([^()]*\)")
+
+
+def list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The items after an inline lead-in: split at ";" or, failing that, ","."""
+    parts = _split_top(text, start, end, ";")
+    if len(parts) < 2:
+        parts = [p for p in _split_top(text, start, end, ",")]
+        parts = _merge_alternatives(text, parts)
+    return parts if parts else [(start, end)]
+
+
+def pieces(text: str, start: int, end: int, depth: int = 0) -> list[tuple[int, int]]:
+    """The pieces of one unit (leaves of a recursive split), or [] if it is atomic."""
+    if depth > 4 or end - start < 12:
+        return []
+    spans = _split_once(text, start, end)
+    if len(spans) < 2:
+        return []
+    leaves: list[tuple[int, int]] = []
+    for s, e in spans:
+        s, e = trim(text, s, e, piece=True)
+        if e <= s or not ALNUM.search(text, s, e):
+            continue
+        sub = pieces(text, s, e, depth + 1)
+        leaves.extend(sub or [(s, e)])
+    return leaves if len(leaves) >= 2 else []
+
+
+def _split_once(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    enumerated = _enumeration(text, start, end)
+    if len(enumerated) >= 2:
+        return enumerated
+    sentences = sentences_of(text, start, end)
+    if len(sentences) >= 2:
+        return sentences
+    lead = rules().lead_in.match(text, start, end)
+    if lead is not None and ALNUM.search(text, lead.end(), end):
+        items = list_items(text, lead.end(), end)
+        if len(items) >= 2:
+            return items
+    clauses = _clauses(text, start, end)
+    if len(clauses) >= 2:
+        return clauses
+    return _measured_list(text, start, end)
+
+
+def _enumeration(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Inline items "A. … B. …", "1) … 2) …", "(a) … (b) …", "i. … ii. …"."""
+    found: list[Marker] = []
+    expected: dict[str, int] = {}
+    for candidate in _ENUM_CANDIDATE.finditer(text, start, end):
+        pos = candidate.start()
+        if pos > start and not text[pos - 1].isspace():
+            continue
+        marker = match_marker(text, pos, end)
+        if marker is None or not _enumerates(text, start, pos, marker):
+            continue
+        assert marker.value is not None
+        want = expected.get(marker.kind, 1)
+        if marker.value == want:
+            found.append(marker)
+            expected[marker.kind] = want + 1
+    if not found:
+        return []
+    kind = found[0].kind
+    found = [m for m in found if m.kind == kind]
+    if len(found) < 2:
+        return []
+    spans = []
+    for index, marker in enumerate(found):
+        piece_end = found[index + 1].start if index + 1 < len(found) else end
+        spans.append((marker.end, piece_end))
+    return spans
+
+
+def _enumerates(text: str, start: int, pos: int, marker: Marker) -> bool:
+    """Can this marker be an inline item? "2." only at the start or after ";", ".", ":"."""
+    if marker.ordinal is None or marker.value is None or marker.kind == "decimal":
+        return False
+    if marker.kind == "number_dot":
+        return pos == start or text[pos - 2 : pos - 1] in (";", ".", ":", ",")
+    return True
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Clauses between top-level ";" (not before "whether …", "which …")."""
+    if text.find(";", start, end) < 0:
+        return []
+    cut = end
+    note = _note_start(text, start, end)
+    if note is not None:
+        cut = note
+    parts = _split_top(text, start, cut, ";")
+    if len(parts) < 2:
+        return []
+    continuation = rules().continuation
+    merged: list[tuple[int, int]] = []
+    for s, e in parts:
+        head = s
+        while head < e and text[head].isspace():
+            head += 1
+        if merged and continuation.match(text, head, e):
+            merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    if cut != end and merged:
+        merged[-1] = (merged[-1][0], end)
+    return merged if len(merged) >= 2 else []
+
+
+def _note_start(text: str, start: int, end: int) -> int | None:
+    lowered = text[start:end].lower()
+    index = lowered.find("note")
+    while index > 0:
+        if rules().qualifier.match(text, start + index):
+            return start + index
+        index = lowered.find("note", index + 1)
+    return None
+
+
+def _measured_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A comma list with at least two measured values is split at its commas."""
+    if text.count(",", start, end) == 0:
+        return []
+    parts = _split_top(text, start, end, ",", need_space=True)
+    if len(parts) < 2:
+        return []
+    parts = _merge_alternatives(text, parts)
+    measured = sum(1 for s, e in parts if e - s <= 300 and _measured(_PARENS.sub("", text[s:e])))
+    return parts if measured >= 2 and len(parts) >= 2 else []
+
+
+def _measured(part: str) -> bool:
+    """Does ``part`` hold a word, a comparator and then a number?"""
+    for comparator in _COMPARATOR.finditer(part):
+        if _LETTER.search(part, 0, comparator.start()) and _DIGIT.search(part, comparator.end()):
+            return True
+    return False
+
+
+def _merge_alternatives(text: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """ ", or …" continues the part before: alternatives are one requirement."""
+    merged: list[tuple[int, int]] = []
+    for s, e in parts:
+        head = s
+        while head < e and text[head].isspace():
+            head += 1
+        if merged and text.startswith(("or ", "and/or ", "nor "), head):
+            merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _split_top(
+    text: str, start: int, end: int, separator: str, *, need_space: bool = False
+) -> list[tuple[int, int]]:
+    """Split at ``separator`` outside brackets."""
+    parts: list[tuple[int, int]] = []
+    previous = start
+    depth = 0
+    counted = start
+    pos = text.find(separator, start, end)
+    while pos >= 0:
+        depth += (
+            text.count("(", counted, pos)
+            - text.count(")", counted, pos)
+            + text.count("[", counted, pos)
+            - text.count("]", counted, pos)
+        )
+        counted = pos
+        spaced = pos + 1 < end and text[pos + 1].isspace()
+        if (not need_space or spaced) and depth <= 0:
+            parts.append((previous, pos))
+            previous = pos + 1
+        pos = text.find(separator, pos + 1, end)
+    parts.append((previous, end))
+    return [(s, e) for s, e in parts if ALNUM.search(text, s, e)]
+
+
+def trim(text: str, start: int, end: int, *, piece: bool = False) -> tuple[int, int]:
+    """Drop surrounding space, a trailing ";"/","/"; and", and for a piece a
+    leading conjunction or separator."""
+    while start < end and text[start].isspace():
+        start += 1
+    if piece:
+        while True:
+            lead = _LEADING_CONJUNCTION.match(text, start, end)
+            if lead is None or lead.end() == start or lead.end() >= end:
+                break
+            start = lead.end()
+            while start < end and text[start].isspace():
+                start += 1
+    while end > start:
+        char = text[end - 1]
+        if char.isspace() or char in ",;":
+            end -= 1
+            continue
+        tail = _TRAILING_PIECE if piece else _TRAILING_UNIT
+        word = tail.search(text, max(start, end - 8), end)
+        if word is None or word.start() <= start:
+            break
+        end = word.start()
+    return start, end
