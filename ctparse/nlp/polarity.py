@@ -131,19 +131,10 @@ class Cues:
                 return Decision(1, implies=rule.implies, rules=(rule.id,))
         sign = -1 if exclusion else 1
         applied: list[str] = []
-        nearest: tuple[int, Rule] | None = None
-        for rule in self.rules:
-            if rule.kind not in ("permit", "exclude"):
-                continue
-            for m_start, m_end in self.matches[rule.id]:
-                if m_end <= s0 or m_start >= s1:
-                    continue
-                distance = m_start - end if m_start >= end else start - m_end
-                if nearest is None or distance < nearest[0]:
-                    nearest = (distance, rule)
+        nearest = self.nearest(start, end)
         if nearest is not None:
-            sign = 1 if nearest[1].kind == "permit" else -1
-            applied.append(nearest[1].id)
+            sign = 1 if nearest.kind == "permit" else -1
+            applied.append(nearest.id)
         else:
             subgroup = self._subgroup(s0, s1, start, end, variable)
             if subgroup is not None:
@@ -157,6 +148,22 @@ class Cues:
                 applied.append(rule.id)
                 break
         return Decision(sign, rules=tuple(applied))
+
+    def nearest(self, start: int, end: int) -> Rule | None:
+        """The permit or exclude rule matched nearest to ``start:end`` in its sentence
+        ("..., enrollment is allowed"; "... are not eligible"), or None."""
+        s0, s1 = self._sentence(start)
+        nearest: tuple[int, Rule] | None = None
+        for rule in self.rules:
+            if rule.kind not in ("permit", "exclude"):
+                continue
+            for m_start, m_end in self.matches[rule.id]:
+                if m_end <= s0 or m_start >= s1:
+                    continue
+                distance = m_start - end if m_start >= end else start - m_end
+                if nearest is None or distance < nearest[0]:
+                    nearest = (distance, rule)
+        return nearest[1] if nearest is not None else None
 
     def _clause(self, s0: int, start: int) -> int:
         clause = s0
