@@ -5,6 +5,7 @@ MeSH grounding from a record, and the coverage and precision figures."""
 from __future__ import annotations
 
 import csv
+import doctest
 import json
 import shutil
 from pathlib import Path
@@ -15,6 +16,9 @@ from conftest import ROOT, need_shared
 from ctparse.errors import ResourceError
 from ctparse.evaluation.assertions import read_docs
 from ctparse.evaluation.concepts import coverage, precision, sample
+from ctparse.nlp import assertions as assertions_module
+from ctparse.nlp import concepts as concepts_module
+from ctparse.nlp import entity_facts as entity_facts_module
 from ctparse.nlp.concepts import (
     concept_of,
     entry_of,
@@ -24,7 +28,9 @@ from ctparse.nlp.concepts import (
     mesh_terms,
     split_coordination,
 )
+from ctparse.nlp.entity_facts import build_entities
 from ctparse.resources import models_dir
+from ctparse.schema import Criterion
 
 # ---------------------------------------------------------------- the data file
 
@@ -275,3 +281,40 @@ def test_coverage_of_the_gold_entities_does_not_fall(gold: Path) -> None:
     for kind, floor in floors.items():
         assert result.share(None, kind) >= floor, kind
     assert len(sample(docs, 5)) == 5
+
+
+# ---------------------------------------------------------------- entities of a criterion
+
+
+def test_the_entities_of_a_criterion() -> None:
+    """A recognized span becomes one Entity per conjunct, with its concept, assertion
+    and requirement, offsets into the eligibility text, ids <criterion>/e<N>."""
+    text = "Patients without hepatitis B or C; treated brain metastases may be included"
+    criterion = Criterion(id="exc-4", section="exclusion", text=text, start=200, end=275)
+    hep = text.index("hepatitis")
+    brain = text.index("brain")
+    entities = build_entities(
+        criterion,
+        [(brain, brain + 16, "condition"), (hep, hep + 16, "condition")],
+        mesh=mesh_terms(_RECORD),
+    )
+    assert [(e.id, e.text, e.concept.id, e.assertion, e.requirement) for e in entities] == [
+        ("exc-4/e1", "hepatitis B", "hepatitis_b", "negated", "required"),
+        ("exc-4/e2", "C", "hepatitis_c", "negated", "required"),
+        ("exc-4/e3", "brain metastases", "brain_metastases", "present", "allowed"),
+    ]
+    assert (entities[1].start, entities[1].end) == (200 + hep + 15, 200 + hep + 16)
+
+
+def test_an_entity_the_lexicon_lacks_gets_the_record_mesh_term() -> None:
+    text = "Breast Neoplasms of any stage"
+    criterion = Criterion(id="inc-1", section="inclusion", text=text, start=0, end=len(text))
+    lex = lexicon()
+    assert "breast_neoplasms" not in lex.entries
+    (entity,) = build_entities(criterion, [(0, 16, "condition")], mesh=mesh_terms(_RECORD))
+    assert entity.concept.mesh == "D001943"
+
+
+def test_module_examples_hold() -> None:
+    for module in (assertions_module, concepts_module, entity_facts_module):
+        assert doctest.testmod(module).failed == 0, module.__name__
