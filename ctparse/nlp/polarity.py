@@ -133,26 +133,18 @@ class Cues:
                 return Decision(1, implies=rule.implies, rules=(rule.id,))
         sign = -1 if exclusion else 1
         applied: list[str] = []
-        nearest: tuple[int, Rule, int] | None = None
-        for rule in self.rules:
-            if rule.kind not in ("permit", "exclude"):
-                continue
-            for m_start, m_end in self.matches[rule.id]:
-                if m_end <= s0 or m_start >= s1:
-                    continue
-                distance = m_start - end if m_start >= end else start - m_end
-                if nearest is None or distance < nearest[0]:
-                    nearest = (distance, rule, m_start)
+        found = self.nearest_match(start, end)
         permit = None
-        if nearest is not None:
-            sign = 1 if nearest[1].kind == "permit" else -1
-            applied.append(nearest[1].id)
-            if nearest[1].kind == "permit" and (exclusion or self._opens_on_subgroup(s0, s1)):
+        if found is not None:
+            rule, at = found
+            sign = 1 if rule.kind == "permit" else -1
+            applied.append(rule.id)
+            if rule.kind == "permit" and (exclusion or self._opens_on_subgroup(s0, s1)):
                 # A grant speaks of this limit where it lifts an exclusion, or where the
                 # sentence opens on the subgroup it lets in ("For patients who …, if …,
                 # they are allowed to be enrolled"); "Age ≥ 18, both males and females
                 # are eligible" grants nothing about age.
-                permit = nearest[2]
+                permit = at
         else:
             subgroup = self._subgroup(s0, s1, start, end, variable)
             if subgroup is not None:
@@ -183,6 +175,27 @@ class Cues:
             if rule.kind == "permit"
             for span in self.matches.get(rule.id, ())
         )
+
+    def nearest(self, start: int, end: int) -> Rule | None:
+        """The permit or exclude rule matched nearest to ``start:end`` in its sentence
+        ("..., enrollment is allowed"; "... are not eligible"), or None."""
+        found = self.nearest_match(start, end)
+        return found[0] if found is not None else None
+
+    def nearest_match(self, start: int, end: int) -> tuple[Rule, int] | None:
+        """:meth:`nearest`, with where its match starts."""
+        s0, s1 = self._sentence(start)
+        nearest: tuple[int, Rule, int] | None = None
+        for rule in self.rules:
+            if rule.kind not in ("permit", "exclude"):
+                continue
+            for m_start, m_end in self.matches[rule.id]:
+                if m_end <= s0 or m_start >= s1:
+                    continue
+                distance = m_start - end if m_start >= end else start - m_end
+                if nearest is None or distance < nearest[0]:
+                    nearest = (distance, rule, m_start)
+        return (nearest[1], nearest[2]) if nearest is not None else None
 
     def _clause(self, s0: int, start: int) -> int:
         clause = s0

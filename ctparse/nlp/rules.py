@@ -50,12 +50,13 @@ COORDINATION_KINDS = (
 )
 
 
-def phrase_pattern(phrases: Iterable[str]) -> str:
+def phrase_pattern(phrases: Iterable[str], *, hyphen: str | None = None) -> str:
     """One regex alternation for literal phrases, longest first, as a trie.
 
     Whitespace inside a phrase matches any run of whitespace. The trie shape
     ("at (?:least|most)") avoids re-trying a long flat alternation at every
-    position.
+    position. ``hyphen``, when given, is the regex a ``-`` inside a phrase
+    matches (``r"(?:\\s*-\\s*|\\s+)"``: "first-degree" also as "first degree").
     """
     trie: dict[str, Any] = {}
     for phrase in phrases:
@@ -63,17 +64,22 @@ def phrase_pattern(phrases: Iterable[str]) -> str:
         for char in phrase:
             node = node.setdefault(char, {})
         node[""] = {}
-    return _trie_regex(trie)
+    return _trie_regex(trie, hyphen)
 
 
-def _trie_regex(node: dict[str, Any]) -> str:
+def _trie_regex(node: dict[str, Any], hyphen: str | None = None) -> str:
     if not node:
         return ""
     ending = "" in node
     branches = []
     for char in sorted((c for c in node if c), key=lambda c: (-_depth(node[c]), c)):
-        atom = r"\s+" if char == " " else re.escape(char)
-        branches.append(atom + _trie_regex(node[char]))
+        if char == " ":
+            atom = r"\s+"
+        elif char == "-" and hyphen is not None:
+            atom = hyphen
+        else:
+            atom = re.escape(char)
+        branches.append(atom + _trie_regex(node[char], hyphen))
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
