@@ -177,8 +177,9 @@ class FileSpec:
     unique: str | None
     phrases: tuple[str, ...]  # list fields whose every item an example must contain
     patterns: tuple[str, ...]  # regex fields whose every top-level alternative must match
-    check: str  # how an example is run: see tests/test_rule_examples.py
+    check: str  # how an example is run: ctparse.evaluation.examples.CHECKS
     doc: str
+    ignore_case: bool = False  # the loader compiles the patterns case-insensitively
 
 
 _TYPES = ("str", "int", "number", "bool", "regex", "list", "list[str]", "list[int]", "list[regex]")
@@ -230,6 +231,7 @@ def _manifest(directory: Path) -> dict[str, FileSpec]:
             patterns=tuple(spec_.get("patterns", ())),
             check=str(spec_.get("check", "")),
             doc=str(spec_.get("doc", "")),
+            ignore_case=bool(spec_.get("ignore_case", False)),
         )
     return specs
 

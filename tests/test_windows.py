@@ -445,7 +445,7 @@ def _coordination_examples() -> list[tuple[str, str, list[str]]]:
     cases = []
     for entry in entries:
         for example in entry["examples"]:
-            text, _, expected = example.partition(" => ")
+            text, _, expected = example.partition(" ⇒ ")
             cases.append((entry["id"], text, [e.strip() for e in expected.split(" | ")]))
     return cases
 

@@ -56,8 +56,8 @@ from typing import Any
 
 from ..errors import ResourceError
 from ..resources import load_rules, models_dir, per_models, spec, validate_entry
+from ..text.patterns import phrase_pattern
 from .polarity import Cues
-from .rules import phrase_pattern
 
 EXAMPLE_FIELDS = {
     "text": spec(str),

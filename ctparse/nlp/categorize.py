@@ -20,13 +20,12 @@ costs a single regex scan.
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..errors import ResourceError
 from ..resources import load_rules, per_models
+from ..text.patterns import alternatives, closing
 
 CATEGORIES = (
     "demographics",
@@ -102,7 +101,7 @@ def pattern_stems(pattern: str) -> list[str] | None:
     ['pregnan', 'breast', 'male', 'female']
     """
     stems: list[str] = []
-    for alternative in _alternatives(pattern):
+    for alternative in alternatives(pattern):
         found = _stems_of(alternative)
         if found is None:
             return None
@@ -121,7 +120,7 @@ def _stems_of(alternative: str) -> list[str] | None:
         return [run] if run else None
     if not alternative.startswith("(?:"):
         return None
-    close = _closing(alternative, 0)
+    close = closing(alternative, 0)
     if close < 0:
         return None
     inner = pattern_stems(alternative[3:close])
@@ -131,41 +130,6 @@ def _stems_of(alternative: str) -> list[str] | None:
         rest = _stems_of(alternative[close + 2 :])
         return None if rest is None else inner + rest
     return inner
-
-
-def _structure(pattern: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
-    """``(index, char, depth)`` for every character of a regex from ``start``
-    that is neither escaped nor inside a character class; ``depth`` counts the
-    groups open after that character."""
-    depth, in_class, i = 0, False, start
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        else:
-            depth += (char == "(") - (char == ")")
-            yield i, char, depth
-        i += 1
-
-
-def _alternatives(pattern: str) -> list[str]:
-    """Split a regex at its top-level "|"."""
-    bars = [i for i, char, depth in _structure(pattern) if char == "|" and depth == 0]
-    edges = [-1, *bars, len(pattern)]
-    return [pattern[a + 1 : b] for a, b in itertools.pairwise(edges)]
-
-
-def _closing(pattern: str, opening: int) -> int:
-    """The index of the ")" closing the group opened at ``opening``, or -1."""
-    for i, char, depth in _structure(pattern, opening):
-        if char == ")" and depth == 0:
-            return i
-    return -1
 
 
 def categorize(text: str) -> str:

@@ -189,9 +189,7 @@ def load_concepts(directory: Path | None = None) -> Lexicon:
     """
     path = (directory or models_dir()) / "concepts.jsonl"
     entries = load_rules("concepts.jsonl", directory=directory)
-    variables = {
-        e["id"]: e for e in load_rules("variables.jsonl", directory=directory)
-    }
+    variables = {e["id"]: e for e in load_rules("variables.jsonl", directory=directory)}
     drugs = {e["id"]: e for e in load_rules("drugs.jsonl", directory=directory)}
     class_of: dict[str, str] = {}  # drugs.jsonl class -> class concept id
     for index, entry in enumerate(entries):

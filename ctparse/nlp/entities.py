@@ -222,9 +222,7 @@ def _spelled_right(value: _Value, target: tuple[str, str | None]) -> bool:
     return conversion_factor(variable, value.unit) is not None
 
 
-_PERSON_AGE = re.compile(
-    rf"(?i)\b(?:{PARTICIPANT}|{GROUP}|inpatients?|outpatients?)\s*$"
-)
+_PERSON_AGE = re.compile(rf"(?i)\b(?:{PARTICIPANT}|{GROUP}|inpatients?|outpatients?)\s*$")
 
 
 _AGE_AFTER = re.compile(

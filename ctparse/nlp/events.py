@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from ..text.people import PERSON
+from ..text.sentences import is_abbreviation
 from .coordination import conjuncts
 
 _LEAD = re.compile(
@@ -48,13 +49,23 @@ _NEXT_PREDICATE = re.compile(
 )
 
 
+# Where the clause of an event ends, looking back from the period: a sentence end, a
+# line break, ";" or ":", or ", or"/", and" before a new clause.
+_CLAUSE_END = re.compile(r"[;:]|\.\s|\n|,\s+(?:or|and)\s")
+
+
 def event_before(text: str, floor: int, start: int) -> str | None:
     """The clause before the period, parenthetical asides and clause glue removed."""
     clause = text[floor:start]
     for _ in range(2):
         clause = _PARENS.sub(" ", clause)
     clause = _FROM_UNTIL.sub("", clause)
-    clause = re.split(r"[;:]|\.\s|\n|,\s+(?:or|and)\s", clause)[-1]
+    cut = 0
+    for m in _CLAUSE_END.finditer(clause):
+        if m.group().startswith(".") and is_abbreviation(clause, 0, m.start()):
+            continue  # "anticoagulants e.g. warfarin or heparin": no sentence end
+        cut = m.end()
+    clause = clause[cut:]
     pieces = _NEXT_PREDICATE.split(clause)[-1].split("(")
     # "probiotics (within past 1 month)": a period opening a parenthesis dates what precedes it.
     for piece in reversed(pieces):

@@ -18,11 +18,10 @@ matching in C and fast on tens of thousands of criteria.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from ..resources import load_rules, per_models
+from ..text.patterns import phrase_pattern
 
 COMPARATOR_KINDS = (
     "prefix",
@@ -48,48 +47,6 @@ COORDINATION_KINDS = (
     "verb_suffix",
     "lead",
 )
-
-
-def phrase_pattern(phrases: Iterable[str], *, hyphen: str | None = None) -> str:
-    """One regex alternation for literal phrases, longest first, as a trie.
-
-    Whitespace inside a phrase matches any run of whitespace. The trie shape
-    ("at (?:least|most)") avoids re-trying a long flat alternation at every
-    position. ``hyphen``, when given, is the regex a ``-`` inside a phrase
-    matches (``r"(?:\\s*-\\s*|\\s+)"``: "first-degree" also as "first degree").
-    """
-    trie: dict[str, Any] = {}
-    for phrase in phrases:
-        node = trie
-        for char in phrase:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return _trie_regex(trie, hyphen)
-
-
-def _trie_regex(node: dict[str, Any], hyphen: str | None = None) -> str:
-    if not node:
-        return ""
-    ending = "" in node
-    branches = []
-    for char in sorted((c for c in node if c), key=lambda c: (-_depth(node[c]), c)):
-        if char == " ":
-            atom = r"\s+"
-        elif char == "-" and hyphen is not None:
-            atom = hyphen
-        else:
-            atom = re.escape(char)
-        branches.append(atom + _trie_regex(node[char], hyphen))
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    if ending:
-        body = f"(?:{body})?"
-    return body
-
-
-def _depth(node: dict[str, Any]) -> int:
-    return 1 + max((_depth(child) for key, child in node.items() if key), default=0)
 
 
 @dataclass(frozen=True)

@@ -72,10 +72,15 @@ def window_grammar() -> WindowGrammar:
         rf"(?:\s*(?P<dir>(?i:(?P<before>{before})|(?P<after>{after})))(?![A-Za-z]))?"
         rf"(?:\s*(?P<post2>{post}))?"
     )
+    phrases = r.time_patterns["anchor"]
+    # An anchor phrase as written wins ("the start of the study treatment" is the first
+    # dose); else one after "start of" or "study" ("the start of treatment", "study entry").
     anchor = (
-        r"\s*(?i:the\s+|a\s+)?(?i:(?:start|beginning|initiation|time|date)\s+of\s+(?:the\s+)?)?"
+        r"\s*(?i:the\s+|a\s+)?"
+        rf"(?:(?P<anchor>(?i:{phrases}))(?![A-Za-z])"
+        r"|(?i:(?:start|beginning|initiation|time|date)\s+of\s+(?:the\s+)?)?"
         r"(?i:(?:study|trial|protocol)\s+)?"
-        rf"(?P<anchor>(?i:{r.time_patterns['anchor']}))(?![A-Za-z])"
+        rf"(?P<anchor2>(?i:{phrases}))(?![A-Za-z]))"
     )
     since = r"\s*(?P<event>[^,;.()]+)"
     calendar = (
@@ -131,7 +136,8 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
         look = (m.group("look") or m.group("look2") or "").strip().lower()
         if direction is None and look:
             kind = r.time_kinds.get(re.sub(r"\s+", " ", look))
-            direction = "after" if kind == "lookahead" else "before"
+            # "in the following 4 weeks": a look-ahead, whichever list names the word first
+            direction = "after" if kind in ("lookahead", "after") else "before"
         anchor = None
         event = None
         since_event = False
@@ -146,7 +152,8 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
             else:
                 am = g.anchor.match(local, end)
                 if am:
-                    anchor = r.anchors.get(re.sub(r"\s+", " ", am.group("anchor").lower()))
+                    written = am.group("anchor") or am.group("anchor2")
+                    anchor = r.anchors.get(re.sub(r"\s+", " ", written.lower()))
                     end = am.end()
         if event is None:
             before_start = [

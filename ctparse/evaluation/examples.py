@@ -1,0 +1,322 @@
+"""Every example of every rule file, run and checked: the rules test themselves.
+
+An example is ``"text ⇒ expected"`` (or an object ``{"text", "expect",
+"section"}`` where the section matters): the text goes through the stage its
+file's ``check`` names (``models/manifest.json``) and what comes out, rendered
+as one line, must be ``expected``. Lexicon files whose examples name their
+entry (drugs, endpoints, acronyms, concepts, assertion cues) check that the
+example gives that entry. Beside the results, every phrase of a ``phrases``
+field must occur in an example of its entry and every top-level alternative of
+a ``patterns`` field must match one, so that a phrase nobody exercises is
+reported instead of left to rot.
+
+    ctparse.evaluation.examples.check_models()    # [] when every example holds
+
+The renderings (``render_limits`` and the others) are written for people:
+``"Hemoglobin not less than 9 g/dL ⇒ hemoglobin >= 9 g/dL = 90 g/L, eligible
+[90, inf)"``. ``make mutate`` runs this check against mutated rule folders.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..resources import FileSpec, manifest, models_dir, read_located, using_models, validate_models
+from ..schema import Criterion, Range, Threshold, Window
+from ..text.patterns import alternatives
+
+ARROW = " ⇒ "
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One example whose result is not what it says, or a phrase no example uses."""
+
+    where: str  # file:line
+    text: str
+    expected: str
+    got: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.where}: {self.text!r}\n    expected: {self.expected}\n    got:      {self.got}"
+        )
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    expected: str | None  # None: the example names its entry (lexicons)
+    section: str | None = None
+    raw: Any = None
+
+
+def parse_example(raw: Any) -> Example:
+    """``"text ⇒ expected"``, ``{"text", "expect", "section"}`` or a lexicon example."""
+    if isinstance(raw, str):
+        text, arrow, expected = raw.rpartition(ARROW)
+        if not arrow:
+            return Example(raw, None, raw=raw)
+        return Example(text, expected, raw=raw)
+    text = str(raw.get("text", ""))
+    expect = raw.get("expect")
+    return Example(text, None if expect is None else str(expect), raw.get("section"), raw)
+
+
+# --------------------------------------------------------------- renderings
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:.6g}"
+
+
+def render_range(eligible: Range | None) -> str:
+    """``[1.5, inf)``, ``(-inf, 40]``, ``none``."""
+    if eligible is None:
+        return "none"
+    low = (
+        "(-inf"
+        if eligible.lower is None
+        else ("[" if eligible.lower_inclusive else "(") + _num(eligible.lower)
+    )
+    high = (
+        "inf)"
+        if eligible.upper is None
+        else _num(eligible.upper) + ("]" if eligible.upper_inclusive else ")")
+    )
+    return f"{low}, {high}"
+
+
+def render_threshold(t: Threshold) -> str:
+    """``hemoglobin >= 9 g/dL = 90 g/L, eligible [90, inf)``."""
+    if t.values is not None:
+        value = "{" + ", ".join(_num(v) for v in t.values) + "}"
+    elif t.value_max is not None:
+        value = f"{_num(t.value)}-{_num(t.value_max)}"
+    else:
+        value = _num(t.value)
+    parts = [t.variable, t.comparator, value]
+    if t.unit:
+        parts.append(t.unit)
+    if t.relative_to:
+        parts.append(f"x {t.relative_to}")
+    text = " ".join(parts)
+    n = t.normalized
+    if n is None:
+        text += " = ?"
+    elif t.values is None and n.unit and (n.unit != t.unit or n.value != t.value):
+        high = f"-{_num(n.value_max)}" if n.value_max is not None else ""
+        text += f" = {_num(n.value)}{high} {n.unit}"
+    text += f", eligible {render_range(t.eligible)}"
+    if t.condition:
+        text += f", if {t.condition}"
+    return text
+
+
+def render_window(w: Window) -> str:
+    """``chemotherapy: <= 4 week before first_dose, excluded, eligible (28, inf) days``."""
+    value = _num(w.value) + (f"-{_num(w.value_max)}" if w.value_max is not None else "")
+    where = " ".join(p for p in (w.direction, w.anchor) if p)
+    text = f"{w.event or '?'}: {w.comparator} {value} {w.unit}" + (f" {where}" if where else "")
+    return f"{text}, {w.requirement or 'no requirement'}, eligible {render_range(w.eligible)} days"
+
+
+def render_limits(criteria: Iterable[Criterion]) -> str:
+    """Every threshold and window of the criteria, in text order, ``; ``-joined."""
+    items: list[tuple[int, str]] = []
+    for criterion in criteria:
+        items += [(t.start or 0, render_threshold(t)) for t in criterion.thresholds]
+        items += [(w.start or 0, render_window(w)) for w in criterion.windows]
+    return "; ".join(text for _, text in sorted(items, key=lambda item: item[0])) or "nothing"
+
+
+# ------------------------------------------------------------------ checks
+
+
+def _criteria(example: Example) -> tuple[Criterion, ...]:
+    from ..nlp.study import text_criteria
+
+    section = example.section if example.section in ("inclusion", "exclusion") else None
+    return text_criteria(example.text, section=section).criteria  # type: ignore[arg-type]
+
+
+def _limits(entry: dict[str, Any], example: Example) -> str:
+    return render_limits(_criteria(example))
+
+
+def _status(entry: dict[str, Any], example: Example) -> str:
+    return ", ".join(dict.fromkeys(c.status for c in _criteria(example))) or "nothing"
+
+
+def _sections(entry: dict[str, Any], example: Example) -> str:
+    from ..nlp.sections import find_sections
+
+    found = find_sections(example.text)
+    return "; ".join(f"{s.section}: {example.text[s.start : s.end]}" for s in found) or "nothing"
+
+
+def _segments(entry: dict[str, Any], example: Example) -> str:
+    from ..align import leaves
+
+    return " | ".join(c.text for c in leaves(_criteria(example))) or "nothing"
+
+
+def _category(entry: dict[str, Any], example: Example) -> str:
+    from ..nlp.categorize import categorize
+
+    return categorize(example.text)
+
+
+def _events(entry: dict[str, Any], example: Example) -> str:
+    return " | ".join(w.event or "?" for c in _criteria(example) for w in c.windows) or "nothing"
+
+
+def _expanded(entry: dict[str, Any], example: Example) -> str:
+    from ..align.matching import expand
+
+    expanded = expand(example.text)
+    return entry["id"] if entry["expansion"].lower() in expanded.lower() else expanded
+
+
+def _drugs(entry: dict[str, Any], example: Example) -> str:
+    from ..align.study import drugs_in
+
+    found = drugs_in(example.text)
+    return entry["id"] if entry["id"] in found else ", ".join(found) or "nothing"
+
+
+def _endpoint(entry: dict[str, Any], example: Example) -> str:
+    from ..align.study import endpoint_of
+
+    return endpoint_of(example.text) or "nothing"
+
+
+def _concept(entry: dict[str, Any], example: Example) -> str:
+    from ..nlp.concepts import entry_of
+
+    found = entry_of(example.text, entry["type"])
+    return found.id if found is not None else "nothing"
+
+
+def _assertion(entry: dict[str, Any], example: Example) -> str:
+    from ..nlp.assertions import qualify, requirement_of
+
+    raw = example.raw
+    text, entity = raw["text"], raw["entity"]
+    start = text.find(entity)
+    qualifiers = qualify(text, [(start, start + len(entity))])[0]
+    if "requirement" in raw:
+        return f"{qualifiers.assertion}, {requirement_of(raw['section'], qualifiers)}"
+    return qualifiers.assertion
+
+
+def _assertion_expected(entry: dict[str, Any], example: Example) -> str:
+    raw = example.raw
+    if "requirement" in raw:
+        return f"{raw['assertion']}, {raw['requirement']}"
+    return str(raw["assertion"])
+
+
+Check = Callable[[dict[str, Any], Example], str]
+#: check name -> (run the example, what it must give when the example states nothing)
+CHECKS: dict[str, tuple[Check, Check | None]] = {
+    "limits": (_limits, None),
+    "status": (_status, None),
+    "sections": (_sections, None),
+    "criteria": (_segments, None),
+    "category": (_category, None),
+    "events": (_events, None),
+    "expanded": (_expanded, lambda entry, example: entry["id"]),
+    "drugs": (_drugs, lambda entry, example: entry["id"]),
+    "endpoint": (_endpoint, lambda entry, example: entry["id"]),
+    "concept": (_concept, lambda entry, example: entry["id"]),
+    "assertion": (_assertion, _assertion_expected),
+}
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[\s\-]+", " ", text.lower()).strip()
+
+
+def _uses(phrase: str, texts: list[str], *, suffix: bool = False) -> bool:
+    """Whether a phrase occurs (as words, case and hyphens aside) in one of the texts
+    (``suffix``: as the ending of a word)."""
+    key = _fold(phrase)
+    if not key:
+        return True
+    edge_l = r"(?<![a-z0-9])" if key[0].isalnum() else ""
+    if suffix:
+        edge_l = r"(?<=[a-z])"
+    edge_r = r"(?![a-z0-9])" if key[-1].isalnum() else ""
+    pattern = re.compile(edge_l + re.escape(key).replace(r"\ ", r"\s+") + edge_r)
+    return any(pattern.search(_fold(text)) for text in texts)
+
+
+def check_file(spec: FileSpec, path: Path) -> list[Failure]:
+    """The failures of one rule file's examples and phrase coverage."""
+    run, implicit = CHECKS[spec.check]
+    failures: list[Failure] = []
+    for entry in read_located(path):
+        data = entry.data
+        examples = [parse_example(raw) for raw in data.get("examples") or ()]
+        for example in examples:
+            expected = example.expected
+            if expected is None:
+                if implicit is None:
+                    failures.append(
+                        Failure(entry.where, example.text, "text ⇒ expected", "no expected result")
+                    )
+                    continue
+                expected = implicit(data, example)
+            try:
+                got = run(data, example)
+            except Exception as exc:  # an example that crashes a stage is a failure, not a crash
+                got = f"{type(exc).__name__}: {exc}"
+            if got != expected:
+                failures.append(Failure(entry.where, example.text, expected, got))
+        texts = [example.text for example in examples]
+        # A coordination rule of word endings ("-ed", "-ly") is used by a word ending so.
+        suffix = data.get("kind") == "verb_suffix"
+        for field in spec.phrases:
+            value = data.get(field)
+            for phrase in [value] if isinstance(value, str) else value or ():
+                if not _uses(phrase, texts, suffix=suffix):
+                    failures.append(
+                        Failure(entry.where, phrase, f"an example using {field} {phrase!r}", "none")
+                    )
+        for field in spec.patterns:
+            for alternative in alternatives(data.get(field) or ""):
+                # Anchors belong to where the rule is applied (a sentence's start, the
+                # words before a limit), not to the example as a whole.
+                core = alternative.removeprefix("^").removesuffix("$")
+                regex = re.compile(core, re.IGNORECASE if spec.ignore_case else 0)
+                if not any(regex.search(text) for text in texts):
+                    failures.append(
+                        Failure(
+                            entry.where,
+                            alternative,
+                            f"an example matching {field} alternative {alternative!r}",
+                            "none",
+                        )
+                    )
+    return failures
+
+
+def check_models(directory: Path | None = None) -> list[Failure]:
+    """Every example of every rule file in ``directory`` (default: the shipped rules)."""
+    folder = (directory or models_dir()).resolve()
+    with using_models(folder):
+        validate_models(folder)
+        specs = manifest(folder)
+        return list(
+            itertools.chain.from_iterable(
+                check_file(specs[name], folder / name) for name in sorted(specs)
+            )
+        )
