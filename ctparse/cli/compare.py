@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from ..errors import CtparseError, InputError
-from ..report.compare import FORMATS
+from ..report import COMPARISON_FORMATS as FORMATS
 from ..schema import Study
 from .options import (
     Settings,
@@ -82,7 +82,7 @@ def compare(ref_a: str, ref_b: str, fmt: str | None, output: Path | None, **kwar
       ctparse compare A.json B.xml -o report.html   (format from the suffix)
     """
     from ..api import compare as compare_studies
-    from ..report.compare import write_comparison
+    from ..report import write
 
     fmt = output_format(fmt, output)  # a bad suffix fails before any reading
     settings = settings_from(**kwargs)
@@ -90,6 +90,6 @@ def compare(ref_a: str, ref_b: str, fmt: str | None, output: Path | None, **kwar
     study_b = _one_study(ref_b, settings)
     comparison = compare_studies(study_a, study_b)
     with open_output(output) as stream:
-        write_comparison(fmt, comparison, stream)
+        write(fmt, comparison, stream=stream)
     if output is not None and not settings.quiet:
         click.echo(f"ctparse: wrote {output} ({fmt})", err=True)

@@ -22,7 +22,7 @@ from typing import Any
 import click
 
 from ..refs import CriteriaText, no_criteria_note
-from ..report.tabular import write
+from ..report import write
 from ..schema import Criterion, Study, StudyCriteria
 from .options import (
     format_option,

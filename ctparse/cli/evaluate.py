@@ -20,7 +20,7 @@ import click
 
 from ..errors import GoldError
 from ..evaluation import TASKS
-from ..report.tabular import write
+from ..report import write
 from .options import format_option, open_output, output_option, resolve_format
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from ..errors import CtparseError, OfflineError, StudyNotFoundError
-from ..report.tabular import write
+from ..report import write
 from .options import (
     Settings,
     format_option,

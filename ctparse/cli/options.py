@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
-from ..report.tabular import FORMATS
+from ..report import TABULAR_FORMATS as FORMATS
 
 if TYPE_CHECKING:
     from ..refs import CriteriaText

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from ..report.tabular import write
+from ..report import write
 from ..schema import Study
 from .options import (
     format_option,

@@ -9,32 +9,23 @@ The HTML writer is in :mod:`ctparse.report.html`.
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from ..schema import Comparison, FieldDiff, Pair, StudyRef
+from ..schema import Comparison, FieldDiff
+from .escape import markdown
+from .summary import (
+    LABELS,
+    STYLES,
+    collapsed_note,
+    criteria_sides,
+    criterion_cell,
+    highlights,
+    ref_name,
+    summary_text,
+    value_text,
+)
 
-FORMATS = ("table", "markdown", "json", "jsonl", "csv", "html")
-
-VERDICTS = ("same", "a_stricter", "b_stricter", "different", "only_a", "only_b")
-LABELS = {
-    "same": "same",
-    "a_stricter": "A stricter",
-    "b_stricter": "B stricter",
-    "different": "different",
-    "only_a": "only A",
-    "only_b": "only B",
-}
-#: rich styles of the terminal table, by verdict.
-STYLES = {
-    "same": "green",
-    "a_stricter": "bold dark_orange",
-    "b_stricter": "bold magenta",
-    "different": "bold red",
-    "only_a": "cyan",
-    "only_b": "blue",
-}
 CSV_COLUMNS = (
     "level",
     "field",
@@ -48,134 +39,6 @@ CSV_COLUMNS = (
     "detail",
     "similarity",
 )
-#: criteria longer than this are shortened in the table and Markdown (never in CSV/JSON/HTML).
-SHORT = 220
-
-
-def write_comparison(fmt: str, comparison: Comparison, stream: TextIO) -> None:
-    """Write ``comparison`` to ``stream`` in ``fmt`` (one of :data:`FORMATS`)."""
-    if fmt == "json":
-        stream.write(comparison.to_json() + "\n")
-    elif fmt == "jsonl":
-        stream.write(comparison.to_json(indent=None) + "\n")
-    elif fmt == "csv":
-        write_csv(comparison, stream)
-    elif fmt == "markdown":
-        write_markdown(comparison, stream)
-    elif fmt == "table":
-        write_table(comparison, stream)
-    elif fmt == "html":
-        from .html import write_html
-
-        write_html(comparison, stream)
-    else:  # pragma: no cover - click validates choices
-        raise ValueError(f"unknown format {fmt!r}")
-
-
-# ------------------------------------------------------------------ helpers
-
-
-def ref_name(ref: StudyRef) -> str:
-    return ref.nct_id or ref.local_id or "(no id)"
-
-
-def value_text(value: Any) -> str:
-    """A study-level value as one line of text."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list | tuple):
-        return "; ".join(value_text(v) for v in value) if value else "—"
-    return pretty(str(value))
-
-
-def pretty(text: str) -> str:
-    """Registry enums as words: PHASE2 → Phase 2, SINGLE_GROUP → Single group, NA → N/A."""
-    if not re.fullmatch(r"[A-Z][A-Z0-9_]+", text):
-        return text
-    if text == "NA":
-        return "N/A"
-    if text == "NONE":  # the only enum with this value is masking
-        return "None (open label)"
-    phase = re.fullmatch(r"(EARLY_)?PHASE(\d)", text)
-    if phase:
-        return ("Early phase " if phase.group(1) else "Phase ") + phase.group(2)
-    return text.replace("_", " ").capitalize()
-
-
-def short(text: str | None, limit: int = SHORT) -> str:
-    if not text:
-        return ""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def summary_text(comparison: Comparison) -> str:
-    counts = comparison.summary.to_dict()
-    return ", ".join(f"{counts[v]} {LABELS[v]}" for v in VERDICTS)
-
-
-def highlights(comparison: Comparison) -> list[str]:
-    """A few sentences saying how the two studies differ, most telling first."""
-    lines = []
-    rows = comparison.study
-    for row in rows:
-        if row.verdict == "different" and not row.field.startswith("outcome: "):
-            name = row.field.replace("_", " ")
-            what = row.detail or f"A {value_text(row.a)}; B {value_text(row.b)}"
-            lines.append(f"{name.capitalize()}: {what}.")
-    outcomes_same = [
-        r.field[9:] for r in rows if r.field.startswith("outcome: ") and r.verdict == "same"
-    ]
-    outcomes_diff = [
-        r.field[9:] for r in rows if r.field.startswith("outcome: ") and r.verdict == "different"
-    ]
-    if outcomes_same:
-        lines.append("Same endpoint, role and time frame: " + ", ".join(outcomes_same) + ".")
-    if outcomes_diff:
-        lines.append("Same endpoint, other role or time frame: " + ", ".join(outcomes_diff) + ".")
-    for side in ("a", "b"):
-        alone = [r.field for r in rows if r.verdict == f"only_{side}"]
-        fields = [f.replace("_", " ") for f in alone if not f.startswith("outcome: ")]
-        outcomes = [f.removeprefix("outcome: ") for f in alone if f.startswith("outcome: ")]
-        if fields:
-            lines.append(f"Stated by {side.upper()} only: " + ", ".join(fields) + ".")
-        if outcomes:
-            lines.append(f"Outcomes of {side.upper()} only: " + ", ".join(outcomes) + ".")
-    for verdict in ("a_stricter", "b_stricter", "different"):
-        names = list(
-            dict.fromkeys(p.variable or p.a or "" for p in comparison.pairs if p.verdict == verdict)
-        )
-        if names:
-            lines.append(f"{LABELS[verdict].capitalize()} on: " + ", ".join(names) + ".")
-    lines.append(f"Criteria: {summary_text(comparison)}.")
-    return lines
-
-
-def criteria_sides(comparison: Comparison) -> tuple[str, ...]:
-    """The sides ("a", "b") that get a column in the criteria table: a record
-    without eligibility criteria gets none (every cell would be empty; the
-    notes say why). JSON and CSV keep both sides."""
-    return tuple(
-        side
-        for side, ref in (("a", comparison.a), ("b", comparison.b))
-        if ref.has_criteria or any((p.a if side == "a" else p.b) for p in comparison.pairs)
-    )
-
-
-def collapsed_note(side: str, ref: StudyRef) -> str:
-    """The line that stands in for a left-out criteria column."""
-    return (
-        f"No column for {side.upper()} ({ref_name(ref)}): its record has no eligibility criteria."
-    )
-
-
-def criterion_cell(pair: Pair, side: str) -> str:
-    cid, text = (pair.a, pair.a_text) if side == "a" else (pair.b, pair.b_text)
-    if cid is None:
-        return ""
-    return f"[{cid}] {short(text)}"
 
 
 # ---------------------------------------------------------------------- csv
@@ -227,12 +90,8 @@ def write_csv(comparison: Comparison, stream: TextIO) -> None:
 # ----------------------------------------------------------------- markdown
 
 
-def _md(text: Any) -> str:
-    cell = text if isinstance(text, str) else value_text(text)
-    # Intraword underscores ("only_a") are not emphasis in GFM; leave them.
-    for char in ("\\", "|", "<", ">", "*", "`", "[", "]"):
-        cell = cell.replace(char, "\\" + char)
-    return " ".join(cell.split())
+def _md(value: Any) -> str:
+    return markdown(value if isinstance(value, str) else value_text(value))
 
 
 def write_markdown(comparison: Comparison, stream: TextIO) -> None:

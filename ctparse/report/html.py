@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
-import json
 from collections import Counter
-from typing import Any, TextIO
+from typing import TextIO
 
 from .._version import __version__
 from ..schema import Comparison, Pair, StudyRef
-from .compare import (
+from .escape import html as e
+from .escape import script_json
+from .summary import (
     LABELS,
     VERDICTS,
     collapsed_note,
@@ -122,19 +122,6 @@ footer { margin-top: 30px; color: var(--muted); font-size: 12px; }
         for v, (bg, fg) in COLOURS.items()
     )
 ).strip()
-
-
-def e(value: Any) -> str:
-    """Escape anything for HTML text or a quoted attribute value."""
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def script_json(data: Any) -> str:
-    """JSON that is safe inside a ``<script>`` element."""
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False)
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        text = text.replace(char, escaped)
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _hash(source: str) -> str:

@@ -13,20 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
 from ..schema import dumps
-
-FORMATS = ("table", "json", "jsonl", "csv", "markdown")
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, list | tuple):
-        return "; ".join(_cell(v) for v in value)
-    return str(value)
+from .escape import csv_cell, markdown, rich
 
 
 def write_json(objects: Sequence[Any], stream: TextIO, *, single: bool = False) -> None:
@@ -45,11 +32,7 @@ def write_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], stream:
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
-
-
-def _md_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+        writer.writerow([csv_cell(row.get(c)) for c in columns])
 
 
 def write_markdown(
@@ -58,7 +41,9 @@ def write_markdown(
     stream.write("| " + " | ".join(columns) + " |\n")
     stream.write("|" + "|".join("---" for _ in columns) + "|\n")
     for row in rows:
-        stream.write("| " + " | ".join(_md_escape(_cell(row.get(c))) for c in columns) + " |\n")
+        stream.write(
+            "| " + " | ".join(markdown(csv_cell(row.get(c)), breaks=True) for c in columns) + " |\n"
+        )
 
 
 # Columns of free text: they take the width that is left and wrap; every
@@ -91,7 +76,7 @@ def write_table(
     console = Console(file=stream, soft_wrap=False)
     if not console.is_terminal:
         console = Console(file=stream, soft_wrap=False, width=PIPE_WIDTH)
-    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
+    cells = [[csv_cell(row.get(c)) for c in columns] for row in rows]
     # Keep short columns on one line only if they leave room for the text.
     natural = sum(
         max([len(column), *(len(line[i]) for line in cells)]) + 3
@@ -111,15 +96,8 @@ def write_table(
         )
     for row, line in zip(rows, cells, strict=True):
         style = str(row.get(row_style)) if row_style and row.get(row_style) else None
-        table.add_row(*(_plain_text(cell) for cell in line), style=style)
+        table.add_row(*(rich(cell) for cell in line), style=style)
     console.print(table)
-
-
-def _plain_text(text: str) -> Any:
-    """Registry text must never be read as rich markup."""
-    from rich.text import Text
-
-    return Text(text)
 
 
 def write(
@@ -141,7 +119,7 @@ def write(
         write_csv(rows, columns, stream)
     elif fmt == "markdown":
         if title:
-            stream.write(f"### {_md_escape(title)}\n\n")
+            stream.write(f"### {markdown(title)}\n\n")
         write_markdown(rows, columns, stream)
     elif fmt == "table":
         write_table(rows, columns, stream, title=title)
