@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 CTPARSE := $(VENV)/bin/ctparse
 SHARED ?= ../shared
 
-.PHONY: demo test lint typecheck bench system-deps clean
+.PHONY: demo test lint typecheck bench mutate system-deps clean
 
 # `make demo`: a virtualenv with ctparse in it, then the main job: the two ESCC
 # seed trials compared offline, as a table and as reports/escc-comparison.html.
@@ -19,6 +19,8 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-dev system-deps
 	$(VENV)/bin/ruff check ctparse tests benchmarks
 	$(VENV)/bin/ruff format --check ctparse tests benchmarks
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed-dev
@@ -27,6 +29,12 @@ lint: $(VENV)/.installed-dev
 
 typecheck: $(VENV)/.installed-dev
 	$(VENV)/bin/mypy
+
+# `make mutate`: systematic mutations of models/ (drop a phrase, change a factor, swap a
+# comparator, change a canonical unit, ...) and the share the rule examples catch; add
+# SUITE=1 to run the whole pytest suite on what survives them. Not part of CI.
+mutate: $(VENV)/.installed-dev
+	$(PY) tools/mutate.py $(if $(SUITE),--suite,)
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/run.py --shared $(SHARED)

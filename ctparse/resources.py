@@ -82,11 +82,13 @@ def using_models(directory: Path | None) -> Iterator[None]:
 
 
 T = TypeVar("T")
+_CACHES: list[dict[Path, Any]] = []
 
 
 def per_models(function: Callable[[], T]) -> Callable[[], T]:
     """Cache a rule-table builder per rule folder (``@cache`` for one folder)."""
     built: dict[Path, T] = {}
+    _CACHES.append(built)
 
     @functools.wraps(function)
     def wrapper() -> T:
@@ -99,6 +101,15 @@ def per_models(function: Callable[[], T]) -> Callable[[], T]:
 
     wrapper.cache_clear = built.clear  # type: ignore[attr-defined]
     return wrapper
+
+
+def forget(directory: Path) -> None:
+    """Drop every rule table compiled from ``directory`` (a folder that is gone)."""
+    folder = directory.resolve()
+    for built in _CACHES:
+        built.pop(folder, None)
+    _manifest.cache_clear()
+    validate_models.cache_clear()
 
 
 # ------------------------------------------------------------------- entries
@@ -166,6 +177,8 @@ class FieldSpec:
     ref: str | None = None
     also: tuple[Any, ...] = ()
     positive: bool = False
+    # {"kind": {"range": ["between"], …}}: the values allowed, by another field's value
+    values_by: tuple[tuple[str, tuple[tuple[Any, tuple[Any, ...]], ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -180,6 +193,7 @@ class FileSpec:
     check: str  # how an example is run: ctparse.evaluation.examples.CHECKS
     doc: str
     ignore_case: bool = False  # the loader compiles the patterns case-insensitively
+    fold_hyphens: bool = False  # the matcher reads a hyphen as a space ("first-degree")
 
 
 _TYPES = ("str", "int", "number", "bool", "regex", "list", "list[str]", "list[int]", "list[regex]")
@@ -188,7 +202,7 @@ _TYPES = ("str", "int", "number", "bool", "regex", "list", "list[str]", "list[in
 def _field(name: str, raw: Any, where: str) -> FieldSpec:
     if not isinstance(raw, dict) or raw.get("type") not in (*_TYPES, "examples"):
         raise ResourceError(where, f"field {name!r}: a spec needs a known 'type'")
-    unknown = set(raw) - {"type", "required", "values", "ref", "also", "positive"}
+    unknown = set(raw) - {"type", "required", "values", "ref", "also", "positive", "values_by"}
     if unknown:
         raise ResourceError(
             where, f"field {name!r}: unknown spec key(s) {', '.join(sorted(unknown))}"
@@ -200,6 +214,10 @@ def _field(name: str, raw: Any, where: str) -> FieldSpec:
         ref=raw.get("ref"),
         also=tuple(raw.get("also", ())),
         positive=bool(raw.get("positive", False)),
+        values_by=tuple(
+            (other, tuple((when, tuple(allowed)) for when, allowed in table.items()))
+            for other, table in (raw.get("values_by") or {}).items()
+        ),
     )
 
 
@@ -232,6 +250,7 @@ def _manifest(directory: Path) -> dict[str, FileSpec]:
             check=str(spec_.get("check", "")),
             doc=str(spec_.get("doc", "")),
             ignore_case=bool(spec_.get("ignore_case", False)),
+            fold_hyphens=bool(spec_.get("fold_hyphens", False)),
         )
     return specs
 
@@ -276,12 +295,12 @@ def _check_value(value: Any, field: FieldSpec, key: str, where: str) -> None:
     }[kind]
     if not isinstance(value, expected):
         raise ResourceError(where, f"key {key!r} must be {kind}, got {type(value).__name__}")
-    if kind == "regex":
+    if kind == "regex" and isinstance(value, str):
         try:
             re.compile(value)
         except re.error as exc:
             raise ResourceError(where, f"key {key!r} is no valid regex ({exc})") from exc
-    if field.positive and not value > 0:
+    if field.positive and isinstance(value, int | float) and not value > 0:
         raise ResourceError(where, f"key {key!r} must be > 0, got {value!r}")
     if field.values is not None and value not in field.values:
         allowed = ", ".join(map(str, field.values))
@@ -308,6 +327,14 @@ def validate_entry(entry: Any, fields: Mapping[str, FieldSpec], *, where: str) -
         if value is None and not field.required:
             continue
         _check_value(value, field, key, where)
+        for other, table in field.values_by:
+            allowed = dict(table).get(entry.get(other))
+            if allowed is not None and value not in allowed:
+                raise ResourceError(
+                    where,
+                    f"key {key!r}: {value!r} is not one of {', '.join(map(str, allowed))} "
+                    f"for {other} {entry.get(other)!r}",
+                )
     return entry
 
 

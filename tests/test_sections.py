@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from ctparse.evaluation.examples import parse_example
 from ctparse.nlp.sections import find_sections, rules, section_at
 from ctparse.resources import models_dir, read_entries
 
@@ -105,7 +106,11 @@ def test_no_header_no_sections(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("rule", "example"),
-    [(e["id"], x) for e in read_entries(models_dir() / "sections.jsonl") for x in e["examples"]],
+    [
+        (e["id"], parse_example(x).text)
+        for e in read_entries(models_dir() / "sections.jsonl")
+        for x in e["examples"]
+    ],
 )
 def test_every_header_rule_example_is_found_by_that_rule(rule: str, example: str) -> None:
     assert rule in {s.rule for s in find_sections(example)}, _headers(example)

@@ -14,7 +14,8 @@ reported instead of left to rot.
 
 The renderings (``render_limits`` and the others) are written for people:
 ``"Hemoglobin not less than 9 g/dL ⇒ hemoglobin >= 9 g/dL = 90 g/L, eligible
-[90, inf)"``. ``make mutate`` runs this check against mutated rule folders.
+[90, inf)"`` (the words that name a variable are shown when they differ from its
+id: ``anc (absolute neutrophil count) >= …``). ``make mutate`` runs this check against mutated rule folders.
 """
 
 from __future__ import annotations
@@ -95,14 +96,19 @@ def render_range(eligible: Range | None) -> str:
 
 
 def render_threshold(t: Threshold) -> str:
-    """``hemoglobin >= 9 g/dL = 90 g/L, eligible [90, inf)``."""
+    """``hemoglobin (Hb) >= 9 g/dL = 90 g/L, eligible [90, inf)``: the variable (and the
+    words that named it, when they are not its id), the limit as written, its value
+    in the canonical unit, the eligible range and any condition."""
     if t.values is not None:
         value = "{" + ", ".join(_num(v) for v in t.values) + "}"
     elif t.value_max is not None:
         value = f"{_num(t.value)}-{_num(t.value_max)}"
     else:
         value = _num(t.value)
-    parts = [t.variable, t.comparator, value]
+    name = (
+        f"{t.variable} ({t.entity})" if t.entity and t.entity.lower() != t.variable else t.variable
+    )
+    parts = [name, t.comparator, value]
     if t.unit:
         parts.append(t.unit)
     if t.relative_to:
@@ -241,14 +247,15 @@ CHECKS: dict[str, tuple[Check, Check | None]] = {
 }
 
 
-def _fold(text: str) -> str:
-    return re.sub(r"[\s\-]+", " ", text.lower()).strip()
+def _fold(text: str, *, hyphens: bool = False) -> str:
+    return re.sub(r"[\s\-]+" if hyphens else r"\s+", " ", text.lower()).strip()
 
 
-def _uses(phrase: str, texts: list[str], *, suffix: bool = False) -> bool:
-    """Whether a phrase occurs (as words, case and hyphens aside) in one of the texts
-    (``suffix``: as the ending of a word)."""
-    key = _fold(phrase)
+def _uses(phrase: str, texts: list[str], *, suffix: bool = False, hyphens: bool = False) -> bool:
+    """Whether a phrase occurs (as words, case and runs of space aside; hyphens too
+    where the file's matcher reads them as spaces) in one of the texts (``suffix``:
+    as the ending of a word)."""
+    key = _fold(phrase, hyphens=hyphens)
     if not key:
         return True
     edge_l = r"(?<![a-z0-9])" if key[0].isalnum() else ""
@@ -256,7 +263,7 @@ def _uses(phrase: str, texts: list[str], *, suffix: bool = False) -> bool:
         edge_l = r"(?<=[a-z])"
     edge_r = r"(?![a-z0-9])" if key[-1].isalnum() else ""
     pattern = re.compile(edge_l + re.escape(key).replace(r"\ ", r"\s+") + edge_r)
-    return any(pattern.search(_fold(text)) for text in texts)
+    return any(pattern.search(_fold(text, hyphens=hyphens)) for text in texts)
 
 
 def check_file(spec: FileSpec, path: Path) -> list[Failure]:
@@ -287,7 +294,7 @@ def check_file(spec: FileSpec, path: Path) -> list[Failure]:
         for field in spec.phrases:
             value = data.get(field)
             for phrase in [value] if isinstance(value, str) else value or ():
-                if not _uses(phrase, texts, suffix=suffix):
+                if not _uses(phrase, texts, suffix=suffix, hyphens=spec.fold_hyphens):
                     failures.append(
                         Failure(entry.where, phrase, f"an example using {field} {phrase!r}", "none")
                     )

@@ -25,6 +25,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from ..schema import Section
 from . import serialize  # noqa: F401  (registers the msgpack hooks)
 
 SECTIONS_KEY = "ctparse_sections"
@@ -114,7 +115,9 @@ def stages_done(doc: Doc) -> list[str]:
     return done
 
 
-def section_hint(doc: Doc) -> str:
+def section_hint(doc: Doc) -> Section:
     """The section of text before any header: ``doc.user_data["ctparse_section"]``."""
     hint = doc.user_data.get(SECTION_HINT_KEY)
-    return hint if hint in ("inclusion", "exclusion") else "unknown"
+    if hint == "inclusion" or hint == "exclusion":
+        return hint
+    return "unknown"

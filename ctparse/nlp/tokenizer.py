@@ -74,7 +74,7 @@ def create_whitespace_tokenizer() -> Callable[[spacy.Language], WhitespaceTokeni
     def make(nlp: spacy.Language) -> WhitespaceTokenizer:
         # No lexical attributes: the components read characters, and computing
         # them for every new word costs more than the split itself.
-        nlp.vocab.lex_attr_getters = {}
+        nlp.vocab.lex_attr_getters = {}  # type: ignore[attr-defined]
         return WhitespaceTokenizer(nlp.vocab)
 
     return make
