@@ -83,23 +83,38 @@ def using_models(directory: Path | None) -> Iterator[None]:
 
 T = TypeVar("T")
 _CACHES: list[dict[Path, Any]] = []
+_SHIPPED: list[list[Any]] = []
 
 
 def per_models(function: Callable[[], T]) -> Callable[[], T]:
-    """Cache a rule-table builder per rule folder (``@cache`` for one folder)."""
+    """Cache a rule-table builder per rule folder (``@cache`` for one folder).
+
+    The shipped folder's table is kept apart so that the common case, called
+    hundreds of thousands of times a run, costs one context-variable read.
+    """
     built: dict[Path, T] = {}
+    shipped: list[T] = []
     _CACHES.append(built)
+    _SHIPPED.append(shipped)
 
     @functools.wraps(function)
     def wrapper() -> T:
-        directory = models_dir()
+        directory = _ACTIVE.get()
+        if directory is None:
+            if not shipped:
+                shipped.append(function())
+            return shipped[0]
         try:
             return built[directory]
         except KeyError:
             value = built[directory] = function()
             return value
 
-    wrapper.cache_clear = built.clear  # type: ignore[attr-defined]
+    def cache_clear() -> None:
+        built.clear()
+        shipped.clear()
+
+    wrapper.cache_clear = cache_clear  # type: ignore[attr-defined]
     return wrapper
 
 
