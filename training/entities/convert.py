@@ -9,7 +9,9 @@ under ``--out`` (git-ignored; never commit it, it is made from the gold):
   and dev trials of both corpora (``ctparse.nlp.recognizer.lines``, the unit
   the recognizer runs on), entities set on it; ``train-lct.spacy`` etc. per
   corpus;
-* ``split.json``: which trial is in which split (a list of ids, no text).
+* ``split.json``: which trial is in which split (a list of ids, no text);
+* ``pretrain.jsonl``: the lines of the train trials as raw text, for
+  ``spacy pretrain`` (the tok2vec's character objective).
 
 The test trials are not converted at all: the model never sees them.
 
@@ -196,6 +198,7 @@ def convert(
     nlp = entity_tokenizer(spacy.blank("en"))
     out.mkdir(parents=True, exist_ok=True)
     bins: dict[str, DocBin] = {}
+    raw: list[str] = []
     split_ids: dict[str, dict[str, list[str]]] = {}
     report: dict[str, Counter[str]] = {}
     for corpus in ("lct", "chia"):
@@ -218,11 +221,14 @@ def convert(
             for doc in line_docs(nlp, document, spans, missing, stats):
                 for name in (part, f"{part}-{corpus}"):
                     bins.setdefault(name, DocBin(store_user_data=False)).add(doc)
+                if part == "train":
+                    raw.append(json.dumps({"text": doc.text}, ensure_ascii=False))
                 stats[f"{part} lines"] += 1
             stats[f"{part} documents"] += 1
         report[corpus] = stats
     for name, docbin in bins.items():
         docbin.to_disk(out / f"{name}.spacy")
+    (out / "pretrain.jsonl").write_text("\n".join(raw) + "\n", encoding="utf-8")
     record = {
         "seed": seed,
         "rule": "per corpus, trials sorted by sha256('<seed>:<trial_id>'); "
