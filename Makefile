@@ -43,10 +43,7 @@ train: $(VENV)/.installed
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 	  $(PY) -m spacy train $(ENT)/config.cfg --code $(ENT)/functions.py --output $(ENT)/output \
 	  --paths.train $(ENT)/corpus/train.spacy --paths.dev $(ENT)/corpus/dev.spacy
-	rm -rf models/entities.new && cp -r $(ENT)/output/model-best models/entities.new
-	cp $(ENT)/corpus/split.json models/entities.new/split.json
-	test ! -f models/entities/MODEL_CARD.md || cp models/entities/MODEL_CARD.md models/entities.new/
-	rm -rf models/entities && mv models/entities.new models/entities
+	$(PY) $(ENT)/ship.py $(ENT)/output/model-best --split $(ENT)/corpus/split.json --to models/entities
 	$(PY) $(ENT)/score.py --model models/entities --split dev
 
 $(VENV)/bin/python:
