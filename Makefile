@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 CTPARSE := $(VENV)/bin/ctparse
 SHARED ?= ../shared
 
-.PHONY: demo test lint typecheck bench mutate system-deps clean
+.PHONY: demo test lint typecheck bench mutate train system-deps clean
 
 # `make demo`: a virtualenv with ctparse in it, then the main job: the two ESCC
 # seed trials compared offline, as a table and as reports/escc-comparison.html.
@@ -38,6 +38,21 @@ mutate: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/run.py --shared $(SHARED)
+
+# `make train`: the entity recognizer from ../shared/gold/entities (LCT and Chia,
+# read by path; the generated corpora stay under training/entities/corpus/,
+# git-ignored), trained with the fixed seed of training/entities/config.cfg and
+# copied into models/entities/ with the trial split it was trained on. One BLAS
+# thread, so that the weights do not depend on the machine's thread count.
+# Never part of `make test`.
+ENT := training/entities
+train: $(VENV)/.installed
+	$(PY) $(ENT)/convert.py --gold $(SHARED)/gold/entities --out $(ENT)/corpus
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+	  $(PY) -m spacy train $(ENT)/config.cfg --code $(ENT)/functions.py --output $(ENT)/output \
+	  --paths.train $(ENT)/corpus/train.spacy --paths.dev $(ENT)/corpus/dev.spacy
+	$(PY) $(ENT)/ship.py $(ENT)/output/model-best --split $(ENT)/corpus/split.json --to models/entities
+	$(PY) $(ENT)/score.py --model models/entities --split dev
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

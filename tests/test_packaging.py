@@ -94,3 +94,27 @@ def test_installed_wheel_finds_its_data_and_shows_the_seeds(wheel, tmp_path):
     assert [s["nct_id"] for s in shown] == ["NCT05990231", None]
     assert shown[1]["local_id"] == "local-8446462a6559f0be"
     assert Path(shown[0]["source"]["location"]).is_relative_to(site)
+
+
+def test_installed_wheel_loads_the_entity_model(wheel, tmp_path):
+    assert wheel.stat().st_size < 30 * 2**20
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    script = (
+        "import sys, json; sys.path.insert(0, sys.argv[1]);"
+        "from ctparse.nlp.recognizer import model_path, recognize;"
+        "print(json.dumps([str(model_path()), recognize(['Prior treatment with pembrolizumab'])]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(site)],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    folder, found = json.loads(result.stdout)
+    assert Path(folder) == site / "ctparse" / "_data" / "models" / "entities"
+    assert found == [[[21, 34, "drug"]]]

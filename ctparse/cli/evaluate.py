@@ -1,8 +1,12 @@
-"""``ctparse eval [--task segmentation|thresholds] --gold FILE``: scores against gold.
+"""``ctparse eval [--task segmentation|thresholds|entities] --gold FILE``: scores against gold.
 
 Without ``--task`` the task follows from the gold file: one record per trial
 with ``criteria`` offsets is segmentation gold, one record per criterion line
-with ``constraints`` is threshold gold.
+with ``constraints`` is threshold gold, one document per record with
+``entities`` is entity gold (``../shared/gold/entities``). Entities are scored
+on the held-back test trials of the recognizer's split by default
+(``--split``), since the model was trained on the other trials of those
+corpora.
 
 ``table`` (the default on a terminal) prints the report as text; ``json``
 the report object; ``jsonl``/``csv``/``markdown`` its rows (one per mode or
@@ -20,6 +24,7 @@ import click
 
 from ..errors import GoldError
 from ..evaluation import TASKS
+from ..evaluation.entities import SPLITS
 from ..report import write
 from .options import format_option, open_output, output_option, resolve_format
 
@@ -37,24 +42,38 @@ from .options import format_option, open_output, output_option, resolve_format
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="FILE",
-    help="Gold JSONL (../shared/gold/lct_dev_segmentation.jsonl, lct_dev_criteria.jsonl).",
+    help="Gold JSONL (../shared/gold/lct_dev_segmentation.jsonl, lct_dev_criteria.jsonl,"
+    " entities/ent_lct_dev.jsonl).",
+)
+@click.option(
+    "--split",
+    type=click.Choice(SPLITS),
+    default="test",
+    show_default=True,
+    help="Entities: which trials of a corpus the recognizer was trained on to score"
+    " (test: held back from training and model selection).",
 )
 @format_option()
 @output_option
-def evaluate(task: str | None, gold: Path, fmt: str | None, output: Path | None) -> None:
-    """Precision/recall of segmentation or threshold extraction against gold.
+def evaluate(
+    task: str | None, gold: Path, split: str, fmt: str | None, output: Path | None
+) -> None:
+    """Precision/recall of segmentation, threshold or entity extraction against gold.
 
     \b
     Examples:
       ctparse eval --gold ../shared/gold/lct_dev_criteria.jsonl
       ctparse eval --task segmentation --gold ../shared/gold/lct_dev_segmentation.jsonl
       ctparse eval --task thresholds --gold ../shared/gold/lct_dev_criteria.jsonl -f json
+      ctparse eval --task entities --gold ../shared/gold/entities/ent_chia_dev.jsonl
     """
     if not gold.is_file():
         raise GoldError(str(gold), "gold file does not exist")
     task = task or detect_task(gold)
     module = importlib.import_module(f"ctparse.evaluation.{task}")
-    report: Any = module.evaluate(gold)
+    report: Any = (
+        module.evaluate(gold, split=split) if task == "entities" else module.evaluate(gold)
+    )
     fmt = resolve_format(fmt, output)
     with open_output(output) as stream:
         if fmt == "table":
@@ -73,7 +92,7 @@ def evaluate(task: str | None, gold: Path, fmt: str | None, output: Path | None)
 
 
 def detect_task(gold: Path) -> str:
-    """``segmentation`` or ``thresholds``, from the first record of ``gold``."""
+    """``segmentation``, ``thresholds`` or ``entities``, from the first record of ``gold``."""
     try:
         with gold.open(encoding="utf-8") as stream:
             first = next((line for line in stream if line.strip()), "")
@@ -84,6 +103,9 @@ def detect_task(gold: Path) -> str:
         return "thresholds"
     if isinstance(record, dict) and "criteria" in record:
         return "segmentation"
+    if isinstance(record, dict) and "entities" in record:
+        return "entities"
     raise GoldError(
-        str(gold), "not a gold file ctparse knows (no 'criteria' or 'constraints'); pass --task"
+        str(gold),
+        "not a gold file ctparse knows (no 'criteria', 'constraints' or 'entities'); pass --task",
     )

@@ -5,10 +5,12 @@
   newlines collapsed (``ctparse.evaluation.segmentation``).
 * ``thresholds``: thresholds and windows against gold constraints
   (``ctparse.evaluation.thresholds``).
+* ``entities``: strict and relaxed precision/recall/F1 per entity type of the
+  trained recognizer on span gold (``ctparse.evaluation.entities``).
 
 Each task module has ``evaluate(path) -> report`` with ``rows()``,
 ``to_dict()`` and ``format_text()``; a malformed gold file raises
 ``GoldError``.
 """
 
-TASKS = ("segmentation", "thresholds")
+TASKS = ("segmentation", "thresholds", "entities")
