@@ -123,6 +123,16 @@ class Location(_Record):
 
 
 @dataclass(frozen=True)
+class MeshTerm(_Record):
+    """A MeSH descriptor the registry indexed a record with (API v2 ``derivedSection``),
+    and the text the registry found a condition as."""
+
+    id: str
+    term: str
+    found_as: str | None = None
+
+
+@dataclass(frozen=True)
 class Study(_Record):
     """One registry record, normalized. Field names follow DESIGN.md.
 
@@ -155,6 +165,8 @@ class Study(_Record):
     locations: tuple[Location, ...] = ()
     local_id: str | None = None
     last_update_posted: str | None = None
+    # The registry's MeSH indexing of the conditions and interventions (API v2 records).
+    mesh: tuple[MeshTerm, ...] = ()
 
     @property
     def ref(self) -> str:

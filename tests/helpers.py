@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from ctparse.nlp import load
 from ctparse.nlp.study import text_criteria
 from ctparse.schema import Criterion
 
 
 def parse(text: str, section: str = "inclusion", start: int = 0) -> Criterion:
-    """The pipeline's reading of one criterion ``text`` (in ``section``), as one
-    Criterion: every threshold and window it found (each once), the status of
-    its first criterion. ``start`` shifts the text (offsets then index it there)."""
-    criteria = text_criteria(" " * start + text, section=section).criteria  # type: ignore[arg-type]
+    """The rule pipeline's reading of one criterion ``text`` (in ``section``), as one
+    Criterion: every threshold and window it found (each once), the status of its
+    first criterion. ``start`` shifts the text (offsets then index it there). (The
+    trained entity stage is left out: these are the rules' tests.)"""
+    criteria = text_criteria(  # type: ignore[arg-type]
+        " " * start + text, section=section, nlp=load(entities=False)
+    ).criteria
     return Criterion(
         id="c",
         section=section,  # type: ignore[arg-type]

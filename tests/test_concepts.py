@@ -25,10 +25,10 @@ from ctparse.nlp.concepts import (
     ground,
     lexicon,
     load_concepts,
-    mesh_terms,
     split_coordination,
 )
 from ctparse.nlp.entity_facts import build_entities
+from ctparse.readers.api_json import mesh_terms
 from ctparse.resources import models_dir
 from ctparse.schema import Criterion
 

@@ -40,7 +40,7 @@ def test_every_stage_declares_what_it_assigns_and_requires() -> None:
     ]
 
 
-@pytest.mark.parametrize("missing", PIPELINE[:-1])
+@pytest.mark.parametrize("missing", [s for s in PIPELINE[:-1] if s != "ctparse_entities"])
 def test_a_pipeline_missing_a_stage_fails_loudly(missing: str) -> None:
     nlp = spacy.blank("en")
     for name in PIPELINE:
@@ -57,6 +57,16 @@ def test_the_windows_prefix_that_read_age_as_a_window_is_refused() -> None:
         nlp.add_pipe(name)
     with pytest.raises(PipelineError, match=r"ctparse_windows: needs doc\._\.thresholds"):
         nlp("Age >= 18 years")
+
+
+def test_the_entity_stage_may_be_left_out() -> None:
+    nlp = load(entities=False)
+    assert "ctparse_entities" not in nlp.pipe_names
+    (criterion,) = nlp("History of myocarditis")._.criteria
+    assert (criterion.entities, criterion.status) == ((), "unparsed")
+    (criterion,) = load()("History of myocarditis")._.criteria
+    assert [e.concept.id for e in criterion.entities if e.concept] == ["myocarditis"]
+    assert criterion.status == "parsed"
 
 
 def test_the_status_stage_is_what_sets_the_status() -> None:

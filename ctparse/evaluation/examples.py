@@ -147,10 +147,15 @@ def render_limits(criteria: Iterable[Criterion]) -> str:
 
 
 def _criteria(example: Example) -> tuple[Criterion, ...]:
+    """The example through the rule stages (the examples are the rules'; the trained
+    entity recognizer has its own evaluation)."""
+    from ..nlp import load
     from ..nlp.study import text_criteria
 
     section = example.section if example.section in ("inclusion", "exclusion") else None
-    return text_criteria(example.text, section=section).criteria  # type: ignore[arg-type]
+    return text_criteria(  # type: ignore[arg-type]
+        example.text, section=section, nlp=load(entities=False)
+    ).criteria
 
 
 def _limits(entry: dict[str, Any], example: Example) -> str:

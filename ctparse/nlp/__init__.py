@@ -25,18 +25,29 @@ PIPELINE = (
     "ctparse_segmenter",
     "ctparse_thresholds",
     "ctparse_windows",
+    "ctparse_entities",
     "ctparse_status",
 )
+#: The rule stages only: everything but the trained entity recognizer.
+RULES = tuple(name for name in PIPELINE if name != "ctparse_entities")
 #: The stages that segment only (``ctparse eval --task segmentation``).
 SEGMENTATION = ("ctparse_sections", "ctparse_segmenter")
 
 
 @cache
-def load(*, components: tuple[str, ...] = PIPELINE, tokenizer: str = "whitespace") -> Language:
+def load(
+    *,
+    entities: bool = True,
+    components: tuple[str, ...] | None = None,
+    tokenizer: str = "whitespace",
+) -> Language:
     """The ctparse pipeline (cached per set of components and tokenizer).
 
     Args:
-        components: which components to add, in order (``PIPELINE`` or
+        entities: include the trained entity recognizer (``ctparse_entities``);
+            without it the rule stages run at full speed and criteria carry no
+            entities.
+        components: which components to add, in order (``PIPELINE``, ``RULES`` or
             ``SEGMENTATION``; any other order fails on the first document).
         tokenizer: ``"whitespace"`` (default: the components work on character
             offsets, and this is three times faster) or ``"english"`` for
@@ -63,7 +74,7 @@ def load(*, components: tuple[str, ...] = PIPELINE, tokenizer: str = "whitespace
         nlp = spacy.blank("en")
     else:
         raise ValueError(f"unknown tokenizer {tokenizer!r} (whitespace or english)")
-    for name in components:
+    for name in components or (PIPELINE if entities else RULES):
         nlp.add_pipe(name)
     return nlp
 

@@ -8,9 +8,16 @@ factory                assigns              requires
 ``ctparse_segmenter``  ``doc._.criteria``   ``doc._.sections``
 ``ctparse_thresholds`` ``doc._.thresholds`` ``doc._.criteria``
 ``ctparse_windows``    ``doc._.windows``    ``doc._.criteria``, ``doc._.thresholds``
+``ctparse_entities``   ``doc._.entities``   ``doc._.criteria``, ``doc._.thresholds``,
+                                            ``doc._.windows``
 ``ctparse_status``     ``doc._.status``     ``doc._.criteria``, ``doc._.thresholds``,
                                             ``doc._.windows``
 =====================  ===================  ===========================================
+
+``ctparse_entities`` is the one stage that may be left out (``ctparse.nlp.load(
+entities=False)``, ``--no-entities``): it runs the trained recognizer of
+``models/entities`` on every criterion and turns its spans into entities with
+concepts, assertions and requirements; the status stage counts them when present.
 
 The declarations are spaCy's own (``nlp.analyze_pipes()`` reports a missing
 stage) and each component checks them on every document too: a pipeline that
@@ -42,7 +49,7 @@ from spacy.tokens import Doc
 
 from ..errors import PipelineError
 from ..resources import MANIFEST, models_dir, using_models, validate_models
-from .extensions import doc_text, register_extensions, section_hint, stages_done
+from .extensions import MESH_KEY, doc_text, register_extensions, section_hint, stages_done
 
 
 class Stage:
@@ -59,14 +66,8 @@ class Stage:
         self.models: Path | None = None  # None: the shipped rules
 
     def __call__(self, doc: Doc) -> Doc:
+        self._require(doc)
         done = stages_done(doc)
-        missing = [attr for attr in self.requires if attr not in done]
-        if missing:
-            raise PipelineError(
-                self.name,
-                f"needs {', '.join(missing)}, which no earlier component assigned "
-                f"(add {', '.join(_PROVIDER[m] for m in missing)} before it)",
-            )
         if self.models is None:
             self.process(doc)
         else:
@@ -78,6 +79,16 @@ class Stage:
     def pipe(self, docs: Iterable[Doc], *, batch_size: int = 128) -> Iterable[Doc]:
         for doc in docs:
             yield self(doc)
+
+    def _require(self, doc: Doc) -> None:
+        done = stages_done(doc)
+        missing = [attr for attr in self.requires if attr not in done]
+        if missing:
+            raise PipelineError(
+                self.name,
+                f"needs {', '.join(missing)}, which no earlier component assigned "
+                f"(add {', '.join(_PROVIDER[m] for m in missing)} before it)",
+            )
 
     def process(self, doc: Doc) -> None:  # pragma: no cover - every stage defines it
         raise NotImplementedError
@@ -151,6 +162,68 @@ class WindowsComponent(Stage):
         doc._.criteria = [add_windows(c, text) for c in doc._.criteria]
 
 
+class EntitiesComponent(Stage):
+    """Finds the conditions, drugs, procedures and measurements of every atomic
+    criterion (``models/entities``), with concepts, assertions and requirements, and
+    points the criterion's thresholds and windows at them.
+
+    The recognizer runs over a batch of documents at once (``nlp.pipe``); the
+    record's MeSH indexing, when the document carries it
+    (``doc.user_data["ctparse_mesh"]``), grounds the entities it names.
+    """
+
+    factory = "ctparse_entities"
+    assigns = ("doc._.entities",)
+    requires = ("doc._.criteria", "doc._.thresholds", "doc._.windows")
+
+    def process(self, doc: Doc) -> None:
+        self._run([doc])
+
+    def pipe(self, docs: Iterable[Doc], *, batch_size: int = 64) -> Iterable[Doc]:
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._checked(batch)
+                batch = []
+        if batch:
+            yield from self._checked(batch)
+
+    def _checked(self, docs: list[Doc]) -> list[Doc]:
+        for doc in docs:
+            self._require(doc)
+        if self.models is None:
+            self._run(docs)
+        else:
+            with using_models(self.models):
+                self._run(docs)
+        for doc in docs:
+            stages_done(doc).extend(a for a in self.assigns if a not in stages_done(doc))
+        return docs
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        """The rules, and the trained model beside them (``entities/``)."""
+        super().to_disk(path, exclude=exclude)
+        source = (self.models or models_dir()) / "entities"
+        target = Path(path) / "entities"
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(source, target)
+
+    def _run(self, docs: list[Doc]) -> None:
+        from ..schema import MeshTerm
+        from .entity_facts import with_entities
+        from .recognizer import recognize
+
+        criteria = [tuple(doc._.criteria) for doc in docs]
+        texts = [c.text for group in criteria for c in group]
+        found = iter(recognize(texts))
+        for doc, group in zip(docs, criteria, strict=True):
+            spans = [next(found) for _ in group]
+            mesh = tuple(MeshTerm(*term) for term in doc.user_data.get(MESH_KEY) or ())
+            doc._.criteria = with_entities(group, spans, mesh=mesh)
+
+
 class StatusComponent(Stage):
     """Sets each criterion's parse status and reports each limit once (the last stage)."""
 
@@ -169,6 +242,7 @@ COMPONENTS: tuple[type[Stage], ...] = (
     SegmenterComponent,
     ThresholdsComponent,
     WindowsComponent,
+    EntitiesComponent,
     StatusComponent,
 )
 _PROVIDER = {attr: cls.factory for cls in COMPONENTS for attr in cls.assigns}
@@ -193,4 +267,5 @@ make_sections = _register(SectionsComponent)
 make_segmenter = _register(SegmenterComponent)
 make_thresholds = _register(ThresholdsComponent)
 make_windows = _register(WindowsComponent)
+make_entities = _register(EntitiesComponent)
 make_status = _register(StatusComponent)

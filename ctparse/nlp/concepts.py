@@ -38,14 +38,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import ResourceError
 from ..resources import load_rules, models_dir, per_models
-from ..schema import Concept
+from ..schema import Concept, MeshTerm
 
 TYPES = ("condition", "drug", "procedure", "measurement", "device")
 _MESH = re.compile(r"[DC]\d{6}(?:\d{3})?")
@@ -481,36 +481,6 @@ def split_coordination(text: str, kind: str | None = None) -> list[Part]:
 
 
 # ---------------------------------------------------------------- the record's MeSH
-
-
-@dataclass(frozen=True)
-class MeshTerm:
-    """A MeSH descriptor a registry record is indexed with, and the text it was found as."""
-
-    id: str
-    term: str
-    found_as: str | None = None
-
-
-def mesh_terms(record: Mapping[str, Any]) -> list[MeshTerm]:
-    """The MeSH terms of an API v2 study record: ``meshes`` and ``ancestors`` of its
-    ``conditionBrowseModule`` and ``interventionBrowseModule``, with the text the
-    registry found a condition as (``browseLeaves[].asFound``; the intervention
-    leaves' ``asFound`` is no reliable text and is not used)."""
-    derived = record.get("derivedSection") or {}
-    out: list[MeshTerm] = []
-    for module_name in ("conditionBrowseModule", "interventionBrowseModule"):
-        module = derived.get(module_name) or {}
-        found_as: dict[str, str] = {}
-        if module_name == "conditionBrowseModule":
-            for leaf in module.get("browseLeaves") or ():
-                if leaf.get("asFound") and leaf.get("name"):
-                    found_as.setdefault(leaf["name"], leaf["asFound"])
-        for group in ("meshes", "ancestors"):
-            for mesh in module.get(group) or ():
-                if mesh.get("id") and mesh.get("term"):
-                    out.append(MeshTerm(mesh["id"], mesh["term"], found_as.get(mesh["term"])))
-    return out
 
 
 def ground(

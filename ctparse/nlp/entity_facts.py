@@ -18,11 +18,12 @@ assertion and what the criterion asks of it
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
-from ..schema import Concept, Criterion, Entity
+from ..schema import Concept, Criterion, Entity, MeshTerm
 from .assertions import Scanner, permission_of, requirement_of
-from .concepts import MeshTerm, ground, split_coordination
+from .concepts import ground, split_coordination
 from .polarity import Cues
 
 
@@ -79,3 +80,70 @@ def build_entities(
                 )
             )
     return tuple(out)
+
+
+def with_entities(
+    criteria: Sequence[Criterion],
+    spans: Sequence[Sequence[tuple[int, int, str]]],
+    *,
+    mesh: Sequence[MeshTerm] = (),
+) -> list[Criterion]:
+    """Each criterion with the entities of its spans (one list of spans per criterion,
+    offsets into its text; a packed line that is split into pieces gets none of
+    its own: its pieces have them), and its limits pointing at them."""
+    parents = {c.parent for c in criteria if c.parent}
+    out = []
+    for criterion, found in zip(criteria, spans, strict=True):
+        if criterion.id in parents or not found:
+            out.append(criterion)
+            continue
+        entities = build_entities(criterion, found, mesh=mesh)
+        out.append(link(dataclasses.replace(criterion, entities=entities)))
+    return out
+
+
+def link(criterion: Criterion) -> Criterion:
+    """Point each threshold at the measurement it limits and each window at the entity
+    its event names: "Hemoglobin ≥ 9 g/dL" → the measurement "Hemoglobin";
+    "Radiotherapy within 14 days before the first dose" → the procedure.
+
+    A threshold's entity is the last measurement (else any entity) that ends before
+    its value without another limit in between; a window's is an entity whose text
+    its event contains, else the last one before its period.
+    """
+    entities = criterion.entities
+    if not entities or not (criterion.thresholds or criterion.windows):
+        return criterion
+    starts = sorted(
+        t.start for t in (*criterion.thresholds, *criterion.windows) if t.start is not None
+    )
+    thresholds = tuple(
+        dataclasses.replace(t, entity_id=found.id)
+        if t.entity_id is None
+        and (found := _before(entities, t.start, starts, prefer="measurement"))
+        else t
+        for t in criterion.thresholds
+    )
+    windows = []
+    for w in criterion.windows:
+        found = None
+        event = (w.event or "").lower()
+        if event:
+            found = next((e for e in entities if e.text.lower() in event), None)
+        if found is None:
+            found = _before(entities, w.start, starts, prefer=None)
+        windows.append(dataclasses.replace(w, entity=found.id) if found and w.entity is None else w)
+    return dataclasses.replace(criterion, thresholds=thresholds, windows=tuple(windows))
+
+
+def _before(
+    entities: Sequence[Entity], start: int | None, limits: Sequence[int], *, prefer: str | None
+) -> Entity | None:
+    """The entity nearest before ``start`` with no other limit between them."""
+    if start is None:
+        return None
+    floor = max((s for s in limits if s < start), default=-1)
+    candidates = [e for e in entities if floor <= e.start and e.end <= start]
+    preferred = [e for e in candidates if prefer is None or e.type == prefer]
+    chosen = preferred or candidates
+    return chosen[-1] if chosen else None

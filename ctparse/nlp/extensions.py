@@ -33,6 +33,7 @@ CRITERIA_KEY = "ctparse_criteria"
 STAGES_KEY = "ctparse_stages"
 SECTION_HINT_KEY = "ctparse_section"
 TEXT_KEY = "ctparse_text"
+MESH_KEY = "ctparse_mesh"  # [id, term, found_as] of the record's MeSH terms
 
 
 def _sections(doc: Doc) -> tuple[Any, ...]:

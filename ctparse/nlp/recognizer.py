@@ -101,7 +101,7 @@ def lines(text: str) -> Iterator[tuple[int, str]]:
 
 
 def model_path() -> Path:
-    """The shipped model folder (``models/entities``)."""
+    """The model folder in use (``models/entities``, or a saved pipeline's)."""
     return models_dir() / "entities"
 
 

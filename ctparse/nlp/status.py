@@ -2,13 +2,14 @@
 
 The last stage of the pipeline (``ctparse_status``):
 
-* ``parsed``: at least one threshold or window, and every number is placed;
+* ``parsed``: at least one threshold, window or entity (what the criterion is
+  about, with its assertion), and every number is placed;
 * ``partial``: a number in the text is in no threshold, window or known
   non-limit (version, list marker, name such as "PD-1"), a limit's
   direction is unknown ("ANC = 1500/mm3": a registry mirror's "=" for ≥), or
   its unit does not convert to the variable's ("AST ≥ 100 IU/mL": no
   normalized value);
-* ``unparsed``: no number and nothing extracted (a text-only criterion).
+* ``unparsed``: nothing structured was found.
 
 A limit found in a piece of a packed line is reported on the piece only
 (:func:`without_repeats_in_parents`).
@@ -47,7 +48,7 @@ def _direction_unknown(threshold: Threshold, text: str, base: int) -> bool:
 
 def status(criterion: Criterion, windows: tuple[Window, ...]) -> Status:
     """``parsed``, ``partial`` or ``unparsed`` (see the module docstring)."""
-    found = bool(criterion.thresholds or windows)
+    found = bool(criterion.thresholds or windows or criterion.entities)
     text = criterion.text or ""
     base = criterion.start or 0
     if any(

@@ -18,13 +18,13 @@ gets no text criteria, never invented ones.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from ..schema import Criterion, Section, Study, StudyCriteria
+from ..schema import Criterion, MeshTerm, Section, Study, StudyCriteria
 from .categorize import CATEGORIES, categorize
-from .extensions import SECTION_HINT_KEY
+from .extensions import MESH_KEY, SECTION_HINT_KEY
 from .extract import structured_criteria
 
 if TYPE_CHECKING:
@@ -49,6 +49,7 @@ def texts_criteria(
     nlp: Language | None = None,
     section: Section | None = None,
     sections: Iterable[str | None] | None = None,
+    meshes: Iterable[Sequence[MeshTerm]] | None = None,
     batch_size: int = 64,
     n_process: int = 1,
 ) -> Iterator[tuple[Criterion, ...]]:
@@ -59,28 +60,39 @@ def texts_criteria(
         section: the section of text before any header ("inclusion" or
             "exclusion" for criteria known to be of one kind).
         sections: the same, one per text (a gold file's criterion lines).
+        meshes: the record's MeSH terms, one sequence per text (entities they name
+            are grounded to them).
         n_process: processes for ``nlp.pipe`` (spaCy's own multiprocessing).
     """
     pipeline = _nlp(nlp)
     stream = iter(texts)
     hints = iter(sections) if sections is not None else None
+    terms = iter(meshes) if meshes is not None else None
     while chunk := list(islice(stream, ZONE)):
         with pipeline.memory_zone():
-            inputs: list[str | Doc] = list(chunk)
-            if hints is not None:
-                inputs = [_hinted(pipeline, text, next(hints)) for text in chunk]
-            elif section in ("inclusion", "exclusion"):
-                inputs = [_hinted(pipeline, text, section) for text in chunk]
+            inputs: list[str | Doc] = [
+                _hinted(
+                    pipeline,
+                    text,
+                    next(hints) if hints is not None else section,
+                    next(terms) if terms is not None else (),
+                )
+                for text in chunk
+            ]
             docs = pipeline.pipe(inputs, batch_size=batch_size, n_process=n_process)
             for text, doc in zip(chunk, docs, strict=True):
                 yield tuple(doc._.criteria) if text.strip() else ()
 
 
-def _hinted(nlp: Language, text: str, section: str | None) -> Doc | str:
-    if section not in ("inclusion", "exclusion"):
+def _hinted(nlp: Language, text: str, section: str | None, mesh: Sequence[MeshTerm]) -> Doc | str:
+    """The text, or a Doc carrying what the pipeline should know besides it."""
+    if section not in ("inclusion", "exclusion") and not mesh:
         return text
     doc = nlp.make_doc(text)
-    doc.user_data[SECTION_HINT_KEY] = section
+    if section in ("inclusion", "exclusion"):
+        doc.user_data[SECTION_HINT_KEY] = section
+    if mesh:
+        doc.user_data[MESH_KEY] = [[t.id, t.term, t.found_as] for t in mesh]
     return doc
 
 
@@ -110,7 +122,13 @@ def studies_criteria(
     stream = iter(studies)
     while chunk := list(islice(stream, ZONE)):
         texts = [s.eligibility.criteria_text or "" for s in chunk]
-        found = texts_criteria(texts, nlp=nlp, batch_size=batch_size, n_process=n_process)
+        found = texts_criteria(
+            texts,
+            nlp=nlp,
+            meshes=[s.mesh for s in chunk],
+            batch_size=batch_size,
+            n_process=n_process,
+        )
         for study, criteria in zip(chunk, found, strict=True):
             yield StudyCriteria(
                 nct_id=study.nct_id, criteria=criteria + _structured(study), ref=study.ref

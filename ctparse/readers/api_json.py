@@ -8,6 +8,7 @@ repairs mojibake the registry itself carries (``â‰¥`` in some records).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..errors import ReadError
@@ -18,6 +19,7 @@ from ..schema import (
     Enrollment,
     Intervention,
     Location,
+    MeshTerm,
     Outcome,
     Source,
     Study,
@@ -208,4 +210,26 @@ def read_record(record: dict[str, Any], *, source: Source) -> Study:
             for loc in _dicts(contacts.get("locations"))
         ),
         last_update_posted=norm.iso_date(_str(_get(status, "lastUpdatePostDateStruct", "date"))),
+        mesh=mesh_terms(record),
     )
+
+
+def mesh_terms(record: Mapping[str, Any]) -> tuple[MeshTerm, ...]:
+    """The MeSH terms of an API v2 study record: ``meshes`` and ``ancestors`` of its
+    ``conditionBrowseModule`` and ``interventionBrowseModule``, with the text the
+    registry found a condition as (``browseLeaves[].asFound``; the intervention
+    leaves' ``asFound`` is no reliable text and is not used)."""
+    derived = record.get("derivedSection") or {}
+    out: list[MeshTerm] = []
+    for module_name in ("conditionBrowseModule", "interventionBrowseModule"):
+        module = derived.get(module_name) or {}
+        found_as: dict[str, str] = {}
+        if module_name == "conditionBrowseModule":
+            for leaf in module.get("browseLeaves") or ():
+                if leaf.get("asFound") and leaf.get("name"):
+                    found_as.setdefault(leaf["name"], leaf["asFound"])
+        for group in ("meshes", "ancestors"):
+            for mesh in module.get(group) or ():
+                if mesh.get("id") and mesh.get("term"):
+                    out.append(MeshTerm(mesh["id"], mesh["term"], found_as.get(mesh["term"])))
+    return tuple(out)
