@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..resources import FileSpec, manifest, models_dir, read_located, using_models, validate_models
-from ..schema import Criterion, Range, Threshold, Window
+from ..schema import Criterion, Range, Section, Threshold, Window
 from ..text.patterns import alternatives
 
 ARROW = " ⇒ "
@@ -152,10 +152,10 @@ def _criteria(example: Example) -> tuple[Criterion, ...]:
     from ..nlp import load
     from ..nlp.study import text_criteria
 
-    section = example.section if example.section in ("inclusion", "exclusion") else None
-    return text_criteria(  # type: ignore[arg-type]
-        example.text, section=section, nlp=load(entities=False)
-    ).criteria
+    section: Section | None = None
+    if example.section == "inclusion" or example.section == "exclusion":
+        section = example.section
+    return text_criteria(example.text, section=section, nlp=load(entities=False)).criteria
 
 
 def _limits(entry: dict[str, Any], example: Example) -> str:

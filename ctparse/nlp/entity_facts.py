@@ -115,7 +115,8 @@ def link(criterion: Criterion) -> Criterion:
     if not entities or not (criterion.thresholds or criterion.windows):
         return criterion
     starts = sorted(
-        t.start for t in (*criterion.thresholds, *criterion.windows) if t.start is not None
+        [t.start for t in criterion.thresholds if t.start is not None]
+        + [w.start for w in criterion.windows if w.start is not None]
     )
     thresholds = tuple(
         dataclasses.replace(t, entity_id=found.id)
