@@ -153,8 +153,10 @@ def _criteria(example: Example) -> tuple[Criterion, ...]:
     from ..nlp.study import text_criteria
 
     section: Section | None = None
-    if example.section == "inclusion" or example.section == "exclusion":
-        section = example.section
+    if example.section == "inclusion":
+        section = "inclusion"
+    elif example.section == "exclusion":
+        section = "exclusion"
     return text_criteria(example.text, section=section, nlp=load(entities=False)).criteria
 
 
