@@ -20,6 +20,7 @@ COMMANDS = {
     "show": "show:show",
     "criteria": "criteria:criteria",
     "thresholds": "thresholds:thresholds",
+    "entities": "entities:entities",
     "compare": "compare:compare",
     "fetch": "fetch:fetch",
     "eval": "evaluate:evaluate",

@@ -18,6 +18,7 @@ from ..report import COMPARISON_FORMATS as FORMATS
 from ..schema import Study
 from .options import (
     Settings,
+    entities_option,
     format_option,
     open_output,
     output_option,
@@ -68,6 +69,7 @@ def output_format(fmt: str | None, output: Path | None) -> str:
 @click.argument("ref_b")
 @format_option(formats=FORMATS)
 @output_option
+@entities_option
 @source_options
 def compare(ref_a: str, ref_b: str, fmt: str | None, output: Path | None, **kwargs: Any) -> None:
     """Compare two studies: design fields, drugs, outcomes, and every criterion.
@@ -88,7 +90,7 @@ def compare(ref_a: str, ref_b: str, fmt: str | None, output: Path | None, **kwar
     settings = settings_from(**kwargs)
     study_a = _one_study(ref_a, settings)
     study_b = _one_study(ref_b, settings)
-    comparison = compare_studies(study_a, study_b)
+    comparison = compare_studies(study_a, study_b, nlp=settings.nlp())
     with open_output(output) as stream:
         write(fmt, comparison, stream=stream)
     if output is not None and not settings.quiet:

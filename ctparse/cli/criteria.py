@@ -25,6 +25,7 @@ from ..refs import CriteriaText, no_criteria_note
 from ..report import write
 from ..schema import Criterion, Study, StudyCriteria
 from .options import (
+    entities_option,
     format_option,
     open_output,
     output_option,
@@ -129,6 +130,7 @@ def _counts(counter: Counter[str]) -> str:
 @click.option(
     "--summary", "show_summary", is_flag=True, help="Counts per section/status on stderr."
 )
+@entities_option
 @source_options
 def criteria(
     refs: tuple[str, ...],
@@ -161,7 +163,9 @@ def criteria(
             studies.append(item.as_study() if isinstance(item, CriteriaText) else item)
     results = [
         (study, dataclasses.replace(result, ref=study.ref))
-        for study, result in zip(studies, studies_criteria(studies), strict=True)
+        for study, result in zip(
+            studies, studies_criteria(studies, nlp=settings.nlp()), strict=True
+        )
     ]
     if not settings.quiet:
         for study in studies:

@@ -21,6 +21,8 @@ import click
 from ..report import TABULAR_FORMATS as FORMATS
 
 if TYPE_CHECKING:
+    from spacy.language import Language
+
     from ..refs import CriteriaText
     from ..schema import Study
 
@@ -35,6 +37,13 @@ class Settings:
     base_url: str | None = None
     offline: bool = False
     quiet: bool = False
+    entities: bool = True  # run the trained entity stage (--no-entities: rules only)
+
+    def nlp(self) -> Language:
+        """The pipeline these settings ask for."""
+        from ..nlp import load
+
+        return load(entities=self.entities)
 
     def studies(self, ref: str) -> list[Study]:
         """The studies ``ref`` names, read with these settings."""
@@ -107,12 +116,22 @@ def source_options(func: F) -> F:
     return func
 
 
+def entities_option(func: F) -> F:
+    """--no-entities: the rule stages only (no trained entity recognizer)."""
+    return click.option(
+        "--no-entities",
+        is_flag=True,
+        help="Skip the trained entity recognizer (rules only; faster, criteria carry no entities).",
+    )(func)
+
+
 def settings_from(**kwargs: Any) -> Settings:
     return Settings(
         corpus=kwargs.get("corpus"),
         base_url=kwargs.get("base_url"),
         offline=bool(kwargs.get("offline")),
         quiet=bool(kwargs.get("quiet")),
+        entities=not kwargs.get("no_entities"),
     )
 
 

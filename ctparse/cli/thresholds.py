@@ -13,7 +13,6 @@ in N processes.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from ..refs import CriteriaText, no_criteria_note
 from ..report import write
 from ..schema import Criterion, Study, Threshold, Window
 from .options import (
+    entities_option,
     format_option,
     open_output,
     output_option,
@@ -51,19 +51,21 @@ COLUMNS = (
 TABLE_COLUMNS = ("criterion", "variable", "limit", "normalized", "eligible", "detail", "text")
 
 
-def criteria_of_text(text: str) -> tuple[Criterion, ...]:
+def criteria_of_text(text: str, *, entities: bool = True) -> tuple[Criterion, ...]:
     """Criteria of plain criteria text, through the pipeline (a line without a
     header or bullet, typed on the command line, is one criterion ``unk-1``)."""
+    from ..nlp import load
     from ..nlp.study import text_criteria
 
-    return text_criteria(text).criteria
+    return text_criteria(text, nlp=load(entities=entities)).criteria
 
 
-def criteria_of_study(study: Study) -> tuple[Criterion, ...]:
+def criteria_of_study(study: Study, *, entities: bool = True) -> tuple[Criterion, ...]:
     """The segmented, extracted criteria text plus the structured age limits."""
+    from ..nlp import load
     from ..nlp.study import study_criteria
 
-    return study_criteria(study).criteria
+    return study_criteria(study, nlp=load(entities=entities)).criteria
 
 
 def _fmt(value: float | None) -> str:
@@ -191,13 +193,6 @@ def rows_and_objects(
     return rows, objects
 
 
-def _work(item: tuple[str, Study | str]) -> tuple[str, tuple[Criterion, ...]]:
-    ref, source = item
-    if isinstance(source, Study):
-        return ref, criteria_of_study(source)
-    return ref, criteria_of_text(source)
-
-
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="REF|TEXT...")
 @format_option()
@@ -208,8 +203,9 @@ def _work(item: tuple[str, Study | str]) -> tuple[str, tuple[Criterion, ...]]:
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Processes to extract in (one study per task).",
+    help="Processes to extract in (spaCy's nlp.pipe n_process).",
 )
+@entities_option
 @source_options
 def thresholds(
     inputs: tuple[str, ...], fmt: str | None, output: Path | None, workers: int, **kwargs: Any
@@ -222,16 +218,19 @@ def thresholds(
       ctparse thresholds "ANC ≥ 1.5 × 10^9/L; platelets ≥ 100,000/mm³"
       ctparse thresholds --format csv corpus/*.json --workers 2
     """
+    from ..nlp.study import studies_criteria
+
     settings = settings_from(**kwargs)
     items: list[tuple[str, Study | str]] = []
     for argument in inputs:
         for item in settings.inputs(argument):
             items.append((item.ref, item.text if isinstance(item, CriteriaText) else item))
-    if workers > 1 and len(items) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_work, items, chunksize=max(1, len(items) // (workers * 4))))
-    else:
-        results = [_work(item) for item in items]
+    studies = [
+        source if isinstance(source, Study) else CriteriaText(source, location=ref).as_study()
+        for ref, source in items
+    ]
+    found = studies_criteria(studies, nlp=settings.nlp(), n_process=workers)
+    results = [(ref, result.criteria) for (ref, _), result in zip(items, found, strict=True)]
     rows: list[dict[str, Any]] = []
     objects: list[dict[str, Any]] = []
     notes: list[str] = []
