@@ -10,6 +10,7 @@ from helpers import parse as pipeline_parse
 from ctparse.errors import ResourceError
 from ctparse.nlp.coordination import conjuncts
 from ctparse.nlp.events import describe
+from ctparse.nlp.study import text_criteria
 from ctparse.resources import load_rules
 from ctparse.schema import Criterion
 
@@ -537,3 +538,37 @@ def test_a_window_records_what_it_asks_and_the_eligible_days(text, section, requ
         None if got is None else (got.lower, got.lower_inclusive, got.upper, got.upper_inclusive)
     )
     assert bounds == eligible
+
+
+def test_one_window_per_drug_where_the_text_gives_one_period_per_drug() -> None:
+    text = (
+        "Subjects may screen based upon the following wash out periods: 4 weeks for thiopurine "
+        "and methotrexate and 8 weeks for natalizumab, vedolizumab, anti-TNF, or ustekinumab."
+    )
+    found = [
+        (w.event, w.days)
+        for c in text_criteria(text, section="exclusion").criteria
+        for w in c.windows
+    ]
+    assert found == [
+        ("thiopurine", 28),
+        ("methotrexate", 28),
+        ("natalizumab", 56),
+        ("vedolizumab", 56),
+        ("anti-TNF", 56),
+        ("ustekinumab", 56),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "events"),
+    [
+        ("aspirin and clopidogrel within 7 days", ["aspirin", "clopidogrel"]),
+        ("alcohol and drug abuse within 2 years", ["alcohol and drug abuse"]),
+        ("chemotherapy and radiotherapy within 4 weeks", ["chemotherapy and radiotherapy"]),
+        ("contraception for 120 days after the last dose", ["contraception"]),
+    ],
+    ids=["two_drugs_split", "not_all_drugs", "procedures_stay_one", "duration_is_no_washout"],
+)
+def test_and_splits_a_list_of_drugs_only(text: str, events: list[str]) -> None:
+    assert [w.event for w in parse(text).windows] == events

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from ..text.people import PERSON
 from ..text.sentences import is_abbreviation
+from .concepts import key, lexicon
 from .coordination import conjuncts
 
 _LEAD = re.compile(
@@ -88,13 +89,33 @@ def clean(phrase: str, *, limit: bool = True) -> str:
 
 
 def split_events(event: str | None, *, after_since: bool = False) -> tuple[str | None, ...]:
-    """The event of each window a period gives: one per conjunct of a coordination."""
+    """The event of each window a period gives: one per conjunct of a coordination,
+    and one per drug of a list of drugs joined by "and" ("4 weeks for thiopurine and
+    methotrexate": a washout for each; a plain "and" splits nothing else)."""
     if not event:
         return (event,)
-    split = conjuncts(event, after_since=after_since)
+    split = [part for each in conjuncts(event, after_since=after_since) for part in _drugs(each)]
     if len(split) == 1:
         return (" ".join(event.split()[-EVENT_WORDS:]),)
     return tuple(" ".join(each.split()[:EVENT_WORDS]) for each in split)
+
+
+_AND_LIST = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", re.IGNORECASE)
+
+
+def _drugs(event: str) -> list[str]:
+    """The drugs of "A and B" (or "A, B and C") when every member is the name of a
+    drug of the concept lexicon; else the event whole."""
+    members = _AND_LIST.split(event)
+    if len(members) < 2 or " and " not in event.lower():
+        return [event]
+    lex = lexicon()
+
+    def is_drug(name: str) -> bool:  # a drug's own name, not one found by its head word
+        ids = lex.by_key.get(key(name), ())
+        return any(lex.entries[i].type == "drug" for i in ids)
+
+    return members if all(is_drug(m) for m in members) else [event]
 
 
 # Clause glue around the event a window constrains. The extractor's event text

@@ -168,17 +168,32 @@ def _measured(part: str) -> bool:
 
 
 def _merge_alternatives(text: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """ ", or …" continues the part before: alternatives are one requirement."""
+    """ ", or …" continues the part before: alternatives are one requirement. So do
+    the bare names of a series that ends so ("8 weeks for natalizumab, vedolizumab,
+    anti-TNF, or ustekinumab": the names are one list, not items of their own)."""
     merged: list[tuple[int, int]] = []
+    bare: list[bool] = []
     for s, e in parts:
         head = s
         while head < e and text[head].isspace():
             head += 1
         if merged and text.startswith(("or ", "and/or ", "nor "), head):
             merged[-1] = (merged[-1][0], e)
+            # back over the bare names of the series to the item that opens it
+            while len(merged) > 1 and bare[-1]:
+                start = merged[-2][0]
+                merged.pop()
+                bare.pop()
+                merged[-1] = (start, e)
+            bare[-1] = False
         else:
             merged.append((s, e))
+            bare.append(_BARE.fullmatch(text, head, e) is not None)
     return merged
+
+
+# A name alone in a series: a few words, no number, no comparator, no verb-like glue.
+_BARE = re.compile(r"[^\W\d_][\w'’+/-]*(?:\s+[^\W\d_][\w'’+/-]*){0,2}\s*")
 
 
 def _split_top(

@@ -155,6 +155,16 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
                     written = am.group("anchor") or am.group("anchor2")
                     anchor = r.anchors.get(re.sub(r"\s+", " ", written.lower()))
                     end = am.end()
+        # "wash out periods: 4 weeks for thiopurine and methotrexate and 8 weeks for
+        # natalizumab": the period dates what follows "for", when nothing precedes it.
+        if (
+            event is None
+            and not m.group("dir")
+            and (named := _FOR_WHAT.match(local, end))
+            and event_before(local, previous_end, start) is None
+        ):
+            event = clean(named.group("event"), limit=False) or None
+            end = named.end("event")
         if event is None:
             before_start = [
                 t for t in criterion.thresholds if t.end is not None and t.end - base <= start
@@ -263,6 +273,16 @@ def eligible_days(window: Window, requirement: str | None) -> Range | None:
             return Range(upper=days, upper_inclusive=not inclusive)
         return Range(lower=days, lower_inclusive=inclusive)
     return None
+
+
+# "<period> for <what>": a washout per drug ("4 weeks for methotrexate"), not a duration
+# ("for at least", "for men", "for the duration of").
+_FOR_WHAT = re.compile(
+    r"\s+for\s+(?!(?:at\s+least|at\s+most|a\s+minimum|a\s+maximum|up\s+to|more|less|the\s+duration|"
+    r"the\s+rest|men|women|males?|females?|patients|subjects|participants|those|\d))"
+    r"(?P<event>[^;:.()\d]+?)(?=\s+(?:and|or)\s+\d|\s*[;:.()]|\s*,?\s+\d|\s*$)",
+    re.IGNORECASE,
+)
 
 
 def _calendar_windows(
