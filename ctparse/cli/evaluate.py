@@ -50,12 +50,12 @@ def evaluate(task: str | None, gold: Path, fmt: str | None, output: Path | None)
       ctparse eval --task segmentation --gold ../shared/gold/lct_dev_segmentation.jsonl
       ctparse eval --task thresholds --gold ../shared/gold/lct_dev_criteria.jsonl -f json
     """
+    fmt = resolve_format(fmt, output)  # a bad -o suffix fails before the evaluation
     if not gold.is_file():
         raise GoldError(str(gold), "gold file does not exist")
     task = task or detect_task(gold)
     module = importlib.import_module(f"ctparse.evaluation.{task}")
     report: Any = module.evaluate(gold)
-    fmt = resolve_format(fmt, output)
     with open_output(output) as stream:
         if fmt == "table":
             stream.write(report.format_text() + "\n")
