@@ -149,6 +149,58 @@ def write(
         raise ValueError(f"unknown format {fmt!r}")
 
 
+class RowStream:
+    """Rows written as they come, for long outputs.
+
+    ``json`` is one array whatever the number of objects (written element by
+    element), ``jsonl`` one object per line, ``csv`` a header then rows;
+    ``table`` and ``markdown`` are drawn at :meth:`close` (they need every
+    row to size their columns).
+    """
+
+    def __init__(
+        self, fmt: str, stream: TextIO, *, columns: Sequence[str], title: str | None = None
+    ) -> None:
+        self.fmt = fmt
+        self.stream = stream
+        self.columns = list(columns)
+        self.title = title
+        self.count = 0
+        self._rows: list[Mapping[str, Any]] = []
+        self._csv = csv.writer(stream, lineterminator="\n") if fmt == "csv" else None
+        if self._csv is not None:
+            self._csv.writerow(self.columns)
+        elif fmt == "json":
+            stream.write("[")
+
+    def add(self, obj: Any, row: Mapping[str, Any] | None = None) -> None:
+        """One item: ``obj`` for json/jsonl, ``row`` (default ``obj``) for the others."""
+        row = obj if row is None else row
+        if self.fmt == "json":
+            text = dumps(obj, indent=2).replace("\n", "\n  ")
+            self.stream.write(("," if self.count else "") + "\n  " + text)
+        elif self.fmt == "jsonl":
+            self.stream.write(dumps(obj, indent=None) + "\n")
+        elif self._csv is not None:
+            self._csv.writerow([_cell(row.get(c)) for c in self.columns])
+        else:
+            self._rows.append(row)
+        self.count += 1
+
+    def close(self) -> None:
+        if self.fmt == "json":
+            self.stream.write("\n]\n" if self.count else "]\n")
+        elif self.fmt in ("table", "markdown"):
+            write(
+                self.fmt,
+                objects=[],
+                rows=self._rows,
+                columns=self.columns,
+                stream=self.stream,
+                title=self.title,
+            )
+
+
 def render(fmt: str, **kwargs: Any) -> str:
     """Like :func:`write` but returns the text (handy in tests)."""
     buffer = io.StringIO()
