@@ -138,13 +138,17 @@ def _parse(
     tables: _Tables,
     unit_errors: list[list[Any]],
     provenance: tuple[str, str],
+    seconds: dict[str, float],
 ) -> None:
     """Parse a batch; a failing batch is retried study by study to find the culprit."""
     from .parse import parse_studies, worker_nlp
 
     if not batch:
         return
+    tick = time.perf_counter()
     nlp = worker_nlp()
+    seconds["load"] += time.perf_counter() - tick
+    tick = time.perf_counter()
     with _PARSE_LOCK:
         try:
             results = list(parse_studies([study for _, study in batch], nlp=nlp))
@@ -156,6 +160,8 @@ def _parse(
                 except Exception as exc:
                     reason = f"the pipeline failed: {type(exc).__name__}: {exc}"
                     unit_errors.append([unit.input, unit.study, "parse", " ".join(reason.split())])
+    seconds["parse"] += time.perf_counter() - tick
+    tick = time.perf_counter()
     inputs = {unit.study: unit.input for unit, _ in batch}
     from .rows import study_id
 
@@ -163,6 +169,7 @@ def _parse(
         study_rows(
             study, result, input=inputs[study_id(study)], provenance=provenance, into=tables.rows
         )
+    seconds["rows"] += time.perf_counter() - tick
 
 
 def run_job(job: Job, progress: Callable[[int], None] | None = None) -> Result:
@@ -201,7 +208,7 @@ def run_job(job: Job, progress: Callable[[int], None] | None = None) -> Result:
     unit_errors: list[list[Any]] = [
         e for e in (state.get("unit_errors", []) if reuse and state else []) if e[1] not in drop
     ]
-    seconds = {"read": 0.0, "parse": 0.0, "write": 0.0}
+    seconds = {"read": 0.0, "load": 0.0, "parse": 0.0, "rows": 0.0, "write": 0.0}
     tables = _Tables()
     with Reader(job.archives) as reader:
         batch: list[tuple[Unit, Any]] = []
@@ -216,16 +223,19 @@ def run_job(job: Job, progress: Callable[[int], None] | None = None) -> Result:
                 unit_errors.append([unit.input, unit.study, "read", exc.message])
             seconds["read"] += time.perf_counter() - tick
             if len(batch) >= BATCH or index == len(todo) - 1:
-                tick = time.perf_counter()
-                _parse(batch, tables, unit_errors, provenance)
-                seconds["parse"] += time.perf_counter() - tick
+                _parse(batch, tables, unit_errors, provenance, seconds)
                 since_flush += len(batch)
                 if progress is not None:
                     progress(len(batch))
                 batch = []
                 if since_flush >= CHUNK:
+                    tick = time.perf_counter()
                     tables.flush()
+                    seconds["rows"] += time.perf_counter() - tick
                     since_flush = 0
+    tick = time.perf_counter()
+    tables.flush()
+    seconds["rows"] += time.perf_counter() - tick
     tick = time.perf_counter()
     for item in plan.errors:
         tables.rows["errors"].append(
