@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from dataset_helpers import archive, assert_same_tables, tables
+from dataset_helpers import archive, assert_same_tables
 
 from ctparse.cli import main
 from ctparse.dataset import build as builder
