@@ -27,6 +27,24 @@ from .partition import Job, Result, run_job
 INSTALL_HINT = "the Dask engine needs `pip install 'ctparse-trials[dask]'`"
 
 
+def _check_reachable(scheduler: str) -> None:
+    """Fail at once on a refused TCP address (the client would retry until its timeout)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    if not scheduler.startswith("tcp://"):
+        return  # tls://, inproc://, a scheduler file: left to the client
+    parts = urlsplit(scheduler)
+    if parts.hostname is None or parts.port is None:
+        raise CtparseError(scheduler, "not a scheduler address (tcp://host:port)")
+    try:
+        socket.create_connection((parts.hostname, parts.port), timeout=10).close()
+    except OSError as exc:
+        raise CtparseError(
+            scheduler, f"cannot reach the Dask scheduler ({exc.strerror or exc})"
+        ) from exc
+
+
 def run(
     jobs: Iterable[Job],
     *,
@@ -44,6 +62,7 @@ def run(
         from distributed import Client, as_completed
     except ImportError as exc:
         raise CtparseError("--engine dask", INSTALL_HINT) from exc
+    _check_reachable(scheduler)
     try:
         client = Client(scheduler, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError) as exc:
@@ -59,7 +78,7 @@ def run(
             )
             for job in jobs
         ]
-        for future in as_completed(futures):
+        for future in as_completed(futures, loop=client.loop):
             on_result(future.result())
     finally:
         client.close()
