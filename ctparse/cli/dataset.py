@@ -89,6 +89,14 @@ def _run_options(func: Any) -> Any:
         ),
         click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line."),
         click.option(
+            "--rate",
+            type=click.FloatRange(min=0.1),
+            default=50.0,
+            show_default=True,
+            help="Registry requests per minute at most (NCT ids, --query).",
+        ),
+        click.option("--backoff", type=click.FloatRange(min=0.0), default=1.0, hidden=True),
+        click.option(
             "--offline",
             is_flag=True,
             envvar="CTPARSE_OFFLINE",
@@ -130,6 +138,8 @@ def _options(kwargs: dict[str, Any]) -> Any:
         corpus_dir=kwargs["corpus"],
         base_url=kwargs["base_url"],
         offline=bool(kwargs["offline"]),
+        rate=kwargs["rate"],
+        backoff=kwargs["backoff"],
     )
 
 

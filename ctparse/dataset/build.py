@@ -43,6 +43,8 @@ class Options:
     corpus_dir: Path | None = None
     base_url: str | None = None
     offline: bool = False
+    rate: float = 50.0  # registry requests per minute
+    backoff: float = 1.0  # first registry retry back-off, seconds
 
 
 @dataclass
@@ -168,6 +170,8 @@ def run(
                 base_url=options.base_url,
                 offline=options.offline,
                 refresh=refresh,
+                rate=options.rate,
+                backoff=options.backoff,
                 archives=archives,
                 say=progress.say,
             )

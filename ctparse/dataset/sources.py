@@ -167,6 +167,8 @@ class Context:
     base_url: str | None = None
     offline: bool = False
     refresh: bool = False  # ask the registry whether stored records changed (update)
+    rate: float = 50.0  # registry requests per minute
+    backoff: float = 1.0  # first retry back-off, seconds
     archives: dict[str, str] = field(default_factory=dict)  # zip location -> local path
     ignored: int = 0
     say: Callable[[str], None] = lambda message: None
@@ -296,12 +298,11 @@ def _corpus_ids(ids: list[str], context: Context, *, fetch_current: bool) -> Ite
         reason = "not in the corpus and --offline forbids fetching"
     elif missing or (fetch_current and wanted):
         from ..mirror import mirror_ids
-        from ..registry import Registry
 
         asked = wanted if fetch_current else missing
         context.say(f"asking the registry about {len(asked):,} NCT id(s)")
         with Corpus(context.corpus_dir) as corpus:
-            report = mirror_ids(Registry(context.base_url), corpus, asked, check_current=True)
+            report = mirror_ids(_registry(context), corpus, asked, check_current=True)
         not_found = set(report.not_found)
         reason = "no such study in the registry"
     for nct_id in wanted:
@@ -313,10 +314,16 @@ def _corpus_ids(ids: list[str], context: Context, *, fetch_current: bool) -> Ite
         yield from _file_claims(path, input=str(path), named=named_id(path.name))
 
 
+def _registry(context: Context) -> Any:
+    from ..registry import Registry
+
+    return Registry(context.base_url, rate=context.rate, backoff=context.backoff)
+
+
 def _query_ids(source: Source, context: Context) -> list[str]:
     from ..corpus import Corpus
     from ..mirror import mirror_search, search_key
-    from ..registry import Registry, search_params
+    from ..registry import search_params
 
     if context.offline:
         raise OfflineError(
@@ -328,7 +335,7 @@ def _query_ids(source: Source, context: Context) -> list[str]:
         _, seen = corpus.search_state(search_key(params)).load()
         context.say(f"searching the registry for {source.query!r}")
         report = mirror_search(
-            Registry(context.base_url),
+            _registry(context),
             corpus,
             params,
             limit=source.max,
