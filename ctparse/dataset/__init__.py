@@ -33,8 +33,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .tables import SCHEMA_VERSION, TABLES
-
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -57,10 +55,14 @@ class Dataset:
 
     @property
     def tables(self) -> tuple[str, ...]:
+        from .tables import TABLES
+
         return tuple(TABLES)
 
     def table(self, name: str) -> pd.DataFrame:
         """One table as a DataFrame, rows in the table's sort order."""
+        from .tables import TABLES
+
         if name not in TABLES:
             raise KeyError(f"no table {name!r}; tables: {', '.join(TABLES)}")
         if name not in self._frames:
@@ -80,6 +82,8 @@ class Dataset:
         return self.table(name)
 
     def __getattr__(self, name: str) -> Any:
+        from .tables import TABLES
+
         if name in TABLES:
             return self.table(name)
         raise AttributeError(name)
@@ -105,6 +109,15 @@ class Dataset:
     def __repr__(self) -> str:
         rows = self.manifest.get("rows", {})
         return f"Dataset({str(self.directory)!r}, studies={rows.get('studies', 0)}, criteria={rows.get('criteria', 0)})"
+
+
+def __getattr__(name: str) -> Any:
+    # SCHEMA_VERSION and TABLES load on use, so that `python -m ctparse.dataset.tables` runs clean.
+    if name in ("SCHEMA_VERSION", "TABLES"):
+        from . import tables
+
+        return getattr(tables, name)
+    raise AttributeError(f"module 'ctparse.dataset' has no attribute {name!r}")
 
 
 def open(directory: str | Path) -> Dataset:
