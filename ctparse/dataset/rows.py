@@ -273,3 +273,104 @@ def as_dicts(table: str, rows: Iterable[Row]) -> list[dict[str, Any]]:
     """Rows as dicts keyed by column name (for CSV and JSON writers)."""
     names = TABLES[table].names
     return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+# ---------------------------------------------------- CSV rows for the CLI
+
+_PROVENANCE = ("ctparse_version", "rules_version")
+#: ``ctparse show --format csv``: the ``studies`` columns known without parsing.
+STUDY_COLUMNS = tuple(
+    c
+    for c in TABLES["studies"].names
+    if c not in (*_PROVENANCE, "n_criteria", "n_thresholds", "n_windows")
+)
+#: ``ctparse criteria --format csv``: the ``criteria`` columns.
+CRITERION_COLUMNS = tuple(c for c in TABLES["criteria"].names if c not in _PROVENANCE)
+#: ``ctparse thresholds --format csv``: ``thresholds`` and ``windows`` in one tidy table.
+LIMIT_COLUMNS = (
+    "study_id",
+    "nct_id",
+    "criterion_id",
+    "criterion_index",
+    "section",
+    "criterion_status",
+    "kind",
+    "index",
+    "variable",
+    "event",
+    "entity",
+    "entity_id",
+    "comparator",
+    "value",
+    "value_max",
+    "values",
+    "unit",
+    "relative_to",
+    "normalized_value",
+    "normalized_value_max",
+    "normalized_unit",
+    "days",
+    "days_max",
+    "direction",
+    "anchor",
+    "requirement",
+    "eligible_lower",
+    "eligible_lower_inclusive",
+    "eligible_upper",
+    "eligible_upper_inclusive",
+    "condition",
+    "group",
+    "source",
+    "start",
+    "end",
+    "criterion_text",
+)
+_NO_PROVENANCE: Provenance = ("", "")
+
+
+def study_record(study: Study, *, input: str | None = None) -> dict[str, Any]:
+    """One study as the ``studies`` table has it (the columns of :data:`STUDY_COLUMNS`)."""
+    row = _study_row(study_id(study), study, input or study.source.location, (), _NO_PROVENANCE)
+    record = dict(zip(TABLES["studies"].names, row, strict=True))
+    return {k: record[k] for k in STUDY_COLUMNS}
+
+
+def criterion_records(study: Study, criteria: Iterable[Criterion]) -> list[dict[str, Any]]:
+    """One dict per criterion, the columns of :data:`CRITERION_COLUMNS`."""
+    key, names = study_id(study), TABLES["criteria"].names
+    records = []
+    for index, c in enumerate(criteria):
+        record = dict(
+            zip(names, _criterion_row(key, study.nct_id, index, c, _NO_PROVENANCE), strict=True)
+        )
+        records.append({k: record[k] for k in CRITERION_COLUMNS})
+    return records
+
+
+def limit_records(study: Study, criteria: Iterable[Criterion]) -> list[dict[str, Any]]:
+    """One dict per threshold and per window, the columns of :data:`LIMIT_COLUMNS`."""
+    key, nct_id = study_id(study), study.nct_id
+    out: list[dict[str, Any]] = []
+    for index, c in enumerate(criteria):
+        context = {"criterion_status": c.status, "criterion_text": c.text}
+        for n, t in enumerate(c.thresholds):
+            row = dict(
+                zip(
+                    TABLES["thresholds"].names,
+                    threshold_row(key, nct_id, index, c, n, t, _NO_PROVENANCE),
+                    strict=True,
+                )
+            )
+            row.update(context, kind="threshold", index=n)
+            out.append({k: row.get(k) for k in LIMIT_COLUMNS})
+        for n, w in enumerate(c.windows):
+            row = dict(
+                zip(
+                    TABLES["windows"].names,
+                    window_row(key, nct_id, index, c, n, w, _NO_PROVENANCE),
+                    strict=True,
+                )
+            )
+            row.update(context, kind="window", index=n, variable=None)
+            out.append({k: row.get(k) for k in LIMIT_COLUMNS})
+    return out

@@ -29,6 +29,13 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _csv_cell(value: Any) -> str:
+    """A CSV cell: like a table cell, but booleans as ``true``/``false``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _cell(value)
+
+
 def write_json(objects: Sequence[Any], stream: TextIO, *, single: bool = False) -> None:
     """JSON: one object when ``single`` and there is exactly one, else a list."""
     payload: Any = objects[0] if single and len(objects) == 1 else list(objects)
@@ -45,7 +52,7 @@ def write_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], stream:
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+        writer.writerow([_csv_cell(row.get(c)) for c in columns])
 
 
 def _md_escape(text: str) -> str:
@@ -168,26 +175,44 @@ class RowStream:
         self.count = 0
         self._rows: list[Mapping[str, Any]] = []
         self._csv = csv.writer(stream, lineterminator="\n") if fmt == "csv" else None
-        if self._csv is not None:
-            self._csv.writerow(self.columns)
-        elif fmt == "json":
-            stream.write("[")
+        self._started = False  # nothing is written before the first item (or close)
 
-    def add(self, obj: Any, row: Mapping[str, Any] | None = None) -> None:
-        """One item: ``obj`` for json/jsonl, ``row`` (default ``obj``) for the others."""
-        row = obj if row is None else row
+    def _start(self) -> None:
+        if not self._started:
+            self._started = True
+            if self._csv is not None:
+                self._csv.writerow(self.columns)
+            elif self.fmt == "json":
+                self.stream.write("[")
+
+    def add(self, obj: Any) -> None:
+        """One item that is both the JSON object and the row."""
+        self.object(obj)
+        self.row(obj)
+
+    def object(self, obj: Any) -> None:
+        """One JSON object (json, jsonl); ignored by the row formats."""
         if self.fmt == "json":
+            self._start()
             text = dumps(obj, indent=2).replace("\n", "\n  ")
             self.stream.write(("," if self.count else "") + "\n  " + text)
+            self.count += 1
         elif self.fmt == "jsonl":
             self.stream.write(dumps(obj, indent=None) + "\n")
-        elif self._csv is not None:
-            self._csv.writerow([_cell(row.get(c)) for c in self.columns])
-        else:
+            self.count += 1
+
+    def row(self, row: Mapping[str, Any]) -> None:
+        """One row (csv, table, markdown); ignored by the JSON formats."""
+        if self._csv is not None:
+            self._start()
+            self._csv.writerow([_csv_cell(row.get(c)) for c in self.columns])
+            self.count += 1
+        elif self.fmt in ("table", "markdown"):
             self._rows.append(row)
-        self.count += 1
+            self.count += 1
 
     def close(self) -> None:
+        self._start()
         if self.fmt == "json":
             self.stream.write("\n]\n" if self.count else "]\n")
         elif self.fmt in ("table", "markdown"):
