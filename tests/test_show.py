@@ -146,9 +146,9 @@ def test_several_refs_give_a_json_list_in_argument_order(capsys):
 def test_json_is_a_list_whatever_the_number_of_studies(capsys):
     page = str(FIXTURES / "records" / "api_page.json")
     code, out, _ = run(capsys, "show", "--offline", "-f", "json", page)
-    assert [s["nct_id"] for s in json.loads(out)] == ["NCT09000001", "NCT09000002"]
+    assert code == 0 and [s["nct_id"] for s in json.loads(out)] == ["NCT09000001", "NCT09000002"]
     code, out, _ = run(capsys, "show", "--offline", "-f", "json", "NCT05990231")
-    assert [s["nct_id"] for s in json.loads(out)] == ["NCT05990231"]
+    assert code == 0 and [s["nct_id"] for s in json.loads(out)] == ["NCT05990231"]
 
 
 def test_jsonl_is_one_object_per_line(capsys):
