@@ -67,6 +67,13 @@ def test_update_reparses_only_changed_records_and_equals_a_fresh_build(
     untouched = sorted(set(after) - touched)
     for name in untouched:  # not rewritten: the same part files, same gen
         assert (directory / store.part_name("criteria", name, before[name])).is_file()
+    # Where only criteria texts changed, the tables they do not reach keep their parts.
+    only_edited = touched - {partition_of(removed, ""), partition_of(added, "")}
+    assert only_edited
+    for name in only_edited:
+        files = store.load_state(directory, name)["files"]
+        assert files["conditions"] == store.part_name("conditions", name, before[name])
+        assert files["criteria"] == store.part_name("criteria", name, after[name])
 
     fresh = tmp_path / "fresh"
     builder.build(fresh, classify((str(new),)), options=builder.Options(workers=1))

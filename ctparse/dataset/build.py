@@ -73,6 +73,8 @@ class Summary:
     partitions_run: int = 0
     partitions_removed: int = 0
     seconds: float = 0.0
+    plan_seconds: float = 0.0  # reading the sources' directories, spooling, finalizing the plans
+    commit_seconds: float = 0.0  # manifest, schema, DuckDB file, sweeping old parts
     results: list[Result] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -88,6 +90,8 @@ class Summary:
             "partitions_run": self.partitions_run,
             "partitions_removed": self.partitions_removed,
             "seconds": round(self.seconds, 2),
+            "plan_seconds": round(self.plan_seconds, 2),
+            "commit_seconds": round(self.commit_seconds, 2),
         }
 
 
@@ -175,12 +179,16 @@ def run(
                 archives=archives,
                 say=progress.say,
             )
+            tick = time.perf_counter()
             jobs, partitions, todo = _plan(directory, sources, context, progress)
             summary = Summary(directory, partitions=len(partitions))
+            summary.plan_seconds = time.perf_counter() - tick
             progress.start(todo)
             results = _execute(jobs, options, progress, summary)
+            tick = time.perf_counter()
             manifest = _manifest(directory, sources, partitions, results, summary)
             store.commit(directory, manifest)
+            summary.commit_seconds = time.perf_counter() - tick
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -112,20 +112,22 @@ class _Tables:
         return pa.concat_tables(chunks) if chunks else arrow_schema(name).empty_table()
 
 
-def _kept(directory: Path, state: dict[str, Any], table: str, drop: set[str]) -> pa.Table | None:
-    """The committed rows of ``table`` whose study is not in ``drop``."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+def _committed(directory: Path, state: dict[str, Any], table: str) -> pa.Table:
+    """The committed part of ``table`` in a partition's state."""
     import pyarrow.parquet as pq
 
-    name = state.get("files", {}).get(table)
-    if name is None:
-        return None
-    old = pq.read_table(directory / name, schema=arrow_schema(table))
-    if not drop or old.num_rows == 0:
-        return old
-    mask = pc.invert(pc.is_in(old["study_id"], value_set=pa.array(sorted(drop), pa.string())))
-    return old.filter(mask)
+    return pq.read_table(directory / state["files"][table], schema=arrow_schema(table))
+
+
+def _rows_of(table: pa.Table, studies: set[str], *, keep: bool) -> pa.Table:
+    """The rows whose study is in ``studies`` (``keep``) or is not."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not studies or table.num_rows == 0:
+        return table if not keep else table.slice(0, 0)
+    mask = pc.is_in(table["study_id"], value_set=pa.array(sorted(studies), pa.string()))
+    return table.filter(mask if keep else pc.invert(mask))
 
 
 def _sorted(table: pa.Table, name: str) -> pa.Table:
@@ -249,10 +251,19 @@ def run_job(job: Job, progress: Callable[[int], None] | None = None) -> Result:
 
     for name in TABLES:
         new = tables.table(name)
-        if name != "errors" and reuse and state is not None:
-            kept = _kept(directory, state, name, drop)
-            if kept is not None:
-                new = pa.concat_tables([kept, new])
+        if reuse and state is not None and name in state.get("files", {}):
+            old = _committed(directory, state, name)
+            replaced = _rows_of(old, drop, keep=True) if name != "errors" else old
+            if name != "errors":
+                new_sorted = _sorted(new, name)
+                if replaced.num_rows == new_sorted.num_rows and replaced.equals(new_sorted):
+                    # the changed studies have the same rows here: the part stays as it is
+                    files[name], counts[name] = state["files"][name], old.num_rows
+                    continue
+                new = pa.concat_tables([_rows_of(old, drop, keep=False), new])
+            elif _sorted(new, name).equals(old):
+                files[name], counts[name] = state["files"][name], old.num_rows
+                continue
         new = _sorted(new, name)
         files[name] = store.part_name(name, job.partition, job.gen)
         store.write_part(directory / files[name], new)
