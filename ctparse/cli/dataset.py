@@ -300,10 +300,11 @@ def info(directory: Path, top: int, fmt: str | None, output: Path | None) -> Non
 
 def _info_header(facts: dict[str, Any]) -> str:
     sources = "; ".join(_describe(s) for s in facts["sources"])
+    entities = "" if facts.get("entity_stage") else "; no entity stage in the pipeline yet"
     return (
         f"{facts['directory']}: {facts['partitions']} partitions from {sources}\n"
         f"ctparse {facts['ctparse_version']}, rules {facts['rules_version']}, "
-        f"schema {facts['schema_version']}, updated {facts['updated']}"
+        f"schema {facts['schema_version']}, updated {facts['updated']}{entities}"
     )
 
 
@@ -334,9 +335,8 @@ def _info_sections(facts: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]
         {"item": p["overall_status"], "count": human_count(p["studies"])}
         for p in facts["studies_by_status"]
     ]
-    entity_note = "" if facts.get("entity_stage") else " (no entity stage in the pipeline yet)"
     return [
-        (f"rows per table{entity_note}", rows_per_table, ["item", "count"]),
+        ("rows per table", rows_per_table, ["item", "count"]),
         ("criteria by parse status", status, ["item", "count", "share"]),
         ("top variables (thresholds, studies)", variables, ["item", "count", "share"]),
         ("studies by phase", phases, ["item", "count"]),
