@@ -64,6 +64,7 @@ def _one(args: dict[str, Any]) -> dict[str, Any]:
         "studies_per_s": round(summary.parsed / wall) if wall else None,
         "criteria_per_s": round(summary.criteria / wall) if args["action"] == "build" else None,
         "worker_seconds": {k: round(v, 1) for k, v in sorted(phases.items())},
+        "worker_cpu_seconds": round(sum(r.cpu_seconds for r in summary.results), 1),
         "peak_rss_mb_main": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "peak_rss_mb_workers": {k: v for k, v in sorted(workers.items())},
     }

@@ -19,6 +19,7 @@ from ctparse.dataset.sources import classify
 from ctparse.dataset.tables import TABLES, schema_document
 
 STUDIES = 240
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -217,3 +218,26 @@ def test_the_corpus_and_sample_records_build_offline(samples: Path, tmp_path: Pa
     assert sql(
         directory, "SELECT n_criteria FROM studies WHERE study_id = 'local-8446462a6559f0be'"
     ) == [(0,)]
+
+
+def test_the_cache_wins_over_the_shipped_corpus(tmp_path: Path) -> None:
+    from conftest import FIXTURES
+
+    record = json.loads((FIXTURES / "records" / "api_study.json").read_text())
+    record["protocolSection"]["identificationModule"]["nctId"] = "NCT05990231"
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "NCT05990231.json").write_text(json.dumps(record))
+    (cache / "index.sqlite3").write_bytes(b"SQLite format 3\x00")  # the index is no record
+    directory = tmp_path / "out"
+    options = builder.Options(workers=1, corpus_dir=cache, offline=True)
+    builder.build(directory, classify(("corpus",)), options=options)
+    got = sql(directory, "SELECT study_id, source_format, input FROM studies ORDER BY 1")
+    assert got == [
+        ("NCT05990231", "api_v2_json", str(cache / "NCT05990231.json")),
+        (
+            "local-8446462a6559f0be",
+            "csv_export",
+            str(ROOT / "corpus" / "local-8446462a6559f0be.csv.txt"),
+        ),
+    ]

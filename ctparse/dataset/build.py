@@ -120,6 +120,7 @@ def build(
         DatasetError: DIR is not usable, or holds a dataset of other sources.
     """
     store.check_directory(directory)
+    sources = [_with_corpus(s, options) for s in sources]
     before = recorded_sources(directory)
     if before is not None and before != sources:
         shown = "; ".join(s.describe() for s in before)
@@ -147,7 +148,20 @@ def update(
     recorded = recorded_sources(directory)
     if recorded is None:
         raise store.DatasetError(str(directory), "no ctparse dataset here to update")
-    return run(directory, sources or recorded, options=options, progress=progress, refresh=True)
+    chosen = [_with_corpus(s, options) for s in sources] if sources else recorded
+    return run(directory, chosen, options=options, progress=progress, refresh=True)
+
+
+def _with_corpus(source: Source, options: Options) -> Source:
+    """A ``corpus`` source names its cache directory, so that an update reads the same one."""
+    import dataclasses
+
+    if source.kind != "corpus" or source.location:
+        return source
+    from ..corpus import default_corpus_dir
+
+    folder = options.corpus_dir or default_corpus_dir()
+    return dataclasses.replace(source, location=str(Path(folder).expanduser().resolve()))
 
 
 def run(

@@ -69,6 +69,7 @@ class Result:
     kept: int = 0  # studies whose rows were kept from the committed parts
     seconds: dict[str, float] = field(default_factory=dict)
     peak_rss_mb: float = 0.0
+    cpu_seconds: float = 0.0  # CPU time of the worker process spent on this partition
     worker: str = ""
 
 
@@ -187,6 +188,7 @@ def run_job(job: Job, progress: Callable[[int], None] | None = None) -> Result:
     from .sources import Reader
 
     started = time.perf_counter()
+    cpu_started = time.process_time()
     mine = _versions_of_worker()
     if tuple(job.versions) != mine:
         raise CtparseError(
@@ -294,5 +296,6 @@ def run_job(job: Job, progress: Callable[[int], None] | None = None) -> Result:
         kept=len(plan.units) - len(todo),
         seconds=seconds,
         peak_rss_mb=round(peak, 1),
+        cpu_seconds=round(time.process_time() - cpu_started, 3),
         worker=f"{socket.gethostname()}:{os.getpid()}",
     )

@@ -78,7 +78,7 @@ class Source:
         if self.kind == "query":
             return f"query {self.query!r}" + (f" (max {self.max})" if self.max else "")
         if self.kind == CORPUS:
-            return "the corpus"
+            return f"the corpus ({self.location})" if self.location else "the corpus"
         return str(self.location)
 
 
@@ -260,28 +260,35 @@ def _path_claims(source: Source) -> Iterator[Claim]:
         yield from _file_claims(path, input=str(path), named=None)
 
 
-def _corpus_claims(context: Context) -> Iterator[Claim]:
+def _corpus_claims(corpus_dir: Path | None) -> Iterator[Claim]:
+    """The corpus: the cache directory's records, then the shipped ones it lacks.
+
+    Streams the cache (the whole registry is ~598,000 files): only the names,
+    sorted, are held, so that of two files of one id the ``.json`` (fetched)
+    one, which sorts first, wins.
+    """
     from ..corpus import default_corpus_dir
     from ..resources import shipped_corpus_dir
 
-    chosen: dict[str, Path] = {}
-    for directory in (context.corpus_dir or default_corpus_dir(), shipped_corpus_dir()):
+    def records(directory: Path) -> Iterator[tuple[str, Path]]:
         if not directory.is_dir():
-            continue
+            return
         with os.scandir(directory) as entries:
             names = sorted(e.name for e in entries if e.is_file())
+        last = None
         for name in names:
             record_id = named_id(name)
-            if record_id is not None and record_id not in chosen:
-                chosen[record_id] = directory / name
-            elif (
-                record_id is not None
-                and chosen[record_id].parent == directory
-                and name.endswith(".json")
-            ):
-                # two files of one id in one folder: the .json (fetched) one wins
-                chosen[record_id] = directory / name
-    for record_id, path in sorted(chosen.items()):
+            if record_id is not None and record_id != last:
+                last = record_id
+                yield record_id, directory / name
+
+    shipped = dict(records(shipped_corpus_dir()))  # a few records
+    cache = corpus_dir or default_corpus_dir()
+    if cache.resolve() != shipped_corpus_dir().resolve():
+        for record_id, path in records(cache):
+            shipped.pop(record_id, None)
+            yield from _file_claims(path, input=str(path), named=record_id)
+    for record_id, path in sorted(shipped.items()):
         yield from _file_claims(path, input=str(path), named=record_id)
 
 
@@ -399,7 +406,7 @@ def _zip_claims(source: Source, context: Context) -> Iterator[Claim]:
 def enumerate_source(source: Source, context: Context) -> Iterator[Claim]:
     """Every input of one source, as claims (see the module docstring)."""
     if source.kind == CORPUS:
-        yield from _corpus_claims(context)
+        yield from _corpus_claims(Path(source.location) if source.location else context.corpus_dir)
     elif source.kind == "zip":
         yield from _zip_claims(source, context)
     elif source.kind == "path":
