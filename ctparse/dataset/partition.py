@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 BATCH = 128  # studies per nlp.pipe batch and memory zone
-CHUNK = 2000  # studies between two conversions of rows to Arrow
+CHUNK = 500  # studies between two conversions of rows to Arrow (bounds the Python objects held)
 _PARSE_LOCK = threading.Lock()  # one pipeline per process: Dask threads take turns
 
 

@@ -134,7 +134,7 @@ class Spool:
         self._files.clear()
 
 
-def _resolve(name: str, lines: list[list[Any]], versions: tuple[str, ...]) -> PartitionPlan:
+def _resolve(name: str, lines: list[list[Any]], versions: tuple[Any, ...]) -> PartitionPlan:
     units: dict[str, tuple[int, Unit]] = {}
     errors: list[ErrorItem] = []
     losers: list[tuple[int, Unit]] = []
@@ -175,7 +175,7 @@ def _resolve(name: str, lines: list[list[Any]], versions: tuple[str, ...]) -> Pa
     return PartitionPlan(name, kept, errors_sorted, digest.hexdigest()[:16])
 
 
-def finalize(folder: Path, versions: tuple[str, ...]) -> Iterator[tuple[str, int, int, str]]:
+def finalize(folder: Path, versions: tuple[Any, ...]) -> Iterator[tuple[str, int, int, str]]:
     """Turn every spool into ``<partition>.json``; yield (partition, units,
     errors, gen) for each, in partition order."""
     spool = folder / SPOOL
