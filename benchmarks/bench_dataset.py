@@ -58,13 +58,24 @@ def _one(args: dict[str, Any]) -> dict[str, Any]:
         for phase, seconds in result.seconds.items():
             phases[phase] = phases.get(phase, 0.0) + seconds
         workers[result.worker] = max(workers.get(result.worker, 0.0), result.peak_rss_mb)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    main_cpu = usage.ru_utime + usage.ru_stime
+    worker_cpu = sum(r.cpu_seconds for r in summary.results)
+    if len({r.worker for r in summary.results}) == 1 and args.get("workers") == 1:
+        main_cpu -= worker_cpu  # one worker runs in the main process: count it once
     return {
         **summary.to_dict(),
+        "load_average": os.getloadavg(),
+        "main_cpu_seconds": round(main_cpu, 1),
+        "cpu_seconds": round(main_cpu + worker_cpu, 1),
+        "criteria_per_cpu_second": round(summary.criteria / (main_cpu + worker_cpu))
+        if args["action"] == "build"
+        else None,
         "wall_seconds": round(wall, 1),
         "studies_per_s": round(summary.parsed / wall) if wall else None,
         "criteria_per_s": round(summary.criteria / wall) if args["action"] == "build" else None,
         "worker_seconds": {k: round(v, 1) for k, v in sorted(phases.items())},
-        "worker_cpu_seconds": round(sum(r.cpu_seconds for r in summary.results), 1),
+        "worker_cpu_seconds": round(worker_cpu, 1),
         "peak_rss_mb_main": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "peak_rss_mb_workers": {k: v for k, v in sorted(workers.items())},
     }
@@ -99,7 +110,8 @@ def _print(label: str, f: dict[str, Any]) -> None:
         f"{label}: {f['studies']:,} studies, {f['criteria']:,} criteria in {f['wall_seconds']} s "
         f"({f['studies_per_s']:,} studies/s, {f.get('criteria_per_s') or 0:,} criteria/s); "
         f"peak RSS main {f['peak_rss_mb_main']} MB, workers {list(f['peak_rss_mb_workers'].values())} MB; "
-        f"plan {f['plan_seconds']} s, commit {f['commit_seconds']} s; worker time {seconds}",
+        f"plan {f['plan_seconds']} s, commit {f['commit_seconds']} s; worker time {seconds}; "
+        f"CPU {f['cpu_seconds']} s (workers {f['worker_cpu_seconds']} s); load {f['load_average']}",
         flush=True,
     )
 
@@ -190,6 +202,13 @@ def run(shared: Path) -> dict[str, Any]:
     io = sum(two["worker_seconds"].get(k, 0) for k in ("read", "rows", "write"))
     figures["dataset_layer_share_of_worker_time"] = round(io / (io + parse), 3)
     figures["load_average_after"] = os.getloadavg()
+    print(
+        f"CPU time: {one['criteria_per_cpu_second']:,} criteria per CPU-second with 1 worker, "
+        f"{two['criteria_per_cpu_second']:,} with 2; update of 1 % = {figures['update_vs_full_cpu']:.1%} of a full "
+        f"build's CPU; on an idle machine 2 workers would be {figures['speedup_2_vs_1_idle_estimate']}x one and the "
+        f"registry {figures['registry_minutes_2_workers_idle_estimate']} min",
+        flush=True,
+    )
     print(
         f"2 workers vs 1: {figures['speedup_2_vs_1']}x; update of 1 % = {figures['update_vs_full']:.1%} of a full build; "
         f"whole registry (7.4 M criteria): {figures['registry_minutes_2_workers']} min on 2 workers "
