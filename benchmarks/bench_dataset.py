@@ -193,6 +193,18 @@ def run(shared: Path) -> dict[str, Any]:
     figures["update_vs_full"] = round(
         figures["update_1_percent"]["wall_seconds"] / two["wall_seconds"], 4
     )
+    figures["update_vs_full_cpu"] = round(
+        figures["update_1_percent"]["cpu_seconds"] / two["cpu_seconds"], 4
+    )
+    figures["cpu_2_vs_1"] = round(two["cpu_seconds"] / one["cpu_seconds"], 3)
+    # On an idle machine 2 workers take the CPU time of 2 workers in parallel,
+    # plus the main process's planning and commit, which are serial:
+    serial = two["plan_seconds"] + two["commit_seconds"]
+    idle_two = serial + two["worker_cpu_seconds"] / 2
+    figures["speedup_2_vs_1_idle_estimate"] = round(one["cpu_seconds"] / idle_two, 2)
+    figures["registry_minutes_2_workers_idle_estimate"] = round(
+        REGISTRY_CRITERIA * idle_two / two["criteria"] / 60, 1
+    )
     per_criterion = two["wall_seconds"] / two["criteria"]
     figures["registry_minutes_2_workers"] = round(REGISTRY_CRITERIA * per_criterion / 60, 1)
     figures["registry_minutes_1_worker"] = round(
