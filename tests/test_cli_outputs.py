@@ -160,12 +160,11 @@ def texts(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     """400 distinct criteria text files."""
     folder = tmp_path_factory.mktemp("texts")
     rng = random.Random(3)
+    gold = lines()  # read the gold file once
     paths = []
     for n in range(400):
         path = folder / f"trial-{n:03d}.txt"
-        path.write_text(
-            synthetic_bulk.criteria_text(rng, lines()).replace("\\", ""), encoding="utf-8"
-        )
+        path.write_text(synthetic_bulk.criteria_text(rng, gold).replace("\\", ""), encoding="utf-8")
         paths.append(str(path))
     return paths
 
