@@ -40,7 +40,7 @@ of `errors`; the run goes on.
 Examples:
   ctparse dataset build ctg-studies.json.zip -o trials/
   ctparse dataset build corpus --query "esophageal cancer" -o escc/ --workers 2
-  ctparse dataset build big.zip -o trials/ --engine dask --scheduler tcp://10.0.0.5:8786
+  ctparse dataset build big.zip -o trials/ --engine dask --scheduler tcp://scheduler.example.org:8786
   ctparse dataset query trials/ "SELECT variable, count(*) FROM thresholds GROUP BY 1"
 """
 
