@@ -36,7 +36,7 @@ typecheck: $(VENV)/.installed-dev
 mutate: $(VENV)/.installed-dev
 	$(PY) tools/mutate.py $(if $(SUITE),--suite,)
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/run.py --shared $(SHARED)
 
 # `make train`: the entity recognizer from ../shared/gold/entities (LCT and Chia,

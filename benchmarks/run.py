@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-AREAS = ("registry", "segmentation", "extraction", "compare", "entities")
+AREAS = ("registry", "segmentation", "extraction", "compare", "entities", "dataset")
 
 
 def run_one(area: str, shared: Path, out: Path) -> None:

@@ -338,14 +338,31 @@ def open_bulk(
     Args:
         on_bytes: called with (bytes so far, total or None) while downloading.
     """
-    if not is_url(location):
-        path = Path(location).expanduser()
+    with bulk_path(
+        location, download_dir=download_dir, session=session, timeout=timeout, on_bytes=on_bytes
+    ) as path:
         try:
             stream = open(path, "rb")  # noqa: SIM115 - closed below
         except OSError as exc:
             raise MissingInputError(location, f"cannot open the archive ({exc.strerror})") from exc
         with stream:
             yield stream
+
+
+@contextlib.contextmanager
+def bulk_path(
+    location: str,
+    *,
+    download_dir: Path,
+    session: Any = None,
+    timeout: tuple[float, float] = (10.0, 60.0),
+    on_bytes: Callable[[int, int | None], None] | None = None,
+) -> Iterator[Path]:
+    """The path of a bulk archive PATH, or of URL downloaded for the time of
+    the ``with`` block (see :func:`open_bulk`); other processes may open it
+    meanwhile."""
+    if not is_url(location):
+        yield Path(location).expanduser()
         return
     import requests
 
@@ -376,8 +393,7 @@ def open_bulk(
             raise RegistryError(location, f"download failed ({type(exc).__name__})") from exc
         if expected is not None and done != expected:
             raise RegistryError(location, f"download truncated at {done} of {expected} bytes")
-        with open(tmp, "rb") as stream:
-            yield stream
+        yield tmp
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()

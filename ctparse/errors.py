@@ -12,6 +12,8 @@ command line can print one line that tells the user what to fix::
      ├── RegistryError           the registry API failed after retries
      │    └── StudyNotFoundError no such study (HTTP 404)
      ├── OfflineError            a record is missing and network use is off
+     ├── OutputError             an output that cannot be written (a folder that
+     │                           is a file, no permission, disk full)
      ├── ResourceError           a data file under models/ is invalid
      ├── PipelineError           a spaCy pipeline that misses a stage
      └── GoldError               a gold file for `ctparse eval` is malformed
@@ -87,6 +89,10 @@ class StudyNotFoundError(RegistryError):
 
 class OfflineError(CtparseError):
     """A record is not in the corpus and network access is forbidden."""
+
+
+class OutputError(CtparseError):
+    """An output file or folder that cannot be written; ``input`` is its path."""
 
 
 class ResourceError(CtparseError):

@@ -12,8 +12,10 @@ Missing facts are ``None`` or an empty tuple, never invented.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Literal
 
 Section = Literal["inclusion", "exclusion", "unknown"]
@@ -30,6 +32,10 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
     return value
 
 

@@ -37,9 +37,12 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def criteria_json(capsys, *refs: str) -> dict:
+    """The one study object of a single REF (json is a list whatever the count)."""
     code, out, err = run(capsys, "criteria", "--offline", "--format", "json", *refs)
     assert code == 0, err
-    return json.loads(out)
+    result = json.loads(out)
+    assert isinstance(result, list) and len(result) == 1
+    return result[0]
 
 
 def test_json_shape_is_the_design_contract(capsys) -> None:
@@ -75,7 +78,7 @@ def test_jsonl_has_one_object_per_ref(capsys) -> None:
 def test_record_without_criteria_says_so_and_is_no_error(capsys) -> None:
     code, out, err = run(capsys, "criteria", "--offline", "-f", "json", str(SEED_000))
     assert code == 0
-    assert json.loads(out) == {"criteria": [], "nct_id": None, "ref": "local-8446462a6559f0be"}
+    assert json.loads(out) == [{"criteria": [], "nct_id": None, "ref": "local-8446462a6559f0be"}]
     assert "no eligibility criteria text" in err
 
 
@@ -83,8 +86,8 @@ def test_csv_has_one_row_per_criterion(capsys) -> None:
     code, out, _ = run(capsys, "criteria", "--offline", "-f", "csv", str(SEED_004))
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert rows[0]["id"] == "inc-1" and rows[0]["section"] == "inclusion"
-    assert {"start", "end", "parent", "category", "thresholds"} <= set(rows[0])
+    assert rows[0]["criterion_id"] == "inc-1" and rows[0]["section"] == "inclusion"
+    assert {"start", "end", "parent", "category", "n_thresholds", "n_windows"} <= set(rows[0])
 
 
 @pytest.mark.parametrize("fmt", ["table", "markdown"])

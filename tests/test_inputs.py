@@ -90,7 +90,7 @@ def test_a_20000_character_line_is_criteria_text(capsys, monkeypatch, command) -
     assert code == 0, err
     result = json.loads(out)
     if command == "criteria":
-        assert result["ref"] == "text" and result["criteria"]
+        assert result[0]["ref"] == "text" and result[0]["criteria"]
     else:
         assert {row["variable"] for row in result} >= {"ecog", "anc", "age"}
 

@@ -39,9 +39,15 @@ def run(capsys, *args: str, stdin: bytes | None = None, monkeypatch=None):
 
 
 def show_json(capsys, *refs: str):
+    """The study objects (json is a list whatever the count); one REF: its one object."""
     code, out, err = run(capsys, "show", "--offline", "--format", "json", *refs)
     assert code == 0, err
-    return json.loads(out)
+    studies = json.loads(out)
+    assert isinstance(studies, list)
+    if len(refs) == 1:
+        assert len(studies) == 1
+        return studies[0]
+    return studies
 
 
 # ---------------------------------------------------------------- seed 004
@@ -137,9 +143,12 @@ def test_several_refs_give_a_json_list_in_argument_order(capsys):
     assert studies[1]["local_id"] == SEED_000
 
 
-def test_a_list_page_gives_a_json_list_even_for_one_ref(capsys):
-    studies = show_json(capsys, str(FIXTURES / "records" / "api_page.json"))
-    assert [s["nct_id"] for s in studies] == ["NCT09000001", "NCT09000002"]
+def test_json_is_a_list_whatever_the_number_of_studies(capsys):
+    page = str(FIXTURES / "records" / "api_page.json")
+    code, out, _ = run(capsys, "show", "--offline", "-f", "json", page)
+    assert code == 0 and [s["nct_id"] for s in json.loads(out)] == ["NCT09000001", "NCT09000002"]
+    code, out, _ = run(capsys, "show", "--offline", "-f", "json", "NCT05990231")
+    assert code == 0 and [s["nct_id"] for s in json.loads(out)] == ["NCT05990231"]
 
 
 def test_jsonl_is_one_object_per_line(capsys):
@@ -158,11 +167,11 @@ def test_csv_is_one_row_per_study(capsys):
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["ref"] for r in rows] == ["NCT05990231", SEED_000]
-    assert rows[0]["phases"] == "PHASE2"
+    # tidy: the columns of the dataset's studies table, one value per cell
+    assert rows[0]["study_id"] == "NCT05990231" and rows[0]["phase"] == "PHASE2"
     assert rows[0]["enrollment"] == "35" and rows[0]["enrollment_type"] == "ESTIMATED"
-    assert rows[0]["secondary_outcomes"].count(";") == 4
-    assert rows[1]["interventions"].count("DRUG: ") == 6
-    assert rows[1]["criteria_chars"] == ""
+    assert rows[0]["minimum_age_years"] == "18" and rows[0]["healthy_volunteers"] == "false"
+    assert rows[1]["study_id"] == SEED_000 and rows[1]["criteria_text"] == ""
 
 
 def test_table_is_a_readable_summary(capsys):
@@ -189,14 +198,14 @@ def test_output_file_gets_the_same_json(capsys, tmp_path):
     target = tmp_path / "out" / "study.json"
     code, out, _ = run(capsys, "show", "--offline", "-f", "json", "-o", str(target), "NCT05990231")
     assert code == 0 and out == ""
-    assert json.loads(target.read_text())["nct_id"] == "NCT05990231"
+    assert json.loads(target.read_text())[0]["nct_id"] == "NCT05990231"
 
 
 def test_stdin(capsys, monkeypatch):
     data = (CORPUS / "NCT05990231.page.txt").read_bytes()
     code, out, err = run(capsys, "show", "-f", "json", "-", stdin=data, monkeypatch=monkeypatch)
     assert code == 0, err
-    study = json.loads(out)
+    (study,) = json.loads(out)
     assert study["nct_id"] == "NCT05990231"
     assert study["source"]["location"] == "-"
 
@@ -210,7 +219,7 @@ def test_a_record_in_the_cache_wins_over_the_shipped_one(capsys, tmp_path):
     (cache / "NCT05990231.json").write_text(json.dumps(record))
     code, out, err = run(capsys, "show", "--offline", "--corpus", str(cache), "NCT05990231")
     assert code == 0, err
-    assert json.loads(out)["brief_title"] == "Fresher copy"
+    assert json.loads(out)[0]["brief_title"] == "Fresher copy"
 
 
 # ----------------------------------------------------------------- golden

@@ -12,7 +12,8 @@ import os
 import pytest
 from conftest import CORPUS, ROOT
 
-from ctparse.cli.thresholds import criteria_of_study, rows_and_objects
+import ctparse
+from ctparse.cli.thresholds import rows_and_objects
 from ctparse.refs import load_studies
 from ctparse.schema import dumps
 
@@ -25,7 +26,7 @@ def seed_objects() -> list[dict]:
     if not RECORD.exists():
         pytest.skip(f"{RECORD} is not in the corpus")
     (study,) = load_studies(str(RECORD), offline=True)
-    _, objects = rows_and_objects(study.ref, criteria_of_study(study))
+    _, objects = rows_and_objects(study.ref, ctparse.criteria(study))
     return objects
 
 

@@ -24,6 +24,7 @@ COMMANDS = {
     "compare": "compare:compare",
     "fetch": "fetch:fetch",
     "eval": "evaluate:evaluate",
+    "dataset": "dataset:dataset",
 }
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from ..errors import CtparseError, InputError
+from ..errors import InputError
 from ..report import COMPARISON_FORMATS as FORMATS
 from ..schema import Study
 from .options import (
@@ -27,16 +27,6 @@ from .options import (
     source_options,
 )
 
-SUFFIXES = {
-    ".html": "html",
-    ".htm": "html",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".csv": "csv",
-    ".json": "json",
-    ".jsonl": "jsonl",
-}
-
 
 def _one_study(ref: str, settings: Settings) -> Study:
     studies = settings.studies(ref)
@@ -46,22 +36,9 @@ def _one_study(ref: str, settings: Settings) -> Study:
 
 
 def output_format(fmt: str | None, output: Path | None) -> str:
-    """``--format``, else the format of ``-o FILE``'s suffix, else the default.
-
-    An ``-o FILE`` whose suffix names no format is an error (before anything
-    is read), not silently JSON.
-    """
-    if fmt is None and output is not None:
-        suffix = output.suffix.lower()
-        if suffix not in SUFFIXES:
-            known = " ".join(SUFFIXES)
-            raise CtparseError(
-                str(output),
-                f"cannot tell the output format from the suffix {suffix or '(none)'!r}; "
-                f"use one of {known} or add --format",
-            )
-        return SUFFIXES[suffix]
-    return resolve_format(fmt, output)
+    """``--format``, else the format of ``-o FILE``'s suffix, else the default;
+    an unknown suffix is an error before anything is read."""
+    return resolve_format(fmt, output, formats=FORMATS)
 
 
 @click.command()

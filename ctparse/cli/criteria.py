@@ -1,28 +1,32 @@
 """``ctparse criteria REF|TEXT...``: atomic criteria, one row each.
 
-``json`` prints ``{"nct_id": ..., "ref": ..., "criteria": [...]}`` (DESIGN.md;
-a list for several studies; ``ref`` tells studies without an NCT id apart),
-``jsonl`` one such object per study and line; ``table``, ``csv`` and
-``markdown`` one row per criterion. Every input is read and segmented before
-anything is written, so a bad one leaves no output behind. A record without
-criteria text prints no rows and says so on stderr (it is not an error).
-Arguments resolve like those of ``ctparse thresholds``
-(:func:`ctparse.refs.load_inputs`): a file or stdin that is plausibly no
-record, and an argument that does not look like a path, are plain criteria
-text. ``--summary`` adds counts per section and status on stderr.
+``json`` prints a list of ``{"nct_id": ..., "ref": ..., "criteria": [...]}``
+objects (DESIGN.md's object, one per study, whatever the number of inputs;
+``ref`` tells studies without an NCT id apart), ``jsonl`` one such object
+per study and line; ``csv`` one tidy row per criterion (the columns of the
+dataset's ``criteria`` table, plus ``ref``); ``table`` and ``markdown`` one
+row per criterion with its limits. Inputs are read, parsed (``--workers N``
+processes) and written as they come: memory stays flat however many REFs
+are given. Every REF is checked before the first is read, and with ``-o
+FILE`` a bad record leaves no file behind. A record without criteria text
+prints no rows and says so on stderr (it is not an error). Arguments resolve
+like those of ``ctparse thresholds`` (:func:`ctparse.refs.load_inputs`): a
+file or stdin that is plausibly no record, and an argument that does not
+look like a path, are plain criteria text. ``--summary`` adds counts per
+section and status on stderr.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ..refs import CriteriaText, no_criteria_note
-from ..report import write
+from ..refs import no_criteria_note
+from ..report import RowStream
 from ..schema import Criterion, Study, StudyCriteria
 from .options import (
     entities_option,
@@ -35,20 +39,6 @@ from .options import (
 )
 
 COLUMNS = ("id", "parent", "category", "status", "text", "limits")
-CSV_COLUMNS = (
-    "ref",
-    "nct_id",
-    "id",
-    "section",
-    "parent",
-    "category",
-    "status",
-    "start",
-    "end",
-    "text",
-    "thresholds",
-    "windows",
-)
 
 
 def _threshold(t: Any) -> str:
@@ -97,21 +87,29 @@ def rows(study: Study, result: StudyCriteria) -> list[dict[str, Any]]:
 
 def summary(results: list[tuple[Study, StudyCriteria]]) -> str:
     """Counts per section and status (for stderr)."""
-    lines = []
-    for study, result in results:
-        sections = Counter(str(c.section) for c in result.criteria)
-        statuses = Counter(str(c.status) for c in result.criteria)
-        pieces = sum(1 for c in result.criteria if _is_piece(c))
-        lines.append(
-            f"{study.ref}: {len(result.criteria)} criteria ({pieces} pieces)"
-            f" · sections: {_counts(sections)} · status: {_counts(statuses)}"
-        )
-    return "\n".join(lines)
+    return "\n".join(summary_of(study, result) for study, result in results)
+
+
+def summary_of(study: Study, result: StudyCriteria) -> str:
+    """One study's line of ``--summary``."""
+    sections = Counter(str(c.section) for c in result.criteria)
+    statuses = Counter(str(c.status) for c in result.criteria)
+    pieces = sum(1 for c in result.criteria if _is_piece(c))
+    return (
+        f"{study.ref}: {len(result.criteria)} criteria ({pieces} pieces)"
+        f" · sections: {_counts(sections)} · status: {_counts(statuses)}"
+    )
+
+
+def csv_columns() -> tuple[str, ...]:
+    from ..dataset.rows import CRITERION_COLUMNS
+
+    return ("ref", *CRITERION_COLUMNS)
 
 
 def _columns(fmt: str, *, several: bool) -> tuple[str, ...]:
     if fmt == "csv":
-        return CSV_COLUMNS
+        return csv_columns()
     return ("ref", *COLUMNS) if several else COLUMNS
 
 
@@ -131,12 +129,21 @@ def _counts(counter: Counter[str]) -> str:
     "--summary", "show_summary", is_flag=True, help="Counts per section/status on stderr."
 )
 @entities_option
+@click.option(
+    "--workers",
+    "-j",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes to parse in; each loads the pipeline once.",
+)
 @source_options
 def criteria(
     refs: tuple[str, ...],
     fmt: str | None,
     output: Path | None,
     show_summary: bool,
+    workers: int,
     **kwargs: Any,
 ) -> None:
     """Split the eligibility criteria of each REF into atomic criteria.
@@ -151,37 +158,57 @@ def criteria(
       ctparse criteria NCT05990231
       ctparse criteria --format json corpus/NCT05990231.page.txt
       ctparse criteria --format csv --summary NCT05990231 NCT05894239
+      ctparse criteria ~/.cache/ctparse/corpus/NCT*.json -o criteria.jsonl --workers 2
       ctparse criteria my_criteria.txt      (plain criteria text)
       ctparse criteria "ECOG 0-1; ANC >= 1500/mm3"
     """
-    from ..nlp.study import studies_criteria
+    from ..dataset.rows import criterion_records
+    from .progress import bar_enabled, echo, progress_bar, summary_line
+    from .streaming import check, items, parsed
 
     settings = settings_from(**kwargs)
-    studies: list[Study] = []
-    for ref in refs:
-        for item in settings.inputs(ref):
-            studies.append(item.as_study() if isinstance(item, CriteriaText) else item)
-    results = [
-        (study, dataclasses.replace(result, ref=study.ref))
-        for study, result in zip(
-            studies, studies_criteria(studies, nlp=settings.nlp()), strict=True
-        )
-    ]
-    if not settings.quiet:
-        for study in studies:
-            note = no_criteria_note(study)
-            if note:
-                click.echo(f"ctparse: {note}", err=True)
     fmt = resolve_format(fmt, output)
-    all_rows = [row for study, result in results for row in rows(study, result)]
-    with open_output(output) as stream:
-        write(
-            fmt,
-            objects=[result.to_dict() for _, result in results],
-            rows=all_rows,
-            columns=_columns(fmt, several=len(studies) > 1),
-            stream=stream,
-            single_json=len(refs) == 1 and len(studies) == 1,
-        )
+    check(refs, allow_text=True)
+    started = time.perf_counter()
+    lines: list[str] = []
+    studies = criteria_count = 0
+    bar_on = bar_enabled(settings.quiet)
+    with progress_bar(enabled=bar_on, unit="inputs") as bar, open_output(output) as stream:
+        bar.start(len(refs))
+        writer = RowStream(fmt, stream, columns=_columns(fmt, several=len(refs) > 1))
+        done = -1
+        for item in parsed(
+            items(settings, refs, as_study=True), workers=workers, entities=settings.entities
+        ):
+            study = item.item.study
+            assert study is not None
+            result = StudyCriteria(nct_id=study.nct_id, criteria=item.criteria, ref=study.ref)
+            note = no_criteria_note(study)
+            if note and not settings.quiet:
+                (bar.say if bar_on else echo)(note)
+            writer.object(result.to_dict())
+            if fmt == "csv":
+                for record in criterion_records(study, result.criteria):
+                    writer.row({"ref": study.ref, **record})
+            else:
+                for row in rows(study, result):
+                    writer.row(row)
+            if show_summary:
+                lines.append(summary_of(study, result))
+            studies += 1
+            criteria_count += len(result.criteria)
+            if item.item.argument > done:
+                bar.advance(item.item.argument - done)
+                done = item.item.argument
+        writer.close()
     if show_summary:
-        click.echo(summary(results), err=True)
+        click.echo("\n".join(lines), err=True)
+    if bar_on:
+        echo(
+            summary_line(
+                studies=studies,
+                criteria=criteria_count,
+                errors=0,
+                seconds=time.perf_counter() - started,
+            )
+        )

@@ -67,6 +67,7 @@ def evaluate(
       ctparse eval --task thresholds --gold ../shared/gold/lct_dev_criteria.jsonl -f json
       ctparse eval --task entities --gold ../shared/gold/entities/ent_chia_dev.jsonl
     """
+    fmt = resolve_format(fmt, output)  # a bad -o suffix fails before the evaluation
     if not gold.is_file():
         raise GoldError(str(gold), "gold file does not exist")
     task = task or detect_task(gold)
@@ -74,7 +75,6 @@ def evaluate(
     report: Any = (
         module.evaluate(gold, split=split) if task == "entities" else module.evaluate(gold)
     )
-    fmt = resolve_format(fmt, output)
     with open_output(output) as stream:
         if fmt == "table":
             stream.write(report.format_text() + "\n")

@@ -186,6 +186,8 @@ def _plural(count: int, word: str, words: str | None = None) -> str:
 @source_options
 def fetch(nct_ids: tuple[str, ...], **options: Any) -> None:
     settings = settings_from(**options)
+    if options["output"] is not None:
+        resolve_format(options["fmt"], options["output"])  # a bad -o suffix fails first
     searching = any(options[k] for k in ("query", "cond", "intr", "titles", "since"))
     modes = [bool(nct_ids), searching, bool(options["resolve_ref"]), bool(options["bulk"])]
     if sum(modes) != 1:

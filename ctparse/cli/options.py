@@ -1,14 +1,21 @@
 """Options shared by the subcommands, and the output sink.
 
-``--format`` defaults to ``table`` on a terminal and ``json`` otherwise.
-``--output FILE`` is written atomically (temporary file + rename), so a
-failing command never leaves a half-written file behind.
+``--format`` defaults to the format of ``-o FILE``'s suffix (``.json``,
+``.jsonl``, ``.csv``, ``.md``, ``.html`` where the command writes HTML; any other suffix is an error), else
+``table`` on a terminal and ``json`` otherwise. ``--output FILE`` is written
+atomically (temporary file + rename), so a failing command never leaves a
+half-written file behind; a device (``/dev/stdout``, ``/dev/full``) is
+written directly. Every failure to write (a parent that is a file, no
+permission, a full disk) is an :class:`~ctparse.errors.OutputError`: one
+``ctparse: error:`` line and exit code 2.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -18,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
+from ..errors import OutputError
 from ..report import TABULAR_FORMATS as FORMATS
 
 if TYPE_CHECKING:
@@ -135,12 +143,58 @@ def settings_from(**kwargs: Any) -> Settings:
     )
 
 
-def resolve_format(fmt: str | None, output: Path | None) -> str:
+#: ``-o FILE`` suffix -> format, for every command.
+SUFFIXES = {
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
+
+
+def resolve_format(
+    fmt: str | None, output: Path | None, *, formats: tuple[str, ...] = FORMATS
+) -> str:
+    """``--format``, else the format of ``-o FILE``'s suffix, else ``table``
+    on a terminal and ``json`` otherwise.
+
+    Raises:
+        OutputError: ``-o FILE`` has a suffix that names no format of this
+            command (checked before any input is read).
+    """
     if fmt:
         return fmt
+    if output is not None and not _is_device(output):
+        suffix = output.suffix.lower()
+        chosen = SUFFIXES.get(suffix)
+        if chosen not in formats:
+            known = " ".join(s for s, f in SUFFIXES.items() if f in formats)
+            raise OutputError(
+                str(output),
+                f"cannot tell the output format from the suffix {suffix or '(none)'!r}; "
+                f"use one of {known} or add --format",
+            )
+        return str(chosen)
     if output is None and sys.stdout.isatty():
         return "table"
     return "json"
+
+
+def _is_device(path: Path) -> bool:
+    """An existing path that is no regular file (``/dev/full``, a FIFO)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _why(exc: OSError) -> str:
+    return exc.strerror or str(exc)
 
 
 def _umask() -> int:
@@ -151,21 +205,62 @@ def _umask() -> int:
 
 @contextlib.contextmanager
 def open_output(path: Path | None) -> Iterator[TextIO]:
-    """Yield stdout, or a temporary file renamed onto ``path`` on success only."""
+    """Yield stdout, or a temporary file renamed onto ``path`` on success only.
+
+    Raises:
+        OutputError: ``path`` (or stdout) cannot be written; no file is left.
+    """
     if path is None:
-        yield sys.stdout
-        sys.stdout.flush()
+        try:
+            yield sys.stdout
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            _drop_stdout()
+            raise OutputError("standard output", f"cannot write ({_why(exc)})") from exc
         return
-    directory = path.resolve().parent
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    if _is_device(path):
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as stream:
+                yield stream
+        except OSError as exc:
+            raise OutputError(str(path), f"cannot write ({_why(exc)})") from exc
+        return
+    if path.is_dir():
+        raise OutputError(str(path), "is a folder; give a file name")
+    directory = path.absolute().parent
+    for parent in (directory, *directory.parents):
+        if parent.exists():
+            if not parent.is_dir():
+                raise OutputError(str(path), f"cannot write: {parent} is a file, not a folder")
+            break
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-        # mkstemp makes the file 0600; give it the mode a plain open() would.
-        os.chmod(tmp_name, 0o666 & ~_umask())
-        os.replace(tmp_name, path)
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise OutputError(str(path), f"cannot write in {directory} ({_why(exc)})") from exc
+    try:
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+                yield stream
+            # mkstemp makes the file 0600; give it the mode a plain open() would.
+            os.chmod(tmp_name, 0o666 & ~_umask())
+            os.replace(tmp_name, path)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise
+            raise OutputError(str(path), f"cannot write ({_why(exc)})") from exc
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         raise
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush of
+    what could not be written raises nothing more."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)

@@ -1,8 +1,11 @@
 """``ctparse show REF...``: the normalized study record.
 
-``json`` prints the DESIGN.md object (a list for several studies), ``jsonl``
-one object per line, ``csv`` one row per study; ``table`` and ``markdown``
-print a field/value summary per study. Every REF is read before anything is
+``json`` prints a list of DESIGN.md study objects (a list whatever the
+number of studies), ``jsonl`` one object per line, ``csv`` one tidy row per
+study (the columns of the dataset's ``studies`` table, plus ``ref``; lists
+such as conditions and interventions are tables of their own in ``ctparse
+dataset build``); ``table`` and ``markdown`` print a field/value summary
+per study. Every REF is read before anything is
 written, so a bad REF leaves no output behind.
 """
 
@@ -26,45 +29,6 @@ from .options import (
 
 PREVIEW = 400  # characters of criteria text in a table
 
-CSV_COLUMNS = (
-    "ref",
-    "nct_id",
-    "local_id",
-    "brief_title",
-    "official_title",
-    "acronym",
-    "overall_status",
-    "phases",
-    "study_type",
-    "allocation",
-    "intervention_model",
-    "masking",
-    "primary_purpose",
-    "enrollment",
-    "enrollment_type",
-    "start_date",
-    "primary_completion_date",
-    "completion_date",
-    "last_update_posted",
-    "sponsor",
-    "collaborators",
-    "conditions",
-    "keywords",
-    "arms",
-    "interventions",
-    "primary_outcomes",
-    "secondary_outcomes",
-    "other_outcomes",
-    "sex",
-    "minimum_age",
-    "maximum_age",
-    "healthy_volunteers",
-    "criteria_chars",
-    "locations",
-    "source_format",
-    "source_location",
-)
-
 
 def _intervention(study: Study) -> list[str]:
     return [f"{i.type}: {i.name}" if i.type else (i.name or "") for i in study.interventions]
@@ -78,49 +42,6 @@ def _place(study: Study) -> list[str]:
     return [
         ", ".join(p for p in (loc.facility, loc.city, loc.country) if p) for loc in study.locations
     ]
-
-
-def csv_row(study: Study) -> dict[str, Any]:
-    """One flat row per study (``--format csv``)."""
-    eligibility = study.eligibility
-    return {
-        "ref": study.ref,
-        "nct_id": study.nct_id,
-        "local_id": study.local_id,
-        "brief_title": study.brief_title,
-        "official_title": study.official_title,
-        "acronym": study.acronym,
-        "overall_status": study.overall_status,
-        "phases": list(study.phases),
-        "study_type": study.study_type,
-        "allocation": study.design.allocation,
-        "intervention_model": study.design.intervention_model,
-        "masking": study.design.masking,
-        "primary_purpose": study.design.primary_purpose,
-        "enrollment": study.enrollment.count,
-        "enrollment_type": study.enrollment.type,
-        "start_date": study.start_date,
-        "primary_completion_date": study.primary_completion_date,
-        "completion_date": study.completion_date,
-        "last_update_posted": study.last_update_posted,
-        "sponsor": study.sponsor,
-        "collaborators": list(study.collaborators),
-        "conditions": list(study.conditions),
-        "keywords": list(study.keywords),
-        "arms": [arm.label or "" for arm in study.arms],
-        "interventions": _intervention(study),
-        "primary_outcomes": _outcomes(study, "primary"),
-        "secondary_outcomes": _outcomes(study, "secondary"),
-        "other_outcomes": _outcomes(study, "other"),
-        "sex": eligibility.sex,
-        "minimum_age": eligibility.minimum_age,
-        "maximum_age": eligibility.maximum_age,
-        "healthy_volunteers": eligibility.healthy_volunteers,
-        "criteria_chars": len(eligibility.criteria_text) if eligibility.criteria_text else None,
-        "locations": _place(study),
-        "source_format": study.source.format,
-        "source_location": study.source.location,
-    }
 
 
 def _join(*parts: str | None, sep: str = " · ") -> str | None:
@@ -229,19 +150,20 @@ def show(refs: tuple[str, ...], fmt: str | None, output: Path | None, **kwargs: 
       curl -s https://clinicaltrials.gov/api/v2/studies/NCT05894239 | ctparse show -
     """
     settings = settings_from(**kwargs)
+    fmt = resolve_format(fmt, output)  # a bad -o suffix fails before any reading
     studies: list[Study] = []
     for ref in refs:
         studies.extend(settings.studies(ref))
-    fmt = resolve_format(fmt, output)
     with open_output(output) as stream:
         if fmt in ("json", "jsonl", "csv"):
+            from ..dataset.rows import STUDY_COLUMNS, study_record
+
             write(
                 fmt,
                 objects=[study.to_dict() for study in studies],
-                rows=[csv_row(study) for study in studies],
-                columns=CSV_COLUMNS,
+                rows=[{"ref": study.ref, **study_record(study)} for study in studies],
+                columns=("ref", *STUDY_COLUMNS),
                 stream=stream,
-                single_json=len(refs) == 1 and len(studies) == 1,
             )
             return
         for index, study in enumerate(studies):

@@ -6,20 +6,26 @@ id; a file or stdin that is plausibly no record is plain criteria text, and
 so is any other argument that does not look like a path
 (``ctparse thresholds "ANC ≥ 1.5 × 10^9/L"``); ``missing.json`` is an error.
 Each row carries its criterion id, section, status and text, so every limit
-can be traced back to where it was written. ``--workers N`` extracts studies
-in N processes.
+can be traced back to where it was written. ``json`` is always a list (one
+object per threshold or window), ``jsonl`` one object per line, ``csv`` one
+tidy row per limit (the columns of the dataset's ``thresholds`` and
+``windows`` tables in one: normalized value and unit, eligible lower/upper
+and inclusiveness, direction, anchor, condition, group, offsets).
+Inputs are read, parsed (``--workers N`` processes, each loading the
+pipeline once) and written as they come, so memory stays flat.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ..refs import CriteriaText, no_criteria_note
-from ..report import write
+from ..refs import no_criteria_note
+from ..report import RowStream
 from ..schema import Criterion, Study, Threshold, Window
 from .options import (
     entities_option,
@@ -49,23 +55,6 @@ COLUMNS = (
 # A terminal table has no room for 13 columns: comparator, value and unit read
 # as one "limit", and the section, kind and status are implied by the id.
 TABLE_COLUMNS = ("criterion", "variable", "limit", "normalized", "eligible", "detail", "text")
-
-
-def criteria_of_text(text: str, *, entities: bool = True) -> tuple[Criterion, ...]:
-    """Criteria of plain criteria text, through the pipeline (a line without a
-    header or bullet, typed on the command line, is one criterion ``unk-1``)."""
-    from ..nlp import load
-    from ..nlp.study import text_criteria
-
-    return text_criteria(text, nlp=load(entities=entities)).criteria
-
-
-def criteria_of_study(study: Study, *, entities: bool = True) -> tuple[Criterion, ...]:
-    """The segmented, extracted criteria text plus the structured age limits."""
-    from ..nlp import load
-    from ..nlp.study import study_criteria
-
-    return study_criteria(study, nlp=load(entities=entities)).criteria
 
 
 def _fmt(value: float | None) -> str:
@@ -203,7 +192,7 @@ def rows_and_objects(
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Processes to extract in (spaCy's nlp.pipe n_process).",
+    help="Processes to extract in (spaCy's nlp.pipe n_process; each loads the pipeline once).",
 )
 @entities_option
 @source_options
@@ -216,38 +205,64 @@ def thresholds(
     Examples:
       ctparse thresholds NCT05990231
       ctparse thresholds "ANC ≥ 1.5 × 10^9/L; platelets ≥ 100,000/mm³"
-      ctparse thresholds --format csv corpus/*.json --workers 2
+      ctparse thresholds corpus/*.json --workers 2 -o thresholds.csv
     """
-    from ..nlp.study import studies_criteria
+    from ..dataset.rows import LIMIT_COLUMNS, limit_records
+    from .progress import bar_enabled, echo, progress_bar, summary_line
+    from .streaming import check, items, parsed
 
     settings = settings_from(**kwargs)
-    items: list[tuple[str, Study | str]] = []
-    for argument in inputs:
-        for item in settings.inputs(argument):
-            items.append((item.ref, item.text if isinstance(item, CriteriaText) else item))
-    studies = [
-        source if isinstance(source, Study) else CriteriaText(source, location=ref).as_study()
-        for ref, source in items
-    ]
-    found = studies_criteria(studies, nlp=settings.nlp(), n_process=workers)
-    results = [(ref, result.criteria) for (ref, _), result in zip(items, found, strict=True)]
-    rows: list[dict[str, Any]] = []
-    objects: list[dict[str, Any]] = []
-    notes: list[str] = []
-    for (ref, criteria), (_, source) in zip(results, items, strict=True):
-        r, o = rows_and_objects(ref, criteria)
-        rows += r
-        objects += o
-        note = no_criteria_note(source) if isinstance(source, Study) else None
-        if note:
-            notes.append(note)
     fmt = resolve_format(fmt, output)
-    if not settings.quiet:
-        for note in notes:
-            click.echo(f"ctparse: {note}", err=True)
-    with open_output(output) as stream:
-        columns: tuple[str, ...] = COLUMNS
-        if fmt == "table":
-            several = len({row["ref"] for row in rows}) > 1
-            columns = ("ref", *TABLE_COLUMNS) if several else TABLE_COLUMNS
-        write(fmt, objects=objects, rows=rows, columns=columns, stream=stream, title="thresholds")
+    check(inputs, allow_text=True)
+    if fmt == "csv":
+        columns: tuple[str, ...] = ("ref", *LIMIT_COLUMNS)
+    elif fmt == "table":
+        columns = ("ref", *TABLE_COLUMNS) if len(inputs) > 1 else TABLE_COLUMNS
+    else:
+        columns = COLUMNS
+    started = time.perf_counter()
+    studies = criteria_count = 0
+    bar_on = bar_enabled(settings.quiet)
+    with progress_bar(enabled=bar_on, unit="inputs") as bar, open_output(output) as stream:
+        bar.start(len(inputs))
+        writer = RowStream(fmt, stream, columns=columns, title="thresholds")
+        done = -1
+        for result in parsed(
+            items(settings, inputs, as_study=False), workers=workers, entities=settings.entities
+        ):
+            ref, study = result.item.ref, result.item.study
+            note = no_criteria_note(study) if study is not None else None
+            if note and not settings.quiet:
+                (bar.say if bar_on else echo)(note)
+            table_rows, objects = rows_and_objects(ref, result.criteria)
+            for obj in objects:
+                writer.object(obj)
+            if fmt == "csv":
+                source = study if study is not None else _text_study(ref)
+                for record in limit_records(source, result.criteria):
+                    writer.row({"ref": ref, **record})
+            else:
+                for row in table_rows:
+                    writer.row(row)
+            studies += 1
+            criteria_count += len(result.criteria)
+            if result.item.argument > done:
+                bar.advance(result.item.argument - done)
+                done = result.item.argument
+        writer.close()
+    if bar_on:
+        echo(
+            summary_line(
+                studies=studies,
+                criteria=criteria_count,
+                errors=0,
+                seconds=time.perf_counter() - started,
+            )
+        )
+
+
+def _text_study(ref: str) -> Study:
+    """A Study standing for plain criteria text (no ids) in the tidy rows."""
+    from ..schema import Source
+
+    return Study(nct_id=None, source=Source(format="plain_text", location=ref), local_id=ref)

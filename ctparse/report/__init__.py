@@ -5,7 +5,8 @@ One dispatcher picks the writer by what is written and in which format:
 * a :class:`~ctparse.schema.Comparison` (``compare``): table, markdown, csv,
   json, jsonl, html — :mod:`ctparse.report.compare` and :mod:`ctparse.report.html`;
 * rows and objects (``show``, ``criteria``, ``thresholds``, ``eval``, …): table,
-  markdown, csv, json, jsonl — :mod:`ctparse.report.tabular`.
+  markdown, csv, json, jsonl — :mod:`ctparse.report.tabular`; long outputs are
+  written as they come through a :class:`RowStream`.
 
 Registry text is escaped by one escaper per format (:mod:`ctparse.report.escape`);
 what a comparison says is worded once (:mod:`ctparse.report.summary`).
@@ -16,6 +17,9 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from ..schema import Comparison
+from .tabular import RowStream
+
+__all__ = ["COMPARISON_FORMATS", "TABULAR_FORMATS", "RowStream", "write"]
 
 TABULAR_FORMATS = ("table", "json", "jsonl", "csv", "markdown")
 COMPARISON_FORMATS = ("table", "markdown", "json", "jsonl", "csv", "html")

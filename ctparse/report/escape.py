@@ -53,8 +53,9 @@ def rich(text: str) -> Any:
     return Text(text)
 
 
-def csv_cell(value: Any) -> str:
-    """A value as one CSV cell (the csv module quotes; lists join with "; ")."""
+def cell(value: Any) -> str:
+    """A value as the text of one table or Markdown cell (booleans as yes/no, lists
+    joined with "; ", whole floats without ".0")."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -62,5 +63,13 @@ def csv_cell(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, list | tuple):
-        return "; ".join(csv_cell(v) for v in value)
+        return "; ".join(cell(v) for v in value)
     return str(value)
+
+
+def csv_cell(value: Any) -> str:
+    """A value as one CSV cell, for tools that read it back: booleans ``true`` /
+    ``false``, otherwise as :func:`cell` (the csv module does the quoting)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return cell(value)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
 from ..schema import dumps
-from .escape import csv_cell, markdown, rich
+from .escape import cell, csv_cell, markdown, rich
 
 
 def write_json(objects: Sequence[Any], stream: TextIO, *, single: bool = False) -> None:
@@ -42,7 +42,7 @@ def write_markdown(
     stream.write("|" + "|".join("---" for _ in columns) + "|\n")
     for row in rows:
         stream.write(
-            "| " + " | ".join(markdown(csv_cell(row.get(c)), breaks=True) for c in columns) + " |\n"
+            "| " + " | ".join(markdown(cell(row.get(c)), breaks=True) for c in columns) + " |\n"
         )
 
 
@@ -76,7 +76,7 @@ def write_table(
     console = Console(file=stream, soft_wrap=False)
     if not console.is_terminal:
         console = Console(file=stream, soft_wrap=False, width=PIPE_WIDTH)
-    cells = [[csv_cell(row.get(c)) for c in columns] for row in rows]
+    cells = [[cell(row.get(c)) for c in columns] for row in rows]
     # Keep short columns on one line only if they leave room for the text.
     natural = sum(
         max([len(column), *(len(line[i]) for line in cells)]) + 3
@@ -125,6 +125,76 @@ def write(
         write_table(rows, columns, stream, title=title)
     else:  # pragma: no cover - click validates choices
         raise ValueError(f"unknown format {fmt!r}")
+
+
+class RowStream:
+    """Rows written as they come, for long outputs.
+
+    ``json`` is one array whatever the number of objects (written element by
+    element), ``jsonl`` one object per line, ``csv`` a header then rows;
+    ``table`` and ``markdown`` are drawn at :meth:`close` (they need every
+    row to size their columns).
+    """
+
+    def __init__(
+        self, fmt: str, stream: TextIO, *, columns: Sequence[str], title: str | None = None
+    ) -> None:
+        self.fmt = fmt
+        self.stream = stream
+        self.columns = list(columns)
+        self.title = title
+        self.count = 0
+        self._rows: list[Mapping[str, Any]] = []
+        self._csv = csv.writer(stream, lineterminator="\n") if fmt == "csv" else None
+        self._started = False  # nothing is written before the first item (or close)
+
+    def _start(self) -> None:
+        if not self._started:
+            self._started = True
+            if self._csv is not None:
+                self._csv.writerow(self.columns)
+            elif self.fmt == "json":
+                self.stream.write("[")
+
+    def add(self, obj: Any) -> None:
+        """One item that is both the JSON object and the row."""
+        self.object(obj)
+        self.row(obj)
+
+    def object(self, obj: Any) -> None:
+        """One JSON object (json, jsonl); ignored by the row formats."""
+        if self.fmt == "json":
+            self._start()
+            text = dumps(obj, indent=2).replace("\n", "\n  ")
+            self.stream.write(("," if self.count else "") + "\n  " + text)
+            self.count += 1
+        elif self.fmt == "jsonl":
+            self.stream.write(dumps(obj, indent=None) + "\n")
+            self.count += 1
+
+    def row(self, row: Mapping[str, Any]) -> None:
+        """One row (csv, table, markdown); ignored by the JSON formats."""
+        if self._csv is not None:
+            self._start()
+            self._csv.writerow([csv_cell(row.get(c)) for c in self.columns])
+            self.count += 1
+        elif self.fmt in ("table", "markdown"):
+            self._rows.append(row)
+            self.count += 1
+
+    def close(self) -> None:
+        self._start()
+        if self.fmt == "json":
+            self.stream.write("\n]\n" if self.count else "]\n")
+        elif self.fmt in ("table", "markdown"):
+            write(
+                self.fmt,
+                objects=[],
+                rows=self._rows,
+                columns=self.columns,
+                stream=self.stream,
+                title=self.title,
+            )
 
 
 def render(fmt: str, **kwargs: Any) -> str:

@@ -1,0 +1,293 @@
+"""The dataset directory on disk: part files, partition states, the manifest.
+
+    DIR/
+      manifest.json         the committed dataset: sources, versions, and per table
+                            the part files that make it (readers go by this file)
+      schema.json           the schema (ctparse.dataset.tables), versioned
+      ctparse.duckdb        a DuckDB database with one view per table over the parts
+      studies/NCT059.<gen>.parquet  …  one part file per table and partition
+      _schema/<table>.parquet       a zero-row file per table (views of empty tables)
+      _state/NCT059.json    the committed state of one partition (its gen, units,
+                            fingerprints, errors, counts)
+      _plan/ _run.json _download/   only while a run is in progress
+      .lock                 held by the running build or update
+
+Every file is written to a temporary name in its folder and renamed into
+place. A partition commits when its state file lands (after its parts); the
+dataset commits when ``manifest.json`` and ``ctparse.duckdb`` land. Part
+files carry their partition's ``gen`` in the name, so a run never
+overwrites a committed part: a reader of the previous manifest sees a
+complete snapshot until the next one commits, and a run killed at any
+moment (SIGKILL) leaves committed partitions intact and only temporary
+files behind, which the next run deletes. Old parts go after the manifest
+that stops naming them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import fcntl
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import CtparseError
+from .tables import TABLES, arrow_schema, schema_document
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+MANIFEST = "manifest.json"
+SCHEMA = "schema.json"
+DATABASE = "ctparse.duckdb"
+STATE = "_state"
+PLAN = "_plan"
+RUN = "_run.json"
+DOWNLOAD = "_download"
+EMPTY = "_schema"
+LOCK = ".lock"
+FORMAT = "ctparse-dataset"
+
+
+class DatasetError(CtparseError):
+    """A dataset directory that cannot be used (not a dataset, locked, unwritable)."""
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _tmp(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """``data`` to ``path`` through a temporary file and a rename."""
+    tmp = _tmp(path)
+    try:
+        with open(tmp, "wb") as stream:
+            stream.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def write_json(path: Path, value: Any) -> None:
+    text = json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    write_bytes(path, text.encode("utf-8"))
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def write_part(path: Path, table: pa.Table) -> None:
+    """One Parquet part file, zstd-compressed, written atomically."""
+    import pyarrow.parquet as pq
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _tmp(path)
+    try:
+        pq.write_table(table, tmp, compression="zstd", row_group_size=64 * 1024)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def part_name(table: str, partition: str, gen: str) -> str:
+    """The part file of a table and partition, relative to DIR."""
+    return f"{table}/{partition}.{gen}.parquet"
+
+
+# ------------------------------------------------------------ the directory
+
+
+def is_dataset(directory: Path) -> bool:
+    return (directory / MANIFEST).is_file() or (directory / RUN).is_file()
+
+
+def check_directory(directory: Path) -> None:
+    """Refuse a DIR that is a file, or a folder with other things in it.
+
+    Raises:
+        DatasetError: naming DIR.
+    """
+    if directory.exists() and not directory.is_dir():
+        raise DatasetError(str(directory), "is a file, not a dataset directory")
+    if directory.is_dir() and not is_dataset(directory):
+        with os.scandir(directory) as entries:
+            if any(not e.name.startswith(".") for e in entries):
+                raise DatasetError(
+                    str(directory),
+                    "is a folder that holds no ctparse dataset and is not empty; "
+                    "choose a new or empty folder",
+                )
+
+
+@contextlib.contextmanager
+def locked(directory: Path) -> Iterator[None]:
+    """Hold ``DIR/.lock`` for a run; a second run on the same DIR is refused."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        stream = open(directory / LOCK, "a+")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise DatasetError(str(directory), f"cannot write here ({exc.strerror})") from exc
+    with stream:
+        try:
+            fcntl.flock(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EWOULDBLOCK, errno.EACCES):
+                raise DatasetError(
+                    str(directory), "another ctparse build or update is running on it"
+                ) from exc
+            raise
+        yield
+
+
+def sweep_temporary(directory: Path) -> int:
+    """Delete the temporary files a killed run left (the lock is held, so
+    no writer of this dataset is alive)."""
+    removed = 0
+    folders = [directory, directory / STATE, directory / EMPTY, *(directory / t for t in TABLES)]
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            if path.name.startswith(".") and path.name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    removed += 1
+    for leftover in (PLAN, DOWNLOAD):
+        shutil.rmtree(directory / leftover, ignore_errors=True)
+    return removed
+
+
+def load_state(directory: Path, partition: str) -> dict[str, Any] | None:
+    path = directory / STATE / f"{partition}.json"
+    if not path.is_file():
+        return None
+    try:
+        state = read_json(path)
+    except (OSError, ValueError):
+        return None  # a torn state cannot be: it is renamed into place; treat as absent
+    return state if isinstance(state, dict) else None
+
+
+def save_state(directory: Path, partition: str, state: dict[str, Any]) -> None:
+    (directory / STATE).mkdir(parents=True, exist_ok=True)
+    text = json.dumps(state, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    write_bytes(directory / STATE / f"{partition}.json", text.encode("utf-8"))
+
+
+def committed_partitions(directory: Path) -> list[str]:
+    folder = directory / STATE
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.json"))
+
+
+def load_manifest(directory: Path) -> dict[str, Any]:
+    """The committed manifest of DIR.
+
+    Raises:
+        DatasetError: DIR holds no built dataset.
+    """
+    path = directory / MANIFEST
+    if not path.is_file():
+        hint = (
+            " (a build was interrupted: run `ctparse dataset update` on it)"
+            if (directory / RUN).is_file()
+            else ""
+        )
+        raise DatasetError(str(directory), f"no ctparse dataset here (no {MANIFEST}){hint}")
+    try:
+        manifest = read_json(path)
+    except (OSError, ValueError) as exc:
+        raise DatasetError(str(path), f"unreadable manifest ({exc})") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise DatasetError(str(path), "not a ctparse dataset manifest")
+    return manifest
+
+
+def write_empty_parts(directory: Path) -> None:
+    """The zero-row file of every table (what a view of an empty table reads)."""
+    for name in TABLES:
+        path = directory / EMPTY / f"{name}.parquet"
+        if not path.is_file():
+            write_part(path, arrow_schema(name).empty_table())
+
+
+def table_files(directory: Path, manifest: dict[str, Any], table: str) -> list[str]:
+    """Absolute paths of a table's parts (its zero-row file first)."""
+    files = [str(directory / EMPTY / f"{table}.parquet")]
+    files += [str(directory / name) for name in manifest.get("tables", {}).get(table, [])]
+    return files
+
+
+def create_views(connection: Any, directory: Path, manifest: dict[str, Any]) -> None:
+    """One view per table over its part files, in a DuckDB connection."""
+    for table in TABLES:
+        files = ", ".join(
+            "'" + f.replace("'", "''") + "'" for f in table_files(directory, manifest, table)
+        )
+        connection.execute(
+            f'CREATE OR REPLACE VIEW "{table}" AS SELECT * FROM read_parquet([{files}])'
+        )
+
+
+def write_database(directory: Path, manifest: dict[str, Any]) -> None:
+    """``ctparse.duckdb``: views over the manifest's parts (absolute paths)."""
+    import duckdb
+
+    path = directory / DATABASE
+    tmp = _tmp(path)
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    try:
+        connection = duckdb.connect(str(tmp))
+        try:
+            create_views(connection, directory.resolve(), manifest)
+            connection.execute("CHECKPOINT")
+        finally:
+            connection.close()
+        os.replace(tmp, path)
+    except BaseException:
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        raise
+
+
+def commit(directory: Path, manifest: dict[str, Any]) -> None:
+    """Commit a run: schema, manifest, database; then drop what nothing names."""
+    write_empty_parts(directory)
+    write_json(directory / SCHEMA, schema_document())
+    write_json(directory / MANIFEST, manifest)
+    write_database(directory, manifest)
+    keep = {name for files in manifest["tables"].values() for name in files}
+    for table in TABLES:
+        folder = directory / table
+        if not folder.is_dir():
+            continue
+        for path in folder.glob("*.parquet"):
+            if f"{table}/{path.name}" not in keep:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+    wanted = set(manifest["partitions"])
+    for partition in committed_partitions(directory):
+        if partition not in wanted:
+            with contextlib.suppress(OSError):
+                (directory / STATE / f"{partition}.json").unlink()
+    for leftover in (PLAN, DOWNLOAD):
+        shutil.rmtree(directory / leftover, ignore_errors=True)
+    with contextlib.suppress(FileNotFoundError):
+        (directory / RUN).unlink()

@@ -1,0 +1,171 @@
+"""Dataset sources that talk HTTP, against the real local fake registry:
+a search, NCT ids, and a bulk archive URL; and the errors a user sees."""
+
+from __future__ import annotations
+
+import fcntl
+from pathlib import Path
+
+import pytest
+from dataset_helpers import archive
+from fakeserver import FakeRegistry, make_studies, nct_id_of
+
+from ctparse.cli import main
+from ctparse.dataset.query import connect
+
+FAST = ["--rate", "100000", "--backoff", "0.001", "--workers", "1"]
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    try:
+        main(args)
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def ids_of(directory: Path) -> list[str]:
+    with connect(directory) as db:
+        return [r[0] for r in db.execute("SELECT study_id FROM studies ORDER BY 1").fetchall()]
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.setenv("CTPARSE_CORPUS", str(tmp_path / "corpus"))
+    with FakeRegistry(make_studies(1200)) as fake:
+        monkeypatch.setenv("CTPARSE_API_URL", fake.base_url)
+        yield fake
+
+
+def test_a_search_builds_then_updates_only_the_studies_the_registry_changed(
+    server: FakeRegistry, tmp_path: Path, capsys
+) -> None:
+    directory = tmp_path / "melanoma"
+    code, _, err = run(
+        ["dataset", "build", "--query", "Melanoma", "-o", str(directory), *FAST], capsys
+    )
+    assert code == 0, err
+    melanoma = sorted(nct_id_of(s) for s in server.studies if "Melanoma" in str(s))
+    assert ids_of(directory) == melanoma and len(melanoma) == 300
+    for study in server.studies[3:40:4][:5]:  # five melanoma studies change on the registry
+        study["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"] = "2025-05-01"
+        study["protocolSection"]["eligibilityModule"]["eligibilityCriteria"] = (
+            "Inclusion Criteria:\n\n* ECOG 0-2\n"
+        )
+    code, _, err = run(["dataset", "update", str(directory), *FAST], capsys)
+    assert code == 0, err
+    assert "parsed 5 studies in 1 of" in err
+    with connect(directory) as db:
+        changed = db.execute(
+            "SELECT count(*) FROM thresholds WHERE variable = 'ecog' AND eligible_upper = 2"
+        ).fetchone()[0]
+    assert changed == 5
+
+
+def test_nct_ids_are_fetched_and_an_unknown_one_is_an_error_row(
+    server: FakeRegistry, tmp_path: Path, capsys
+) -> None:
+    directory = tmp_path / "ids"
+    code, _, err = run(
+        [
+            "dataset",
+            "build",
+            "NCT10000001",
+            "nct10000002",
+            "NCT19999999",
+            "-o",
+            str(directory),
+            *FAST,
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    assert ids_of(directory) == ["NCT10000001", "NCT10000002"]
+    assert "1 error" in err
+    with connect(directory) as db:
+        errors = db.execute("SELECT input, study_id, stage, reason FROM errors").fetchall()
+    assert errors == [("NCT19999999", "NCT19999999", "fetch", "no such study in the registry")]
+
+
+def test_a_bulk_archive_url_is_downloaded_for_the_run(
+    server: FakeRegistry, tmp_path: Path, capsys
+) -> None:
+    bulk = tmp_path / "ctg-studies.json.zip"
+    ids = archive(bulk, 30, seed=5)
+    server.files["/downloads/ctg-studies.json.zip"] = bulk
+    url = server.base_url.replace("/api/v2", "/downloads/ctg-studies.json.zip")
+    directory = tmp_path / "trials"
+    code, _, err = run(["dataset", "build", url, "-o", str(directory), *FAST], capsys)
+    assert code == 0, err
+    assert ids_of(directory) == ids
+    assert not (directory / "_download").exists()
+    code, _, err = run(["dataset", "build", url, "-o", str(directory), "--offline", *FAST], capsys)
+    assert (
+        code == 2
+        and err
+        == f"ctparse: error: {url}: downloading the archive needs the network; --offline is set\n"
+    )
+
+
+def test_an_unreachable_registry_is_one_line(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("CTPARSE_API_URL", "http://127.0.0.1:9/api/v2")
+    code, out, err = run(
+        ["dataset", "build", "NCT10000001", "-o", str(tmp_path / "x"), *FAST], capsys
+    )
+    assert code == 2 and out == ""
+    assert (
+        err.startswith("ctparse: error: http://127.0.0.1:9/api/v2/studies") and err.count("\n") == 1
+    )
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["NCT123"], "NCT123: not an NCT id"),
+        (["missing.zip"], "missing.zip: no such file or folder"),
+    ],
+)
+def test_a_bad_source_is_one_line_and_nothing_is_written(
+    args, message, tmp_path: Path, capsys
+) -> None:
+    directory = tmp_path / "out"
+    code, out, err = run(["dataset", "build", *args, "-o", str(directory)], capsys)
+    assert (
+        (code, out) == (2, "")
+        and err.startswith(f"ctparse: error: {message}")
+        and err.count("\n") == 1
+    )
+    assert not directory.exists()
+
+
+def test_an_unusable_directory_is_one_line(tmp_path: Path, capsys) -> None:
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    code, _, err = run(["dataset", "build", "corpus", "-o", str(a_file), "--offline"], capsys)
+    assert code == 2 and err == f"ctparse: error: {a_file}: is a file, not a dataset directory\n"
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "notes.txt").write_text("mine")
+    code, _, err = run(["dataset", "build", "corpus", "-o", str(busy), "--offline"], capsys)
+    assert code == 2 and "is a folder that holds no ctparse dataset and is not empty" in err
+    code, _, err = run(["dataset", "query", str(busy), "SELECT 1"], capsys)
+    assert (
+        code == 2 and err == f"ctparse: error: {busy}: no ctparse dataset here (no manifest.json)\n"
+    )
+
+
+def test_a_second_run_on_a_locked_dataset_is_refused(tmp_path: Path, capsys) -> None:
+    directory = tmp_path / "out"
+    directory.mkdir()
+    with open(directory / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        code, _, err = run(
+            ["dataset", "build", "corpus", "-o", str(directory), "--offline"], capsys
+        )
+    assert (
+        code == 2
+        and err
+        == f"ctparse: error: {directory}: another ctparse build or update is running on it\n"
+    )

@@ -1,0 +1,128 @@
+"""`ctparse dataset update`: only what changed is re-parsed and rewritten,
+and the result equals a fresh build of the new input, row for row."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from dataset_helpers import archive, assert_same_tables, lines, synthetic_bulk
+
+from ctparse.cli import main
+from ctparse.dataset import build as builder
+from ctparse.dataset import partition, store
+from ctparse.dataset.plan import partition_of
+from ctparse.dataset.sources import classify
+
+STUDIES = 200
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("update")
+    bulk = folder / "ctg-studies.json.zip"
+    archive(bulk, STUDIES, seed=7)
+    directory = folder / "trials"
+    builder.build(directory, classify((str(bulk),)), options=builder.Options(workers=1))
+    return bulk, directory
+
+
+def _changed_archive(bulk: Path, target: Path) -> tuple[list[str], str, str]:
+    """(changed ids, removed id, added id): a few studies edited, one gone, one new."""
+    edited = target.with_name("edited.zip")
+    changed = synthetic_bulk.change_archive(bulk, edited, fraction=0.03, lines=lines(), seed=3)
+    assert changed
+    with zipfile.ZipFile(edited) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        names = sorted(n for n in old.namelist() if n.endswith(".json"))
+        removed = Path(names[-1]).stem
+        for name in names[:-1]:
+            new.writestr(name, old.read(name))
+        study = json.loads(old.read(names[0]))
+        added = "NCT01199999"
+        study["protocolSection"]["identificationModule"]["nctId"] = added
+        new.writestr(f"ctg-studies.json/NCT011xxxxx/{added}.json", json.dumps(study))
+    return [c for c in changed if c != removed], removed, added
+
+
+def test_update_reparses_only_changed_records_and_equals_a_fresh_build(
+    built: tuple[Path, Path], tmp_path: Path, capsys
+) -> None:
+    bulk, reference = built
+    directory = tmp_path / "trials"
+    shutil.copytree(reference, directory)
+    new = tmp_path / "ctg-studies-next.json.zip"
+    changed, removed, added = _changed_archive(bulk, new)
+    touched = {partition_of(i, "") for i in [*changed, removed, added]}
+    before = store.load_manifest(directory)["partitions"]
+
+    main(["dataset", "update", str(directory), str(new), "--workers", "1"])
+    err = capsys.readouterr().err
+    assert f"parsed {len(changed) + 1} studies in {len(touched)} of" in err
+
+    after = store.load_manifest(directory)["partitions"]
+    assert {p for p in after if after[p] != before.get(p)} == touched
+    untouched = sorted(set(after) - touched)
+    for name in untouched:  # not rewritten: the same part files, same gen
+        assert (directory / store.part_name("criteria", name, before[name])).is_file()
+    # Where only criteria texts changed, the tables they do not reach keep their parts.
+    only_edited = touched - {partition_of(removed, ""), partition_of(added, "")}
+    assert only_edited
+    for name in only_edited:
+        files = store.load_state(directory, name)["files"]
+        assert files["conditions"] == store.part_name("conditions", name, before[name])
+        assert files["criteria"] == store.part_name("criteria", name, after[name])
+
+    fresh = tmp_path / "fresh"
+    builder.build(fresh, classify((str(new),)), options=builder.Options(workers=1))
+    assert_same_tables(directory, fresh)
+    from ctparse.dataset.query import connect
+
+    with connect(directory) as db:
+        ids = {r[0] for r in db.execute("SELECT study_id FROM studies").fetchall()}
+    assert added in ids and removed not in ids
+
+
+def test_update_with_nothing_changed_rewrites_nothing(
+    built: tuple[Path, Path], tmp_path: Path, capsys
+) -> None:
+    _, reference = built
+    directory = tmp_path / "trials"
+    shutil.copytree(reference, directory)
+    parts = {p: p.stat().st_mtime_ns for p in directory.rglob("*.parquet")}
+    main(["dataset", "update", str(directory)])  # the sources of the manifest
+    assert "parsed 0 studies in 0 of" in capsys.readouterr().err
+    assert {p: p.stat().st_mtime_ns for p in directory.rglob("*.parquet")} == parts
+
+
+def test_new_rules_reparse_everything(
+    built: tuple[Path, Path], tmp_path: Path, monkeypatch
+) -> None:
+    _, reference = built
+    directory = tmp_path / "trials"
+    shutil.copytree(reference, directory)
+    old = builder.versions()
+    newer = (old[0], "0123456789ab", old[2])
+    monkeypatch.setattr(builder, "versions", lambda: newer)
+    monkeypatch.setattr(partition, "_versions_of_worker", lambda: newer)
+    summary = builder.update(directory, options=builder.Options(workers=1))
+    assert summary.parsed == STUDIES
+    from ctparse.dataset.query import connect
+
+    with connect(directory) as db:
+        assert db.execute("SELECT DISTINCT rules_version FROM criteria").fetchall() == [
+            ("0123456789ab",)
+        ]
+
+
+def test_build_refuses_a_dataset_of_other_sources(
+    built: tuple[Path, Path], tmp_path: Path, capsys
+) -> None:
+    _, reference = built
+    with pytest.raises(SystemExit) as stop:
+        main(["dataset", "build", "corpus", "-o", str(reference), "--offline"])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and err.count("\n") == 1
+    assert err.startswith(f"ctparse: error: {reference}: holds a dataset built from other sources")
