@@ -50,11 +50,11 @@ def test_the_csv_is_one_row_per_entity() -> None:
 
 
 def test_no_entities_keeps_the_rule_pipeline() -> None:
-    out = json.loads(
+    (out,) = json.loads(
         _run("criteria", "--no-entities", "--format", "json", "History of myocarditis")
     )
     assert out["criteria"][0]["entities"] == [] and out["criteria"][0]["status"] == "unparsed"
-    out = json.loads(_run("criteria", "--format", "json", "History of myocarditis"))
+    (out,) = json.loads(_run("criteria", "--format", "json", "History of myocarditis"))
     assert out["criteria"][0]["entities"][0]["concept"]["id"] == "myocarditis"
     assert out["criteria"][0]["status"] == "parsed"
 
