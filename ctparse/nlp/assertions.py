@@ -409,7 +409,7 @@ def requirements(
     text: str, spans: Sequence[tuple[int, int]], *, section: str
 ) -> list[tuple[str, str | None]]:
     """``(assertion, requirement)`` of each entity span of one criterion."""
-    cues = Cues(text)
+    cues = Cues.of(text)
     scanner = Scanner(text)
     out = []
     for start, end in spans:

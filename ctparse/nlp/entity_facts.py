@@ -49,7 +49,7 @@ def build_entities(
     text = criterion.text
     base = criterion.start or 0
     scanner = Scanner(text)
-    cues = Cues(text)
+    cues = Cues.of(text)
     out: list[Entity] = []
     for start, end, kind in sorted(spans):
         for part in split_coordination(text[start:end], kind):

@@ -151,11 +151,11 @@ def _tail(text: str) -> str:
     return text[: match.start()] if match else text
 
 
-def describe(event: str, *, grants: Sequence[tuple[int, int]] = ()) -> tuple[str | None, bool]:
+def describe(event: str, *, grants: Sequence[str] = ()) -> tuple[str | None, bool]:
     """What a window constrains, as a short phrase without clause glue (None when
     nothing is left: "and the"), and whether a negation opens it.
 
-    ``grants`` are spans of the event text that grant entry ("are allowed to
+    ``grants`` are the words of the criterion that grant entry ("are allowed to
     enroll", from the polarity rules): they say what the criterion asks of the
     event (``Window.requirement``), not what the event is. So does a negation
     opening the event ("excluding …", "no …"): it is returned, not kept.
@@ -166,8 +166,8 @@ def describe(event: str, *, grants: Sequence[tuple[int, int]] = ()) -> tuple[str
     ('blood components and growth factors', True)
     """
     text = event
-    for start, end in sorted(grants, reverse=True):
-        text = text[:start] + " " + text[end:]
+    for grant in grants:
+        text = text.replace(grant, " ")
     text = " ".join(text.split())
     pieces = _CLAUSE.split(text)
     text = next((p for p in reversed(pieces) if _GLUE_LEAD.sub("", p.strip()).strip()), text)

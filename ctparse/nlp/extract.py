@@ -62,7 +62,7 @@ from .units import (
     is_exact,
     to_canonical,
 )
-from .values import _ANY_DIGIT, _SMALL_SCALE, HAS_NUMBER, _find_values, _Value
+from .values import _SMALL_SCALE, _find_values, _Value
 
 
 def add_thresholds(criterion: Criterion, text: str) -> Criterion:
@@ -77,7 +77,7 @@ def add_thresholds(criterion: Criterion, text: str) -> Criterion:
 def extract_thresholds(criterion: Criterion) -> tuple[Threshold, ...]:
     """The thresholds of one criterion, in text order."""
     local = numbers.ascii_punctuation(criterion.text or "")
-    if not local or not (_ANY_DIGIT.search(local) or HAS_NUMBER.search(local)):
+    if not local or not numbers.may_hold_a_limit(local):
         return ()
     values = _find_values(local)
     if not values:
@@ -100,7 +100,7 @@ def _thresholds(values: list[_Value], criterion: Criterion, text: str) -> tuple[
     exclusion = criterion.section == "exclusion"
     placed = [v for v in values if v.targets]
     groups = _groups(placed, text, criterion.id)
-    cues = Cues(text) if placed else None
+    cues = Cues.of(text) if placed else None
     out: list[Threshold] = []
     for index, value in enumerate(placed):
         for variable, entity in value.targets:

@@ -30,10 +30,12 @@ whole criterion at once:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
-from ..resources import load_rules, per_models
+from ..resources import load_rules, models_dir, per_models
 from ..text import sentences
 
 KINDS = ("permit", "exclude", "allowed_level", "negation", "subgroup", "obligation")
@@ -103,7 +105,14 @@ def polarity_rules() -> tuple[Rule, ...]:
 
 
 class Cues:
-    """The polarity cues of one criterion text, found once and asked per limit."""
+    """The polarity cues of one criterion text, found once and asked per limit.
+
+    :meth:`of` gives the one instance per text (the thresholds, windows and
+    entities of a criterion ask the same text)."""
+
+    @staticmethod
+    def of(text: str) -> Cues:
+        return _cues_of(text, models_dir())
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -114,6 +123,10 @@ class Cues:
             for rule in self.rules
             if rule.scope == "sentence"
         }
+
+    def grant_texts(self) -> list[str]:
+        """The words of every grant in the text ("are allowed to enroll")."""
+        return [self.text[s:e] for s, e in self.permits()]
 
     def _sentence(self, start: int) -> tuple[int, int]:
         for s, e in self.sentences:
@@ -235,3 +248,8 @@ class Cues:
                 if m_end <= start:
                     return Decision(1, rules=(opened.id, rule.id))
         return None
+
+
+@functools.lru_cache(maxsize=512)
+def _cues_of(text: str, directory: Path) -> Cues:
+    return Cues(text)

@@ -137,7 +137,7 @@ def _find_values(text: str) -> list[_Value]:
     g = grammar()
     r = rules()
     found: list[_Value] = []
-    for match in g.value.finditer(text):
+    for match in numbers.near_numbers(g.value, text):
         if _SUM_AFTER.match(text, match.end()) or _SUM_BEFORE.search(text, 0, match.start()):
             continue  # "Gleason 3+4=7": the parts of a sum are no limits
         body_start = match.start("body")

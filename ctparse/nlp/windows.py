@@ -105,7 +105,9 @@ def add_windows(criterion: Criterion, text: str) -> Criterion:
 
 def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
     local = numbers.ascii_punctuation(criterion.text or "")
-    if not local or (not _ANY_DIGIT.search(local) and not _has_word_number(local)):
+    if not local or not _may_hold_a_period(local):
+        return ()  # a period needs a time unit, a calendar period a year
+    if not _ANY_DIGIT.search(local) and not numbers.has_word_number(local):
         return ()
     g = window_grammar()
     r = rules()
@@ -209,7 +211,8 @@ def _with_meaning(criterion: Criterion, local: str, windows: list[Window]) -> tu
     to enroll", a negation opening the clause) and the eligible time range in days."""
     if not windows:
         return ()
-    cues = Cues(local)
+    cues = Cues.of(local)
+    grants = cues.grant_texts()
     base = criterion.start or 0
     exclusion = criterion.section == "exclusion"
     out = []
@@ -220,7 +223,7 @@ def _with_meaning(criterion: Criterion, local: str, windows: list[Window]) -> tu
         requirement = decision.requirement
         event = window.event
         if event:
-            event, negated = describe(event, grants=Cues(event).permits())
+            event, negated = describe(event, grants=grants)
             if negated and not negation_rules().intersection(decision.rules):
                 # "excluding blood components used within 14 days": the event's own negation
                 requirement = _FLIPPED.get(requirement or "", requirement)
@@ -359,11 +362,16 @@ def _comparator(m: re.Match[str], r: Rules) -> str:
     return "="
 
 
-_WORD_NUMBER = re.compile(rf"(?<![\w-]){numbers.WORD_NUMBER}(?![\w-])")
+_TIME_WORDS = frozenset(timeunits.FORMS.split("|"))
+_LETTERS = re.compile(r"[a-z]+")
+_YEAR_HINT_ANY = re.compile(r"(?:19|20)\d\d")
 
 
-def _has_word_number(text: str) -> bool:
-    return bool(_WORD_NUMBER.search(text))
+def _may_hold_a_period(text: str) -> bool:
+    """A time unit as a word or glued to a number ("4wks", "12-month"), or a year:
+    what every window holds."""
+    words = _LETTERS.findall(text.lower())
+    return not _TIME_WORDS.isdisjoint(words) or _YEAR_HINT_ANY.search(text) is not None
 
 
 def spans_of(items: tuple[Threshold, ...] | tuple[Window, ...], base: int) -> list[tuple[int, int]]:
