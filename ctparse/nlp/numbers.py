@@ -10,7 +10,6 @@ in :mod:`ctparse.nlp.extract`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 WORDS = {
     "zero": 0,
@@ -129,6 +128,7 @@ def is_word_number(text: str) -> bool:
 
 
 _WORDS = re.compile(r"[a-z]+")
+_DIGIT = re.compile(r"\d")
 _NUMBER_WORDS = frozenset(WORDS)
 _ROMAN_WORD = re.compile(r"(?<![A-Za-z])(?:I{1,3}|IV|VI?)(?![A-Za-z])")
 
@@ -141,31 +141,8 @@ def has_word_number(text: str) -> bool:
 def may_hold_a_limit(text: str) -> bool:
     """The cheap test before the value grammar: a digit, a number in words, a roman
     numeral or a multiple of the normal limit ("ULN", "upper limit of normal")."""
-    if any(c.isdigit() for c in text):
+    if _DIGIT.search(text) is not None:
         return True
     if "ULN" in text or "LLN" in text or "limit of normal" in text.lower():
         return True
     return has_word_number(text) or _ROMAN_WORD.search(text) is not None
-
-
-#: Where a value expression can be: a number in digits or words, or a roman numeral.
-#: Scanning for these first and running the big grammars only near them keeps the
-#: cost of a criterion proportional to its numbers, not its length.
-HINT = re.compile(rf"(?:{NUMBER}|(?<![A-Za-z]){ROMAN_NUMBER})")
-#: The longest stretch a value or window expression can open with before its number
-#: (a comparator phrase, filler words, "the age of", "in the past").
-LOOKBACK = 96
-
-
-def near_numbers(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text)`` for a pattern whose every match holds a number:
-    the same matches, found by searching only from a little before each number."""
-    pos = 0
-    for hint in HINT.finditer(text):
-        if hint.start() < pos:
-            continue
-        match = pattern.search(text, max(pos, hint.start() - LOOKBACK))
-        if match is None:
-            return
-        yield match
-        pos = max(match.end(), match.start() + 1)

@@ -8,12 +8,14 @@ piece whose parent is the unit. A unit that is one requirement gets no pieces.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from ..text.bullets import Marker, match_marker
 from .clauses import rules, sentences_of
 
 _ENUM_CANDIDATE = re.compile(r"\(?(?:\d{1,3}|[A-Za-z]|[ivxIVX]{2,4})[.)]")
+_ENUM_AFTER_SPACE = re.compile(r"(?<=\s)\(?(?:\d{1,3}|[A-Za-z]|[ivxIVX]{2,4})[.)]")
 _LEADING_CONJUNCTION = re.compile(r"(?i)(?:and/or|and|or)\b[ \t]*|[,;:][ \t]*")
 # a dangling conjunction at the end: "…; and" (a piece also drops "or", "and/or")
 _TRAILING_UNIT = re.compile(r"(?<![^\s,;])(?i:and)$")
@@ -77,10 +79,10 @@ def _enumeration(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Inline items "A. … B. …", "1) … 2) …", "(a) … (b) …", "i. … ii. …"."""
     found: list[Marker] = []
     expected: dict[str, int] = {}
-    for candidate in _ENUM_CANDIDATE.finditer(text, start, end):
-        pos = candidate.start()
-        if pos > start and not text[pos - 1].isspace():
-            continue
+    # a marker opens the unit or follows a space
+    at_start = [start] if _ENUM_CANDIDATE.match(text, start, end) else []
+    spaced = (m.start() for m in _ENUM_AFTER_SPACE.finditer(text, start + 1, end))
+    for pos in itertools.chain(at_start, spaced):
         marker = match_marker(text, pos, end)
         if marker is None or not _enumerates(text, start, pos, marker):
             continue

@@ -104,6 +104,14 @@ def polarity_rules() -> tuple[Rule, ...]:
     return tuple(out)
 
 
+@per_models
+def any_sentence_cue() -> re.Pattern[str]:
+    """Every sentence-scope rule in one alternation (a text none matches has no cue)."""
+    return re.compile(
+        "|".join(f"(?:{r.regex.pattern})" for r in polarity_rules() if r.scope == "sentence")
+    )
+
+
 class Cues:
     """The polarity cues of one criterion text, found once and asked per limit.
 
@@ -118,11 +126,15 @@ class Cues:
         self.text = text
         self.rules = polarity_rules()
         self.sentences = sentences.spans(text)
-        self.matches = {
-            rule.id: [(m.start(), m.end()) for m in rule.regex.finditer(text)]
-            for rule in self.rules
-            if rule.scope == "sentence"
-        }
+        sentence_rules = [rule for rule in self.rules if rule.scope == "sentence"]
+        # Most criteria hold no cue at all: one scan with every sentence rule says so.
+        if any_sentence_cue().search(text) is None:
+            self.matches = {rule.id: [] for rule in sentence_rules}
+        else:
+            self.matches = {
+                rule.id: [(m.start(), m.end()) for m in rule.regex.finditer(text)]
+                for rule in sentence_rules
+            }
 
     def grant_texts(self) -> list[str]:
         """The words of every grant in the text ("are allowed to enroll")."""

@@ -35,6 +35,7 @@ class Grammar:
     value: re.Pattern[str]
     quantity: re.Pattern[str]
     relative_only: re.Pattern[str]
+    relative_hint: re.Pattern[str]  # a relative phrase alone: the cheap test before relative_only
     condition: re.Pattern[str]
     prefix_before: re.Pattern[str]
     strip_pre: re.Pattern[str]
@@ -84,6 +85,7 @@ def grammar() -> Grammar:
         value=re.compile(value),
         quantity=re.compile(qty_named),
         relative_only=re.compile(relative_only),
+        relative_hint=re.compile(rel),
         condition=re.compile(condition),
         prefix_before=re.compile(rf"(?P<pre>{pre})\s*$"),
         strip_pre=re.compile(
@@ -137,7 +139,7 @@ def _find_values(text: str) -> list[_Value]:
     g = grammar()
     r = rules()
     found: list[_Value] = []
-    for match in numbers.near_numbers(g.value, text):
+    for match in g.value.finditer(text):
         if _SUM_AFTER.match(text, match.end()) or _SUM_BEFORE.search(text, 0, match.start()):
             continue  # "Gleason 3+4=7": the parts of a sum are no limits
         body_start = match.start("body")
@@ -217,7 +219,7 @@ def _find_values(text: str) -> list[_Value]:
                 parenthesized=text[: match.start()].rstrip().endswith("("),
             )
         )
-    for match in g.relative_only.finditer(text):
+    for match in g.relative_only.finditer(text) if g.relative_hint.search(text) else ():
         if any(v.start <= match.start() < v.end for v in found):
             continue
         op = r.op_for("prefix", match.group("pre"))
