@@ -207,13 +207,31 @@ class Range(_Record):
 
 
 @dataclass(frozen=True)
+class Suspect(_Record):
+    """Why a limit's reading is doubtful, and the reading it probably meant.
+
+    ``reason`` is ``"implausible"``: the normalized value lies outside the
+    variable's plausible range (``plausible``, in the canonical unit, from
+    ``models/variables.jsonl``), as "Albumin < 2.0 mg/dl" (0.02 g/L) does.
+    ``unit`` is the unit that gives a plausible value ("g/dL") and
+    ``normalized`` that reading (20 g/L); both are None when no unit does.
+    """
+
+    reason: str
+    plausible: Range | None = None
+    unit: str | None = None
+    normalized: Normalized | None = None
+
+
+@dataclass(frozen=True)
 class Threshold(_Record):
     """A numeric or ordinal limit on one variable, traceable to its span.
 
     ``start``/``end`` index ``Eligibility.criteria_text`` (or the plain text as
     read); ``source`` is ``"text"`` or ``"structured"`` (the minimum/maximum age
     fields, which have no offsets). ``group`` is shared by alternatives
-    ("creatinine ≤ 1.5 mg/dL or CrCl ≥ 60 mL/min").
+    ("creatinine ≤ 1.5 mg/dL or CrCl ≥ 60 mL/min"). ``comparator_inferred`` and
+    ``suspect`` mark readings a curator may want to check (filter on them).
     """
 
     variable: str
@@ -237,6 +255,12 @@ class Threshold(_Record):
     # "allowed" (a grant: "… enrollment is allowed"), None (a subgroup named
     # under an obligation).
     requirement: str | None = None
+    # True when ``comparator`` is not as written but read from a mirror's "=" in
+    # the direction the variable's lexicon entry gives ("ANC = 1.5 × 10^9/L" in an
+    # inclusion list is ``>=``): a curator can set these apart.
+    comparator_inferred: bool = field(default=False, kw_only=True)
+    # Set when the normalized value is implausible for the variable (see Suspect).
+    suspect: Suspect | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)

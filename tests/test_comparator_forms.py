@@ -92,3 +92,99 @@ def test_comparator_words_without_their_preposition(text: str, expected: str) ->
 )
 def test_comparator_written_after_the_value(text: str, expected: str) -> None:
     assert rendered(text) == expected
+
+
+# ------------------------------------------------------- comparators lost to "="
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "expected"),
+    [
+        # the lexicon's direction, the section's side: an inclusion states what is required
+        (
+            "ANC = 1.5 × 10^9/L",
+            "inclusion",
+            "anc >= 1.5 × 10^9/L = 1.5 10^9/L, eligible [1.5, inf), comparator inferred",
+        ),
+        (
+            "Platelet count = 100,000/mm3",
+            "inclusion",
+            "platelets >= 100000 /mm3 = 100 10^9/L, eligible [100, inf), comparator inferred",
+        ),
+        (
+            "Creatinine clearance = 60 mL/min (Cockcroft-Gault)",
+            "inclusion",
+            "crcl >= 60 mL/min, eligible [60, inf), comparator inferred",
+        ),
+        (
+            "AST and ALT = 2.5 x ULN",
+            "inclusion",
+            "ast <= 2.5 x ULN = 2.5 ULN, eligible (-inf, 2.5], comparator inferred; "
+            "alt <= 2.5 x ULN = 2.5 ULN, eligible (-inf, 2.5], comparator inferred",
+        ),
+        ("Age = 18 years", "inclusion", "age >= 18 years, eligible [18, inf), comparator inferred"),
+        # an exclusion states the excluded side: low neutrophils, high bilirubin
+        (
+            "Neutrophils = 1000/µL",
+            "exclusion",
+            "anc <= 1000 /µL = 1 10^9/L, eligible (1, inf), comparator inferred",
+        ),
+        (
+            "Serum bilirubin = 2 mg/dL",
+            "exclusion",
+            "bilirubin_total >= 2 mg/dL = 34.2 umol/L, eligible (-inf, 34.2), comparator inferred",
+        ),
+    ],
+)
+def test_a_lost_comparator_is_read_in_the_variables_direction(
+    text: str, section: str, expected: str
+) -> None:
+    assert rendered(text, section) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "section"),
+    [
+        ("ANC = 1.5 × 10^9/L", "unknown"),  # no section: nothing says which side
+        ("Age = 65 years", "inclusion"),  # no minimum age: could be either bound
+        ("BMI = 30 kg/m2", "inclusion"),  # no direction in the lexicon
+        ("Hemoglobin A1c = 7%", "inclusion"),
+    ],
+)
+def test_a_lost_comparator_stays_partial_when_nothing_gives_the_side(
+    text: str, section: str
+) -> None:
+    criterion = parse(text, section)
+    (t,) = criterion.thresholds
+    assert (t.comparator, t.eligible, t.comparator_inferred) == ("=", None, False)
+    assert criterion.status == "partial"
+
+
+def test_an_inferred_comparator_is_parsed_and_marked_for_curators() -> None:
+    criterion = parse("Hemoglobin = 9 g/dL", "inclusion")
+    (t,) = criterion.thresholds
+    assert criterion.status == "parsed"
+    assert t.to_dict()["comparator_inferred"] is True
+    assert parse("Hemoglobin ≥ 9 g/dL").thresholds[0].comparator_inferred is False
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # spaced and glued forms of the multiplier and of a range
+        (
+            "Platelets = 100 × 109 / L",
+            "platelets >= 100 × 109 / L = 100 10^9/L, eligible [100, inf), comparator inferred",
+        ),
+        (
+            "ANC = 1.5 x 10 ^ 9/L",
+            "anc >= 1.5 x 10 ^ 9/L = 1.5 10^9/L, eligible [1.5, inf), comparator inferred",
+        ),
+        ("WBC ≥ 3.0 × 10^9 / l", "wbc >= 3 × 10^9 / l = 3 10^9/L, eligible [3, inf)"),
+        ("Neutrophils ≥ 1500 / µL", "anc >= 1500 / µL = 1.5 10^9/L, eligible [1.5, inf)"),
+        ("Age 18 to75 years", "age between 18-75 years, eligible [18, 75]"),
+        ("Aged between 18 and75 years", "age between 18-75 years, eligible [18, 75]"),
+    ],
+)
+def test_spaced_and_glued_forms_are_read(text: str, expected: str) -> None:
+    assert rendered(text) == expected

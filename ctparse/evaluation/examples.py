@@ -95,7 +95,9 @@ def render_range(eligible: Range | None) -> str:
 
 
 def render_threshold(t: Threshold) -> str:
-    """``hemoglobin >= 9 g/dL = 90 g/L, eligible [90, inf)``."""
+    """``hemoglobin >= 9 g/dL = 90 g/L, eligible [90, inf)``; a comparator read into a
+    mirror's "=" adds ``, comparator inferred``, an implausible value ``, suspect
+    implausible (probably g/dL: 20 g/L)``."""
     if t.values is not None:
         value = "{" + ", ".join(_num(v) for v in t.values) + "}"
     elif t.value_max is not None:
@@ -117,6 +119,16 @@ def render_threshold(t: Threshold) -> str:
     text += f", eligible {render_range(t.eligible)}"
     if t.condition:
         text += f", if {t.condition}"
+    if t.comparator_inferred:
+        text += ", comparator inferred"
+    if t.suspect is not None:
+        meant = t.suspect.normalized
+        probably = (
+            f" (probably {t.suspect.unit}: {_num(meant.value)} {meant.unit})"
+            if t.suspect.unit and meant is not None
+            else ""
+        )
+        text += f", suspect {t.suspect.reason}{probably}"
     return text
 
 

@@ -55,6 +55,7 @@ from .entities import (
     _propagate_age,
     _sex_qualifiers,
 )
+from .plausible import suspect
 from .polarity import Cues, Decision
 from .rules import Variable, rules
 from .units import (
@@ -128,6 +129,11 @@ def _thresholds(values: list[_Value], criterion: Criterion, text: str) -> tuple[
             normalized = _normalize(variable, value, number, number_max, listed, unit)
             # A mirror's "=" on a continuous variable ("ANC = 1500/mm3") hides a ≥ or ≤.
             unknown = value.op == "=" and comparator == "=" and not small
+            inferred = None
+            if unknown and normalized is not None:
+                inferred = _lost_comparator(var, normalized, decision, criterion.section)
+                if inferred is not None:
+                    comparator, unknown = inferred, False
             eligible = (
                 None
                 if unknown or normalized is None
@@ -150,9 +156,42 @@ def _thresholds(values: list[_Value], criterion: Criterion, text: str) -> tuple[
                     requirement=decision.requirement,
                     start=base + value.start,
                     end=base + value.end,
+                    comparator_inferred=inferred is not None,
+                    suspect=(
+                        None
+                        if value.relative or listed is not None
+                        else suspect(variable, number, number_max, value.unit, normalized)
+                    ),
                 )
             )
     return tuple(out)
+
+
+def _lost_comparator(
+    var: Variable | None, normalized: Normalized, decision: Decision, section: str
+) -> str | None:
+    """The comparator a mirror's "=" stands for, or None when nothing says.
+
+    The variable's lexicon entry gives the side eligibility requires (``bound``:
+    a lower bound for neutrophils, an upper bound for bilirubin), and the section
+    which side the criterion states: an inclusion states the required side ("ANC =
+    1.5 × 10^9/L": ≥), an exclusion the excluded one ("bilirubin = 1.5 × ULN": ≥ is
+    excluded). A mirror loses "≥" and "≤" ("<" and ">" survive), so the reading is
+    inclusive. ``bound_range`` keeps it to values that are such a bound ("Age = 18
+    years" is a minimum age; "Age = 65 years" says nothing).
+    """
+    if var is None or var.bound is None or section not in ("inclusion", "exclusion"):
+        return None
+    if decision.sign == 0 or normalized.value is None or normalized.value_max is not None:
+        return None
+    if var.bound_range is not None and normalized.unit == var.unit:
+        low, high = var.bound_range
+        if not low <= normalized.value <= high:
+            return None
+    required = ">=" if var.bound == "lower" else "<="
+    if decision.sign > 0:
+        return required
+    return "<=" if required == ">=" else ">="
 
 
 def _groups(placed: list[_Value], text: str, prefix: str) -> dict[tuple[int, str], str]:

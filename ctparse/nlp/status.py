@@ -7,7 +7,8 @@ The last stage of the pipeline (``ctparse_status``):
   non-limit (version, list marker, name such as "PD-1"), a limit's
   direction is unknown ("ANC = 1500/mm3": a registry mirror's "=" for ≥), or
   its unit does not convert to the variable's ("AST ≥ 100 IU/mL": no
-  normalized value);
+  normalized value), or its value is implausible for the variable
+  ("Albumin < 2.0 mg/dl": ``suspect``);
 * ``unparsed``: no number and nothing extracted (a text-only criterion).
 
 A limit found in a piece of a packed line is reported on the piece only
@@ -51,7 +52,9 @@ def status(criterion: Criterion, windows: tuple[Window, ...]) -> Status:
     text = criterion.text or ""
     base = criterion.start or 0
     if any(
-        _direction_unknown(t, text, base) or (t.normalized is None and t.unit is not None)
+        _direction_unknown(t, text, base)
+        or (t.normalized is None and t.unit is not None)
+        or t.suspect is not None
         for t in criterion.thresholds
     ):
         return "partial"
