@@ -95,7 +95,8 @@ def threshold_row(ref: str, criterion: Criterion, t: Threshold) -> dict[str, Any
         if t.normalized.value_max is not None:
             normalized += f"–{_fmt(t.normalized.value_max)}"
         if t.normalized.unit:
-            normalized += f" {'× ' if t.relative_to else ''}{t.normalized.unit}"
+            times = "× " if t.relative_to and t.relative_to != "percentile" else ""
+            normalized += f" {times}{t.normalized.unit}"
     detail = "; ".join(
         part
         for part in (
@@ -114,7 +115,13 @@ def threshold_row(ref: str, criterion: Criterion, t: Threshold) -> dict[str, Any
         "variable": t.variable,
         "comparator": t.comparator,
         "value": value,
-        "unit": t.unit if not t.relative_to else f"× {t.relative_to}",
+        "unit": (
+            t.unit
+            if not t.relative_to
+            else "percentile"
+            if t.relative_to == "percentile"
+            else f"× {t.relative_to}"
+        ),
         "normalized": normalized,
         "eligible": _range(t),
         "detail": detail or None,

@@ -107,11 +107,15 @@ def render_threshold(t: Threshold) -> str:
     parts = [t.variable, t.comparator, value]
     if t.unit:
         parts.append(t.unit)
-    if t.relative_to:
+    if t.relative_to == "percentile":
+        parts.append("percentile")  # "the 99th percentile": a rank, no multiple
+    elif t.relative_to:
         parts.append(f"x {t.relative_to}")
     text = " ".join(parts)
     n = t.normalized
-    if n is None:
+    if t.relative_to == "percentile":
+        pass
+    elif n is None:
         text += " = ?"
     elif t.values is None and n.unit and (n.unit != t.unit or n.value != t.value):
         high = f"-{_num(n.value_max)}" if n.value_max is not None else ""

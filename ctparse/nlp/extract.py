@@ -47,6 +47,7 @@ import re
 from ..schema import Criterion, Eligibility, Normalized, Range, Threshold
 from ..text.timeunits import YEARS_IN, plural
 from . import numbers
+from .asides import aside_spans, inside
 from .entities import (
     _attach,
     _blood_pressure_pairs,
@@ -81,6 +82,8 @@ def extract_thresholds(criterion: Criterion) -> tuple[Threshold, ...]:
     if not local or not (_ANY_DIGIT.search(local) or HAS_NUMBER.search(local)):
         return ()
     values = _find_values(local)
+    if values and (asides := aside_spans(local)):
+        values = [v for v in values if not inside(asides, v.start, v.end)]
     if not values:
         return ()
     _attach(values, local)

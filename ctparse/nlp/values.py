@@ -52,7 +52,9 @@ def grammar() -> Grammar:
         rf"(?:(?<![A-Za-z])|(?![A-Za-z]))(?i:{r.patterns['suffix']}){_LETTER_EDGE}"
         r"(?!\s+than\b)(?!\s*\d)"
     )
-    rel = rf"(?i:{r.patterns['relative']})(?![A-Za-z])(?:\s*\((?:ULN|LLN)\))?"
+    # "the 99th percentile": the ordinal ending belongs to a rank
+    rank = r"(?:(?<=\d)(?i:st|nd|rd|th)\s*(?=(?i:percentile|centile)))?"
+    rel = rf"{rank}(?i:{r.patterns['relative']})(?![A-Za-z])(?:\s*\((?:ULN|LLN)\))?"
     unit = rf"(?:{r.unit_pattern})(?![A-Za-z])"
     sci = rf"{numbers.SCIENTIFIC}(?=\s*(?:/|cells|G\b|per\b|c/))"
     num = rf"(?:{numbers.NUMBER}|(?<![A-Za-z]){numbers.ROMAN_NUMBER})"
@@ -62,7 +64,8 @@ def grammar() -> Grammar:
         rf"(?P<num>{num})(?:\s*(?P<sci>{sci}))?(?:\s*(?P<unit>{unit}))?(?:\s*(?P<rel>{rel}))?"
     )
     # "ALT ≥ level 50 IU/L": words naming what is limited, read through.
-    filler = rf"(?i:{r.patterns['filler']})(?![A-Za-z])"
+    # "less than an estimate of the 10th percentile": a filler may take its article
+    filler = rf"(?i:{r.patterns['filler']})(?![A-Za-z])(?:\s+(?i:the|a|an)(?![A-Za-z]))?"
     value = (
         rf"(?P<pre>{pre}(?:\s*(?:of|to|the)(?![A-Za-z]))?(?:\s*{filler})?\s*)?"
         # "gestational age 35 to 39 weeks" is no age of the patient
@@ -256,4 +259,6 @@ def _strip_of(pre: str) -> str:
 
 
 def _strip_paren(rel: str) -> str:
-    return re.sub(r"\s*\((?:ULN|LLN)\)$", "", rel.strip())
+    """The relative phrase without "(ULN)" after it or a rank's ending before it."""
+    rel = re.sub(r"(?i)^(?:st|nd|rd|th)\s*", "", rel.strip())
+    return re.sub(r"\s*\((?:ULN|LLN)\)$", "", rel)

@@ -32,6 +32,7 @@ from ..resources import per_models
 from ..schema import Criterion, Range, Threshold, Window
 from ..text import timeunits
 from . import numbers
+from .asides import aside_spans
 from .events import clean, describe, event_before, split_events
 from .polarity import Cues, negation_rules
 from .rules import Rules, rules
@@ -110,7 +111,9 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
     g = window_grammar()
     r = rules()
     base = criterion.start or 0
-    taken = spans_of(criterion.thresholds, base)
+    # The numbers of an aside ("a cut-off of 70 years was considered") are not
+    # windows either: the spans are skipped like those thresholds took.
+    taken = spans_of(criterion.thresholds, base) + aside_spans(local)
     out: list[Window] = []
     previous_end = 0
     for m in g.window.finditer(local):
