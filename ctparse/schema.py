@@ -283,7 +283,9 @@ class Window(_Record):
     value_max: float | None = field(default=None, kw_only=True)
     days_max: float | None = field(default=None, kw_only=True)
     direction: str | None  # before | after
-    anchor: str | None  # first_dose, enrollment, randomization, screening, last_dose, diagnosis
+    # first_dose, enrollment, randomization, screening, last_dose, diagnosis, surgery,
+    # consent, prior_therapy (a therapy the criterion names: see anchor_text)
+    anchor: str | None
     start: int | None = None
     end: int | None = None
     # What the criterion asks of the event: "required" (it must have happened in the
@@ -292,6 +294,11 @@ class Window(_Record):
     # The time since (or until) the event that a patient must be in to be eligible, in days.
     eligible: Range | None = field(default=None, kw_only=True)
     entity: str | None = field(default=None, kw_only=True)  # id of the Entity it constrains
+    # The anchor as written where it is a reference named in the text ("any
+    # HER2-targeted therapy" for anchor "prior_therapy"), else None.
+    anchor_text: str | None = field(default=None, kw_only=True)
+    # The subgroup the window applies to ("for part A", "for women"), as for thresholds.
+    condition: str | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)

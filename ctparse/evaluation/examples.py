@@ -137,11 +137,15 @@ def render_threshold(t: Threshold) -> str:
 
 
 def render_window(w: Window) -> str:
-    """``chemotherapy: <= 4 week before first_dose, excluded, eligible (28, inf) days``."""
+    """``chemotherapy: <= 4 week before first_dose, excluded, eligible (28, inf) days``; an
+    anchor named in the text shows its words (``after prior_therapy (any HER2-targeted
+    therapy)``), a subgroup its condition (``, if for part A``)."""
     value = _num(w.value) + (f"-{_num(w.value_max)}" if w.value_max is not None else "")
-    where = " ".join(p for p in (w.direction, w.anchor) if p)
+    anchor = f"{w.anchor} ({w.anchor_text})" if w.anchor and w.anchor_text else w.anchor
+    where = " ".join(p for p in (w.direction, anchor) if p)
     text = f"{w.event or '?'}: {w.comparator} {value} {w.unit}" + (f" {where}" if where else "")
-    return f"{text}, {w.requirement or 'no requirement'}, eligible {render_range(w.eligible)} days"
+    text += f", {w.requirement or 'no requirement'}, eligible {render_range(w.eligible)} days"
+    return text + (f", if {w.condition}" if w.condition else "")
 
 
 def render_limits(criteria: Iterable[Criterion]) -> str:

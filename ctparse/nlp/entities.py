@@ -177,7 +177,8 @@ def _sex_qualifiers(values: list[_Value], text: str) -> None:
     after the value always restricts it, and so does a label ("Males: creatinine ≤ 1.4
     mg/dL", also in a piece split from its line); one opening the clause before the variable
     does only when the criterion names the other sex too ("Women with hemoglobin < 12 g/dL"
-    says who may enrol)."""
+    says who may enrol). A part, cohort or arm of the study named after the value ("≥ 3
+    months for part A", "(Cohort 2)") restricts it the same way."""
     g = grammar()
     r = rules()
     floor = 0
@@ -188,6 +189,12 @@ def _sex_qualifiers(values: list[_Value], text: str) -> None:
         after = g.qualifier_after.match(text, value.end)
         if after:
             value.condition = r.op_for("qualifier", after.group("paren") or after.group("word"))
+            continue
+        cohort = g.cohort_after.match(text, value.end)
+        if cohort:  # "≥ 3 months for part A and ≥ 6 months for part B": one limit per cohort
+            value.condition = "for " + " ".join(
+                (cohort.group("paren") or cohort.group("word")).split()
+            )
             continue
         if value.lead is None:
             continue
@@ -300,6 +307,9 @@ def _mentions_after(value: _Value, text: str) -> list[tuple[int, int, str]]:
 
 def _inherits(previous: _Value, value: _Value, text: str) -> bool:
     gap = text[previous.end : value.start]
+    cohort = grammar().cohort_after.match(text, previous.end, value.start)
+    if cohort is not None:
+        gap = text[cohort.end() : value.start]  # "≥ 18 years for cohort 1 and ≥ 12 years"
     short = len(gap) <= 12 and _INHERIT_GAP.match(gap)
     parallel = (
         previous.op and value.op and _parallel(gap) and not _NOUN_AFTER.match(text, value.end)

@@ -50,8 +50,17 @@ _NEXT_PREDICATE = re.compile(
 
 
 # Where the clause of an event ends, looking back from the period: a sentence end, a
-# line break, ";" or ":", or ", or"/", and" before a new clause.
-_CLAUSE_END = re.compile(r"[;:]|\.\s|\n|,\s+(?:or|and)\s")
+# line break, ";" or ":", or ", or"/", and" before a new clause ("…, or who plan to …").
+# Before a noun phrase ", or" ends a series whose members the period dates together
+# ("Radiotherapy, chemotherapy, or immunotherapy within 4 weeks").
+_CLAUSE_END = re.compile(
+    r"[;:]|\.\s|\n|,\s+(?:or|and)\s+(?=(?i:who|which|that|whose|if|when|where|while|must|should"
+    r"|shall|will|would|may|might|can|could|is|are|was|were|be|been|has|have|had|do|does|did|not"
+    r"|no|never|they|he|she|it|patients?|subjects?|participants?|individuals?|women|men"
+    r"|(?:the|a|an|any)\s+(?:patients?|subjects?|participants?|individuals?)"
+    # "pregnant, breastfeeding, or planning to become pregnant in the next 6 months"
+    r"|[a-z]+ing\s+(?:to|on)|(?:plans?|intends?|wants?|wishes|expects?)\s+to)\b)"
+)
 
 
 def event_before(text: str, floor: int, start: int) -> str | None:

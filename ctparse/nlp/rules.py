@@ -34,8 +34,9 @@ COMPARATOR_KINDS = (
     "filler",
     "qualifier",
     "calendar",
+    "cohort",
 )
-ANCHOR_KINDS = ("anchor", "before", "after", "lookback", "lookahead")
+ANCHOR_KINDS = ("anchor", "before", "after", "lookback", "lookahead", "reference", "cessation")
 COORDINATION_KINDS = (
     "conjunction",
     "blocker",
@@ -184,7 +185,7 @@ def rules() -> Rules:
         for phrase in entry["phrases"]:
             time_phrases[kind].append(phrase)
             time_kinds.setdefault(_fold(phrase), kind)
-            if kind == "anchor":
+            if kind in ("anchor", "reference"):
                 anchors.setdefault(_fold(phrase), entry["anchor"])
     time_patterns = {kind: phrase_pattern(values) for kind, values in time_phrases.items()}
 

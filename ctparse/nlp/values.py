@@ -41,6 +41,7 @@ class Grammar:
     qualifier_after: re.Pattern[str]
     qualifier_before: re.Pattern[str]
     qualifier_any: re.Pattern[str]
+    cohort_after: re.Pattern[str]
 
 
 @per_models
@@ -83,6 +84,12 @@ def grammar() -> Grammar:
         r"(?=\s*(?:[;)]|,|\.(?:\s|$)|$))"
     )
     sex = rf"(?i:{r.patterns['qualifier']})(?![A-Za-z])"
+    noun = rf"(?i:{r.patterns['cohort']})s?(?![A-Za-z])"
+    cohort = (
+        rf"(?:(?i:the)\s+(?:(?!(?i:and|or|of)\b)[\w-]+\s+){{1,2}}{noun}"
+        rf"(?:\s+(?:[A-Z]{{1,2}}\d?|\d{{1,2}}[A-Za-z]?|[IVX]{{1,4}}[ab]?)(?![\w]))?"
+        rf"|{noun}\s+(?:[A-Z]{{1,2}}\d?|\d{{1,2}}[A-Za-z]?|[IVX]{{1,4}}[ab]?)(?![\w]))"
+    )
     return Grammar(
         value=re.compile(value),
         quantity=re.compile(qty_named),
@@ -103,6 +110,11 @@ def grammar() -> Grammar:
             r"\s*(?:(?i:with|who\s+have|having)(?![A-Za-z])|[:,\-–])?\s*"
         ),
         qualifier_any=re.compile(rf"(?<![A-Za-z]){sex}"),
+        # "≥ 3 months for part A", "(Cohort 2)", "in the dose-escalation part"
+        cohort_after=re.compile(
+            rf"\s*(?:\(\s*(?:(?i:for|in)\s+)?(?P<paren>{cohort})\s*\)"
+            rf"|,?\s*(?i:for|in|among)\s+(?P<word>{cohort}))"
+        ),
     )
 
 

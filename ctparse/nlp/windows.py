@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from ..resources import per_models
 from ..schema import Criterion, Range, Threshold, Window
 from ..text import timeunits
-from . import numbers
+from . import numbers, relations
 from .asides import aside_spans
 from .events import clean, describe, event_before, split_events
 from .polarity import Cues, negation_rules
@@ -70,7 +70,9 @@ def window_grammar() -> WindowGrammar:
         r"(?:(?P<look2>(?i:previous|past|last|preceding|prior))\s+)?"
         rf"(?P<unit>(?i:{timeunits.FORMS}))(?![A-Za-z])(?<![0-9]D)"  # "2D MRI" is no period
         rf"(?:\s*(?P<post>{post}))?"
-        rf"(?:\s*(?P<dir>(?i:(?P<before>{before})|(?P<after>{after})))(?![A-Za-z]))?"
+        # "for at least 2 weeks (from the time of first administration of study drug)"
+        rf"(?:\s*(?P<paren>\((?=\s*(?i:{before}|{after})\s))?"
+        rf"\s*(?P<dir>(?i:(?P<before>{before})|(?P<after>{after})))(?![A-Za-z]))?"
         rf"(?:\s*(?P<post2>{post}))?"
     )
     phrases = r.time_patterns["anchor"]
@@ -82,6 +84,10 @@ def window_grammar() -> WindowGrammar:
         r"|(?i:(?:start|beginning|initiation|time|date)\s+of\s+(?:the\s+)?)?"
         r"(?i:(?:study|trial|protocol)\s+)?"
         rf"(?P<anchor2>(?i:{phrases}))(?![A-Za-z]))"
+        # "the first dose of study drug": what was dosed belongs to the anchor
+        r"(?:\s+(?i:of\s+(?:the\s+)?(?:study|trial|investigational|protocol)(?:\s+(?:drugs?|"
+        r"treatments?|medications?|products?|agents?|therapy|therapies|interventions?))?"
+        r")(?![A-Za-z]))?"
     )
     since = r"\s*(?P<event>[^,;.()]+)"
     calendar = (
@@ -116,6 +122,7 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
     taken = spans_of(criterion.thresholds, base) + aside_spans(local)
     out: list[Window] = []
     previous_end = 0
+    previous: tuple[str | None, ...] = ()
     for m in g.window.finditer(local):
         start, end = m.start(), m.end()
         if any(s < end and start < e for s, e in taken):
@@ -141,7 +148,7 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
             kind = r.time_kinds.get(re.sub(r"\s+", " ", look))
             # "in the following 4 weeks": a look-ahead, whichever list names the word first
             direction = "after" if kind in ("lookahead", "after") else "before"
-        anchor = None
+        anchor = anchor_text = None
         event = None
         since_event = False
         if m.group("dir"):
@@ -154,21 +161,58 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
                     end = since.end("event")
             else:
                 am = g.anchor.match(local, end)
+                ref = None if am else relations.reference(local, end)
                 if am:
                     written = am.group("anchor") or am.group("anchor2")
                     anchor = r.anchors.get(re.sub(r"\s+", " ", written.lower()))
                     end = am.end()
+                    dosed = relations.dosed(local, end) if anchor in _DOSES else None
+                    if dosed is not None and word in _OF_WORDS:
+                        # "4 weeks from the last dose of prior chemotherapy": not the study's
+                        anchor, anchor_text, end = (
+                            "prior_therapy",
+                            f"{written} {dosed[0]}",
+                            dosed[1],
+                        )
+                        direction = "after"
+                elif ref is not None and word in _OF_WORDS:
+                    # "within 6 months of receiving any HER2-targeted therapy": after it
+                    anchor, anchor_text, end = "prior_therapy", ref[0], ref[1]
+                    direction = "after"
+                if m.group("paren") and anchor is not None:
+                    close = re.match(r"[^()]*\)", local[end:])
+                    end += close.end() if close else 0
+        condition = None
+        if (sub := relations.subgroup(local, end)) is not None:
+            condition, end = sub  # "≥ 3 months for part A and ≥ 6 months for part B"
+        if comparator == "=" and relations.is_cessation(local, start):
+            comparator = ">="  # "discontinued corticosteroids for 7 days": at least
         if event is None:
             before_start = [
                 t for t in criterion.thresholds if t.end is not None and t.end - base <= start
             ]
-            floor = max([previous_end] + [t.end - base for t in before_start if t.end is not None])
+            floor = max(
+                [previous_end]
+                + [
+                    t.end - base
+                    for t in before_start
+                    if t.end is not None and not _in_parentheses(local, t.end - base, start)
+                ]
+            )
             near = [t for t in before_start if t.end is not None and start - (t.end - base) <= 12]
             if near:
                 event = near[-1].entity
                 events: tuple[str | None, ...] = (event,)
+            elif previous and _PARALLEL.fullmatch(local, previous_end, start):
+                events = previous  # "≥ 3 months for part A and ≥ 6 months for part B"
             else:
-                events = split_events(event_before(local, floor, start))
+                written = event_before(local, floor, start)
+                measured = relations.interval(written) if written else None
+                if measured is not None and anchor is None:
+                    # "Disease-free interval from completion of adjuvant therapy to …"
+                    written, anchor_text = measured
+                    anchor, direction = "prior_therapy", direction or "after"
+                events = split_events(written)
         else:
             events = split_events(event, after_since=since_event)
         for each in events:
@@ -188,9 +232,11 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
                     anchor=anchor,
                     start=base + start,
                     end=base + end,
+                    anchor_text=anchor_text,
+                    condition=condition,
                 )
             )
-        previous_end = end
+        previous_end, previous = end, events
     out.extend(_calendar_windows(criterion, local, [*taken, *spans_of(tuple(out), base)]))
     out.sort(key=lambda w: w.start or 0)
     return _with_meaning(criterion, local, out)
@@ -313,6 +359,22 @@ def _calendar_windows(
 
 
 _YEAR_HINT = re.compile(r"(?:19|20)\d\d")
+# The direction words after which a reference names the anchor ("within 6 months of
+# receiving …", "≥ 6 months from completion of …").
+_OF_WORDS = frozenset({"of", "from", "after", "following", "since", "post"})
+_DOSES = frozenset({"first_dose", "last_dose"})
+# Nothing but a conjunction between two periods: the second dates what the first did.
+_PARALLEL = re.compile(r"\s*(?:,|;)?\s*(?:and/or|and|or)?\s*")
+
+
+def _in_parentheses(text: str, at: int, before: int) -> bool:
+    """Whether ``at`` lies in a parenthesis closed before ``before`` ("congestive heart
+    failure (NYHA class II or higher), vascular disease …"): an aside, no clause end."""
+    opened = text.rfind("(", 0, at)
+    if opened < 0 or text.rfind(")", opened, at) >= 0:
+        return False
+    closed = text.find(")", at)
+    return 0 <= closed < before
 
 
 def _is_between(m: re.Match[str], r: Rules) -> bool:
