@@ -33,10 +33,10 @@ from ..schema import Criterion, Range, Threshold, Window
 from ..text import timeunits
 from . import numbers, relations
 from .asides import aside_spans
-from .events import clean, describe, event_before, split_events
+from .events import clean, describe, event_after, event_before, parenthesized, split_events
 from .polarity import Cues, negation_rules
 from .rules import Rules, rules
-from .units import to_days, unit_id
+from .units import quantity, to_days, unit_id
 
 _ANY_DIGIT = re.compile(r"\d")
 
@@ -151,7 +151,11 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
         anchor = anchor_text = None
         event = None
         since_event = False
-        if m.group("dir"):
+        post = _POST_WORD.match(local, m.start("dir")) if m.group("dir") else None
+        if post is not None:
+            # "< 6 months post-partum": being post-partum is the event, after delivery
+            event, end = post.group(), post.end()
+        elif m.group("dir"):
             word = m.group("dir").lower()
             if word == "since":
                 since = g.since.match(local, end)
@@ -182,6 +186,9 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
                 if m.group("paren") and anchor is not None:
                     close = re.match(r"[^()]*\)", local[end:])
                     end += close.end() if close else 0
+        frequency = _FREQUENCY.match(local, end)
+        if frequency is not None:
+            end = frequency.end()  # "≥ 5 days per week": the rate is part of the period
         condition = None
         if (sub := relations.subgroup(local, end)) is not None:
             condition, end = sub  # "≥ 3 months for part A and ≥ 6 months for part B"
@@ -196,17 +203,41 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
                 + [
                     t.end - base
                     for t in before_start
-                    if t.end is not None and not _in_parentheses(local, t.end - base, start)
+                    if t.end is not None
+                    and not _in_parentheses(local, t.end - base, start)
+                    and not _is_dose(t, local, t.end - base)
                 ]
             )
-            near = [t for t in before_start if t.end is not None and start - (t.end - base) <= 12]
-            if near:
+            paren = parenthesized(local, floor, start, m.end())
+            # "30-day mortality", "5 days per week E-cig use", "< 6 months post-partum"
+            written = event_after(local, m.start("num"), m.end(), None)
+            if written is None and paren is not None and paren[0] == "after":
+                # "a recent (<48h) ICU entry": the noun phrase after the parenthesis
+                phrase = _NOUN_PHRASE.match(local, paren[1])
+                if phrase is not None:
+                    written = phrase.group("np")
+            # "X (via clinical record within the past 6 months)": what precedes the "("
+            before_paren = paren is not None and paren[0] == "before"
+            start_of_paren = paren[1] if paren is not None and before_paren else start
+            near = [
+                t
+                for t in before_start
+                if t.end is not None and start_of_paren - (t.end - base) <= 12
+            ]
+            if written is not None:
+                events: tuple[str | None, ...] = split_events(written)
+            elif near:
                 event = near[-1].entity
-                events: tuple[str | None, ...] = (event,)
+                events = (event,)
             elif previous and _PARALLEL.fullmatch(local, previous_end, start):
                 events = previous  # "≥ 3 months for part A and ≥ 6 months for part B"
             else:
-                written = event_before(local, floor, start)
+                written = event_before(local, floor, start_of_paren)
+                # "have undergone in six months a weight loss diet" (no anchor after it)
+                verb = None if m.group("dir") else written
+                after = event_after(local, m.start("num"), end, verb)
+                if after is not None:
+                    written = after
                 measured = relations.interval(written) if written else None
                 if measured is not None and anchor is None:
                     # "Disease-free interval from completion of adjuvant therapy to …"
@@ -365,6 +396,24 @@ _OF_WORDS = frozenset({"of", "from", "after", "following", "since", "post"})
 _DOSES = frozenset({"first_dose", "last_dose"})
 # Nothing but a conjunction between two periods: the second dates what the first did.
 _PARALLEL = re.compile(r"\s*(?:,|;)?\s*(?:and/or|and|or)?\s*")
+_POST_WORD = re.compile(
+    r"(?i)post-?(?:partum|operative(?:ly)?|op|transplant(?:ation)?|surgery|natal)\b"
+)
+_DOSE_UNIT = re.compile(r"\s*(?:mg|g|mcg|µg|μg|grams?|milligrams?)\b")
+_FREQUENCY = re.compile(r"\s*(?:per|a|an|/|each|every)\s*(?:weeks?|months?|days?|years?)\b")
+# The words a parenthesis dates when they follow it: up to a clause break, at most 6.
+_NOUN_PHRASE = re.compile(
+    r"\s*(?P<np>[^\s,;.()\[\]]+(?:\s+(?!(?i:for|within|at|during|before|after|since|who|which"
+    r"|that|will|must|is|are|with)\b)[^\s,;.()\[\]]+){0,4})"
+)
+
+
+def _is_dose(threshold: Threshold, text: str, end: int) -> bool:
+    """ "Use of any steroid with a cumulative dose ≥ 1 g of methylprednisolone … within 3
+    weeks": a dose inside the event's phrase ends no clause."""
+    if threshold.variable not in ("other", "count"):
+        return False
+    return quantity(unit_id(threshold.unit)) == "mass" or bool(_DOSE_UNIT.match(text, end))
 
 
 def _in_parentheses(text: str, at: int, before: int) -> bool:
