@@ -25,7 +25,12 @@ by "or" share a ``group`` id.
 ``eligible`` is the stated range or its complement as
 :mod:`ctparse.nlp.polarity` decides from the words around the limit. A
 mirror's "=" on a continuous variable ("ANC = 1500/mm3", where the registry
-had "≥") has no eligible range: the criterion is ``partial``. A number with
+had "≥") is read in the direction the variable's lexicon entry gives
+(``bound``) when the section says which side the criterion states, and
+marked ``comparator_inferred``; without both it has no eligible range and
+the criterion is ``partial``. A limit outside the variable's plausible range
+is ``suspect`` (:mod:`ctparse.nlp.plausible`), and the numbers of an aside
+(:mod:`ctparse.nlp.asides`) are no limits. A number with
 no unit and no words naming what it measures is left unplaced rather than
 emitted as ``other``. A unit that does not convert to the variable's canonical
 unit ("AST ≥ 100 IU/mL") leaves ``normalized`` and ``eligible`` null (the

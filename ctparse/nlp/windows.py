@@ -13,7 +13,11 @@ weeks since the last chemotherapy". For each one:
   "in the next"), or null;
 * ``anchor``: the reference point named after the direction word, from
   ``models/anchors.jsonl`` (first_dose, last_dose, enrollment, randomization,
-  screening, consent, diagnosis, surgery) or null;
+  screening, consent, diagnosis, surgery), ``prior_therapy`` for a therapy the
+  criterion names ("within 6 months of receiving any HER2-targeted therapy",
+  its words in ``anchor_text``; :mod:`ctparse.nlp.relations`), or null;
+* ``condition``: a part, cohort or sex the period applies to ("≥ 3 months
+  for part A");
 * ``event``: what must (not) happen in the window — the words before the
   period in the same clause, or after "since". A coordination of independent
   things ("antibiotic or probiotic use in the previous 90 days", "Radiation or
