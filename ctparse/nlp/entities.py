@@ -154,9 +154,12 @@ def _count_of(value: _Value, text: str) -> str | None:
         return None
     if not (value.op or value.shape == "range") or value.op == "+-":
         return None
-    if not all(n.is_integer() and n >= 0 for n in value.nums) or _is_noise(value):
+    if not all(n.is_integer() and n >= 0 for n in value.nums):
+        return None
+    what = counted(text, value.end)
+    if what is None or _is_noise(value):
         return None  # "5 drug half-lives" is no count of drugs
-    return counted(text, value.end)
+    return what
 
 
 _PERSON_YEARS = re.compile(
