@@ -180,7 +180,7 @@ class FieldSpec:
     """One key of a rule entry: its type, whether it is required, what values it may take.
 
     ``type`` is one of ``str``, ``int``, ``number``, ``bool``, ``regex`` (a
-    string that compiles), ``list[str]``, ``list[int]``, ``list[regex]`` or
+    string that compiles), ``list[str]``, ``list[int]``, ``list[number]``, ``list[regex]`` or
     ``examples``; ``values`` the allowed values (of the items, for a list);
     ``ref`` a ``file#field`` whose values this one must be among, ``also``
     further values allowed beside the reference; ``positive`` a number > 0.
@@ -211,7 +211,18 @@ class FileSpec:
     fold_hyphens: bool = False  # the matcher reads a hyphen as a space ("first-degree")
 
 
-_TYPES = ("str", "int", "number", "bool", "regex", "list", "list[str]", "list[int]", "list[regex]")
+_TYPES = (
+    "str",
+    "int",
+    "number",
+    "bool",
+    "regex",
+    "list",
+    "list[str]",
+    "list[int]",
+    "list[number]",
+    "list[regex]",
+)
 
 
 def _field(name: str, raw: Any, where: str) -> FieldSpec:

@@ -225,13 +225,31 @@ class Range(_Record):
 
 
 @dataclass(frozen=True)
+class Suspect(_Record):
+    """Why a limit's reading is doubtful, and the reading it probably meant.
+
+    ``reason`` is ``"implausible"``: the normalized value lies outside the
+    variable's plausible range (``plausible``, in the canonical unit, from
+    ``models/variables.jsonl``), as "Albumin < 2.0 mg/dl" (0.02 g/L) does.
+    ``unit`` is the unit that gives a plausible value ("g/dL") and
+    ``normalized`` that reading (20 g/L); both are None when no unit does.
+    """
+
+    reason: str
+    plausible: Range | None = None
+    unit: str | None = None
+    normalized: Normalized | None = None
+
+
+@dataclass(frozen=True)
 class Threshold(_Record):
     """A numeric or ordinal limit on one variable, traceable to its span.
 
     ``start``/``end`` index ``Eligibility.criteria_text`` (or the plain text as
     read); ``source`` is ``"text"`` or ``"structured"`` (the minimum/maximum age
     fields, which have no offsets). ``group`` is shared by alternatives
-    ("creatinine ≤ 1.5 mg/dL or CrCl ≥ 60 mL/min").
+    ("creatinine ≤ 1.5 mg/dL or CrCl ≥ 60 mL/min"). ``comparator_inferred`` and
+    ``suspect`` mark readings a curator may want to check (filter on them).
     """
 
     variable: str
@@ -255,6 +273,12 @@ class Threshold(_Record):
     # "allowed" (a grant: "… enrollment is allowed"), None (a subgroup named
     # under an obligation).
     requirement: str | None = None
+    # True when ``comparator`` is not as written but read from a mirror's "=" in
+    # the direction the variable's lexicon entry gives ("ANC = 1.5 × 10^9/L" in an
+    # inclusion list is ``>=``): a curator can set these apart.
+    comparator_inferred: bool = field(default=False, kw_only=True)
+    # Set when the normalized value is implausible for the variable (see Suspect).
+    suspect: Suspect | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -277,7 +301,9 @@ class Window(_Record):
     value_max: float | None = field(default=None, kw_only=True)
     days_max: float | None = field(default=None, kw_only=True)
     direction: str | None  # before | after
-    anchor: str | None  # first_dose, enrollment, randomization, screening, last_dose, diagnosis
+    # first_dose, enrollment, randomization, screening, last_dose, diagnosis, surgery,
+    # consent, prior_therapy (a therapy the criterion names: see anchor_text)
+    anchor: str | None
     start: int | None = None
     end: int | None = None
     # What the criterion asks of the event: "required" (it must have happened in the
@@ -286,6 +312,11 @@ class Window(_Record):
     # The time since (or until) the event that a patient must be in to be eligible, in days.
     eligible: Range | None = field(default=None, kw_only=True)
     entity: str | None = field(default=None, kw_only=True)  # id of the Entity it constrains
+    # The anchor as written where it is a reference named in the text ("any
+    # HER2-targeted therapy" for anchor "prior_therapy"), else None.
+    anchor_text: str | None = field(default=None, kw_only=True)
+    # The subgroup the window applies to ("for part A", "for women"), as for thresholds.
+    condition: str | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)

@@ -492,8 +492,9 @@ def test_an_allowance_window_allows() -> None:
     assert window_phrase(criterion, stable) == (
         "allows treated brain metastases if they are clinically stable for at least 2 weeks"
     )
+    # a period after stopping something is a minimum (issue 13): at least 7 days
     assert window_phrase(criterion, steroids) == (
-        "allows discontinued corticosteroid hormones for 7 days before first dose"
+        "allows discontinued corticosteroid hormones at least 7 days before first dose"
     )
 
 

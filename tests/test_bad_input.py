@@ -52,6 +52,37 @@ FILES = {
     "latin1.txt": ("Étude clinique, phase 2\n".encode("latin-1"), "not UTF-8"),
     "prose.txt": (b"Just some notes about a trial.\n", "not a registry record"),
     "not_a_page.html": (b"<html><body><p>Hello</p></body></html>", "not a registry full-info page"),
+    # Inputs that look valid but are not: a broken quote, fields of the wrong type.
+    "quote_never_closed.csv": (
+        b'NCT Number,Study Title,Conditions\nNCT01234567,"A study of X,Cancer\n'
+        b"NCT07654321,Another study,Diabetes\n",
+        ":2: malformed CSV (a quote on this line is not closed",
+    ),
+    "quote_swallows_next_row.csv": (
+        b'NCT Number,Study Title,Conditions\nNCT01234567,"Title,Cancer\n'
+        b'NCT07654321,Other",Diabetes\n',
+        ":2: a quote in column 'Study Title' is not closed: its cell runs into the next row (line 3)",
+    ),
+    "short_row.csv": (
+        b"NCT Number,Study Title,Conditions\nNCT01234567,A study\n",
+        ":2: row has 2 of the header's 3 cells",
+    ),
+    "integer_nct_id.json": (
+        b'{"protocolSection": {"identificationModule": {"nctId": 5990231}}}',
+        "protocolSection.identificationModule.nctId must be a string, got an integer (5990231)",
+    ),
+    "criteria_as_number.json": (
+        b'{"protocolSection": {"eligibilityModule": {"eligibilityCriteria": 42}}}',
+        "eligibilityModule.eligibilityCriteria must be a string, got an integer (42)",
+    ),
+    "age_in_words.json": (
+        b'{"protocolSection": {"eligibilityModule": {"minimumAge": "eighteen"}}}',
+        "eligibilityModule.minimumAge must be an age such as '18 Years', got a string ('eighteen')",
+    ),
+    "page_with_bad_field.json": (
+        b'{"studies": [{"protocolSection": {"designModule": {"phases": "PHASE2"}}}]}',
+        "studies[0].protocolSection.designModule.phases must be an array of strings",
+    ),
 }
 
 
@@ -159,3 +190,26 @@ def test_empty_stdin_via_the_console_script(tmp_path):
         "ctparse: error: -: empty input: no registry record in it"
     ]
     assert not target.exists()
+
+
+def test_a_valid_multiline_csv_cell_is_still_read(tmp_path):
+    """A quoted cell may hold line breaks (brief summaries do); only a cell that
+    swallows the next row is refused."""
+    from ctparse.readers import read_studies
+
+    data = b'NCT Number,Study Title,Conditions\nNCT01234567,"A study\nof X",Cancer\n'
+    (study,) = read_studies(data, location="ok.csv")
+    assert study.nct_id == "NCT01234567"
+    assert study.brief_title == "A study of X"
+    assert study.conditions == ("Cancer",)
+
+
+def test_a_wrongly_typed_field_is_refused_not_turned_into_nothing():
+    """An integer nctId would have become a record without an id (and a local id)."""
+    from ctparse.errors import ReadError
+    from ctparse.readers import read_studies
+
+    with pytest.raises(ReadError) as caught:
+        read_studies(b'{"protocolSection": {"identificationModule": {"nctId": 1}}}', location="x")
+    assert caught.value.input == "x"
+    assert "nctId must be a string" in caught.value.message

@@ -82,6 +82,11 @@ def test_clause_rule_example_does_what_the_rule_says(rule: dict, example: str) -
     elif rule["kind"] == "continuation":
         # the clause after ";" is not split off
         assert [c.text for c in segment("Exclusion Criteria:\n* " + example)] == [example]
+    elif rule["kind"] == "opening":
+        # a run of criteria without punctuation opens a new one at the word
+        criteria = segment("Exclusion Criteria: " + example)
+        assert len(criteria) >= 2 and all(c.parent is None for c in criteria)
+        assert any(rule_matches(rule, c.text) for c in criteria[1:])
     else:
         # a lead-in: its items become criteria that hang from it
         criteria = segment("Exclusion Criteria: " + example)
@@ -89,6 +94,12 @@ def test_clause_rule_example_does_what_the_rule_says(rule: dict, example: str) -
         assert lead.text.endswith(":")
         children = [c for c in criteria if c.parent == lead.id]
         assert len(children) >= 2
+
+
+def rule_matches(rule: dict, text: str) -> bool:
+    import re
+
+    return re.match(f"(?i:{rule['pattern']})", text) is not None
 
 
 CATEGORIES = _cases("categories.jsonl")

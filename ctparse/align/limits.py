@@ -60,6 +60,8 @@ class Limit:
     #: The first limit as written ("> 1000 copies/mL"), for a limit that has
     #: no eligible range to describe.
     stated: str | None = None
+    #: The first implausible limit ("Albumin < 2.0 mg/dl"): compared with care.
+    suspect: Threshold | None = None
 
 
 def _intersect(x: Range | None, y: Range | None) -> Range | None:
@@ -100,6 +102,7 @@ def limits(criteria: Iterable[Criterion]) -> dict[tuple[str, str], dict[str | No
                     unit,
                     (criterion,),
                     stated(threshold),
+                    threshold if threshold.suspect else None,
                 )
             else:
                 merged = old.values & values if old.values is not None and values else values
@@ -108,6 +111,7 @@ def limits(criteria: Iterable[Criterion]) -> dict[tuple[str, str], dict[str | No
                     eligible=_intersect(old.eligible, threshold.eligible),
                     values=merged if merged is not None else old.values,
                     criteria=old.criteria + ((criterion,) if criterion not in old.criteria else ()),
+                    suspect=old.suspect or (threshold if threshold.suspect else None),
                 )
             found[key][threshold.relative_to] = limit
     return found
@@ -290,8 +294,16 @@ def _how_much(name: str, loose: tuple[str, Limit], strict: tuple[str, Limit], or
 
 
 def compare_limits(la: Limit, lb: Limit) -> tuple[Verdict, str]:
-    """The verdict on two limits of one variable, and a sentence saying why."""
+    """The verdict on two limits of one variable, and a sentence saying why.
+
+    An implausible limit ("Albumin < 2.0 mg/dl", 0.02 g/L) is never called the same
+    as or stricter than another: the pair is ``different``, and the sentence says
+    what it probably meant.
+    """
     name = label(la.variable)
+    for side, limit in (("A", la), ("B", lb)):
+        if limit.suspect is not None:
+            return "different", _suspect_detail(side, name, limit.suspect)
     da, db = describe(la), describe(lb)
     if la.relative_to != lb.relative_to:
         ref = la.relative_to or lb.relative_to
@@ -325,3 +337,19 @@ def compare_limits(la: Limit, lb: Limit) -> tuple[Verdict, str]:
     if _overlap(ra, rb):
         return "different", f"A admits {name} {da}, B {db}: each admits values the other excludes"
     return "different", f"A requires {name} {da}, B {db}: no patient meets both"
+
+
+def _suspect_detail(side: str, name: str, threshold: Threshold) -> str:
+    """ "A's albumin limit < 2 mg/dl is implausible (0.02 g/L; probably g/dL: 20 g/L)"."""
+    suspect = threshold.suspect
+    assert suspect is not None
+    read = threshold.normalized
+    as_read = f"{number(read.value)} {read.unit}" if read and read.value is not None else ""
+    meant = suspect.normalized
+    probably = (
+        f"probably {suspect.unit}: {number(meant.value)} {meant.unit}"
+        if suspect.unit and meant is not None and meant.value is not None
+        else "no unit makes it plausible"
+    )
+    why = "; ".join(part for part in (as_read, probably) if part)
+    return f"not compared: {side}'s {name} limit {stated(threshold)} is implausible ({why})"

@@ -86,7 +86,8 @@ def threshold_row(ref: str, criterion: Criterion, t: Threshold) -> dict[str, Any
         if t.normalized.value_max is not None:
             normalized += f"–{_fmt(t.normalized.value_max)}"
         if t.normalized.unit:
-            normalized += f" {'× ' if t.relative_to else ''}{t.normalized.unit}"
+            times = "× " if t.relative_to and t.relative_to != "percentile" else ""
+            normalized += f" {times}{t.normalized.unit}"
     detail = "; ".join(
         part
         for part in (
@@ -94,6 +95,8 @@ def threshold_row(ref: str, criterion: Criterion, t: Threshold) -> dict[str, Any
             f"if: {t.condition}" if t.condition else None,
             f"group: {t.group}" if t.group else None,
             "structured field" if t.source == "structured" else None,
+            "comparator inferred" if t.comparator_inferred else None,
+            _suspect(t),
         )
         if part
     )
@@ -105,7 +108,13 @@ def threshold_row(ref: str, criterion: Criterion, t: Threshold) -> dict[str, Any
         "variable": t.variable,
         "comparator": t.comparator,
         "value": value,
-        "unit": t.unit if not t.relative_to else f"× {t.relative_to}",
+        "unit": (
+            t.unit
+            if not t.relative_to
+            else "percentile"
+            if t.relative_to == "percentile"
+            else f"× {t.relative_to}"
+        ),
         "normalized": normalized,
         "eligible": _range(t),
         "detail": detail or None,
@@ -116,12 +125,24 @@ def threshold_row(ref: str, criterion: Criterion, t: Threshold) -> dict[str, Any
     return row
 
 
+def _suspect(t: Threshold) -> str | None:
+    """ "suspect: implausible (probably g/dL: 20 g/L)"."""
+    if t.suspect is None:
+        return None
+    meant = t.suspect.normalized
+    if t.suspect.unit and meant is not None and meant.value is not None:
+        return f"suspect: {t.suspect.reason} (probably {t.suspect.unit}: {_fmt(meant.value)} {meant.unit})"
+    return f"suspect: {t.suspect.reason}"
+
+
 def window_row(ref: str, criterion: Criterion, w: Window) -> dict[str, Any]:
     detail = "; ".join(
         part
         for part in (
             w.direction,
             f"anchor: {w.anchor}" if w.anchor else None,
+            f"({w.anchor_text})" if w.anchor_text else None,
+            f"if: {w.condition}" if w.condition else None,
         )
         if part
     )

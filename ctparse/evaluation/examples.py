@@ -98,7 +98,9 @@ def render_range(eligible: Range | None) -> str:
 def render_threshold(t: Threshold) -> str:
     """``hemoglobin (Hb) >= 9 g/dL = 90 g/L, eligible [90, inf)``: the variable (and the
     words that named it, when they are not its id), the limit as written, its value
-    in the canonical unit, the eligible range and any condition."""
+    in the canonical unit, the eligible range and any condition; a comparator read
+    into a mirror's "=" adds ``, comparator inferred``, an implausible value
+    ``, suspect implausible (probably g/dL: 20 g/L)``."""
     if t.values is not None:
         value = "{" + ", ".join(_num(v) for v in t.values) + "}"
     elif t.value_max is not None:
@@ -111,11 +113,15 @@ def render_threshold(t: Threshold) -> str:
     parts = [name, t.comparator, value]
     if t.unit:
         parts.append(t.unit)
-    if t.relative_to:
+    if t.relative_to == "percentile":
+        parts.append("percentile")  # "the 99th percentile": a rank, no multiple
+    elif t.relative_to:
         parts.append(f"x {t.relative_to}")
     text = " ".join(parts)
     n = t.normalized
-    if n is None:
+    if t.relative_to == "percentile":
+        pass
+    elif n is None:
         text += " = ?"
     elif t.values is None and n.unit and (n.unit != t.unit or n.value != t.value):
         high = f"-{_num(n.value_max)}" if n.value_max is not None else ""
@@ -123,15 +129,29 @@ def render_threshold(t: Threshold) -> str:
     text += f", eligible {render_range(t.eligible)}"
     if t.condition:
         text += f", if {t.condition}"
+    if t.comparator_inferred:
+        text += ", comparator inferred"
+    if t.suspect is not None:
+        meant = t.suspect.normalized
+        probably = (
+            f" (probably {t.suspect.unit}: {_num(meant.value)} {meant.unit})"
+            if t.suspect.unit and meant is not None
+            else ""
+        )
+        text += f", suspect {t.suspect.reason}{probably}"
     return text
 
 
 def render_window(w: Window) -> str:
-    """``chemotherapy: <= 4 week before first_dose, excluded, eligible (28, inf) days``."""
+    """``chemotherapy: <= 4 week before first_dose, excluded, eligible (28, inf) days``; an
+    anchor named in the text shows its words (``after prior_therapy (any HER2-targeted
+    therapy)``), a subgroup its condition (``, if for part A``)."""
     value = _num(w.value) + (f"-{_num(w.value_max)}" if w.value_max is not None else "")
-    where = " ".join(p for p in (w.direction, w.anchor) if p)
+    anchor = f"{w.anchor} ({w.anchor_text})" if w.anchor and w.anchor_text else w.anchor
+    where = " ".join(p for p in (w.direction, anchor) if p)
     text = f"{w.event or '?'}: {w.comparator} {value} {w.unit}" + (f" {where}" if where else "")
-    return f"{text}, {w.requirement or 'no requirement'}, eligible {render_range(w.eligible)} days"
+    text += f", {w.requirement or 'no requirement'}, eligible {render_range(w.eligible)} days"
+    return text + (f", if {w.condition}" if w.condition else "")
 
 
 def render_limits(criteria: Iterable[Criterion]) -> str:

@@ -28,6 +28,14 @@ Scoring:
 
 The same is computed after replacing every newline by a space (``flattened``),
 which keeps the offsets and removes all line structure, as registry mirrors do.
+
+``collapsed`` is the harder case of a mirror joining the lines of a record
+whose registrant used no sentence punctuation: over the trials none of whose
+gold lines ends in ".", ";", "!" or "?", every newline with the indentation
+around it becomes one space ("Age 18 to 65 years - Diagnosis of type 2
+diabetes …"), and the gold offsets are mapped onto the collapsed text. It is
+computed from the gold file each time (:func:`collapse`); no derived copy is
+written anywhere.
 """
 
 from __future__ import annotations
@@ -42,7 +50,9 @@ from typing import Any
 from ..errors import GoldError
 from ..schema import Criterion
 
-MODES = ("as written", "flattened")
+MODES = ("as written", "flattened", "collapsed")
+#: Line ends that make a record no collapsed-text case: its lines end like sentences.
+_SENTENCE_END = ".;!?"
 
 
 @dataclass
@@ -112,6 +122,7 @@ class SegmentationReport:
 
     gold_path: str
     documents: int = 0
+    collapsed_documents: int = 0
     scores: dict[str, Score] = field(default_factory=lambda: {m: Score() for m in MODES})
     misses: list[dict[str, Any]] = field(default_factory=list)
 
@@ -124,6 +135,7 @@ class SegmentationReport:
             "task": "segmentation",
             "gold": self.gold_path,
             "documents": self.documents,
+            "collapsed_documents": self.collapsed_documents,
             "scores": {m: s.as_dict() for m, s in self.scores.items()},
         }
 
@@ -143,6 +155,12 @@ class SegmentationReport:
             "  section: lines with a gold section; sect.all: every found line (gold null"
             " = unknown); unknown: agreement on gold-null lines"
         )
+        collapsed = self.scores.get("collapsed")
+        if collapsed is not None:
+            lines.append(
+                f"  collapsed: the {self.collapsed_documents} trials whose lines lack end"
+                " punctuation, newlines collapsed to one space"
+            )
         return "\n".join(lines)
 
 
@@ -272,9 +290,12 @@ def evaluate(
     records = read_gold(path)
     run = segmenter or _pipeline_segmenter()
     report = SegmentationReport(gold_path=str(path), documents=len(records))
+    collapsed = [collapse(r) for r in records if unpunctuated(r)]
+    report.collapsed_documents = len(collapsed)
     for mode in MODES:
-        texts = [_text(r["text"], mode) for r in records]
-        for record, criteria in zip(records, run(texts), strict=True):
+        scored = collapsed if mode == "collapsed" else records
+        texts = [r["text"].replace("\n", " ") if mode == "flattened" else r["text"] for r in scored]
+        for record, criteria in zip(scored, run(texts), strict=True):
             score = score_document(record, criteria)
             report.scores[mode].add(score)
             if mode == MODES[0] and score.found < score.gold:
@@ -282,8 +303,54 @@ def evaluate(
     return report
 
 
-def _text(text: str, mode: str) -> str:
-    return text.replace("\n", " ") if mode == "flattened" else text
+def unpunctuated(record: dict[str, Any]) -> bool:
+    """Whether no gold line of the record ends in sentence punctuation."""
+    text = record["text"]
+    lines = [text[c["start"] : c["end"]].rstrip() for c in record["criteria"]]
+    return bool(lines) and not any(line and line[-1] in _SENTENCE_END for line in lines)
+
+
+def collapse(record: dict[str, Any]) -> dict[str, Any]:
+    """The record with every newline (and the whitespace around it) collapsed to one
+    space, its gold offsets mapped onto the new text.
+
+    >>> r = {"text": "A:\\n  - x y\\n  - z", "criteria": [{"start": 5, "end": 10}, {"start": 13, "end": 16}]}
+    >>> c = collapse(r)
+    >>> c["text"], [c["text"][g["start"] : g["end"]] for g in c["criteria"]]
+    ('A: - x y - z', ['- x y', '- z'])
+    """
+    text = record["text"]
+    out: list[str] = []
+    where = [0] * (len(text) + 1)  # old offset -> new offset
+    i = 0
+    while i < len(text):
+        if text[i].isspace():
+            j = i
+            while j < len(text) and text[j].isspace():
+                j += 1
+            if "\n" in text[i:j]:
+                for k in range(i, j):
+                    where[k] = len(out)
+                if out and j < len(text):
+                    out.append(" ")
+                i = j
+                continue
+        where[i] = len(out)
+        out.append(text[i])
+        i += 1
+    where[len(text)] = len(out)
+
+    def moved(item: dict[str, Any]) -> dict[str, Any]:
+        start, end = item["start"], item["end"]
+        new_end = where[end - 1] + 1 if end > start else where[start]
+        return {**item, "start": where[start], "end": new_end}
+
+    return {
+        **record,
+        "text": "".join(out),
+        "criteria": [moved(c) for c in record["criteria"]],
+        "headers": [moved(h) for h in record.get("headers") or ()],
+    }
 
 
 def _pipeline_segmenter() -> Callable[[list[str]], list[list[Criterion]]]:

@@ -84,7 +84,7 @@ def compile_rules() -> None:
     that a rule that does not compile fails when the pipeline loads, and the
     first document pays nothing."""
     from ..text import bullets, sentences
-    from . import categorize, clauses, polarity, rules, sections, values, windows
+    from . import asides, categorize, clauses, counts, polarity, rules, sections, values, windows
 
     rules.rules()
     rules.coordination()
@@ -96,3 +96,5 @@ def compile_rules() -> None:
     polarity.polarity_rules()
     values.grammar()
     windows.window_grammar()
+    asides.cues()
+    counts._pattern()

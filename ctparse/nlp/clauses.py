@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from ..resources import load_rules, per_models
 from ..text.sentences import sentences
 
-_CLAUSE_KINDS = ("qualifier", "lead_in", "continuation")
+_CLAUSE_KINDS = ("qualifier", "lead_in", "continuation", "opening")
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,7 @@ class _Rules:
     qualifier: re.Pattern[str]
     lead_in: re.Pattern[str]
     continuation: re.Pattern[str]
+    opening: re.Pattern[str]  # a word criteria open with (ctparse.nlp.openings)
 
 
 @per_models
@@ -33,6 +34,7 @@ def rules() -> _Rules:
         continuation=re.compile(
             r"(?i)(?:and\s+|or\s+)?(?:" + "|".join(by_kind["continuation"]) + ")"
         ),
+        opening=re.compile("(?i)(?:" + "|".join(by_kind["opening"]) + ")"),
     )
 
 

@@ -5,6 +5,7 @@ event per conjunct. The rule words are in ``models/coordination.jsonl``.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from .rules import Coordination, coordination
@@ -33,6 +34,9 @@ def conjuncts(event: str, *, after_since: bool = False) -> tuple[str, ...]:
     spans = [m.span() for m in _TOKEN.finditer(event)]
     words = [event[s:e].lower() for s, e in spans]
     cut = next((i for i in range(len(words)) if c.at("blocker", words, i)), len(words))
+    series = _series_before_hypernym(c, event, spans, words, cut)
+    if series is not None:
+        return series
     for k in range(cut):
         if c.at("conjunction", words, k):
             # The first coordination of things wins ("participated in any other trial and/or
@@ -41,6 +45,38 @@ def conjuncts(event: str, *, after_since: bool = False) -> tuple[str, ...]:
             if split:
                 return split
     return (event,)
+
+
+def _series_before_hypernym(
+    c: Coordination, event: str, spans: list[tuple[int, int]], words: list[str], cut: int
+) -> tuple[str, ...] | None:
+    """ "myocardial infarction, heart failure, vascular disease, or other cardiac damage":
+    a series of things closed by a hypernym ("or other …") names each member and the
+    hypernym; "antibiotics or other medications" (no series) stays one event."""
+    if cut >= len(words) or cut < 3 or words[cut - 1] != ",":
+        return None
+    if words[cut] not in ("or", "and", "and/or"):
+        return None  # "such as", "except": examples and exceptions, no hypernym
+    commas = [i for i in range(cut - 1) if words[i] == ","]
+    if not commas:
+        return None
+    bounds = [-1, *commas, cut - 1]
+    members = []
+    for a, b in itertools.pairwise(bounds):
+        first = a + 1
+        while first < b and c.at("lead", words, first):
+            first += 1
+        if (
+            first >= b
+            or b - first > 6
+            or any(c.at("conjunction", words, i) for i in range(first, b))
+        ):
+            return None  # an empty member, a clause, or a coordination inside a member
+        members.append(event[spans[first][0] : spans[b - 1][1]])
+    hypernym = event[spans[cut + 1][0] :].strip() if cut + 1 < len(words) else ""
+    parts = [*members, hypernym] if hypernym else members
+    unique = tuple(dict.fromkeys(" ".join(p.split()) for p in parts if p))
+    return unique if len(unique) > 1 else None
 
 
 def _split_at(
@@ -92,6 +128,12 @@ def _split_at(
             continue
         break
     texts = _members(c, words, members)
+    # "Radiotherapy, chemotherapy, or immunotherapy": a series split only where every
+    # member before the last names a thing ("urinary tract, lung, or gastrointestinal
+    # hemorrhage" is kinds of one bleeding)
+    oxford = texts is not None and k > 0 and words[k - 1] == "," and len(texts) > 2
+    if oxford and not all(_names_a_thing(event, spans, t) for t in (texts or [])[:-1]):
+        return None
     rest = event[spans[i][0] :].strip() if i < len(words) else ""
     if texts is None or "," in rest:
         return None  # "A or B, C …": no clean end to the coordination
@@ -110,6 +152,14 @@ def _split_at(
         parts = [*phrases[:-1], f"{phrases[-1]} {rest}".strip()]  # "the wish to …", a blocker
     unique = tuple(dict.fromkeys(parts))
     return unique if len(unique) > 1 else None
+
+
+def _names_a_thing(event: str, spans: list[tuple[int, int]], ranges: list[tuple[int, int]]) -> bool:
+    """Whether a conjunct is a concept of the lexicon (a condition, drug, procedure …)."""
+    from .concepts import concept_of  # the lexicon loads once, only for a series
+
+    text = " ".join(event[spans[a][0] : spans[b - 1][1]] for a, b in ranges)
+    return concept_of(text) is not None
 
 
 def _content(text: str) -> set[str]:

@@ -18,6 +18,7 @@ from ..text import timeunits
 from ..text.bullets import strip_markers
 from ..text.people import GROUP, PARTICIPANT, PERSON
 from ..text.timeunits import is_time
+from .counts import counted
 from .rules import Variable, rules
 from .units import conversion_factor, quantity
 from .values import _MAX_GAP, _SMALL_SCALE, _Value, grammar
@@ -64,6 +65,12 @@ def _attach(values: list[_Value], text: str) -> None:
     previous: _Value | None = None
     previous_end = 0
     for value in values:
+        what = _count_of(value, text)
+        if what is not None:
+            # "no more than 2 antihypertensive drugs": a count, whatever was named before it
+            value.targets = [("count", what)]
+            previous, previous_end = value, value.end
+            continue
         zone_start = previous_end
         for m in _CLAUSE_BREAK.finditer(text, previous_end):
             if m.start() >= value.start:
@@ -140,6 +147,21 @@ def _attach(values: list[_Value], text: str) -> None:
             previous_end = value.end
 
 
+def _count_of(value: _Value, text: str) -> str | None:
+    """What a limit counts ("more than two antihypertensive drugs"), or None: a
+    comparator or a range, whole numbers and no unit (:mod:`ctparse.nlp.counts`)."""
+    if value.unit or value.relative or value.roman or value.old:
+        return None
+    if not (value.op or value.shape == "range") or value.op == "+-":
+        return None
+    if not all(n.is_integer() and n >= 0 for n in value.nums):
+        return None
+    what = counted(text, value.end)
+    if what is None or _is_noise(value):
+        return None  # "5 drug half-lives" is no count of drugs
+    return what
+
+
 _PERSON_YEARS = re.compile(
     rf"(?i)\b(?:{PERSON}|aged?|ages)(?:\s+(?:aged?|between|from|of))?\s*\(?\s*$"
 )
@@ -158,7 +180,8 @@ def _sex_qualifiers(values: list[_Value], text: str) -> None:
     after the value always restricts it, and so does a label ("Males: creatinine ≤ 1.4
     mg/dL", also in a piece split from its line); one opening the clause before the variable
     does only when the criterion names the other sex too ("Women with hemoglobin < 12 g/dL"
-    says who may enrol)."""
+    says who may enrol). A part, cohort or arm of the study named after the value ("≥ 3
+    months for part A", "(Cohort 2)") restricts it the same way."""
     g = grammar()
     r = rules()
     floor = 0
@@ -169,6 +192,12 @@ def _sex_qualifiers(values: list[_Value], text: str) -> None:
         after = g.qualifier_after.match(text, value.end)
         if after:
             value.condition = r.op_for("qualifier", after.group("paren") or after.group("word"))
+            continue
+        cohort = g.cohort_after.match(text, value.end)
+        if cohort:  # "≥ 3 months for part A and ≥ 6 months for part B": one limit per cohort
+            value.condition = "for " + " ".join(
+                (cohort.group("paren") or cohort.group("word")).split()
+            )
             continue
         if value.lead is None:
             continue
@@ -281,6 +310,9 @@ def _mentions_after(value: _Value, text: str) -> list[tuple[int, int, str]]:
 
 def _inherits(previous: _Value, value: _Value, text: str) -> bool:
     gap = text[previous.end : value.start]
+    cohort = grammar().cohort_after.match(text, previous.end, value.start)
+    if cohort is not None:
+        gap = text[cohort.end() : value.start]  # "≥ 18 years for cohort 1 and ≥ 12 years"
     short = len(gap) <= 12 and _INHERIT_GAP.match(gap)
     parallel = (
         previous.op and value.op and _parallel(gap) and not _NOUN_AFTER.match(text, value.end)
@@ -490,8 +522,9 @@ def _is_noise(value: _Value) -> bool:
     """Whether the value's first number is part of a version, list marker or name."""
     text = value.source
     lo = max(0, value.num_start - 24)
+    hi = min(len(text), value.end + 24)  # "5 half-lives": the noise may follow the number
     for pattern in rules().noise:
-        for m in pattern.finditer(text, lo, value.end):
+        for m in pattern.finditer(text, lo, hi):
             if m.start() <= value.num_start < m.end():
                 return True
     return False
@@ -509,6 +542,8 @@ _PERIOD_AFTER = re.compile(
 
 def _fits(value: _Value, variable: str, variables: dict[str, Variable]) -> bool:
     """Whether the value can be a limit on ``variable`` at all."""
+    if variable == "count":  # "2 or 3 prior regimens", inherited from the count before
+        return not value.unit and not value.relative and all(n.is_integer() for n in value.nums)
     if variable == "other":
         # "(n=20)", "one or more", "version 10 or higher" are not limits on a variable.
         if value.roman or value.op == "=" or (value.raws[0][:1].isalpha() and not value.unit):

@@ -24,6 +24,7 @@ _LEAD = re.compile(
     r"(?:(?:have|has|had|are|is|were|was|must|will|should|shall|did|not|be|been|ever|"
     r"previously|currently|already|agrees?\s+to|willing\s+to|continue\s+to|continue)\s+)*"
     r"(?:(?:received|undergone|undergo|had|used|taken|experienced|participated\s+in|"
+    r"meet(?:s|ing)?\s+(?:the\s+)?(?:diagnostic\s+)?criteria\s+(?:for|of)|"
     r"(?:use|using)(?:\s+of)?|treatment\s+with|history\s+of|receipt\s+of|any|take|practi[cs]e|"
     r"employ|maintain)\s+)*"
 )
@@ -51,8 +52,17 @@ _NEXT_PREDICATE = re.compile(
 
 
 # Where the clause of an event ends, looking back from the period: a sentence end, a
-# line break, ";" or ":", or ", or"/", and" before a new clause.
-_CLAUSE_END = re.compile(r"[;:]|\.\s|\n|,\s+(?:or|and)\s")
+# line break, ";" or ":", or ", or"/", and" before a new clause ("…, or who plan to …").
+# Before a noun phrase ", or" ends a series whose members the period dates together
+# ("Radiotherapy, chemotherapy, or immunotherapy within 4 weeks").
+_CLAUSE_END = re.compile(
+    r"[;:]|\.\s|\n|,\s+(?:or|and)\s+(?=(?i:who|which|that|whose|if|when|where|while|must|should"
+    r"|shall|will|would|may|might|can|could|is|are|was|were|be|been|has|have|had|do|does|did|not"
+    r"|no|never|they|he|she|it|patients?|subjects?|participants?|individuals?|women|men"
+    r"|(?:the|a|an|any)\s+(?:patients?|subjects?|participants?|individuals?)"
+    # "pregnant, breastfeeding, or planning to become pregnant in the next 6 months"
+    r"|[a-z]+ing\s+(?:to|on)|(?:plans?|intends?|wants?|wishes|expects?)\s+to)\b)"
+)
 
 
 def event_before(text: str, floor: int, start: int) -> str | None:
@@ -79,6 +89,8 @@ def event_before(text: str, floor: int, start: int) -> str | None:
 #: Words an event keeps: the end of a long clause (the event lies just before the period),
 #: the start of a conjunct (it begins where its coordination does).
 EVENT_WORDS = 12
+#: Words of a long clause's head kept before the words next to the period.
+HEAD_WORDS = 3
 
 
 def clean(phrase: str, *, limit: bool = True) -> str:
@@ -96,7 +108,15 @@ def split_events(event: str | None, *, after_since: bool = False) -> tuple[str |
         return (event,)
     split = [part for each in conjuncts(event, after_since=after_since) for part in _drugs(each)]
     if len(split) == 1:
-        return (" ".join(event.split()[-EVENT_WORDS:]),)
+        words = event.split()
+        if len(words) > EVENT_WORDS and _EXAMPLES.search(event):
+            # "medication with antioxidant properties e.g., beta-carotene, vitamin E, …":
+            # the thing comes first, its examples after it
+            return (" ".join(words[:EVENT_WORDS]),)
+        if len(words) > EVENT_WORDS:
+            # a long clause keeps its head and the words next to the period
+            return (" ".join([*words[:HEAD_WORDS], "…", *words[HEAD_WORDS - EVENT_WORDS :]]),)
+        return (event,)
     return tuple(" ".join(each.split()[:EVENT_WORDS]) for each in split)
 
 
@@ -116,6 +136,9 @@ def _drugs(event: str) -> list[str]:
         return any(lex.entries[i].type == "drug" for i in ids)
 
     return members if all(is_drug(m) for m in members) else [event]
+
+
+_EXAMPLES = re.compile(r"(?i)\b(?:e\.?g\.?|i\.?e\.?|such\s+as|including|for\s+example)(?:\s|,)")
 
 
 # Clause glue around the event a window constrains. The extractor's event text
@@ -185,3 +208,84 @@ def describe(event: str, *, grants: Sequence[str] = ()) -> tuple[str | None, boo
     if not text or _GLUE_LEAD.fullmatch(text + " ") or _CLAUSE.fullmatch(text):
         return None, negated
     return text, negated
+
+
+# ------------------------------------------------ events written after the period
+
+_PER = re.compile(r"\s*(?:per|a|an|/|each|every)\s*(?:weeks?|months?|days?|years?)\b")
+_PER_BEFORE = re.compile(r"\s*(?:per|a|an|/|each|every)\s*(?:weeks?|months?|days?|years?)\b$")
+# "30-day readmission", "2-year follow-up": a hyphenated period modifies the noun after it
+_ATTRIBUTE = re.compile(r"\d\s*-\s*$")
+_NOUN_AFTER = re.compile(
+    r"\s+(?!(?i:old|of|in|on|at|for|from|to|with|within|before|after|prior|since|or|and|period)\b)"
+    r"(?P<np>[A-Za-z][\w/-]*(?:\s+(?!(?i:of|in|on|at|for|from|to|with|within|before|after|prior"
+    r"|since|or|and|using|who|which|that)\b)[A-Za-z][\w/-]*){0,2})"
+)
+# "< 6 months post-partum": being post-something is the event
+_POST = re.compile(r"\s*(?P<post>(?i:post[- ]?[a-z]+|postpartum|postoperative(?:ly)?))\b")
+# "who have undergone in six months a weight loss diet": the object follows the period
+_PARTICIPLE = re.compile(
+    r"(?i)^(?:undergone|received|taken|had|used|started|followed|experienced|done|performed)$"
+)
+_OBJECT_AFTER = re.compile(
+    r"\s+(?:(?i:a|an|the|any)\s+)?(?P<np>[A-Za-z][\w/-]*(?:\s+[A-Za-z][\w/-]*){0,3}?)"
+    r"(?=\s*(?:[,;.()]|$|\b(?i:and|or|with|for|in|at|within|before|after|who|which|that)\b))"
+)
+
+
+def event_after(text: str, number: int, end: int, before: str | None) -> str | None:
+    """An event written after its period, or None.
+
+    * "≥ 5 days per week E-cig use": a frequency's event follows it;
+    * "30-day readmission": a hyphenated period modifies the noun after it;
+    * "< 6 months post-partum": being post-something;
+    * "have undergone in six months a weight loss diet": the object of the verb
+      ``before`` (the event found before the period) left without it.
+    """
+    per = _PER.match(text, end) or _PER_BEFORE.search(text, max(0, end - 16), end)
+    if per is not None:
+        noun = _NOUN_AFTER.match(text, per.end())
+        return noun.group("np") if noun else None
+    post = _POST.match(text, end)
+    if post is not None:
+        return post.group("post")
+    if _ATTRIBUTE.search(text, max(0, number - 3), number + 1) or (
+        number < end and "-" in text[number:end] and not text[number:end].strip("-").count(" ")
+    ):
+        noun = _NOUN_AFTER.match(text, end)
+        if noun is not None:
+            return noun.group("np")
+    if before and before.split() and _PARTICIPLE.match(before.split()[-1]):
+        obj = _OBJECT_AFTER.match(text, end)
+        if obj is not None:
+            return obj.group("np")
+    return None
+
+
+# "recent (<6 months) acute cardiac event": a period in parentheses after a modifier
+# dates the noun phrase after the parenthesis
+_MODIFIER = re.compile(r"(?i)(?:^|\s)(?:recent|recently|new|current|ongoing|prior|previous)\s*$")
+# "(via clinical record within the past 6 months)": an aside on how the thing before the
+# parenthesis is known dates that thing
+_HOW = re.compile(
+    r"(?i)^\s*(?:via|by|per|as|from|according\s+to|documented|measured|confirmed|assessed|"
+    r"obtained|performed|done|determined)\b"
+)
+
+
+def parenthesized(text: str, floor: int, start: int, end: int) -> tuple[str, int] | None:
+    """Where the event of a period written inside parentheses is: ("after", position
+    after the ")") for "recent (<6 months) X", ("before", position of the "(") for
+    "X (via clinical record within the past 6 months)", else None."""
+    opened = text.rfind("(", floor, start)
+    if opened < 0 or text.find(")", opened, start) >= 0:
+        return None
+    closed = text.find(")", end)
+    if closed < 0:
+        return None
+    inside = text[opened + 1 : start]
+    if not inside.strip(" <>≤≥=~") and _MODIFIER.search(text, floor, opened):
+        return "after", closed + 1
+    if _HOW.match(inside):
+        return "before", opened
+    return None

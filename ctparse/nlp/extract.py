@@ -25,7 +25,12 @@ by "or" share a ``group`` id.
 ``eligible`` is the stated range or its complement as
 :mod:`ctparse.nlp.polarity` decides from the words around the limit. A
 mirror's "=" on a continuous variable ("ANC = 1500/mm3", where the registry
-had "≥") has no eligible range: the criterion is ``partial``. A number with
+had "≥") is read in the direction the variable's lexicon entry gives
+(``bound``) when the section says which side the criterion states, and
+marked ``comparator_inferred``; without both it has no eligible range and
+the criterion is ``partial``. A limit outside the variable's plausible range
+is ``suspect`` (:mod:`ctparse.nlp.plausible`), and the numbers of an aside
+(:mod:`ctparse.nlp.asides`) are no limits. A number with
 no unit and no words naming what it measures is left unplaced rather than
 emitted as ``other``. A unit that does not convert to the variable's canonical
 unit ("AST ≥ 100 IU/mL") leaves ``normalized`` and ``eligible`` null (the
@@ -47,6 +52,7 @@ import re
 from ..schema import Criterion, Eligibility, Normalized, Range, Threshold
 from ..text.timeunits import YEARS_IN, plural
 from . import numbers
+from .asides import aside_spans, inside
 from .entities import (
     _attach,
     _blood_pressure_pairs,
@@ -55,6 +61,7 @@ from .entities import (
     _propagate_age,
     _sex_qualifiers,
 )
+from .plausible import suspect
 from .polarity import Cues, Decision
 from .rules import Variable, rules
 from .units import (
@@ -80,6 +87,8 @@ def extract_thresholds(criterion: Criterion) -> tuple[Threshold, ...]:
     if not local or not numbers.may_hold_a_limit(local):
         return ()
     values = _find_values(local)
+    if values and (asides := aside_spans(local)):
+        values = [v for v in values if not inside(asides, v.start, v.end)]
     if not values:
         return ()
     _attach(values, local)
@@ -128,6 +137,11 @@ def _thresholds(values: list[_Value], criterion: Criterion, text: str) -> tuple[
             normalized = _normalize(variable, value, number, number_max, listed, unit)
             # A mirror's "=" on a continuous variable ("ANC = 1500/mm3") hides a ≥ or ≤.
             unknown = value.op == "=" and comparator == "=" and not small
+            inferred = None
+            if unknown and normalized is not None:
+                inferred = _lost_comparator(var, normalized, decision, criterion.section)
+                if inferred is not None:
+                    comparator, unknown = inferred, False
             eligible = (
                 None
                 if unknown or normalized is None
@@ -150,9 +164,42 @@ def _thresholds(values: list[_Value], criterion: Criterion, text: str) -> tuple[
                     requirement=decision.requirement,
                     start=base + value.start,
                     end=base + value.end,
+                    comparator_inferred=inferred is not None,
+                    suspect=(
+                        None
+                        if value.relative or listed is not None
+                        else suspect(variable, number, number_max, value.unit, normalized)
+                    ),
                 )
             )
     return tuple(out)
+
+
+def _lost_comparator(
+    var: Variable | None, normalized: Normalized, decision: Decision, section: str
+) -> str | None:
+    """The comparator a mirror's "=" stands for, or None when nothing says.
+
+    The variable's lexicon entry gives the side eligibility requires (``bound``:
+    a lower bound for neutrophils, an upper bound for bilirubin), and the section
+    which side the criterion states: an inclusion states the required side ("ANC =
+    1.5 × 10^9/L": ≥), an exclusion the excluded one ("bilirubin = 1.5 × ULN": ≥ is
+    excluded). A mirror loses "≥" and "≤" ("<" and ">" survive), so the reading is
+    inclusive. ``bound_range`` keeps it to values that are such a bound ("Age = 18
+    years" is a minimum age; "Age = 65 years" says nothing).
+    """
+    if var is None or var.bound is None or section not in ("inclusion", "exclusion"):
+        return None
+    if decision.sign == 0 or normalized.value is None or normalized.value_max is not None:
+        return None
+    if var.bound_range is not None and normalized.unit == var.unit:
+        low, high = var.bound_range
+        if not low <= normalized.value <= high:
+            return None
+    required = ">=" if var.bound == "lower" else "<="
+    if decision.sign > 0:
+        return required
+    return "<=" if required == ">=" else ">="
 
 
 def _groups(placed: list[_Value], text: str, prefix: str) -> dict[tuple[int, str], str]:

@@ -15,6 +15,13 @@ from ..text.bullets import Marker, match_marker
 
 _SPACE_RUN = re.compile(r"(?<![ \t])[ \t]{2,}(?=\S)")
 _ORDINAL_CANDIDATE = re.compile(r"(?<=[.;:!?,])[ \t]+(?=\(?(?:\d{1,2}|[A-Za-z]|[ivxIVX]{1,4})[.)])")
+# Collapsed text (newlines joined by one space, no sentence punctuation): a number in
+# sequence after a word ("… valve repair 2. Receiving heparin"), and a bullet after one
+# space written as the list's other bullets are ("-  Obese (BMI ≥ 30) -  Referred by …").
+_ORDINAL_BARE = re.compile(r"(?<=[A-Za-z)\]%'’])[ \t](?=\(?\d{1,2}[.)][ \t]+[A-Za-z(])")
+_SYMBOL_BARE = re.compile(
+    r"(?<=[^\s(/+=<>≤≥-])[ \t](?P<form>[*•●○◦▪■□‣⁃·∙➢►▸✓✔–—-][ \t]+)(?=[A-Za-z(\d\"“<>≤≥])"
+)
 # A line this long may have been hard-wrapped (legacy records wrap near 70-80).
 _WRAP_WIDTH = 60
 _BREAKS_OFF = re.compile(r"(?:[,(/&-]|\b(?i:and|or|of|the|with|to|for|in|a|an|than|by))$")
@@ -84,11 +91,17 @@ def inline_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if end - start < 8:
         return []
     breaks: list[tuple[int, int]] = []
+    first = match_marker(text, start, end)
+    bare = _bare_bullets(text, start, end, first, set())
     if text.find("  ", start, end) >= 0 or text.find("\t", start, end) >= 0:
+        bullets = {at for at, _ in bare}
         for run in _SPACE_RUN.finditer(text, start, end):
+            if run.start() - 1 in bullets:
+                continue  # "-  (2) adults": the number belongs to the bullet's item
             if match_marker(text, run.end(), end) is not None:
                 breaks.append((run.end(), len(run.group()) - 1))
-    first = match_marker(text, start, end)
+    known = {b for b, _ in breaks}
+    breaks.extend(b for b in bare if b[0] not in known)
     # numbers in sequence ("1. … 2. …", restarting at "1." after a colon);
     # letters and roman numerals only when they continue the line's own marker
     if first is not None and first.ordinal is not None and first.value is not None:
@@ -97,7 +110,12 @@ def inline_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     else:
         kind, expected = None, 1
     numbered: list[tuple[int, int]] = []
-    for gap in _ORDINAL_CANDIDATE.finditer(text, start, end):
+    gaps = list(_ORDINAL_CANDIDATE.finditer(text, start, end))
+    if first is not None and first.ordinal == "number":
+        gaps = sorted(
+            gaps + list(_ORDINAL_BARE.finditer(text, start, end)), key=lambda g: g.start()
+        )
+    for gap in gaps:
         marker = match_marker(text, gap.end(), end)
         if marker is None or marker.value is None or marker.ordinal is None:
             continue
@@ -114,6 +132,34 @@ def inline_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
         breaks.extend(b for b in numbered if b[0] not in known)
         breaks.sort()
     return breaks
+
+
+def _bare_bullets(
+    text: str, start: int, end: int, first: Marker | None, known: set[int]
+) -> list[tuple[int, int]]:
+    """Bullets after a single space in a collapsed line, where they repeat the line's own
+    marker as written ("-  Patients aged 18-80 years -  Obese …"; "Bicarbonate - Concentration"
+    is no item) or, in a line without one, recur written alike at least twice."""
+    if end - start < 20:
+        return []
+    found = []
+    for m in _SYMBOL_BARE.finditer(text, start, end):
+        at, form = m.start("form"), m.group("form")
+        if at in known:
+            continue
+        # "-  " (two spaces) is a bullet as written; "18 - 65", "type - Concentration" with
+        # one space are not, unless a capital opens the item and no digit closes the last
+        loose = len(form) > 2
+        if not loose and (text[at - 2].isdigit() or not text[m.end()].isupper()):
+            continue
+        found.append((at, form, m.end()))
+    if not found:
+        return []
+    if first is not None and first.ordinal is None and first.kind in ("symbol", "dash"):
+        own = text[start : first.end]
+        return [(at, 0) for at, form, _ in found if form == own]
+    forms = [form for _, form, _ in found]
+    return [(at, 0) for at, form, _ in found if forms.count(form) >= 2]
 
 
 def continues(text: str, unit_start: int, unit_end: int, line: Line) -> bool:

@@ -62,7 +62,10 @@ DIGITS = (
     r"|\d+(?:\.\d+)?"
     r"|\.\d+)"
 )
-NUMBER = rf"(?:(?<![\w./^])(?:(?<=[≤≥<>=])[-−]|(?<=[≤≥<>=]\s)[-−])?(?:{DIGITS})(?!\d)|(?<![\w-])(?:{WORD_NUMBER})(?![\w-]))"
+# A number glued to the word before it is no number ("ECOG2" is a name), except after
+# the connector of a range: "18 to75 years", "between 18 and75".
+_GLUED = r"(?<=(?<![A-Za-z])[Tt]o)|(?<=(?<![A-Za-z])[Aa]nd)"
+NUMBER = rf"(?:(?:(?<![\w./^])|{_GLUED})(?:(?<=[≤≥<>=])[-−]|(?<=[≤≥<>=]\s)[-−])?(?:{DIGITS})(?!\d)|(?<![\w-])(?:{WORD_NUMBER})(?![\w-]))"
 
 # Fullwidth punctuation of criteria written with a CJK input method ("BMI > 42，females …")
 # read as its ASCII twin; one character for one, so offsets are kept.

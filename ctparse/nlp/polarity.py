@@ -128,6 +128,7 @@ class Cues:
         self.sentences = sentences.spans(text)
         sentence_rules = [rule for rule in self.rules if rule.scope == "sentence"]
         # Most criteria hold no cue at all: one scan with every sentence rule says so.
+        self.matches: dict[str, list[tuple[int, int]]]
         if any_sentence_cue().search(text) is None:
             self.matches = {rule.id: [] for rule in sentence_rules}
         else:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..errors import ResourceError
 from ..resources import load_rules, per_models
 from ..text.patterns import phrase_pattern
 
@@ -33,8 +34,9 @@ COMPARATOR_KINDS = (
     "filler",
     "qualifier",
     "calendar",
+    "cohort",
 )
-ANCHOR_KINDS = ("anchor", "before", "after", "lookback", "lookahead")
+ANCHOR_KINDS = ("anchor", "before", "after", "lookback", "lookahead", "reference", "cessation")
 COORDINATION_KINDS = (
     "conjunction",
     "blocker",
@@ -57,6 +59,12 @@ class Variable:
     loinc: str | None
     cls: str | None
     scale: tuple[int, int] | None
+    # The side eligibility requires ("lower": ANC ≥ …, "upper": bilirubin ≤ …), read
+    # into a mirror's lost "=" for values within ``bound_range`` (canonical unit).
+    bound: str | None = None
+    bound_range: tuple[float, float] | None = None
+    # Limits outside this range (canonical unit) are suspect ("Albumin < 2.0 mg/dl").
+    plausible: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,15 @@ class Rules:
         return None
 
 
+def _pair(values: list[float] | None, variable: str) -> tuple[float, float] | None:
+    """A ``[low, high]`` range of a lexicon entry."""
+    if not values:
+        return None
+    if len(values) != 2 or not values[0] < values[1]:
+        raise ResourceError(f"variables.jsonl#{variable}", f"expected [low, high], got {values}")
+    return float(values[0]), float(values[1])
+
+
 def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", text.strip().lower())
 
@@ -120,6 +137,9 @@ def rules() -> Rules:
             loinc=entry.get("loinc"),
             cls=entry.get("class"),
             scale=(int(scale[0]), int(scale[1])) if scale else None,
+            bound=entry.get("bound"),
+            bound_range=_pair(entry.get("bound_range"), entry["id"]),
+            plausible=_pair(entry.get("plausible"), entry["id"]),
         )
         for synonym in entry["synonyms"]:
             variable_of.setdefault(_fold(synonym), entry["id"])
@@ -165,7 +185,7 @@ def rules() -> Rules:
         for phrase in entry["phrases"]:
             time_phrases[kind].append(phrase)
             time_kinds.setdefault(_fold(phrase), kind)
-            if kind == "anchor":
+            if kind in ("anchor", "reference"):
                 anchors.setdefault(_fold(phrase), entry["anchor"])
     time_patterns = {kind: phrase_pattern(values) for kind, values in time_phrases.items()}
 

@@ -60,11 +60,14 @@ _FREE_TAIL = re.compile(r"[^\n:.;]{1,60}(?=:)")
 # A lead-in on the header's own line that speaks of the section, not of one
 # criterion: "Participants must be:", "Subjects who meet any of the following
 # criteria will be ineligible to participate:".
+# (Never over the next title: "Inclusion Criteria: Age above 18 … Exclusion Criteria:" is
+# no lead-in, but collapsed text whose criteria lost their line breaks.)
+_FREE = r"(?:(?!(?i:(?:in|ex)clusion\s+criteria))[^\n:.;])"
 _LEAD_IN = re.compile(
-    r"(?i:[^\n:.;]{0,120}?\b(?:criteria|criterion|eligib\w*|ineligib\w*|exclu\w+|inclu\w+|"
-    r"enrol\w*|participat\w+)\b[^\n:.;]{0,100}?"
-    rf"|(?:{PARTICIPANT}|they)\b[^\n:.;]{{0,80}}?"
-    r"\b(?:must|should|will|are|need)\b[^\n:.;]{0,80}?)[ \t]*:[ \t]*"
+    rf"(?i:{_FREE}{{0,120}}?\b(?!(?:in|ex)clusion\s+criteria)(?:criteria|criterion|eligib\w*|ineligib\w*|exclu\w+|inclu\w+|"
+    rf"enrol\w*|participat\w+)\b{_FREE}{{0,100}}?"
+    rf"|(?:{PARTICIPANT}|they)\b{_FREE}{{0,80}}?"
+    rf"\b(?:must|should|will|are|need)\b{_FREE}{{0,80}}?)[ \t]*:[ \t]*"
 )
 # Where a header may start: the start of a line (after indentation, markdown
 # heading/emphasis and optionally a bullet), or -- mid-line -- after a

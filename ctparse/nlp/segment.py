@@ -45,6 +45,7 @@ from ..schema import Criterion, Section, SectionSpan
 from .categorize import OTHER, categorize
 from .clauses import qualifies, rules, sentences_of
 from .lines import Line, continues, lines
+from .openings import split_run
 from .pieces import ALNUM, list_items, pieces, trim
 from .sections import find_sections
 
@@ -223,7 +224,9 @@ def _finish(text: str, units: list[_Unit], index: int) -> int | None:
         return index if unit.lead_in else None
     spans: list[tuple[int, int, bool]] = []  # (start, end, is lead-in)
     lead_in = rules().lead_in
-    for s, e in sentences_of(text, start, end):
+    for s, e in (
+        run for sentence in sentences_of(text, start, end) for run in split_run(text, *sentence)
+    ):
         lead = lead_in.match(text, s, e)
         if lead is not None and ALNUM.search(text, lead.end(), e):
             spans.append((s, lead.end(), True))

@@ -28,6 +28,7 @@ from ..schema import (
     Normalized,
     Range,
     SectionSpan,
+    Suspect,
     Threshold,
     Window,
 )
@@ -35,7 +36,17 @@ from ..schema import (
 TAG = "__ctparse__"
 _CLASSES: dict[str, type] = {
     cls.__name__: cls
-    for cls in (Criterion, Threshold, Window, Entity, Concept, Normalized, Range, SectionSpan)
+    for cls in (
+        Criterion,
+        Threshold,
+        Window,
+        Entity,
+        Concept,
+        Normalized,
+        Range,
+        SectionSpan,
+        Suspect,
+    )
 }
 _BY_CLASS = {cls: name for name, cls in _CLASSES.items()}
 

@@ -5,10 +5,12 @@ The last stage of the pipeline (``ctparse_status``):
 * ``parsed``: at least one threshold, window or entity (what the criterion is
   about, with its assertion), and every number is placed;
 * ``partial``: a number in the text is in no threshold, window or known
-  non-limit (version, list marker, name such as "PD-1"), a limit's
+  non-limit (version, list marker, name such as "PD-1", a number of an aside
+  such as "a cut-off of 70 years was considered"), a limit's
   direction is unknown ("ANC = 1500/mm3": a registry mirror's "=" for ≥), or
   its unit does not convert to the variable's ("AST ≥ 100 IU/mL": no
-  normalized value);
+  normalized value), or its value is implausible for the variable
+  ("Albumin < 2.0 mg/dl": ``suspect``);
 * ``unparsed``: nothing structured was found.
 
 A limit found in a piece of a packed line is reported on the piece only
@@ -21,6 +23,7 @@ import dataclasses
 import re
 
 from ..schema import Criterion, Status, Threshold, Window
+from .asides import aside_spans
 from .rules import rules
 from .windows import spans_of
 
@@ -52,7 +55,9 @@ def status(criterion: Criterion, windows: tuple[Window, ...]) -> Status:
     text = criterion.text or ""
     base = criterion.start or 0
     if any(
-        _direction_unknown(t, text, base) or (t.normalized is None and t.unit is not None)
+        _direction_unknown(t, text, base)
+        or (t.normalized is None and t.unit is not None)
+        or t.suspect is not None
         for t in criterion.thresholds
     ):
         return "partial"
@@ -67,6 +72,7 @@ def status(criterion: Criterion, windows: tuple[Window, ...]) -> Status:
     if loose:
         # Only now look for numbers that are not limits (versions, list markers, names).
         noise = [(m.start(), m.end()) for p in rules().noise for m in p.finditer(text)]
+        noise += aside_spans(text)
         if any(not any(s <= pos < e for s, e in noise) for pos in loose):
             return "partial"
     return "parsed" if found else "unparsed"

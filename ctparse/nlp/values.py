@@ -42,6 +42,7 @@ class Grammar:
     qualifier_after: re.Pattern[str]
     qualifier_before: re.Pattern[str]
     qualifier_any: re.Pattern[str]
+    cohort_after: re.Pattern[str]
 
 
 @per_models
@@ -53,7 +54,9 @@ def grammar() -> Grammar:
         rf"(?:(?<![A-Za-z])|(?![A-Za-z]))(?i:{r.patterns['suffix']}){_LETTER_EDGE}"
         r"(?!\s+than\b)(?!\s*\d)"
     )
-    rel = rf"(?i:{r.patterns['relative']})(?![A-Za-z])(?:\s*\((?:ULN|LLN)\))?"
+    # "the 99th percentile": the ordinal ending belongs to a rank
+    rank = r"(?:(?<=\d)(?i:st|nd|rd|th)\s*(?=(?i:percentile|centile)))?"
+    rel = rf"{rank}(?i:{r.patterns['relative']})(?![A-Za-z])(?:\s*\((?:ULN|LLN)\))?"
     unit = rf"(?:{r.unit_pattern})(?![A-Za-z])"
     sci = rf"{numbers.SCIENTIFIC}(?=\s*(?:/|cells|G\b|per\b|c/))"
     num = rf"(?:{numbers.NUMBER}|(?<![A-Za-z]){numbers.ROMAN_NUMBER})"
@@ -63,7 +66,8 @@ def grammar() -> Grammar:
         rf"(?P<num>{num})(?:\s*(?P<sci>{sci}))?(?:\s*(?P<unit>{unit}))?(?:\s*(?P<rel>{rel}))?"
     )
     # "ALT ≥ level 50 IU/L": words naming what is limited, read through.
-    filler = rf"(?i:{r.patterns['filler']})(?![A-Za-z])"
+    # "less than an estimate of the 10th percentile": a filler may take its article
+    filler = rf"(?i:{r.patterns['filler']})(?![A-Za-z])(?:\s+(?i:the|a|an)(?![A-Za-z]))?"
     value = (
         rf"(?P<pre>{pre}(?:\s*(?:of|to|the)(?![A-Za-z]))?(?:\s*{filler})?\s*)?"
         # "gestational age 35 to 39 weeks" is no age of the patient
@@ -81,6 +85,12 @@ def grammar() -> Grammar:
         r"(?=\s*(?:[;)]|,|\.(?:\s|$)|$))"
     )
     sex = rf"(?i:{r.patterns['qualifier']})(?![A-Za-z])"
+    noun = rf"(?i:{r.patterns['cohort']})s?(?![A-Za-z])"
+    cohort = (
+        rf"(?:(?i:the)\s+(?:(?!(?i:and|or|of)\b)[\w-]+\s+){{1,2}}{noun}"
+        rf"(?:\s+(?:[A-Z]{{1,2}}\d?|\d{{1,2}}[A-Za-z]?|[IVX]{{1,4}}[ab]?)(?![\w]))?"
+        rf"|{noun}\s+(?:[A-Z]{{1,2}}\d?|\d{{1,2}}[A-Za-z]?|[IVX]{{1,4}}[ab]?)(?![\w]))"
+    )
     return Grammar(
         value=re.compile(value),
         quantity=re.compile(qty_named),
@@ -102,6 +112,11 @@ def grammar() -> Grammar:
             r"\s*(?:(?i:with|who\s+have|having)(?![A-Za-z])|[:,\-–])?\s*"
         ),
         qualifier_any=re.compile(rf"(?<![A-Za-z]){sex}"),
+        # "≥ 3 months for part A", "(Cohort 2)", "in the dose-escalation part"
+        cohort_after=re.compile(
+            rf"\s*(?:\(\s*(?:(?i:for|in)\s+)?(?P<paren>{cohort})\s*\)"
+            rf"|,?\s*(?i:for|in|among)\s+(?P<word>{cohort}))"
+        ),
     )
 
 
@@ -258,4 +273,6 @@ def _strip_of(pre: str) -> str:
 
 
 def _strip_paren(rel: str) -> str:
-    return re.sub(r"\s*\((?:ULN|LLN)\)$", "", rel.strip())
+    """The relative phrase without "(ULN)" after it or a rank's ending before it."""
+    rel = re.sub(r"(?i)^(?:st|nd|rd|th)\s*", "", rel.strip())
+    return re.sub(r"\s*\((?:ULN|LLN)\)$", "", rel)

@@ -13,7 +13,11 @@ weeks since the last chemotherapy". For each one:
   "in the next"), or null;
 * ``anchor``: the reference point named after the direction word, from
   ``models/anchors.jsonl`` (first_dose, last_dose, enrollment, randomization,
-  screening, consent, diagnosis, surgery) or null;
+  screening, consent, diagnosis, surgery), ``prior_therapy`` for a therapy the
+  criterion names ("within 6 months of receiving any HER2-targeted therapy",
+  its words in ``anchor_text``; :mod:`ctparse.nlp.relations`), or null;
+* ``condition``: a part, cohort or sex the period applies to ("≥ 3 months
+  for part A");
 * ``event``: what must (not) happen in the window — the words before the
   period in the same clause, or after "since". A coordination of independent
   things ("antibiotic or probiotic use in the previous 90 days", "Radiation or
@@ -31,11 +35,12 @@ from dataclasses import dataclass
 from ..resources import per_models
 from ..schema import Criterion, Range, Threshold, Window
 from ..text import timeunits
-from . import numbers
-from .events import clean, describe, event_before, split_events
+from . import numbers, relations
+from .asides import aside_spans
+from .events import clean, describe, event_after, event_before, parenthesized, split_events
 from .polarity import Cues, negation_rules
 from .rules import Rules, rules
-from .units import to_days, unit_id
+from .units import quantity, to_days, unit_id
 
 _ANY_DIGIT = re.compile(r"\d")
 
@@ -69,7 +74,9 @@ def window_grammar() -> WindowGrammar:
         r"(?:(?P<look2>(?i:previous|past|last|preceding|prior))\s+)?"
         rf"(?P<unit>(?i:{timeunits.FORMS}))(?![A-Za-z])(?<![0-9]D)"  # "2D MRI" is no period
         rf"(?:\s*(?P<post>{post}))?"
-        rf"(?:\s*(?P<dir>(?i:(?P<before>{before})|(?P<after>{after})))(?![A-Za-z]))?"
+        # "for at least 2 weeks (from the time of first administration of study drug)"
+        rf"(?:\s*(?P<paren>\((?=\s*(?i:{before}|{after})\s))?"
+        rf"\s*(?P<dir>(?i:(?P<before>{before})|(?P<after>{after})))(?![A-Za-z]))?"
         rf"(?:\s*(?P<post2>{post}))?"
     )
     phrases = r.time_patterns["anchor"]
@@ -81,6 +88,10 @@ def window_grammar() -> WindowGrammar:
         r"|(?i:(?:start|beginning|initiation|time|date)\s+of\s+(?:the\s+)?)?"
         r"(?i:(?:study|trial|protocol)\s+)?"
         rf"(?P<anchor2>(?i:{phrases}))(?![A-Za-z]))"
+        # "the first dose of study drug": what was dosed belongs to the anchor
+        r"(?:\s+(?i:of\s+(?:the\s+)?(?:study|trial|investigational|protocol)(?:\s+(?:drugs?|"
+        r"treatments?|medications?|products?|agents?|therapy|therapies|interventions?))?"
+        r")(?![A-Za-z]))?"
     )
     since = r"\s*(?P<event>[^,;.()]+)"
     calendar = (
@@ -112,9 +123,12 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
     g = window_grammar()
     r = rules()
     base = criterion.start or 0
-    taken = spans_of(criterion.thresholds, base)
+    # The numbers of an aside ("a cut-off of 70 years was considered") are not
+    # windows either: the spans are skipped like those thresholds took.
+    taken = spans_of(criterion.thresholds, base) + aside_spans(local)
     out: list[Window] = []
     previous_end = 0
+    previous: tuple[str | None, ...] = ()
     for m in g.window.finditer(local):
         start, end = m.start(), m.end()
         if any(s < end and start < e for s, e in taken):
@@ -140,10 +154,14 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
             kind = r.time_kinds.get(re.sub(r"\s+", " ", look))
             # "in the following 4 weeks": a look-ahead, whichever list names the word first
             direction = "after" if kind in ("lookahead", "after") else "before"
-        anchor = None
+        anchor = anchor_text = None
         event = None
         since_event = False
-        if m.group("dir"):
+        post = _POST_WORD.match(local, m.start("dir")) if m.group("dir") else None
+        if post is not None:
+            # "< 6 months post-partum": being post-partum is the event, after delivery
+            event, end = post.group(), post.end()
+        elif m.group("dir"):
             word = m.group("dir").lower()
             if word == "since":
                 since = g.since.match(local, end)
@@ -153,10 +171,35 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
                     end = since.end("event")
             else:
                 am = g.anchor.match(local, end)
+                ref = None if am else relations.reference(local, end)
                 if am:
                     written = am.group("anchor") or am.group("anchor2")
                     anchor = r.anchors.get(re.sub(r"\s+", " ", written.lower()))
                     end = am.end()
+                    dosed = relations.dosed(local, end) if anchor in _DOSES else None
+                    if dosed is not None and word in _OF_WORDS:
+                        # "4 weeks from the last dose of prior chemotherapy": not the study's
+                        anchor, anchor_text, end = (
+                            "prior_therapy",
+                            f"{written} {dosed[0]}",
+                            dosed[1],
+                        )
+                        direction = "after"
+                elif ref is not None and word in _OF_WORDS:
+                    # "within 6 months of receiving any HER2-targeted therapy": after it
+                    anchor, anchor_text, end = "prior_therapy", ref[0], ref[1]
+                    direction = "after"
+                if m.group("paren") and anchor is not None:
+                    close = re.match(r"[^()]*\)", local[end:])
+                    end += close.end() if close else 0
+        frequency = _FREQUENCY.match(local, end)
+        if frequency is not None:
+            end = frequency.end()  # "≥ 5 days per week": the rate is part of the period
+        condition = None
+        if (sub := relations.subgroup(local, end)) is not None:
+            condition, end = sub  # "≥ 3 months for part A and ≥ 6 months for part B"
+        if comparator == "=" and relations.is_cessation(local, start):
+            comparator = ">="  # "discontinued corticosteroids for 7 days": at least
         # "wash out periods: 4 weeks for thiopurine and methotrexate and 8 weeks for
         # natalizumab": the period dates what follows "for", when nothing precedes it.
         if (
@@ -171,13 +214,52 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
             before_start = [
                 t for t in criterion.thresholds if t.end is not None and t.end - base <= start
             ]
-            floor = max([previous_end] + [t.end - base for t in before_start if t.end is not None])
-            near = [t for t in before_start if t.end is not None and start - (t.end - base) <= 12]
-            if near:
+            floor = max(
+                [previous_end]
+                + [
+                    t.end - base
+                    for t in before_start
+                    if t.end is not None
+                    and not _in_parentheses(local, t.end - base, start)
+                    and not _is_dose(t, local, t.end - base)
+                ]
+            )
+            paren = parenthesized(local, floor, start, m.end())
+            # "30-day mortality", "5 days per week E-cig use", "< 6 months post-partum"
+            written = event_after(local, m.start("num"), m.end(), None)
+            if written is None and paren is not None and paren[0] == "after":
+                # "a recent (<48h) ICU entry": the noun phrase after the parenthesis
+                phrase = _NOUN_PHRASE.match(local, paren[1])
+                if phrase is not None:
+                    written = phrase.group("np")
+            # "X (via clinical record within the past 6 months)": what precedes the "("
+            before_paren = paren is not None and paren[0] == "before"
+            start_of_paren = paren[1] if paren is not None and before_paren else start
+            near = [
+                t
+                for t in before_start
+                if t.end is not None and start_of_paren - (t.end - base) <= 12
+            ]
+            if written is not None:
+                events: tuple[str | None, ...] = split_events(written)
+            elif near:
                 event = near[-1].entity
-                events: tuple[str | None, ...] = (event,)
+                events = (event,)
+            elif previous and _PARALLEL.fullmatch(local, previous_end, start):
+                events = previous  # "≥ 3 months for part A and ≥ 6 months for part B"
             else:
-                events = split_events(event_before(local, floor, start))
+                written = event_before(local, floor, start_of_paren)
+                # "have undergone in six months a weight loss diet" (no anchor after it)
+                verb = None if m.group("dir") else written
+                after = event_after(local, m.start("num"), end, verb)
+                if after is not None:
+                    written = after
+                measured = relations.interval(written) if written else None
+                if measured is not None and anchor is None:
+                    # "Disease-free interval from completion of adjuvant therapy to …"
+                    written, anchor_text = measured
+                    anchor, direction = "prior_therapy", direction or "after"
+                events = split_events(written)
         else:
             events = split_events(event, after_since=since_event)
         for each in events:
@@ -197,9 +279,11 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
                     anchor=anchor,
                     start=base + start,
                     end=base + end,
+                    anchor_text=anchor_text,
+                    condition=condition,
                 )
             )
-        previous_end = end
+        previous_end, previous = end, events
     out.extend(_calendar_windows(criterion, local, [*taken, *spans_of(tuple(out), base)]))
     out.sort(key=lambda w: w.start or 0)
     return _with_meaning(criterion, local, out)
@@ -333,6 +417,40 @@ def _calendar_windows(
 
 
 _YEAR_HINT = re.compile(r"(?:19|20)\d\d")
+# The direction words after which a reference names the anchor ("within 6 months of
+# receiving …", "≥ 6 months from completion of …").
+_OF_WORDS = frozenset({"of", "from", "after", "following", "since", "post"})
+_DOSES = frozenset({"first_dose", "last_dose"})
+# Nothing but a conjunction between two periods: the second dates what the first did.
+_PARALLEL = re.compile(r"\s*(?:,|;)?\s*(?:and/or|and|or)?\s*")
+_POST_WORD = re.compile(
+    r"(?i)post-?(?:partum|operative(?:ly)?|op|transplant(?:ation)?|surgery|natal)\b"
+)
+_DOSE_UNIT = re.compile(r"\s*(?:mg|g|mcg|µg|μg|grams?|milligrams?)\b")
+_FREQUENCY = re.compile(r"\s*(?:per|a|an|/|each|every)\s*(?:weeks?|months?|days?|years?)\b")
+# The words a parenthesis dates when they follow it: up to a clause break, at most 6.
+_NOUN_PHRASE = re.compile(
+    r"\s*(?P<np>[^\s,;.()\[\]]+(?:\s+(?!(?i:for|within|at|during|before|after|since|who|which"
+    r"|that|will|must|is|are|with)\b)[^\s,;.()\[\]]+){0,4})"
+)
+
+
+def _is_dose(threshold: Threshold, text: str, end: int) -> bool:
+    """ "Use of any steroid with a cumulative dose ≥ 1 g of methylprednisolone … within 3
+    weeks": a dose inside the event's phrase ends no clause."""
+    if threshold.variable not in ("other", "count"):
+        return False
+    return quantity(unit_id(threshold.unit)) == "mass" or bool(_DOSE_UNIT.match(text, end))
+
+
+def _in_parentheses(text: str, at: int, before: int) -> bool:
+    """Whether ``at`` lies in a parenthesis closed before ``before`` ("congestive heart
+    failure (NYHA class II or higher), vascular disease …"): an aside, no clause end."""
+    opened = text.rfind("(", 0, at)
+    if opened < 0 or text.rfind(")", opened, at) >= 0:
+        return False
+    closed = text.find(")", at)
+    return 0 <= closed < before
 
 
 def _is_between(m: re.Match[str], r: Rules) -> bool:

@@ -4,14 +4,22 @@
 The API already speaks the enums ctparse uses; this reader picks the modules
 of ``protocolSection`` apart, removes markdown escapes from the criteria and
 repairs mojibake the registry itself carries (``â‰¥`` in some records).
+
+A field of the wrong type is refused, never read as something else: an
+integer ``nctId`` would otherwise become a record without an id, criteria
+given as a number no criteria, and ``minimumAge: "eighteen"`` an age nobody
+can compare. The :class:`~ctparse.errors.ReadError` names the field by its
+path (``studies[3].protocolSection.identificationModule.nctId``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from ..errors import ReadError
+from ..records import is_nct_id
 from ..schema import (
     Arm,
     Design,
@@ -56,7 +64,9 @@ def read_document(obj: Any, *, location: str) -> list[Study]:
                 raise ReadError(
                     location, f"studies[{index}] is not an API v2 study (no protocolSection)"
                 )
-            studies.append(read_record(record, source=Source(FORMAT, location)))
+            studies.append(
+                read_record(record, source=Source(FORMAT, location), path=f"studies[{index}]")
+            )
         return studies
     raise ReadError(location, f"JSON is not an API v2 study or list page ({_shape(obj)})")
 
@@ -68,36 +78,107 @@ def _shape(obj: Any) -> str:
     return f"a JSON {type(obj).__name__}".replace("dict", "object").replace("list", "array")
 
 
-def _get(obj: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(obj, dict):
-            return None
-        obj = obj.get(key)
-    return obj
+_KIND = {
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+    str: "a string",
+    list: "an array",
+    dict: "an object",
+}
 
 
-def _str(value: Any) -> str | None:
-    return norm.clean(value) if isinstance(value, str) else None
+class _Fields:
+    """Typed access to the fields of one record: a value of the wrong type is a
+    :class:`ReadError` naming the field's path, never ``None`` or a guess."""
 
+    def __init__(self, location: str, path: str) -> None:
+        self.location = location
+        self.path = path
 
-def _strs(values: Any) -> tuple[str, ...]:
-    if not isinstance(values, list):
-        return ()
-    return tuple(s for s in (_str(v) for v in values) if s)
+    def _wrong(self, where: str, value: Any, expected: str) -> ReadError:
+        kind = _KIND.get(type(value), type(value).__name__)
+        shown = repr(value) if isinstance(value, str | int | float) else kind
+        field = f"{self.path}.{where}" if self.path else where
+        return ReadError(self.location, f"{field} must be {expected}, got {kind} ({shown})")
 
-
-def _dicts(values: Any) -> list[dict[str, Any]]:
-    return [v for v in values if isinstance(v, dict)] if isinstance(values, list) else []
-
-
-def _count(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
+    def get(self, obj: dict[str, Any], where: str, key: str) -> dict[str, Any]:
+        """A module or sub-object (absent: empty)."""
+        value = obj.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise self._wrong(f"{where}.{key}" if where else key, value, "an object")
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
+
+    def text(self, obj: dict[str, Any], where: str, key: str) -> str | None:
+        value = obj.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise self._wrong(f"{where}.{key}", value, "a string")
+        return norm.clean(value)
+
+    def strs(self, obj: dict[str, Any], where: str, key: str) -> tuple[str, ...]:
+        values = obj.get(key)
+        if values is None:
+            return ()
+        if not isinstance(values, list):
+            raise self._wrong(f"{where}.{key}", values, "an array of strings")
+        out = []
+        for index, value in enumerate(values):
+            if not isinstance(value, str):
+                raise self._wrong(f"{where}.{key}[{index}]", value, "a string")
+            cleaned = norm.clean(value)
+            if cleaned:
+                out.append(cleaned)
+        return tuple(out)
+
+    def dicts(self, obj: dict[str, Any], where: str, key: str) -> list[dict[str, Any]]:
+        values = obj.get(key)
+        if values is None:
+            return []
+        if not isinstance(values, list):
+            raise self._wrong(f"{where}.{key}", values, "an array of objects")
+        for index, value in enumerate(values):
+            if not isinstance(value, dict):
+                raise self._wrong(f"{where}.{key}[{index}]", value, "an object")
+        return values
+
+    def count(self, obj: dict[str, Any], where: str, key: str) -> int | None:
+        value = obj.get(key)
+        if value is None:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value)
+        raise self._wrong(f"{where}.{key}", value, "a whole number")
+
+    def flag(self, obj: dict[str, Any], where: str, key: str) -> bool | None:
+        value = obj.get(key)
+        if value is None or isinstance(value, bool):
+            return value
+        raise self._wrong(f"{where}.{key}", value, "a boolean")
+
+    def nct_id(self, obj: dict[str, Any], where: str) -> str | None:
+        value = self.text(obj, where, "nctId")
+        if value is not None and not is_nct_id(value):
+            raise self._wrong(f"{where}.nctId", value, "an NCT id (NCT and 8 digits)")
+        return value
+
+    def age(self, obj: dict[str, Any], where: str, key: str) -> str | None:
+        """ "18 Years" as the API writes it; "eighteen" is no age."""
+        value = self.text(obj, where, key)
+        if value is None:
+            return None
+        ages = norm.age(value)
+        if ages is not None and not _API_AGE.match(ages):
+            raise self._wrong(f"{where}.{key}", value, "an age such as '18 Years'")
+        return ages
+
+
+_API_AGE = re.compile(r"^\d+(?:\.\d+)? (?:Year|Month|Week|Day|Hour|Minute)s?$")
 
 
 def _arm_intervention(name: str) -> str:
@@ -108,108 +189,130 @@ def _arm_intervention(name: str) -> str:
     return name
 
 
-def read_record(record: dict[str, Any], *, source: Source) -> Study:
-    """One API v2 study object → Study."""
-    protocol = record.get("protocolSection") or {}
-    ident = protocol.get("identificationModule") or {}
-    status = protocol.get("statusModule") or {}
-    sponsors = protocol.get("sponsorCollaboratorsModule") or {}
-    design = protocol.get("designModule") or {}
-    design_info = design.get("designInfo") or {}
-    arms_module = protocol.get("armsInterventionsModule") or {}
-    outcomes_module = protocol.get("outcomesModule") or {}
-    eligibility = protocol.get("eligibilityModule") or {}
-    contacts = protocol.get("contactsLocationsModule") or {}
+def read_record(record: dict[str, Any], *, source: Source, path: str = "") -> Study:
+    """One API v2 study object → Study.
 
-    criteria = _str(eligibility.get("eligibilityCriteria"))
+    Raises:
+        ReadError: a field of the wrong type (named by its path in the record).
+    """
+    f = _Fields(source.location, path)
+    p = "protocolSection"
+    protocol = f.get(record, "", p)
+    ident = f.get(protocol, p, "identificationModule")
+    status = f.get(protocol, p, "statusModule")
+    sponsors = f.get(protocol, p, "sponsorCollaboratorsModule")
+    design = f.get(protocol, p, "designModule")
+    design_info = f.get(design, f"{p}.designModule", "designInfo")
+    arms_module = f.get(protocol, p, "armsInterventionsModule")
+    outcomes_module = f.get(protocol, p, "outcomesModule")
+    eligibility = f.get(protocol, p, "eligibilityModule")
+    contacts = f.get(protocol, p, "contactsLocationsModule")
+    conditions = f.get(protocol, p, "conditionsModule")
+    i, s_, d, a = (
+        f"{p}.identificationModule",
+        f"{p}.statusModule",
+        f"{p}.designModule",
+        f"{p}.armsInterventionsModule",
+    )
+    e = f"{p}.eligibilityModule"
+
+    def date(key: str) -> str | None:
+        return norm.iso_date(f.text(f.get(status, s_, key), f"{s_}.{key}", "date"))
+
+    criteria = f.text(eligibility, e, "eligibilityCriteria")
     outcomes: list[Outcome] = []
     for kind, key in (
         ("primary", "primaryOutcomes"),
         ("secondary", "secondaryOutcomes"),
         ("other", "otherOutcomes"),
     ):
-        for item in _dicts(outcomes_module.get(key)):
+        where = f"{p}.outcomesModule.{key}"
+        for index, item in enumerate(f.dicts(outcomes_module, f"{p}.outcomesModule", key)):
+            at = f"{where}[{index}]"
             outcomes.append(
                 Outcome(
                     kind=kind,
-                    measure=_str(item.get("measure")),
-                    description=_str(item.get("description")),
-                    time_frame=_str(item.get("timeFrame")),
+                    measure=f.text(item, at, "measure"),
+                    description=f.text(item, at, "description"),
+                    time_frame=f.text(item, at, "timeFrame"),
                 )
             )
-    enrollment = design.get("enrollmentInfo") or {}
+    enrollment = f.get(design, d, "enrollmentInfo")
+    masking = f.get(design_info, f"{d}.designInfo", "maskingInfo")
+    lead = f.get(sponsors, f"{p}.sponsorCollaboratorsModule", "leadSponsor")
+    collaborators = f.dicts(sponsors, f"{p}.sponsorCollaboratorsModule", "collaborators")
+    arms = f.dicts(arms_module, a, "armGroups")
+    interventions = f.dicts(arms_module, a, "interventions")
+    locations = f.dicts(contacts, f"{p}.contactsLocationsModule", "locations")
     return Study(
-        nct_id=_str(ident.get("nctId")),
+        nct_id=f.nct_id(ident, i),
         source=source,
-        brief_title=_str(ident.get("briefTitle")),
-        official_title=_str(ident.get("officialTitle")),
-        acronym=_str(ident.get("acronym")),
-        overall_status=norm.status(_str(status.get("overallStatus"))),
-        phases=norm.phases("|".join(_strs(design.get("phases")))),
-        study_type=norm.study_type(_str(design.get("studyType"))),
+        brief_title=f.text(ident, i, "briefTitle"),
+        official_title=f.text(ident, i, "officialTitle"),
+        acronym=f.text(ident, i, "acronym"),
+        overall_status=norm.status(f.text(status, s_, "overallStatus")),
+        phases=norm.phases("|".join(f.strs(design, d, "phases"))),
+        study_type=norm.study_type(f.text(design, d, "studyType")),
         design=Design(
-            allocation=norm.allocation(_str(design_info.get("allocation"))),
-            intervention_model=norm.intervention_model(_str(design_info.get("interventionModel"))),
-            masking=norm.masking(_str(_get(design_info, "maskingInfo", "masking"))),
-            primary_purpose=norm.enum(_str(design_info.get("primaryPurpose"))),
+            allocation=norm.allocation(f.text(design_info, f"{d}.designInfo", "allocation")),
+            intervention_model=norm.intervention_model(
+                f.text(design_info, f"{d}.designInfo", "interventionModel")
+            ),
+            masking=norm.masking(f.text(masking, f"{d}.designInfo.maskingInfo", "masking")),
+            primary_purpose=norm.enum(f.text(design_info, f"{d}.designInfo", "primaryPurpose")),
         ),
         enrollment=Enrollment(
-            count=_count(enrollment.get("count")),
-            type=norm.enrollment_type(_str(enrollment.get("type"))),
+            count=f.count(enrollment, f"{d}.enrollmentInfo", "count"),
+            type=norm.enrollment_type(f.text(enrollment, f"{d}.enrollmentInfo", "type")),
         ),
-        start_date=norm.iso_date(_str(_get(status, "startDateStruct", "date"))),
-        primary_completion_date=norm.iso_date(
-            _str(_get(status, "primaryCompletionDateStruct", "date"))
-        ),
-        completion_date=norm.iso_date(_str(_get(status, "completionDateStruct", "date"))),
-        sponsor=_str(_get(sponsors, "leadSponsor", "name")),
+        start_date=date("startDateStruct"),
+        primary_completion_date=date("primaryCompletionDateStruct"),
+        completion_date=date("completionDateStruct"),
+        sponsor=f.text(lead, f"{p}.sponsorCollaboratorsModule.leadSponsor", "name"),
         collaborators=tuple(
             name
-            for name in (_str(c.get("name")) for c in _dicts(sponsors.get("collaborators")))
-            if name
+            for index, c in enumerate(collaborators)
+            if (name := f.text(c, f"{p}.sponsorCollaboratorsModule.collaborators[{index}]", "name"))
         ),
-        conditions=_strs(_get(protocol, "conditionsModule", "conditions")),
-        keywords=_strs(_get(protocol, "conditionsModule", "keywords")),
+        conditions=f.strs(conditions, f"{p}.conditionsModule", "conditions"),
+        keywords=f.strs(conditions, f"{p}.conditionsModule", "keywords"),
         arms=tuple(
             Arm(
-                label=_str(arm.get("label")),
-                type=norm.enum(_str(arm.get("type"))),
-                description=_str(arm.get("description")),
+                label=f.text(arm, f"{a}.armGroups[{index}]", "label"),
+                type=norm.enum(f.text(arm, f"{a}.armGroups[{index}]", "type")),
+                description=f.text(arm, f"{a}.armGroups[{index}]", "description"),
                 interventions=tuple(
-                    _arm_intervention(name) for name in _strs(arm.get("interventionNames"))
+                    _arm_intervention(name)
+                    for name in f.strs(arm, f"{a}.armGroups[{index}]", "interventionNames")
                 ),
             )
-            for arm in _dicts(arms_module.get("armGroups"))
+            for index, arm in enumerate(arms)
         ),
         interventions=tuple(
             Intervention(
-                type=norm.enum(_str(item.get("type"))),
-                name=_str(item.get("name")),
-                description=_str(item.get("description")),
+                type=norm.enum(f.text(item, f"{a}.interventions[{index}]", "type")),
+                name=f.text(item, f"{a}.interventions[{index}]", "name"),
+                description=f.text(item, f"{a}.interventions[{index}]", "description"),
             )
-            for item in _dicts(arms_module.get("interventions"))
+            for index, item in enumerate(interventions)
         ),
         outcomes=tuple(outcomes),
         eligibility=Eligibility(
             criteria_text=norm.unescape_markdown(criteria) if criteria else None,
-            sex=norm.sex(_str(eligibility.get("sex"))),
-            minimum_age=norm.age(_str(eligibility.get("minimumAge"))),
-            maximum_age=norm.age(_str(eligibility.get("maximumAge"))),
-            healthy_volunteers=(
-                eligibility["healthyVolunteers"]
-                if isinstance(eligibility.get("healthyVolunteers"), bool)
-                else None
-            ),
+            sex=norm.sex(f.text(eligibility, e, "sex")),
+            minimum_age=f.age(eligibility, e, "minimumAge"),
+            maximum_age=f.age(eligibility, e, "maximumAge"),
+            healthy_volunteers=f.flag(eligibility, e, "healthyVolunteers"),
         ),
         locations=tuple(
             Location(
-                facility=_str(loc.get("facility")),
-                city=_str(loc.get("city")),
-                country=_str(loc.get("country")),
+                facility=f.text(loc, f"{p}.contactsLocationsModule.locations[{index}]", "facility"),
+                city=f.text(loc, f"{p}.contactsLocationsModule.locations[{index}]", "city"),
+                country=f.text(loc, f"{p}.contactsLocationsModule.locations[{index}]", "country"),
             )
-            for loc in _dicts(contacts.get("locations"))
+            for index, loc in enumerate(locations)
         ),
-        last_update_posted=norm.iso_date(_str(_get(status, "lastUpdatePostDateStruct", "date"))),
+        last_update_posted=date("lastUpdatePostDateStruct"),
         mesh=mesh_terms(record),
     )
 

@@ -272,31 +272,66 @@ def read_table(text: str, *, location: str) -> list[Study]:
     """A CSV export with its header row → one Study per row.
 
     Raises:
-        ReadError: a header the registry does not write, or a broken row.
+        ReadError: a header the registry does not write, or a broken row: more
+            or fewer cells than the header, or a quote left open (its cell runs
+            over the following rows, or to the end of the file), named by the
+            line it starts on.
     """
     if not has_known_header(text):
         raise ReadError(location, unknown_header_message(text))
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    reader.fieldnames = [name.strip() for name in reader.fieldnames or []]
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), strict=True)
     studies = []
+    line = 1
     try:
-        for number, row in enumerate(reader, start=2):
-            if None in row:
-                raise ReadError(f"{location}:{number}", "row has more cells than the header")
-            if not any((value or "").strip() for value in row.values()):
+        header = [name.strip() for name in next(reader)]
+        for cells in reader:
+            first, line = line + 1, reader.line_num
+            where = f"{location}:{first}"
+            if not any(cell.strip() for cell in cells):
                 continue
+            _check_row(cells, header, where, first)
+            row = dict(zip(header, cells, strict=True))
             studies.append(
                 study_from_row(
                     row,
                     source=Source(FORMAT, location),
-                    local_id=norm.local_id(",".join(v or "" for v in row.values())),
+                    local_id=norm.local_id(",".join(cells)),
                 )
             )
     except csv.Error as exc:
-        raise ReadError(location, f"malformed CSV ({exc})") from exc
+        problem = str(exc)
+        if "unexpected end of data" in problem:
+            problem = "a quote on this line is not closed: its cell runs to the end of the file"
+        raise ReadError(f"{location}:{line + 1}", f"malformed CSV ({problem})") from exc
     if not studies:
         raise ReadError(location, "CSV export has a header but no study rows")
     return studies
+
+
+# A physical line that starts the way an export row does: an NCT id, then a comma.
+_ROW_START = re.compile(r'\n"?NCT\d{8}"?,')
+
+
+def _check_row(cells: list[str], header: list[str], where: str, first: int) -> None:
+    """Refuse a row that the registry cannot have written (see :func:`read_table`)."""
+    for index, cell in enumerate(cells):
+        swallowed = _ROW_START.search(cell)
+        if swallowed:
+            offset = cell.count("\n", 0, swallowed.start()) + 1
+            column = header[index] if index < len(header) else f"cell {index + 1}"
+            raise ReadError(
+                where,
+                f"a quote in column {column!r} is not closed: its cell runs into the next "
+                f"row (line {first + offset})",
+            )
+    if len(cells) > len(header):
+        raise ReadError(where, "row has more cells than the header")
+    if len(cells) < len(header):
+        raise ReadError(
+            where,
+            f"row has {len(cells)} of the header's {len(header)} cells "
+            "(a quote left open, or a truncated row)",
+        )
 
 
 def read_row(text: str, *, location: str) -> list[Study]:

@@ -1,0 +1,93 @@
+"""One limit per cohort or subgroup: "≥ 3 months for part A and ≥ 6 months for
+part B" gives two limits, each with its condition; so do the sexes ("< 12 g/dL
+(women) or < 13 g/dL (men)"), for thresholds and for windows."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import parse
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "expected"),
+    [
+        (
+            "Life expectancy ≥ 3 months for part A and ≥ 6 months for part B",
+            "inclusion",
+            [("life_expectancy", 90, "for part A"), ("life_expectancy", 180, "for part B")],
+        ),
+        (
+            "Life expectancy of ≥ 3 months (part A) or ≥ 6 months (part B)",
+            "inclusion",
+            [("life_expectancy", 90, "for part A"), ("life_expectancy", 180, "for part B")],
+        ),
+        (
+            "Age ≥ 18 years for cohort 1 and ≥ 12 years for cohort 2",
+            "inclusion",
+            [("age", 18, "for cohort 1"), ("age", 12, "for cohort 2")],
+        ),
+        (
+            "ANC ≥ 1.5 × 10^9/L (Cohort A) or ≥ 1.0 × 10^9/L (Cohort B)",
+            "inclusion",
+            [("anc", 1.5, "for Cohort A"), ("anc", 1.0, "for Cohort B")],
+        ),
+        (
+            "Platelets ≥ 100 × 10^9/L in the dose-escalation part and ≥ 75 × 10^9/L in the "
+            "expansion part",
+            "inclusion",
+            [
+                ("platelets", 100, "for the dose-escalation part"),
+                ("platelets", 75, "for the expansion part"),
+            ],
+        ),
+        (
+            "Hemoglobin < 12 g/dL (women) or < 13 g/dL (men)",
+            "exclusion",
+            [("hemoglobin", 120, "for women"), ("hemoglobin", 130, "for men")],
+        ),
+        (
+            "Anemia (hemoglobin < 12 g/dL in women, < 13 g/dL in men)",
+            "exclusion",
+            [("hemoglobin", 120, "for women"), ("hemoglobin", 130, "for men")],
+        ),
+    ],
+)
+def test_one_threshold_per_subgroup_each_with_its_condition(
+    text: str, section: str, expected: list[tuple[str, float, str]]
+) -> None:
+    found = parse(text, section).thresholds
+    got = [(t.variable, t.normalized and t.normalized.value, t.condition) for t in found]
+    assert got == expected
+
+
+def test_subgroup_limits_on_one_variable_are_alternatives() -> None:
+    low, high = parse("Life expectancy ≥ 3 months for part A and ≥ 6 months for part B").thresholds
+    assert low.group is not None and low.group == high.group
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Prior therapy completed ≥ 3 months for part A and ≥ 6 months for part B",
+            [
+                ("Prior therapy completed", 90, "for part A"),
+                ("Prior therapy completed", 180, "for part B"),
+            ],
+        ),
+        (
+            "Contraception for 6 months (women) or 3 months (men) after the last dose",
+            [("Contraception", 180, "for women"), ("Contraception", 90, "for men")],
+        ),
+    ],
+)
+def test_one_window_per_subgroup_each_with_its_condition(
+    text: str, expected: list[tuple[str, float, str]]
+) -> None:
+    found = parse(text).windows
+    assert [(w.event, w.days, w.condition) for w in found] == expected
+
+
+def test_a_study_phase_without_an_identifier_is_no_subgroup() -> None:
+    (t,) = parse("Age ≥ 18 years in the phase").thresholds
+    assert t.condition is None
