@@ -73,7 +73,9 @@ def _child(mode: str, shared: str) -> dict[str, Any]:
         from ctparse.nlp.recognizer import load_model, recognize
 
         load_model()
-        criteria = [c.text for group in texts_criteria(texts, nlp=load(entities=False)) for c in group]
+        criteria = [
+            c.text for group in texts_criteria(texts, nlp=load(entities=False)) for c in group
+        ]
         started = time.process_time()
         recognize(criteria)
         seconds = time.process_time() - started
@@ -89,7 +91,13 @@ def _child(mode: str, shared: str) -> dict[str, Any]:
     criteria = sum(len(c) for c in texts_criteria(texts, nlp=nlp, n_process=workers))
     seconds = clock() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"criteria": criteria, "seconds": seconds, "lines": lines, "texts": len(texts), "peak_mb": peak}
+    return {
+        "criteria": criteria,
+        "seconds": seconds,
+        "lines": lines,
+        "texts": len(texts),
+        "peak_mb": peak,
+    }
 
 
 def _run_child(mode: str, shared: Path) -> dict[str, Any]:
@@ -136,7 +144,9 @@ def _memory(shared: Path) -> list[dict[str, Any]]:
     for done, _ in enumerate(texts_criteria(documents(100_000), nlp=nlp), start=1):
         if done in marks:
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            samples.append({"documents": done, "peak_rss_mb": round(rss, 1), "strings": len(nlp.vocab.strings)})
+            samples.append(
+                {"documents": done, "peak_rss_mb": round(rss, 1), "strings": len(nlp.vocab.strings)}
+            )
     return samples
 
 
