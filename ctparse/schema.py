@@ -237,6 +237,12 @@ class Threshold(_Record):
     # "allowed" (a grant: "… enrollment is allowed"), None (a subgroup named
     # under an obligation).
     requirement: str | None = None
+    # For an ordinal scale (ECOG, NYHA, ASA, Karnofsky, CTCAE grade, …): the grades a
+    # patient may have to be eligible, in order; for an exclusion the grades of the
+    # scale the excluded set leaves ("NYHA III-IV" excluded: [1, 2]). ``eligible`` is
+    # their bounds when they are one run of grades. None off ordinal scales and for a
+    # subgroup's limit.
+    eligible_values: tuple[float, ...] | None = None
 
 
 @dataclass(frozen=True)

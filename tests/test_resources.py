@@ -88,5 +88,3 @@ def test_lexicon_covers_the_design_variables_and_more_than_80() -> None:
 
 def test_models_ship_inside_the_package_dir() -> None:
     assert (models_dir() / "variables.jsonl").is_file()
-
-

@@ -114,7 +114,11 @@ def render_threshold(t: Threshold) -> str:
     elif t.values is None and n.unit and (n.unit != t.unit or n.value != t.value):
         high = f"-{_num(n.value_max)}" if n.value_max is not None else ""
         text += f" = {_num(n.value)}{high} {n.unit}"
-    text += f", eligible {render_range(t.eligible)}"
+    if t.eligible is None and t.eligible_values:
+        # A set of grades with a gap ("ECOG 2" excluded): no range can say it.
+        text += ", eligible {" + ", ".join(_num(v) for v in t.eligible_values) + "}"
+    else:
+        text += f", eligible {render_range(t.eligible)}"
     if t.condition:
         text += f", if {t.condition}"
     return text
