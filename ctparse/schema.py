@@ -302,6 +302,9 @@ class Entity(_Record):
     concept: Concept | None = None
     assertion: str = "present"
     requirement: str | None = None  # required | excluded | allowed
+    # Words that narrow what it names, as written before it (models/qualifiers.jsonl):
+    # "active", "uncontrolled", "symptomatic", "significant", "mild" / "moderate" / "severe", …
+    qualifiers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

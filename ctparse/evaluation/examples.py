@@ -228,6 +228,18 @@ def _assertion_expected(entry: dict[str, Any], example: Example) -> str:
     return str(raw["assertion"])
 
 
+def _qualifiers(entry: dict[str, Any], example: Example) -> str:
+    from ..nlp.qualifiers import mentions, qualifiers
+
+    found = mentions(example.text)
+    said = [
+        f"{m.entry.id}: {', '.join(q)}"
+        for m, q in zip(found, qualifiers(example.text, found), strict=True)
+        if q
+    ]
+    return "; ".join(said) or "nothing"
+
+
 Check = Callable[[dict[str, Any], Example], str]
 #: check name -> (run the example, what it must give when the example states nothing)
 CHECKS: dict[str, tuple[Check, Check | None]] = {
@@ -242,6 +254,7 @@ CHECKS: dict[str, tuple[Check, Check | None]] = {
     "endpoint": (_endpoint, lambda entry, example: entry["id"]),
     "concept": (_concept, lambda entry, example: entry["id"]),
     "assertion": (_assertion, _assertion_expected),
+    "qualifiers": (_qualifiers, None),
 }
 
 

@@ -14,16 +14,28 @@ assertion and what the criterion asks of it
 >>> [(e.text, e.concept.id, e.assertion, e.requirement)
 ...  for e in build_entities(criterion, [(3, 54, "condition")])][2]
 ('malignant arrhythmia', 'arrhythmia', 'negated', 'excluded')
+
+Before the recognizer lands, :func:`tag_entities` gives criteria the entities of
+the concept lexicon's dictionary tagger (:mod:`ctparse.nlp.mentions`), with the
+same assertions, requirements and qualifiers; ``ctparse.api.compare`` applies it
+to criteria that have no entities yet.
+
+>>> c = Criterion(id="exc-1", section="exclusion", text="Active hepatitis B or C", start=0, end=23)
+>>> [(e.text, e.concept.id, e.requirement, e.qualifiers) for e in tag_entities([c])[0].entities]
+[('Active hepatitis B', 'hepatitis_b', 'excluded', ('active',)), ('C', 'hepatitis_c', 'excluded', ('active',))]
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Iterable, Sequence
 
 from ..schema import Concept, Criterion, Entity
 from .assertions import Scanner, permission_of, requirement_of
 from .concepts import MeshTerm, ground, split_coordination
+from .mentions import Mention, mentions
 from .polarity import Cues
+from .qualifiers import qualifiers
 
 
 def build_entities(
@@ -50,32 +62,88 @@ def build_entities(
     scanner = Scanner(text)
     cues = Cues(text)
     out: list[Entity] = []
-    for start, end, kind in sorted(spans):
-        for part in split_coordination(text[start:end], kind):
-            p_start, p_end = start + part.start, start + part.end
-            concept = part.concept
-            if mesh:
-                (grounded,) = ground([part.name], mesh, kind=kind)
-                if grounded is not None:
-                    if concept is None:
-                        term = next(t.term for t in mesh if t.id == grounded)
-                        concept = Concept(id=f"mesh:{grounded}", name=term, mesh=grounded)
-                    elif concept.mesh != grounded:
-                        concept = Concept(id=concept.id, name=concept.name, mesh=grounded)
-            qualifiers = scanner.qualify(p_start, p_end)
-            requirement = requirement_of(
-                criterion.section, qualifiers, permission=permission_of(cues, p_start, p_end)
+    parts = [
+        (start + part.start, start + part.end, kind, part)
+        for start, end, kind in sorted(spans)
+        for part in split_coordination(text[start:end], kind)
+    ]
+    narrowing = qualifiers(text, [_as_mention(text, s, e, p.name) for s, e, _, p in parts])
+    for (p_start, p_end, kind, part), qualified in zip(parts, narrowing, strict=True):
+        concept = part.concept
+        if mesh:
+            (grounded,) = ground([part.name], mesh, kind=kind)
+            if grounded is not None:
+                if concept is None:
+                    term = next(t.term for t in mesh if t.id == grounded)
+                    concept = Concept(id=f"mesh:{grounded}", name=term, mesh=grounded)
+                elif concept.mesh != grounded:
+                    concept = Concept(id=concept.id, name=concept.name, mesh=grounded)
+        said = scanner.qualify(p_start, p_end)
+        requirement = requirement_of(
+            criterion.section, said, permission=permission_of(cues, p_start, p_end)
+        )
+        out.append(
+            Entity(
+                id=f"{criterion.id}/e{len(out) + 1}",
+                type=kind,
+                text=text[p_start:p_end],
+                start=base + p_start,
+                end=base + p_end,
+                concept=concept,
+                assertion=said.assertion,
+                requirement=requirement,
+                qualifiers=qualified,
             )
-            out.append(
+        )
+    return tuple(out)
+
+
+def _as_mention(text: str, start: int, end: int, name: str) -> Mention:
+    from .concepts import ConceptEntry
+
+    return Mention(start, end, text[start:end], name, ConceptEntry("", "", name))
+
+
+def tag_entities(criteria: Iterable[Criterion]) -> tuple[Criterion, ...]:
+    """The criteria with the entities of the dictionary tagger, where they have none.
+
+    A criterion that has entities (the recognizer's) keeps them; one without
+    offsets (the structured age limits) gets none. Pure: the concept lexicon is
+    the only thing it reads.
+    """
+    out = []
+    for criterion in criteria:
+        if criterion.entities or criterion.start is None or not criterion.text:
+            out.append(criterion)
+            continue
+        found = mentions(criterion.text)
+        if not found:
+            out.append(criterion)
+            continue
+        text, base = criterion.text, criterion.start
+        scanner, cues = Scanner(text), Cues(text)
+        entities = []
+        for number, (mention, qualified) in enumerate(
+            zip(found, qualifiers(text, found), strict=True), start=1
+        ):
+            said = scanner.qualify(mention.start, mention.end)
+            requirement = requirement_of(
+                criterion.section,
+                said,
+                permission=permission_of(cues, mention.start, mention.end),
+            )
+            entities.append(
                 Entity(
-                    id=f"{criterion.id}/e{len(out) + 1}",
-                    type=kind,
-                    text=text[p_start:p_end],
-                    start=base + p_start,
-                    end=base + p_end,
-                    concept=concept,
-                    assertion=qualifiers.assertion,
+                    id=f"{criterion.id}/e{number}",
+                    type=mention.entry.type,
+                    text=mention.text,
+                    start=base + mention.start,
+                    end=base + mention.end,
+                    concept=mention.entry.concept(),
+                    assertion=said.assertion,
                     requirement=requirement,
+                    qualifiers=qualified,
                 )
             )
+        out.append(dataclasses.replace(criterion, entities=tuple(entities)))
     return tuple(out)
