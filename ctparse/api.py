@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "compare",
+    "compare_criteria",
     "criteria",
     "load_pipeline",
     "read_studies",
@@ -172,8 +173,6 @@ def compare(a: Study | str, b: Study | str, *, nlp: Language | None = None) -> C
     Raises:
         TypeError: an argument is neither a Study nor criteria text.
     """
-    from .align import align
-
     sides = []
     for name, side in (("a", a), ("b", b)):
         if isinstance(side, str):
@@ -186,7 +185,29 @@ def compare(a: Study | str, b: Study | str, *, nlp: Language | None = None) -> C
     # Comparing a study with another copy of itself: run the pipeline once.
     same = study_a.eligibility == study_b.eligibility
     criteria_b = criteria_a if same else criteria(study_b, nlp=nlp)
-    return align(study_a, study_b, criteria_a=criteria_a, criteria_b=criteria_b)
+    return compare_criteria(study_a, study_b, criteria_a, criteria_b)[0]
+
+
+def compare_criteria(
+    a: Study,
+    b: Study,
+    criteria_a: tuple[Criterion, ...],
+    criteria_b: tuple[Criterion, ...],
+) -> tuple[Comparison, tuple[Criterion, ...], tuple[Criterion, ...]]:
+    """Two studies lined up from criteria the pipeline gave: the criteria get the
+    dictionary tagger's entities where they have none (until the recognizer
+    lands), then :func:`ctparse.align.align` compares them.
+
+    Returns:
+        The comparison and the criteria as compared (with their entities).
+    """
+    from .align import align
+    from .nlp.entity_facts import tag_entities
+
+    tagged_a = tag_entities(criteria_a)
+    tagged_b = tagged_a if criteria_b is criteria_a else tag_entities(criteria_b)
+    comparison = align(a, b, criteria_a=tagged_a, criteria_b=tagged_b)
+    return comparison, tagged_a, tagged_b
 
 
 def text_study(text: str, *, ref: str = "text") -> Study:

@@ -193,6 +193,8 @@ def stated(threshold: Threshold) -> str:
     """A threshold as written: "> 10%", "≥ 2 g", "3–6 months"."""
     unit = threshold.unit or ""
     space = "" if unit in ("%", "") else " "
+    if threshold.comparator == "in" and threshold.values:
+        return _set_text(threshold.values, threshold.variable)
     if threshold.comparator == "between" and threshold.value_max is not None:
         low = "" if threshold.value is None else number(threshold.value)
         return f"{low}–{number(threshold.value_max)}{space}{unit}"

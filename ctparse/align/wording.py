@@ -116,13 +116,27 @@ def facts(criterion: Criterion) -> str:
         if (t := _same_event_threshold(criterion, w.event or "")) is not None
     }
     allowed_variables = {t.variable for t in criterion.thresholds if t.requirement == "allowed"}
-    required, mentioned, allowed = [], [], []
+    entity_of = {t.variable: t.entity for t in criterion.thresholds}
+    excluded_sets = {
+        t.variable
+        for t in criterion.thresholds
+        if t.requirement == "excluded" and t.eligible is None and t.eligible_values
+    }
+    required, mentioned, allowed, excluded = [], [], [], []
     for (variable, condition), by_ref in limits([criterion]).items():
         if variable in told:
             continue
         for limit in by_ref.values():
             when = _condition(condition)
-            if variable in allowed_variables:
+            if variable == "other":
+                # A limit on something the lexicon does not know: say it as written.
+                said = " ".join((entity_of.get(variable) or "").split()) or "a value"
+                mentioned.append(f"{_short(said)} {limit.stated or ''}".strip() + when)
+                continue
+            if variable in excluded_sets and limit.stated:
+                # "grade 2 cardiac toxicity" excluded: the grades left have a gap.
+                excluded.append(f"{label(variable)} {limit.stated}{when}")
+            elif variable in allowed_variables:
                 allowed.append(f"{label(variable)} {limit.stated or describe(limit)}{when}")
             elif limit.eligible is None and limit.values is None and limit.stated:
                 # No eligible range (an allowance, a limit under a condition):
@@ -131,6 +145,8 @@ def facts(criterion: Criterion) -> str:
             else:
                 required.append(f"{label(variable)} {describe(limit)}{when}")
     parts = ["requires " + "; ".join(required)] if required else []
+    if excluded:
+        parts.append("excludes " + "; ".join(excluded))
     if allowed:
         parts.append("allows " + "; ".join(allowed))
     if mentioned:

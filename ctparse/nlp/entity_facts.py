@@ -28,6 +28,7 @@ to criteria that have no entities yet.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Sequence
 
 from ..schema import Concept, Criterion, Entity
@@ -35,7 +36,7 @@ from .assertions import Scanner, permission_of, requirement_of
 from .concepts import MeshTerm, ground, split_coordination
 from .mentions import Mention, mentions
 from .polarity import Cues
-from .qualifiers import qualifiers
+from .qualifiers import kind_of, qualifiers, relation_span
 
 
 def build_entities(
@@ -98,6 +99,18 @@ def build_entities(
     return tuple(out)
 
 
+#: A prohibition written in an exclusion ("must not be receiving", "may not have").
+_PROHIBITION = re.compile(
+    r"\b(?:must|may|should|shall|will|can|are|is|to)\s+not\b|\bmust\s+never\b", re.IGNORECASE
+)
+
+
+def _prohibits(text: str, start: int) -> bool:
+    """Whether a modal prohibition opens the sentence of ``start`` before it."""
+    sentence = re.split(r"[.;:]\s", text[:start])[-1]
+    return bool(_PROHIBITION.search(sentence))
+
+
 def _as_mention(text: str, start: int, end: int, name: str) -> Mention:
     from .concepts import ConceptEntry
 
@@ -123,15 +136,24 @@ def tag_entities(criteria: Iterable[Criterion]) -> tuple[Criterion, ...]:
         text, base = criterion.text, criterion.start
         scanner, cues = Scanner(text), Cues(text)
         entities = []
+        relation: tuple[int, int] | None = None
         for number, (mention, qualified) in enumerate(
             zip(found, qualifiers(text, found), strict=True), start=1
         ):
-            said = scanner.qualify(mention.start, mention.end)
+            # "Without contraindications to X": what is asked is asked of the relation.
+            if any(kind_of(q) == "relation" for q in qualified):
+                relation = relation_span(text, mention) or relation
+            else:
+                relation = None
+            at = relation or (mention.start, mention.end)
+            said = scanner.qualify(*at)
             requirement = requirement_of(
-                criterion.section,
-                said,
-                permission=permission_of(cues, mention.start, mention.end),
+                criterion.section, said, permission=permission_of(cues, *at)
             )
+            if requirement == "required" and said.negated and _prohibits(text, at[0]):
+                # "Exclusion: participants must not be receiving X" restates the
+                # exclusion; it is no double negative.
+                requirement = "excluded"
             entities.append(
                 Entity(
                     id=f"{criterion.id}/e{number}",

@@ -433,6 +433,7 @@ def structured_criteria(eligibility: Eligibility) -> tuple[Criterion, ...]:
                 normalized=Normalized(value=years, unit="years"),
                 eligible=bound,
                 source="structured",
+                requirement="required",
             )
         )
     if not thresholds:

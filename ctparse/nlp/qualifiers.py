@@ -30,7 +30,7 @@ from ..resources import load_rules, per_models
 from ..text.patterns import phrase_pattern
 from .mentions import Mention, mentions
 
-__all__ = ["SEVERITIES", "Qualifier", "mentions", "qualifiers"]
+__all__ = ["Qualifier", "kind_of", "mentions", "qualifiers", "relation_span"]
 
 #: Words before an entity searched for its qualifiers.
 LOOKBACK_WORDS = 5
@@ -53,6 +53,8 @@ class Qualifier:
 class _Lexicon:
     regex: re.Pattern[str]
     of: dict[str, Qualifier]  # folded phrase -> qualifier
+    after: re.Pattern[str]  # a restricting clause right after an entity
+    after_of: dict[str, Qualifier]
 
 
 def _fold(phrase: str) -> str:
@@ -62,14 +64,17 @@ def _fold(phrase: str) -> str:
 def load_qualifiers(directory: Path | None = None) -> _Lexicon:
     """``models/qualifiers.jsonl`` compiled into one regex."""
     of: dict[str, Qualifier] = {}
+    after_of: dict[str, Qualifier] = {}
     for entry in load_rules("qualifiers.jsonl", directory=directory):
         qualifier = Qualifier(entry["id"], entry["kind"])
         for phrase in entry["phrases"]:
-            of[_fold(phrase)] = qualifier
+            (after_of if entry.get("after") else of)[_fold(phrase)] = qualifier
     # A space of a folded phrase matches spaces or a hyphen ("end-stage", "new onset").
     pattern = phrase_pattern(sorted(of)).replace(r"\s+", r"[\s\-]+")
     regex = re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.IGNORECASE)
-    return _Lexicon(regex, of)
+    tail = phrase_pattern(sorted(after_of)).replace(r"\s+", r"[\s\-]+")
+    after = re.compile(rf"\s*,?\s*({tail})(?![\w-])", re.IGNORECASE)
+    return _Lexicon(regex, of, after, after_of)
 
 
 @per_models
@@ -77,35 +82,108 @@ def _lexicon() -> _Lexicon:
     return load_qualifiers()
 
 
-SEVERITIES = ("mild", "moderate", "severe")
+def kind_of(qualifier: str) -> str:
+    """``flag``, ``relation`` or the dimension of a qualifier (``severity``, ``course``)."""
+    for q in _lexicon().of.values():
+        if q.id == qualifier:
+            return q.kind
+    return "flag"
+
+
+#: A flag written as one alternative of a time ("active or past history of", "history
+#: or active", "current or previous"): together they narrow nothing.
+_EITHER = re.compile(
+    r"\b(\w+)\s+or\s+(?:past|prior|previous|history|former)\b"
+    r"|\b(?:past|prior|previous|history|former)(?:\s+of)?\s+or\s+(\w+)\b",
+    re.IGNORECASE,
+)
 
 
 def _found(text: str) -> list[str]:
     lex = _lexicon()
     out = []
+    either = {(m.group(1) or m.group(2) or "").lower() for m in _EITHER.finditer(text)}
     for m in lex.regex.finditer(text):
+        if m.group(0).lower() in either:
+            continue
         qualifier = lex.of.get(_fold(m.group(0)))
         if qualifier is not None and qualifier.id not in out:
             out.append(qualifier.id)
     return out
 
 
-def _before(text: str, end: int) -> str:
-    """The words before ``end`` that can qualify what follows: back to the clause's
-    start, through an "(such as" to its head, at most :data:`LOOKBACK_WORDS`."""
-    window = text[max(0, end - 160) : end]
+def _window_start(text: str, end: int) -> int:
+    """Where the words that can qualify what starts at ``end`` begin: the clause's
+    start, through an "(such as" to its head, at most :data:`LOOKBACK_WORDS` words."""
+    start = max(0, end - 160)
+    window = text[start:end]
     hard = list(_HARD.finditer(window))
     if hard:
-        window = window[hard[-1].end() :]
+        start += hard[-1].end()
+        window = text[start:end]
     example = _EXAMPLES.search(window)
     if example:
-        window = window[: example.start()]  # the head of the examples
+        stop = start + example.start()  # the head of the examples
     else:
         soft = list(_SOFT.finditer(window))
         if soft:
-            window = window[soft[-1].end() :]
+            start += soft[-1].end()
+        stop = end
+    words = list(re.finditer(r"\S+", text[start:stop]))
+    if len(words) > LOOKBACK_WORDS:
+        start += words[-LOOKBACK_WORDS].start()
+    return start if not example else min(start, stop)
+
+
+def _before(text: str, end: int, floor: int = 0) -> str:
+    """The words before ``end`` that can qualify what follows (see :func:`_window_start`),
+    not before ``floor`` (the end of the entity before, whose words they are)."""
+    start = max(_window_start(text, end), floor)
+    window = text[start:end]
+    example = _EXAMPLES.search(window)
+    if example:
+        window = window[: example.start()]
     words = window.split()
     return " ".join(words[-LOOKBACK_WORDS:])
+
+
+#: What may stand between a relation and its entity ("allergy to any of the", "to a").
+_FILLER = re.compile(
+    r"\s*(?:(?:any|all|one|either)\s+(?:of\s+)?)?(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE
+)
+
+
+def relation_span(text: str, mention: Mention) -> tuple[int, int] | None:
+    """Where a relation to the mention is written right before it ("contraindications
+    to", "allergy to any of the"), or None: the criterion asks about that relation, so
+    what it asks is read there."""
+    lex = _lexicon()
+    start = max(0, mention.start - 80)
+    found = None
+    for m in lex.regex.finditer(text, start, mention.start):
+        qualifier = lex.of.get(_fold(m.group(0)))
+        if (
+            qualifier is not None
+            and qualifier.kind == "relation"
+            and _FILLER.fullmatch(text[m.end() : mention.start])
+        ):
+            found = (m.start(), m.end())
+    return found
+
+
+def _relation(text: str, mention: Mention) -> list[str]:
+    span = relation_span(text, mention)
+    if span is None:
+        return []
+    qualifier = _lexicon().of.get(_fold(text[span[0] : span[1]]))
+    return [qualifier.id] if qualifier else []
+
+
+#: Examples of the entity before ("infections such as hepatitis B"): they take its qualifiers.
+_SUCH_AS = re.compile(
+    r"^\s*[,(:]?\s*(?:such\s+as|including|e\.\s?g\.?|like|especially|in\s+particular)\s*[:,]?\s*$",
+    re.IGNORECASE,
+)
 
 
 def _after(text: str, start: int) -> str:
@@ -121,22 +199,77 @@ def qualifiers(text: str, found: Sequence[Mention]) -> list[tuple[str, ...]]:
     leading: list[str] = []  # the qualifiers before the previous conjunct, for the next
     for index, mention in enumerate(found):
         joined = index > 0 and bool(_JOIN.match(text[found[index - 1].end : mention.start]))
-        inside = _found(mention.text)
+        # A qualifier that is part of the concept's own name ("unstable angina") says
+        # nothing more, and is not lent to the next conjunct.
+        named = mention.entry.name.lower()
+        inside = [q for q in _found(mention.text) if not _names(named, q)]
         if joined:
             own = _found(text[found[index - 1].end : mention.start])
             if not own and not inside:
                 # "active hepatitis B or C", "pregnant or breastfeeding" after "currently".
                 own = list(leading)
+        elif index and _SUCH_AS.match(text[found[index - 1].end : mention.start]):
+            own = [q for q in out[index - 1] if kind_of(q) == "flag"]
         else:
-            own = _found(_before(text, mention.start))
+            floor = found[index - 1].end if index else 0
+            own = [
+                q for q in _found(_before(text, mention.start, floor)) if kind_of(q) != "relation"
+            ]
+        own += [q for q in _relation(text, mention) if q not in own]
         # Qualifiers at the start of the conjunct's own words are shared with the next.
-        leading = own + [q for q in _leading(mention.text) if q not in own]
+        leading = own + [q for q in _leading(mention.text) if q not in own and not _names(named, q)]
         own += [q for q in inside if q not in own]
         after = _after(text, mention.end)
         if after and (index + 1 == len(found) or found[index + 1].start > mention.end + len(after)):
             own += [q for q in _found(after) if q not in own and q == "end_stage"]
+        clause = _lexicon().after.match(text, mention.end)
+        if clause:
+            restricting = _lexicon().after_of.get(_fold(clause.group(1)))
+            if restricting is not None and restricting.id not in own:
+                own.append(restricting.id)
         out.append(tuple(sorted(own)))
+    # "local anesthetics and opioid allergy": a relation written after a coordination
+    # is the relation of each of its conjuncts.
+    for index in range(len(found) - 1, -1, -1):
+        after = _RELATION_AFTER.match(text, found[index].end)
+        if not after:
+            continue
+        if (
+            _RELATION_WORDS[after.group(1).lower()] == "treatment"
+            and found[index].entry.type != "condition"
+        ):
+            continue  # "aspirin therapy" is aspirin; "prostate cancer therapy" is not cancer
+        first = index
+        while first > 0 and _JOIN.match(text[found[first - 1].end : found[first].start]):
+            first -= 1
+        for k in range(first, index + 1):
+            relation = _RELATION_WORDS[after.group(1).lower()]
+            if relation == "treatment" and found[k].entry.type != "condition":
+                continue
+            out[k] = tuple(sorted({*out[k], relation}))
     return out
+
+
+_RELATION_WORDS = {
+    "allergy": "allergy",
+    "allergies": "allergy",
+    "hypersensitivity": "allergy",
+    "intolerance": "intolerance",
+    "therapy": "treatment",
+    "therapies": "treatment",
+    "treatment": "treatment",
+    "treatments": "treatment",
+}
+_RELATION_AFTER = re.compile(
+    r"\s+(allergy|allergies|hypersensitivity|intolerance|therapy|therapies|treatments?)\b",
+    re.IGNORECASE,
+)
+
+
+def _names(name: str, qualifier: str) -> bool:
+    """Whether a concept's name holds a phrase of the qualifier ("unstable angina")."""
+    lex = _lexicon()
+    return any(q.id == qualifier and phrase in name for phrase, q in lex.of.items())
 
 
 def _leading(text: str) -> list[str]:
