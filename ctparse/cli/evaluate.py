@@ -1,8 +1,9 @@
-"""``ctparse eval [--task segmentation|thresholds] --gold FILE``: scores against gold.
+"""``ctparse eval [--task segmentation|thresholds|compare] --gold FILE``: scores against gold.
 
 Without ``--task`` the task follows from the gold file: one record per trial
 with ``criteria`` offsets is segmentation gold, one record per criterion line
-with ``constraints`` is threshold gold.
+with ``constraints`` is threshold gold, one record per pair of trials with
+``links`` is compare gold (whose trials are read from ``--shared DIR``).
 
 ``table`` (the default on a terminal) prints the report as text; ``json``
 the report object; ``jsonl``/``csv``/``markdown`` its rows (one per mode or
@@ -39,22 +40,34 @@ from .options import format_option, open_output, output_option, resolve_format
     metavar="FILE",
     help="Gold JSONL (../shared/gold/lct_dev_segmentation.jsonl, lct_dev_criteria.jsonl).",
 )
+@click.option(
+    "--shared",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="compare: the folder the gold's trials are read from (default ../shared).",
+)
 @format_option()
 @output_option
-def evaluate(task: str | None, gold: Path, fmt: str | None, output: Path | None) -> None:
-    """Precision/recall of segmentation or threshold extraction against gold.
+def evaluate(
+    task: str | None, gold: Path, shared: Path | None, fmt: str | None, output: Path | None
+) -> None:
+    """Precision/recall of segmentation, threshold extraction or compare against gold.
 
     \b
     Examples:
       ctparse eval --gold ../shared/gold/lct_dev_criteria.jsonl
       ctparse eval --task segmentation --gold ../shared/gold/lct_dev_segmentation.jsonl
       ctparse eval --task thresholds --gold ../shared/gold/lct_dev_criteria.jsonl -f json
+      ctparse eval --task compare --gold tests/gold/compare_pairs.jsonl --shared ../shared
     """
     if not gold.is_file():
         raise GoldError(str(gold), "gold file does not exist")
     task = task or detect_task(gold)
     module = importlib.import_module(f"ctparse.evaluation.{task}")
-    report: Any = module.evaluate(gold)
+    report: Any = (
+        module.evaluate(gold, shared=shared) if task == "compare" else module.evaluate(gold)
+    )
     fmt = resolve_format(fmt, output)
     with open_output(output) as stream:
         if fmt == "table":
@@ -73,7 +86,7 @@ def evaluate(task: str | None, gold: Path, fmt: str | None, output: Path | None)
 
 
 def detect_task(gold: Path) -> str:
-    """``segmentation`` or ``thresholds``, from the first record of ``gold``."""
+    """``segmentation``, ``thresholds`` or ``compare``, from the first record of ``gold``."""
     try:
         with gold.open(encoding="utf-8") as stream:
             first = next((line for line in stream if line.strip()), "")
@@ -82,6 +95,8 @@ def detect_task(gold: Path) -> str:
         raise GoldError(str(gold), f"cannot read the first gold record ({exc})") from exc
     if isinstance(record, dict) and "constraints" in record:
         return "thresholds"
+    if isinstance(record, dict) and "links" in record:
+        return "compare"
     if isinstance(record, dict) and "criteria" in record:
         return "segmentation"
     raise GoldError(

@@ -5,10 +5,13 @@
   newlines collapsed (``ctparse.evaluation.segmentation``).
 * ``thresholds``: thresholds and windows against gold constraints
   (``ctparse.evaluation.thresholds``).
+* ``compare``: criterion links and verdicts of ``ctparse compare`` against
+  hand-judged pairs of trials (``ctparse.evaluation.compare``,
+  ``tests/gold/COMPARE_JUDGING.md``).
 
 Each task module has ``evaluate(path) -> report`` with ``rows()``,
 ``to_dict()`` and ``format_text()``; a malformed gold file raises
 ``GoldError``.
 """
 
-TASKS = ("segmentation", "thresholds")
+TASKS = ("segmentation", "thresholds", "compare")
