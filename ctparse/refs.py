@@ -172,16 +172,16 @@ def load_inputs(
             offline=offline,
             stdin=stdin,
         )
-        found = [
+        picked: list[Study | CriteriaText] = [
             s
             for s in inputs
             if isinstance(s, Study)
             and wanted.upper() in {(s.nct_id or "").upper(), (s.local_id or "").upper()}
         ]
-        if not found:
+        if not picked:
             ids = ", ".join(s.ref for s in inputs if isinstance(s, Study))
             raise MissingInputError(argument, f"no study {wanted} in {path} (it holds {ids})")
-        return list(found[:1])
+        return picked[:1]
     kind = classify(argument)
     if kind == "stdin":
         stream = stdin if stdin is not None else sys.stdin.buffer

@@ -182,8 +182,17 @@ def _when(entity: Entity) -> str:
 
 @cache
 def _broader(concept: str) -> frozenset[str]:
-    entry = lexicon().entries.get(concept)
-    return frozenset({concept, *(entry.classes if entry else ())})
+    """The concept and every class it is a kind of, transitively (heart failure: heart
+    disease, cardiovascular disease)."""
+    entries = lexicon().entries
+    found, todo = {concept}, [concept]
+    while todo:
+        entry = entries.get(todo.pop())
+        for cls in entry.classes if entry else ():
+            if cls not in found:
+                found.add(cls)
+                todo.append(cls)
+    return frozenset(found)
 
 
 def _state(concept: str) -> bool:

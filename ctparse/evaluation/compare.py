@@ -294,10 +294,10 @@ def score_pair(
             result.wrong.append(f"{label} ({verdict})")
             continue
         result.score.right += 1
-        if verdict == gold[key]:  # type: ignore[index]
+        if verdict == gold[key]:
             result.score.verdict_right += 1
         else:
-            result.verdicts.append(f"{label}: {verdict}, gold {gold[key]}")  # type: ignore[index]
+            result.verdicts.append(f"{label}: {verdict}, gold {gold[key]}")
     for key, verdict in gold.items():
         if key not in predicted:
             result.missed.append(f"{_name(key[0], text_a)} ~ {_name(key[1], text_b)} ({verdict})")

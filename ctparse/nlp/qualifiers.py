@@ -231,11 +231,11 @@ def qualifiers(text: str, found: Sequence[Mention]) -> list[tuple[str, ...]]:
     # "local anesthetics and opioid allergy": a relation written after a coordination
     # is the relation of each of its conjuncts.
     for index in range(len(found) - 1, -1, -1):
-        after = _RELATION_AFTER.match(text, found[index].end)
-        if not after:
+        written = _RELATION_AFTER.match(text, found[index].end)
+        if not written:
             continue
         if (
-            _RELATION_WORDS[after.group(1).lower()] == "treatment"
+            _RELATION_WORDS[written.group(1).lower()] == "treatment"
             and found[index].entry.type != "condition"
         ):
             continue  # "aspirin therapy" is aspirin; "prostate cancer therapy" is not cancer
@@ -243,7 +243,7 @@ def qualifiers(text: str, found: Sequence[Mention]) -> list[tuple[str, ...]]:
         while first > 0 and _JOIN.match(text[found[first - 1].end : found[first].start]):
             first -= 1
         for k in range(first, index + 1):
-            relation = _RELATION_WORDS[after.group(1).lower()]
+            relation = _RELATION_WORDS[written.group(1).lower()]
             if relation == "treatment" and found[k].entry.type != "condition":
                 continue
             out[k] = tuple(sorted({*out[k], relation}))
