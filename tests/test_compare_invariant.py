@@ -94,7 +94,7 @@ def test_every_criterion_is_in_exactly_one_row_in_every_format(
         assert p["a"] == (p["a_ids"][0] if p["a_ids"] else None)
         assert p["b"] == (p["b_ids"][0] if p["b_ids"] else None)
         # An unknown variable is never named "other" in a sentence.
-        assert not re.search(r"\b(?:requires|limit on|admits|mentions|needs) other\b", p["detail"])
+        assert not re.search(r"\b(?:requires|excludes|limit on|admits|needs) other\b", p["detail"])
     # The summary counts every row, and says how many criteria each side has.
     summary = data["summary"]
     verdicts = ("same", "a_stricter", "b_stricter", "different", "only_a", "only_b")

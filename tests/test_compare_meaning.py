@@ -70,7 +70,7 @@ def test_an_excluded_class_is_never_said_as_required(samples) -> None:
     studies = {s.nct_id: s for s in ctparse.read_studies(PAGE)}
     comparison = ctparse.compare(studies["NCT06714279"], studies["NCT04175379"])
     (row,) = [p for p in comparison.pairs if p.variable == "nyha"]
-    assert "B requires NYHA functional class 1–2" in row.detail, row.detail
+    assert "B excludes NYHA functional class 3–4" in row.detail, row.detail
 
 
 # ------------------------------------------------------------- paraphrases

@@ -89,7 +89,7 @@ def name(fact: Fact) -> str:
     words = entry.name if entry else fact.name
     flags = [f.replace("_", " ") for f in sorted(fact.flags)]
     degrees = [
-        " or ".join(sorted(v for d, v in fact.degrees if d == dimension))
+        " or ".join(sorted(v.replace("_", " ") for d, v in fact.degrees if d == dimension))
         for dimension in sorted({d for d, _ in fact.degrees})
     ]
     if fact.relation:

@@ -203,6 +203,24 @@ def stated(threshold: Threshold) -> str:
     return f"{op} {value}{space}{unit}".strip()
 
 
+def describe_excluded(limit: Limit) -> str | None:
+    """What a limit keeps out, in canonical units: "> 20 × 10^9/L", NYHA "3–4"; None
+    when that is not one range (a closed eligible range keeps out two)."""
+    ordinal = _ordinal_set(limit)
+    known = _ordinal(limit.variable)
+    if ordinal is not None and known is not None:
+        rest = [g for g in known.grades() if g not in ordinal]
+        return _set_text(rest, limit.variable) if rest else None
+    r, unit = limit.eligible, _unit(limit)
+    if r is None or (r.lower is not None and r.upper is not None):
+        return None
+    if r.lower is not None:
+        return f"{'<' if _inc(r.lower_inclusive) else '≤'} {_with_unit(r.lower, unit)}"
+    if r.upper is not None:
+        return f"{'>' if _inc(r.upper_inclusive) else '≥'} {_with_unit(r.upper, unit)}"
+    return None
+
+
 def describe(limit: Limit) -> str:
     """The eligible range in words: "≥ 1.5 × 10^9/L", "18–75 years", "0–1"."""
     ordinal = _ordinal_set(limit)

@@ -131,9 +131,10 @@ def related_heads(x: Meaning, y: Meaning) -> bool:
     if not compatible(fx.when, fy.when):
         return False
     if x.head == y.head:
-        # The same concept asked the other way round only as a subtype of it ("any atrial
-        # fibrillation" / "no persistent atrial fibrillation"): nothing else in it.
-        return fx.requirement == fy.requirement or len(y.concepts) == 1 or len(x.concepts) == 1
+        # The same concept asked the other way round only when ``x`` is about nothing
+        # else: a subtype of it ("any atrial fibrillation" / "no persistent atrial
+        # fibrillation"), not "atrial fibrillation associated with heart disease".
+        return fx.requirement == fy.requirement or len(x.concepts) == 1
     if fx.requirement != fy.requirement:
         return False
     # Two procedures of one class both required: the surgery each trial is about.
@@ -220,6 +221,7 @@ def _window_of(entity: Entity, windows: Sequence[tuple[Window, frozenset[str]]])
     return bare[0] if len(bare) == 1 and len(windows) == 1 else None
 
 
+_OPEN_ANCHOR = re.compile(r"\b(?:prior\s+to|before|after|following|since|until)\s*$", re.IGNORECASE)
 _ANCHOR_TAIL = re.compile(r"\s*(?:of|of\s+the|with|with\s+the)\s+", re.IGNORECASE)
 
 
@@ -233,6 +235,10 @@ def _in_period(entity: Entity, windows: Sequence[Window], text: str, base: int) 
             return True
         gap = text[w.end - base : entity.start - base]
         if len(gap) <= 10 and _ANCHOR_TAIL.fullmatch(gap):
+            return True
+        # "for 2 weeks prior to radical prostatectomy": an anchor the rules do not know.
+        period = text[w.start - base : w.end - base]
+        if not gap.strip() and _OPEN_ANCHOR.search(period):
             return True
     return False
 

@@ -60,8 +60,10 @@ def _concept_score(a: Meaning, b: Meaning, weights: dict[str, float]) -> float:
     shared = 0.0
     for c in ca & cb:
         named = (c in own_a) + (c in own_b)
+        # Asked the other way round, a fact must be of the same time: "unable to receive
+        # chemotherapy" (now) is not "one previous line of chemotherapy" (ever).
         if not any(
-            compatible(wx, wy) and (named == 2 or rx == ry)
+            compatible(wx, wy) and (rx == ry or (named == 2 and wx == wy))
             for wx, rx in times_a[c]
             for wy, ry in times_b[c]
         ):
@@ -188,7 +190,9 @@ def align_criteria(
                 same_head = related_heads(m, other) and s >= (
                     HEAD_FLOOR if m.head != other.head else 0.0
                 )
-                if ((bundles and heavy) or same_head) and max(s, inside / 2) > score:
+                if ((bundles and heavy) or same_head) and (
+                    best is None or max(s, inside / 2) > score
+                ):
                     best, score = n, max(s, inside / 2)
             if best is not None:
                 i, j = (k, best) if side == "a" else (best, k)

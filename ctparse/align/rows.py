@@ -14,12 +14,12 @@ from collections.abc import Sequence
 
 from ..schema import Criterion, Pair, Verdict
 from .facts import asks, compare_facts, name
-from .limits import compare_limits, describe, label, limits
+from .limits import compare_limits, label, limits
 from .meaning import Meaning
 from .text import compare_texts
 from .windows import match_windows
 from .wording import facts as facts_in_words
-from .wording import window_phrase
+from .wording import limit_words, window_phrase
 
 
 def pair(
@@ -126,9 +126,9 @@ def judge(
         other = "B" if side == "A" else "A"
         limit = next(iter(mine[key].values()))
         if key[0] in others:
-            said = f"only {side} decides eligibility on {name_} ({side} requires {describe(limit)})"
+            said = f"only {side} decides eligibility on {name_} ({side} {limit_words(limit)})"
         else:
-            said = f"{other} sets no limit on {name_} ({side} requires {describe(limit)})"
+            said = f"{other} sets no limit on {name_} ({side} {limit_words(limit)})"
         parts.append(("a_stricter" if side == "A" else "b_stricter", said + when))
     windows = match_windows(
         [(m.criterion, w) for m in side_a for w in m.windows],

@@ -130,9 +130,7 @@ def summary_text(comparison: Comparison) -> str:
     counts = comparison.summary.to_dict()
     said = ", ".join(f"{counts[v]} {LABELS[v]}" for v in VERDICTS)
     if counts.get("a_criteria") or counts.get("b_criteria"):
-        said += (
-            f" (rows of the {counts['a_criteria']} criteria of A and {counts['b_criteria']} of B)"
-        )
+        said += f" ({counts['a_criteria']} criteria of A and {counts['b_criteria']} of B, each in one row)"
     return said
 
 
