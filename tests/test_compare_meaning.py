@@ -248,3 +248,13 @@ def test_without_a_link_the_csv_row_is_compared_as_it_is(capsys, tmp_path) -> No
         data["b"]["linked_from"] is None
         and data["summary"]["only_a"] == data["summary"]["a_criteria"] - 0
     )
+
+
+def test_module_examples_hold() -> None:
+    import doctest
+
+    from ctparse import api
+    from ctparse.align import facts, limits, matching
+
+    for module in (api, facts, limits, matching):
+        assert doctest.testmod(module).failed == 0, module.__name__
