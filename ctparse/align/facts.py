@@ -87,7 +87,7 @@ def name(fact: Fact) -> str:
     """A fact in words: "active hepatitis B", "pregnancy in the last 12 months"."""
     entry = lexicon().entries.get(fact.concept)
     words = entry.name if entry else fact.name
-    flags = [f.replace("_", " ") for f in sorted(fact.flags)]
+    flags = [f.replace("_", " ") for f in sorted(fact.flags) if f != "restricted"]
     degrees = [
         " or ".join(sorted(v.replace("_", " ") for d, v in fact.degrees if d == dimension))
         for dimension in sorted({d for d, _ in fact.degrees})
@@ -98,6 +98,8 @@ def name(fact: Fact) -> str:
         head = " ".join([*flags, relation, *degrees, words])
     else:
         head = " ".join([*flags, *degrees, words])
+    if "restricted" in fact.flags:
+        head += " (as qualified)"  # "psychoactive drugs that influence sleep"
     if fact.when == "family":
         return f"a family history of {head}"
     if fact.when == "future":

@@ -314,7 +314,15 @@ def _example_spans(criterion: Criterion) -> list[tuple[int, int]]:
     """Where a criterion gives examples of what it names ("(such as Crohn's disease)")."""
     from .text import EXAMPLES
 
-    return [(m.start(), m.end()) for m in EXAMPLES.finditer(criterion.text or "")]
+    text = criterion.text or ""
+    spans = [(m.start(), m.end()) for m in EXAMPLES.finditer(text)]
+    # A purpose in brackets ("anticoagulation (for prevention of cerebral infarction)")
+    # says why, not what is asked.
+    spans += [(m.start(), m.end()) for m in _PURPOSE.finditer(text)]
+    return spans
+
+
+_PURPOSE = re.compile(r"\(\s*(?:for|to)\b[^()]*\)", re.IGNORECASE)
 
 
 def meaning_of(criterion: Criterion) -> Meaning:

@@ -40,6 +40,7 @@ _EXAMPLES = re.compile(
     r"(?:[,(]\s*)?\b(?:such\s+as|including|e\.\s?g\.?|i\.\s?e\.?|like|especially|in\s+particular)\s*[:,]?\s*$",
     re.IGNORECASE,
 )
+_ASIDE = re.compile(r"\s*\([^()]*\)")
 _JOIN = re.compile(r"^\s*(?:,\s*)?(?:(?:and\s*/\s*or|and|or|nor|&)\s+|,\s*|/\s*)$", re.IGNORECASE)
 
 
@@ -196,18 +197,34 @@ def _after(text: str, start: int) -> str:
 def qualifiers(text: str, found: Sequence[Mention]) -> list[tuple[str, ...]]:
     """The qualifiers of each mention of ``text`` (in their order), as ids."""
     out: list[tuple[str, ...]] = []
-    leading: list[str] = []  # the qualifiers before the previous conjunct, for the next
+    # The qualifiers before the previous conjunct, for the next: in the sentence, and
+    # inside an aside in brackets.
+    leading: dict[bool, list[str]] = {False: [], True: []}
+    asides = [(m.start(), m.end()) for m in _ASIDE.finditer(text)]
+    last = -1  # the previous mention outside an aside in brackets
     for index, mention in enumerate(found):
-        joined = index > 0 and bool(_JOIN.match(text[found[index - 1].end : mention.start]))
+        within = [(s, e) for s, e in asides if s <= mention.start and mention.end <= e]
+        aside = bool(within)
+        # "anticoagulation therapy (for prevention of stroke) and antiarrhythmic drugs":
+        # the conjuncts are joined around the aside.
+        previous = index - 1 if aside or last < 0 else last
+        gap = text[found[previous].end : mention.start] if previous >= 0 else ""
+        if not aside:
+            gap = _ASIDE.sub("", gap)
+        joined = previous >= 0 and bool(_JOIN.match(gap))
+        if aside and previous >= 0 and not within[0][0] <= found[previous].start:
+            joined = False  # an aside takes nothing from the words around it
+        if not aside:
+            last = index
         # A qualifier that is part of the concept's own name ("unstable angina") says
         # nothing more, and is not lent to the next conjunct.
         named = mention.entry.name.lower()
         inside = [q for q in _found(mention.text) if not _names(named, q)]
         if joined:
-            own = _found(text[found[index - 1].end : mention.start])
+            own = _found(gap)
             if not own and not inside:
                 # "active hepatitis B or C", "pregnant or breastfeeding" after "currently".
-                own = list(leading)
+                own = list(leading[aside])
         elif index and _SUCH_AS.match(text[found[index - 1].end : mention.start]):
             own = [q for q in out[index - 1] if kind_of(q) == "flag"]
         else:
@@ -217,7 +234,9 @@ def qualifiers(text: str, found: Sequence[Mention]) -> list[tuple[str, ...]]:
             ]
         own += [q for q in _relation(text, mention) if q not in own]
         # Qualifiers at the start of the conjunct's own words are shared with the next.
-        leading = own + [q for q in _leading(mention.text) if q not in own and not _names(named, q)]
+        leading[aside] = own + [
+            q for q in _leading(mention.text) if q not in own and not _names(named, q)
+        ]
         own += [q for q in inside if q not in own]
         after = _after(text, mention.end)
         if after and (index + 1 == len(found) or found[index + 1].start > mention.end + len(after)):
