@@ -18,7 +18,7 @@ Range(lower=75.0, lower_inclusive=True, upper=None, upper_inclusive=None)
 (('PHASE2',), 91)
 >>> comparison = ctparse.compare(study, study)
 >>> comparison.summary.same, comparison.summary.different
-(85, 0)
+(67, 0)
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "compare",
+    "compare_criteria",
     "criteria",
     "load_pipeline",
     "read_studies",
@@ -172,8 +173,6 @@ def compare(a: Study | str, b: Study | str, *, nlp: Language | None = None) -> C
     Raises:
         TypeError: an argument is neither a Study nor criteria text.
     """
-    from .align import align
-
     sides = []
     for name, side in (("a", a), ("b", b)):
         if isinstance(side, str):
@@ -186,7 +185,24 @@ def compare(a: Study | str, b: Study | str, *, nlp: Language | None = None) -> C
     # Comparing a study with another copy of itself: run the pipeline once.
     same = study_a.eligibility == study_b.eligibility
     criteria_b = criteria_a if same else criteria(study_b, nlp=nlp)
-    return align(study_a, study_b, criteria_a=criteria_a, criteria_b=criteria_b)
+    return compare_criteria(study_a, study_b, criteria_a, criteria_b)[0]
+
+
+def compare_criteria(
+    a: Study,
+    b: Study,
+    criteria_a: tuple[Criterion, ...],
+    criteria_b: tuple[Criterion, ...],
+) -> tuple[Comparison, tuple[Criterion, ...], tuple[Criterion, ...]]:
+    """Two studies lined up from criteria the pipeline gave (see
+    :func:`ctparse.align.align_tagged`).
+
+    Returns:
+        The comparison and the criteria as compared (with their entities).
+    """
+    from .align import align_tagged
+
+    return align_tagged(a, b, criteria_a, criteria_b)
 
 
 def text_study(text: str, *, ref: str = "text") -> Study:

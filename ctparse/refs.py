@@ -161,6 +161,27 @@ def load_inputs(
         BadReferenceError, MissingInputError, ReadError, OfflineError,
         RegistryError: each naming the argument.
     """
+    chosen = _chosen(argument)
+    if chosen is not None:
+        path, wanted = chosen
+        inputs = load_inputs(
+            path,
+            allow_text=False,
+            corpus_dir=corpus_dir,
+            base_url=base_url,
+            offline=offline,
+            stdin=stdin,
+        )
+        picked: list[Study | CriteriaText] = [
+            s
+            for s in inputs
+            if isinstance(s, Study)
+            and wanted.upper() in {(s.nct_id or "").upper(), (s.local_id or "").upper()}
+        ]
+        if not picked:
+            ids = ", ".join(s.ref for s in inputs if isinstance(s, Study))
+            raise MissingInputError(argument, f"no study {wanted} in {path} (it holds {ids})")
+        return picked[:1]
     kind = classify(argument)
     if kind == "stdin":
         stream = stdin if stdin is not None else sys.stdin.buffer
@@ -190,6 +211,50 @@ def load_inputs(
     if not allow_text and not looks_like_path(argument) and _NOT_IN_PATHS.search(argument):
         hint = "; criteria text is read by `ctparse criteria` and `ctparse thresholds`"
     raise MissingInputError(argument, f"no such file (and not an NCT id or local id){hint}")
+
+
+_CHOSEN = re.compile(r"^(?P<path>.+)#(?P<id>NCT\d{8}|local-[0-9a-f]{16})$", re.IGNORECASE)
+
+
+def _chosen(argument: str) -> tuple[str, str] | None:
+    """``page.json#NCT05013879``: one study of a file holding several, or None (also
+    when a file of that very name exists)."""
+    m = _CHOSEN.match(argument)
+    if m is None or _probe(argument) is not None:
+        return None
+    return m["path"], m["id"]
+
+
+def follow_link(
+    study: Study,
+    *,
+    corpus_dir: Path | None = None,
+    base_url: str | None = None,
+    offline: bool = False,
+) -> Study:
+    """The registry record a record without an NCT id was linked to by ``ctparse
+    fetch --resolve --accept``, read from the corpus in its place, its
+    ``source.linked_from`` naming what was given; ``study`` itself when no link is
+    stored or the linked record is not in the corpus."""
+    from dataclasses import replace
+
+    from . import corpus
+
+    if study.nct_id:
+        return study
+    names = [n for n in (study.local_id, Path(study.source.location).name.split(".", 1)[0]) if n]
+    for name in dict.fromkeys(names):
+        target = corpus.linked_nct_id(name, corpus_dir=corpus_dir)
+        if not target or corpus.find_record(target, corpus_dir=corpus_dir) is None:
+            continue
+        found = _load_record(
+            target, kind="nct_id", corpus_dir=corpus_dir, base_url=base_url, offline=True
+        )
+        if len(found) == 1:
+            linked = found[0]
+            given = study.local_id or study.source.location
+            return replace(linked, source=replace(linked.source, linked_from=given))
+    return study
 
 
 def load_studies(

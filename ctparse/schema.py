@@ -70,6 +70,9 @@ class Source(_Record):
     format: str
     location: str
     retrieved: str | None = None
+    # The local id or file the user named, when this record was read in its place
+    # through the link ``ctparse fetch --resolve --accept`` stored (seed 000 → its NCT id).
+    linked_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -279,6 +282,12 @@ class Threshold(_Record):
     comparator_inferred: bool = field(default=False, kw_only=True)
     # Set when the normalized value is implausible for the variable (see Suspect).
     suspect: Suspect | None = field(default=None, kw_only=True)
+    # For an ordinal scale (ECOG, NYHA, ASA, Karnofsky, CTCAE grade, …): the grades a
+    # patient may have to be eligible, in order; for an exclusion the grades of the
+    # scale the excluded set leaves ("NYHA III-IV" excluded: [1, 2]). ``eligible`` is
+    # their bounds when they are one run of grades. None off ordinal scales and for a
+    # subgroup's limit.
+    eligible_values: tuple[float, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -345,6 +354,12 @@ class Entity(_Record):
     concept: Concept | None = None
     assertion: str = "present"
     requirement: str | None = None  # required | excluded | allowed
+    # Words that narrow what it names, as written before it (models/qualifiers.jsonl):
+    # "active", "uncontrolled", "symptomatic", "significant", "mild" / "moderate" / "severe", …
+    qualifiers: tuple[str, ...] = ()
+    # What found it: "model" (the trained recognizer) or "lexicon" (a name of the
+    # concept lexicon the recognizer missed, ``ctparse.nlp.mentions``).
+    source: str = "model"
 
 
 @dataclass(frozen=True)
@@ -387,6 +402,7 @@ class StudyRef(_Record):
     local_id: str | None = None
     has_criteria: bool = True
     source: str | None = None  # the record's format, e.g. "csv_export"
+    linked_from: str | None = None  # what the user named, when read through a stored link
 
 
 @dataclass(frozen=True)
@@ -413,6 +429,20 @@ class Pair(_Record):
     a_text: str | None = None  # the criteria as written, for reports
     b_text: str | None = None
     section: str | None = None
+    # Every criterion of each side the row stands for (``a``/``b`` first) and their
+    # texts: all the limits on one variable, a criterion and the parts of it the other
+    # side states apart ("HIV, hepatitis B or C" against three criteria).
+    a_ids: tuple[str, ...] = ()
+    b_ids: tuple[str, ...] = ()
+    a_texts: tuple[str, ...] = ()
+    b_texts: tuple[str, ...] = ()
+    # How sure the pairing is (1: the same variable; None for a criterion alone), what
+    # it was paired by (limits, windows, concepts, text), what it is about in words
+    # ("age", "pregnancy or breastfeeding") and the criteria's category.
+    confidence: float | None = None
+    basis: str | None = None
+    about: str | None = None
+    category: str | None = None
 
 
 @dataclass(frozen=True)
@@ -423,6 +453,9 @@ class Summary(_Record):
     different: int = 0
     only_a: int = 0
     only_b: int = 0
+    # How many criteria each side has: every one of them is in exactly one row.
+    a_criteria: int = 0
+    b_criteria: int = 0
 
 
 @dataclass(frozen=True)

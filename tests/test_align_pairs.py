@@ -189,10 +189,8 @@ def test_acronyms_word_order_hedges_and_examples_do_not_make_criteria_different(
         )
     )
     assert pair.verdict == "same", pair.detail
-    assert pair.detail.startswith("the same criterion in other words")
-    assert "IBD = inflammatory bowel disease" in pair.detail
+    assert pair.detail.startswith("both exclude inflammatory bowel disease"), pair.detail
     assert "A gives examples (such as Crohn's disease" in pair.detail
-    assert "hedges aside: past, confirmed" in pair.detail
 
 
 def test_reordered_words_are_the_same_criterion() -> None:
@@ -205,10 +203,10 @@ def test_reordered_words_are_the_same_criterion() -> None:
     assert pair.verdict == "same", pair.detail
 
 
-def test_history_of_a_disease_is_not_the_active_disease() -> None:
+def test_excluding_any_history_is_stricter_than_excluding_the_active_disease() -> None:
     pair = only_pair(compare(exclusion("History of IBD"), exclusion("Active IBD")))
-    assert pair.verdict == "different"
-    assert "only A says: History" in pair.detail and "only B says: Active" in pair.detail
+    assert pair.verdict == "a_stricter", pair.detail
+    assert "at any time" in pair.detail and "B: active inflammatory bowel disease" in pair.detail
 
 
 def test_a_permission_inside_exclusions_is_said_as_allowed_not_required() -> None:

@@ -185,7 +185,7 @@ def test_an_empty_side_gets_no_criteria_column(browser, tmp_path: Path) -> None:
     browser.get(path.as_uri())
     heads = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "#criteria thead th")]
     assert heads == ["Verdict", "Variable", "A · NCT00000001", "Detail"]
-    for row in browser.find_elements(By.CSS_SELECTOR, "#criteria tbody tr"):
+    for row in browser.find_elements(By.CSS_SELECTOR, "#criteria tbody tr[data-verdict]"):
         cells = row.find_elements(By.CSS_SELECTOR, "td")
         assert len(cells) == 4 and all(c.text.strip() for c in cells[2:])
     note = browser.find_element(By.CSS_SELECTOR, "p.collapsed").text
@@ -211,3 +211,72 @@ def test_hover_shows_the_criterion_as_written(page) -> None:
     WebDriverWait(page, 5).until(expected_conditions.visibility_of(tooltip))
     assert "Known history of allogeneic organ transplantation." in tooltip.text
     assert "exc-1" in tooltip.text
+
+
+def grouped_page(browser, tmp_path: Path):
+    """A real comparison of criteria texts: rows in categories, differences at a glance."""
+    from ctparse.api import compare
+
+    a = (
+        "Inclusion Criteria:\n- ECOG performance status 0-1\n- Platelets >= 100,000/mm3\n"
+        "Exclusion Criteria:\n- Pregnant or breastfeeding\n- Prior treatment with a PD-1 inhibitor"
+    )
+    b = (
+        "Inclusion Criteria:\n- ECOG performance status 0-2\n- Platelet count >= 75 x 10^9/L\n"
+        "Exclusion Criteria:\n- Women who are pregnant or nursing\n- Previous anti-PD-1 therapy\n"
+        "- Radiation therapy within 2 weeks prior to first dose"
+    )
+    path = tmp_path / "grouped.html"
+    path.write_text(render_html(compare(a, b)), encoding="utf-8")
+    browser.get(path.as_uri())
+    return browser
+
+
+def test_rows_are_grouped_by_category_with_counts(browser, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    page = grouped_page(browser, tmp_path)
+    groups = page.find_elements(By.CSS_SELECTOR, "#criteria tbody.group")
+    names = [g.get_attribute("data-category") for g in groups]
+    assert names[:2] == ["performance status", "laboratory"], names
+    assert "reproductive" in names and "prior therapy" in names
+    for group in groups:
+        rows = group.find_elements(By.CSS_SELECTOR, "tr[data-verdict]")
+        count = group.find_element(By.CSS_SELECTOR, ".group-count").text
+        assert count == str(len(rows)) and rows
+    # Filtering keeps the counts true and hides a group left empty.
+    page.find_element(By.CSS_SELECTOR, 'button[data-filter="same"]').click()
+    for group in groups:
+        shown = [
+            r for r in group.find_elements(By.CSS_SELECTOR, "tr[data-verdict]") if r.is_displayed()
+        ]
+        head = group.find_element(By.CSS_SELECTOR, "tr.group-head")
+        count = group.find_element(By.CSS_SELECTOR, ".group-count").get_attribute("textContent")
+        assert count == str(len(shown))
+        assert head.is_displayed() == bool(shown)
+
+
+def test_the_glance_box_names_the_confident_differences_limits_first(
+    browser, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    page = grouped_page(browser, tmp_path)
+    lines = [li.text for li in page.find_elements(By.CSS_SELECTOR, "#glance li.criteria-diff")]
+    assert lines == ["A stricter on: ECOG; platelet count."], lines
+    box = page.find_element(By.ID, "glance").text
+    assert "inc-" not in box and "exc-" not in box  # named by what they are about, not ids
+
+
+def test_hover_text_does_not_cover_the_next_row(browser, tmp_path: Path) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    page = grouped_page(browser, tmp_path)
+    rows = [r for r in page.find_elements(By.CSS_SELECTOR, "#criteria tr[data-verdict]")]
+    cell = rows[0].find_element(By.CSS_SELECTOR, "td.crit")
+    ActionChains(page).move_to_element(cell).perform()
+    tooltip = cell.find_element(By.CSS_SELECTOR, ".source")
+    assert tooltip.is_displayed()
+    bottom = tooltip.rect["y"] + tooltip.rect["height"]
+    assert bottom <= rows[1].rect["y"] + 1  # the next row moves down instead

@@ -232,16 +232,28 @@ def test_a_missing_path_is_an_error_everywhere(
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("command", ["show", "compare"])
-def test_show_and_compare_take_no_criteria_text(capsys, monkeypatch, tmp_path, command) -> None:
+def test_show_takes_no_criteria_text(capsys, monkeypatch, tmp_path) -> None:
     path = tmp_path / "plain.txt"
     path.write_text("ECOG 0-1\n", encoding="utf-8")
-    extra = ["NCT05990231"] if command == "compare" else []
     for argument, words in ((str(path), "not a registry record"), ("ECOG 0-1", "no such file")):
-        code, out, err = run(capsys, monkeypatch, command, "--offline", argument, *extra)
+        code, out, err = run(capsys, monkeypatch, "show", "--offline", argument)
         assert code == 2 and out == ""
         assert_one_line_error(err, argument)
         assert words in err
+
+
+def test_compare_takes_criteria_text_as_a_file_or_a_string(capsys, monkeypatch, tmp_path) -> None:
+    path = tmp_path / "plain.txt"
+    path.write_text("Exclusion Criteria:\n- ECOG performance status 2, 3 or 4\n", encoding="utf-8")
+    code, out, err = run(
+        capsys, monkeypatch, "compare", "--offline", "-f", "json", "Inclusion: ECOG 0-1", str(path)
+    )
+    assert code == 0, err
+    (row,) = json.loads(out)["pairs"]
+    assert (row["variable"], row["verdict"]) == ("ecog", "same"), row["detail"]
+    # One word is no criteria text: a mistyped file name says so.
+    code, out, err = run(capsys, monkeypatch, "compare", "--offline", "trialA", str(path))
+    assert code == 2 and out == "" and "no such file" in err
 
 
 @pytest.mark.parametrize(

@@ -1,37 +1,45 @@
-"""Two studies → a :class:`~ctparse.schema.Comparison`.
+"""Two studies → a :class:`~ctparse.schema.Comparison`, criterion by what it means.
 
-The criteria of each study are lined up in three passes:
+Each criterion is read for what it lets in (:mod:`.meaning`): the variables it
+decides eligibility on (a threshold's eligible range, or for an ordinal scale
+its eligible set of grades), the concepts its entities name with what it asks
+of them (required, excluded), their qualifiers ("active", "uncontrolled") and
+time ("at any time", "within 12 months", "planned"), and its time windows.
 
-1. **Thresholds by variable.** Every limit on one variable (under one
-   condition) is reduced to the range of values a patient may have to be
-   eligible (``Threshold.eligible``, canonical units). Equal ranges are
-   ``same``; if one range contains the other the narrower side is stricter;
-   otherwise ``different``. A limit relative to the ULN is not comparable to an
-   absolute one.
-2. **Time windows by what they constrain** (event and anchor). A longer
-   washout ("no chemotherapy within 4 weeks before the first dose") is
-   stricter; so is a shorter "must have X within N days". Periods are
-   compared in the finer of the two written units when one converts exactly
-   into the other (months↔years, weeks↔years as 52, days↔weeks), else in
-   days (month = 30, year = 365): 12 months = 1 year, 52 weeks = 1 year,
-   30 days = 1 month, but 4 weeks < 1 month. Details are worded from the
-   window's fields ("excludes weight loss > 10% within 3 months before
-   screening"), without the clause glue an event text may carry.
-3. **The rest by text similarity** (acronyms of ``models/acronyms.jsonl``
-   spelled out, word order ignored), with an optimal one-to-one assignment
-   above a similarity floor; a pair is ``same`` when both say the same thing
-   (also when only hedges such as "past"/"confirmed" and examples "(such as
-   …)" differ), ``different`` otherwise, saying which words only one side
-   has. What stays alone is ``only_a`` / ``only_b``.
+The criteria of A and B are then linked (:mod:`.pairs`), each link with a
+confidence:
 
-"Stricter" always means: fewer patients are eligible on that criterion.
-``align`` is pure: it takes the criteria the pipeline produced and reads what
-they record (eligible ranges, requirements, events); it never runs the NLP.
+1. **the same variable** decided on both sides: every criterion limiting age is
+   in the age row, "ECOG 0-1" (inclusion) with "ECOG 2-4" (exclusion);
+2. **the same concepts**, by an optimal one-to-one assignment above a
+   confidence floor: radiotherapy = radiation therapy, nursing = breastfeeding,
+   a drug and its class; the windows on them by event and anchor;
+3. **the same words** where no concept says more;
 
-    pairs.py     the passes, in order, and the one-to-one bookkeeping
-    limits.py    a side's thresholds on one variable as one eligible range
+and a criterion left alone joins a row whose criterion names all its concepts
+(B's "HIV" and "hepatitis B" with A's "HIV, hepatitis B or C") or is first about
+the same concept. The rows are the connected groups: every criterion of either
+study is in exactly one row (``Pair.a_ids``/``b_ids``), alone if nothing links it.
+
+A row's verdict (:mod:`.rows`) puts together its limits (:mod:`.limits`: the
+narrower eligible range or set is stricter), windows (:mod:`.windows`: a longer
+washout is stricter; 2 weeks = 14 days), facts (:mod:`.facts`: excluding more,
+or more broadly, is stricter; a narrowing qualifier makes the other side
+stricter) and, failing those, words (:mod:`.text`). "Stricter" always means:
+fewer patients are eligible on that criterion.
+
+``align`` is pure: it takes the criteria the pipeline produced, with their
+entities (the recognizer's, or until it lands the dictionary tagger's, which
+:func:`ctparse.api.compare` applies first), and reads what they record; it
+never runs the NLP.
+
+    meaning.py   a criterion as limits, facts and windows
+    pairs.py     the links, the assignment and the rows
+    rows.py      a row's verdict from its parts
+    limits.py    a side's thresholds on one variable as one eligible range or set
     windows.py   time windows lined up by event and anchor
-    text.py      the remaining criteria by text similarity
+    facts.py     verdicts on excluded and required concepts
+    text.py      verdicts by words
     study.py     study-level fields (phase, drugs, outcomes, …)
     wording.py   criteria and windows put into words
     matching.py  text normalization, similarity and the assignment
@@ -41,11 +49,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..nlp.entity_facts import tag_entities
 from ..schema import Comparison, Criterion, Study, StudyRef, Summary
 from .pairs import align_criteria
 from .study import study_diffs
 
-__all__ = ["align", "align_criteria", "has_criteria", "leaves"]
+__all__ = ["align", "align_criteria", "align_tagged", "has_criteria", "leaves"]
 
 
 def align(
@@ -76,11 +85,19 @@ def align(
                 f"({study.source.format}): every criterion of {other} is listed as "
                 f"only {other}; the study-level comparison is complete."
             )
+    for side, study in (("A", a), ("B", b)):
+        if study.source.linked_from:
+            notes.insert(
+                0,
+                f"{side} ({study.source.linked_from}) is compared through its registry record "
+                f"{study.nct_id}, which `ctparse fetch --resolve --accept` linked to it.",
+            )
     if neither:
         notes.append("Not stated in either record: " + ", ".join(neither) + ".")
     counts = {v: 0 for v in Summary.__dataclass_fields__}
     for pair in pairs:
         counts[pair.verdict] += 1
+    counts["a_criteria"], counts["b_criteria"] = len(criteria_a), len(criteria_b)
     return Comparison(
         a=_ref(a, has_a),
         b=_ref(b, has_b),
@@ -89,6 +106,25 @@ def align(
         summary=Summary(**counts),
         notes=tuple(notes),
     )
+
+
+def align_tagged(
+    a: Study,
+    b: Study,
+    criteria_a: tuple[Criterion, ...],
+    criteria_b: tuple[Criterion, ...],
+) -> tuple[Comparison, tuple[Criterion, ...], tuple[Criterion, ...]]:
+    """:func:`align` on criteria completed by the dictionary tagger: a
+    criterion without entities (the pipeline ran without its recognizer) gets
+    the lexicon's mentions, so pairing by concept works either way.
+
+    Returns:
+        The comparison and the criteria as compared (with their entities).
+    """
+    tagged_a = tag_entities(criteria_a)
+    tagged_b = tagged_a if criteria_b is criteria_a else tag_entities(criteria_b)
+    comparison = align(a, b, criteria_a=tagged_a, criteria_b=tagged_b)
+    return comparison, tagged_a, tagged_b
 
 
 def leaves(criteria: Sequence[Criterion]) -> tuple[Criterion, ...]:
@@ -111,4 +147,5 @@ def _ref(study: Study, has: bool) -> StudyRef:
         local_id=study.local_id,
         has_criteria=has,
         source=study.source.format,
+        linked_from=study.source.linked_from,
     )

@@ -91,7 +91,13 @@ def limits(criteria: Iterable[Criterion]) -> dict[tuple[str, str], dict[str | No
         for threshold in criterion.thresholds:
             key = (threshold.variable, matching.normalize(threshold.condition or ""))
             unit = threshold.normalized.unit if threshold.normalized else threshold.unit
-            values = frozenset(threshold.values) if threshold.values is not None else None
+            # An ordinal scale is compared by the grades it lets in, never by the
+            # grades written ("NYHA III-IV" excluded lets in I-II).
+            values = (
+                frozenset(threshold.eligible_values)
+                if threshold.eligible_values is not None
+                else None
+            )
             old = found[key].get(threshold.relative_to)
             if old is None:
                 limit = Limit(
@@ -105,7 +111,9 @@ def limits(criteria: Iterable[Criterion]) -> dict[tuple[str, str], dict[str | No
                     threshold if threshold.suspect else None,
                 )
             else:
-                merged = old.values & values if old.values is not None and values else values
+                merged = (
+                    old.values & values if old.values is not None and values is not None else values
+                )
                 limit = dataclasses.replace(
                     old,
                     eligible=_intersect(old.eligible, threshold.eligible),
@@ -130,24 +138,19 @@ def label(variable: str) -> str:
     return known.name if known else variable.replace("_", " ")
 
 
-def _scale(variable: str) -> tuple[int, int, int] | None:
-    """(lowest, highest, step) of an ordinal scale such as ECOG 0–5."""
-    known = _variables().get(variable)
-    scale = getattr(known, "scale", None)
-    if scale is None and variable not in ORDINAL:
-        return None
-    low, high = scale or ((0, 100) if variable == "karnofsky" else (0, 5))
-    return int(low), int(high), 10 if variable in ("karnofsky", "lansky") else 1
-
-
 def number(x: float) -> str:
     return f"{x:.4g}"
+
+
+def _ordinal(variable: str) -> Variable | None:
+    known = _variables().get(variable)
+    return known if known is not None and known.ordinal else None
 
 
 def _unit(limit: Limit) -> str:
     if limit.relative_to:
         return f"× {limit.relative_to}"
-    if not limit.unit or limit.variable in ORDINAL:
+    if not limit.unit or limit.variable in ORDINAL or _ordinal(limit.variable):
         return ""
     return _UNITS.get(limit.unit, limit.unit)
 
@@ -157,24 +160,32 @@ def _with_unit(x: float, unit: str) -> str:
 
 
 def _ordinal_set(limit: Limit) -> frozenset[float] | None:
+    """The grades a limit on an ordinal scale lets in (its eligible set; for an
+    older threshold without one, the grades of the scale in its eligible range)."""
     if limit.values is not None:
         return limit.values
-    r, scale = limit.eligible, _scale(limit.variable)
+    r, scale = limit.eligible, _ordinal(limit.variable)
     if scale is None or r is None:
         return None
-    low, high, step = scale
     return frozenset(
-        float(v)
-        for v in range(low, high + 1, step)
+        v
+        for v in scale.grades()
         if (r.lower is None or v > r.lower or (v == r.lower and _inc(r.lower_inclusive)))
         and (r.upper is None or v < r.upper or (v == r.upper and _inc(r.upper_inclusive)))
     )
 
 
-def _set_text(values: Iterable[float]) -> str:
+def _set_text(values: Iterable[float], variable: str | None = None) -> str:
+    """A set of grades: a run as "0–1" ("70–100" for Karnofsky by tens), else a list."""
     ordered = sorted(values)
     if not ordered:
         return "no value"
+    known = _ordinal(variable) if variable else None
+    grades = list(known.grades()) if known else []
+    if len(ordered) > 1 and grades and all(v in grades for v in ordered):
+        first = grades.index(ordered[0])
+        if grades[first : first + len(ordered)] == ordered:
+            return f"{number(ordered[0])}–{number(ordered[-1])}"
     if len(ordered) > 1 and ordered[-1] - ordered[0] == 10 * (len(ordered) - 1):
         return f"{number(ordered[0])}–{number(ordered[-1])}"  # Karnofsky 70–100
     if len(ordered) > 1 and ordered == [ordered[0] + i for i in range(len(ordered))]:
@@ -186,6 +197,8 @@ def stated(threshold: Threshold) -> str:
     """A threshold as written: "> 10%", "≥ 2 g", "3–6 months"."""
     unit = threshold.unit or ""
     space = "" if unit in ("%", "") else " "
+    if threshold.comparator == "in" and threshold.values:
+        return _set_text(threshold.values, threshold.variable)
     if threshold.comparator == "between" and threshold.value_max is not None:
         low = "" if threshold.value is None else number(threshold.value)
         return f"{low}–{number(threshold.value_max)}{space}{unit}"
@@ -194,11 +207,29 @@ def stated(threshold: Threshold) -> str:
     return f"{op} {value}{space}{unit}".strip()
 
 
+def describe_excluded(limit: Limit) -> str | None:
+    """What a limit keeps out, in canonical units: "> 20 × 10^9/L", NYHA "3–4"; None
+    when that is not one range (a closed eligible range keeps out two)."""
+    ordinal = _ordinal_set(limit)
+    known = _ordinal(limit.variable)
+    if ordinal is not None and known is not None:
+        rest = [g for g in known.grades() if g not in ordinal]
+        return _set_text(rest, limit.variable) if rest else None
+    r, unit = limit.eligible, _unit(limit)
+    if r is None or (r.lower is not None and r.upper is not None):
+        return None
+    if r.lower is not None:
+        return f"{'<' if _inc(r.lower_inclusive) else '≤'} {_with_unit(r.lower, unit)}"
+    if r.upper is not None:
+        return f"{'>' if _inc(r.upper_inclusive) else '≥'} {_with_unit(r.upper, unit)}"
+    return None
+
+
 def describe(limit: Limit) -> str:
     """The eligible range in words: "≥ 1.5 × 10^9/L", "18–75 years", "0–1"."""
     ordinal = _ordinal_set(limit)
     if ordinal is not None:
-        return _set_text(ordinal)
+        return _set_text(ordinal, limit.variable)
     r, unit = limit.eligible, _unit(limit)
     if r is None:
         if limit.stated:
@@ -262,7 +293,10 @@ def _how_much(name: str, loose: tuple[str, Limit], strict: tuple[str, Limit], or
     (ln, lim_l), (sn, lim_s) = loose, strict
     if ordinal:
         extra = (_ordinal_set(lim_l) or frozenset()) - (_ordinal_set(lim_s) or frozenset())
-        return f"{ln} also admits {name} {_set_text(extra)}; {sn} needs {describe(lim_s)}"
+        return (
+            f"{ln} also admits {name} {_set_text(extra, lim_l.variable)}; "
+            f"{sn} needs {describe(lim_s)}"
+        )
     rl, rs, unit = lim_l.eligible, lim_s.eligible, _unit(lim_s)
     assert rl is not None and rs is not None
     parts = []

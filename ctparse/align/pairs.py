@@ -1,15 +1,125 @@
-"""The passes of a comparison, in order: thresholds by variable, windows by
-event and anchor, the rest by text; every criterion ends in exactly one pair."""
+"""Lining up the criteria of two studies: which criteria of A and B go in one row.
+
+Three kinds of evidence link a criterion of A to one of B, each with a
+confidence:
+
+1. **the same variable** decided on both sides (a threshold with an eligible
+   range or set): 1.0. Every criterion limiting a variable is linked to every
+   criterion of the other side limiting it, so that all the limits on age are
+   one row;
+2. **the same concepts** (entities with concept ids: radiotherapy = radiation
+   therapy, breastfeeding = nursing, a drug and its class), weighted by how rare
+   each concept is in the two studies, and the windows on them;
+3. **the same words**, acronyms spelled out and each concept counted once.
+
+Concept and word links are made one to one, by an optimal assignment over
+the confidences at or above :data:`FLOOR`; then a criterion left alone joins the
+row of a criterion that names all its concepts and more (B's "HIV" and
+"hepatitis B" join A's "HIV, hepatitis B or C"). The rows are the connected
+groups of linked criteria; every criterion is in exactly one row, alone if
+nothing links it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from ..schema import Criterion, Pair
-from .limits import Limit, compare_limits, describe, label, limits
-from .rows import pair
-from .text import text_pairs
-from .windows import window_pairs
+from . import matching
+from .limits import limits
+from .meaning import Meaning, compatible, concept_weights, key_of, meaning_of, related_heads
+from .rows import alone, judge, pair
+from .text import same_section
+from .windows import EVENT_FLOOR, event_score, event_tokens
+
+#: Links less sure than this are not made.
+FLOOR = 0.5
+#: A criterion alone joins a row whose criterion names all its concepts (or most of
+#: them, its first one among them) when they weigh at least this much together: one
+#: concept that half the criteria name is not enough.
+JOIN_WEIGHT = 1.5
+#: Two windows on the same event link their criteria this surely at most.
+WINDOW_WEIGHT = 0.9
+#: A criterion alone joins a row whose criterion is first about the same concept when
+#: it is at least this similar to it.
+HEAD_FLOOR = 0.1
+#: A class one criterion names and the other only by a member of it (anti-PD-1 /
+#: camrelizumab) counts this much of a shared concept; two members of one class
+#: (cholecystectomy / lobectomy, both surgery) this much.
+_CLASS_WEIGHT = 0.8
+_SIBLING_WEIGHT = 0.3
+
+
+def _concept_score(a: Meaning, b: Meaning, weights: dict[str, float]) -> float:
+    """Weighted Dice of two criteria's concepts (a drug's class counts as a near match)."""
+    ca, cb = a.reach, b.reach
+    if not ca or not cb:
+        return 0.0
+    own_a, own_b = a.concepts, b.concepts
+    times_a, times_b = a.times(), b.times()
+    shared = 0.0
+    for c in ca & cb:
+        named = (c in own_a) + (c in own_b)
+        # Asked the other way round, a fact must be of the same time: "unable to receive
+        # chemotherapy" (now) is not "one previous line of chemotherapy" (ever).
+        if not any(
+            compatible(wx, wy) and (rx == ry or (named == 2 and wx == wy))
+            for wx, rx in times_a[c]
+            for wy, ry in times_b[c]
+        ):
+            continue  # a planned surgery and a past one are other things
+        shared += weights.get(c, 1.0) * (1.0, _CLASS_WEIGHT, _SIBLING_WEIGHT)[2 - named]
+    total = sum(weights.get(c, 1.0) for c in own_a) + sum(weights.get(c, 1.0) for c in own_b)
+    return min(1.0, 2.0 * shared / total) if total else 0.0
+
+
+def _contained(inner: Meaning, outer: Meaning, weights: dict[str, float]) -> float:
+    """The share of ``inner``'s concepts that ``outer`` names too, itself or by a class
+    of it asked the same way (camrelizumab in "no PD-1 inhibitors"; not a past surgery
+    in "planned cholecystectomy")."""
+    if not inner.facts:
+        return 0.0
+    total = found = 0.0
+    for key, reach in inner.reaches().items():
+        weight = weights.get(key, 1.0)
+        total += weight
+        mine = [f for f in inner.facts if key_of(f) == key]
+        if any(
+            g.requirement == f.requirement
+            for f in mine
+            for g in outer.facts
+            if compatible(f.when, g.when) and key_of(g) in reach
+        ):
+            found += weight
+    return found / total if total else 0.0
+
+
+def _window_score(a: Meaning, b: Meaning, weights: dict[str, float]) -> float:
+    """How surely two criteria time the same event ("radiotherapy within 14 days" /
+    "radiation therapy within 2 weeks"), by their windows' events and anchors."""
+    best = 0.0
+    for x in a.windows:
+        for y in b.windows:
+            if x.event and y.event and x.days is not None and y.days is not None:
+                best = max(best, event_score(x, y, weights))
+    return best * WINDOW_WEIGHT if best >= EVENT_FLOOR else 0.0
+
+
+class _Groups:
+    """Union-find over ("a", i) / ("b", j) nodes."""
+
+    def __init__(self) -> None:
+        self.parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(self, x: tuple[str, int]) -> tuple[str, int]:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, x: tuple[str, int], y: tuple[str, int]) -> None:
+        self.parent[self.find(x)] = self.find(y)
 
 
 def align_criteria(
@@ -20,85 +130,154 @@ def align_criteria(
     missing_b: bool = False,
 ) -> tuple[Pair, ...]:
     """Line up two lists of criteria (see the module docstring)."""
-    order = {("a", c.id): i for i, c in enumerate(criteria_a)}
-    order.update({("b", c.id): i for i, c in enumerate(criteria_b)})
-    pairs, used_a, used_b = _threshold_pairs(criteria_a, criteria_b)
-    pairs.extend(window_pairs(criteria_a, criteria_b))
-    used_a.update(p.a for p in pairs if p.a)
-    used_b.update(p.b for p in pairs if p.b)
-    rest_a = [c for c in criteria_a if c.id not in used_a]
-    rest_b = [c for c in criteria_b if c.id not in used_b]
-    pairs.extend(text_pairs(rest_a, rest_b, missing_a=missing_a, missing_b=missing_b))
+    ma = [meaning_of(c) for c in criteria_a]
+    mb = [meaning_of(c) for c in criteria_b]
+    variables_a = frozenset(v for m in ma for v in m.variables)
+    variables_b = frozenset(v for m in mb for v in m.variables)
+    groups = _Groups()
+    confidence: dict[tuple[int, int], float] = {}
+    basis: dict[tuple[int, int], str] = {}
+    # 1. The same variable decided on both sides.
+    for i, x in enumerate(ma):
+        for j, y in enumerate(mb):
+            if x.keys & y.keys:
+                groups.union(("a", i), ("b", j))
+                confidence[(i, j)] = 1.0
+                basis[(i, j)] = "limits"
+    # 2-3. Concepts and words, one to one.
+    weights = concept_weights([*ma, *mb])
+    word_weights = matching.idf([m.tokens for m in [*ma, *mb]])
+    event_weights = matching.idf([event_tokens(w) for m in [*ma, *mb] for w in m.windows])
+    scores = []
+    for x in ma:
+        row = []
+        for y in mb:
+            concepts = _concept_score(x, y, weights)
+            words = (
+                matching.similarity(x.tokens, y.tokens, word_weights)
+                if same_section(x.criterion, y.criterion)
+                else 0.0
+            )
+            row.append(max(concepts, words, _window_score(x, y, event_weights)))
+        scores.append(row)
+    linked = {(i, j) for i, j in confidence}
+    candidates = [
+        [0.0 if (i, j) in linked else s for j, s in enumerate(row)] for i, row in enumerate(scores)
+    ]
+    chosen = matching.assign(candidates, floor=FLOOR) if ma and mb else []
+    for i, j in chosen:
+        groups.union(("a", i), ("b", j))
+        confidence[(i, j)] = scores[i][j]
+        basis[(i, j)] = (
+            "concepts" if _concept_score(ma[i], mb[j], weights) >= scores[i][j] else "text"
+        )
+    # A criterion alone joins one that names all its concepts ("HIV" → "HIV, hepatitis B or C").
+    paired_a = {i for i, _ in confidence}
+    paired_b = {j for _, j in confidence}
+    for side, mine, theirs, paired in (("a", ma, mb, paired_a), ("b", mb, ma, paired_b)):
+        for k, m in enumerate(mine):
+            if k in paired or not m.concepts:
+                continue
+            best, score = None, 0.0
+            for n, other in enumerate(theirs):
+                s = scores[k][n] if side == "a" else scores[n][k]
+                inside = _contained(m, other, weights)
+                bundles = len(other.concepts) > len(m.concepts) and (
+                    inside >= 1.0 - 1e-9 or (inside >= 0.6 and m.head in other.reach)
+                )
+                heavy = sum(weights.get(c, 1.0) for c in m.concepts) >= JOIN_WEIGHT
+                # About the same thing first ("paroxysmal AF for ablation" / "any AF").
+                same_head = related_heads(m, other) and s >= (
+                    HEAD_FLOOR if m.head != other.head else 0.0
+                )
+                if ((bundles and heavy) or same_head) and (
+                    best is None or max(s, inside / 2) > score
+                ):
+                    best, score = n, max(s, inside / 2)
+            if best is not None:
+                i, j = (k, best) if side == "a" else (best, k)
+                groups.union(("a", i), ("b", j))
+                confidence[(i, j)] = max(score, FLOOR)
+                basis[(i, j)] = "concepts"
+    # Rows: the connected groups.
+    members: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
+    for i in range(len(ma)):
+        if any(k[0] == i for k in confidence):
+            members.setdefault(groups.find(("a", i)), ([], []))[0].append(i)
+    for j in range(len(mb)):
+        if any(k[1] == j for k in confidence):
+            members.setdefault(groups.find(("b", j)), ([], []))[1].append(j)
+    pairs: list[Pair] = []
+    in_rows_a: set[int] = set()
+    in_rows_b: set[int] = set()
+    for ids_a, ids_b in members.values():
+        edges = [(i, j) for (i, j) in confidence if i in ids_a and j in ids_b]
+        sure = min(confidence[e] for e in edges)
+        kinds = {basis[e] for e in edges}
+        similarity = max(scores[i][j] for i, j in edges)
+        verdict, detail, variable, about, how = judge(
+            [ma[i] for i in ids_a],
+            [mb[j] for j in ids_b],
+            variables_a=variables_a,
+            variables_b=variables_b,
+            similarity=similarity,
+        )
+        shown_a, shown_b = _shown(ma, ids_a), _shown(mb, ids_b)
+        pairs.append(
+            pair(
+                ma[shown_a].criterion,
+                mb[shown_b].criterion,
+                variable,
+                verdict,
+                detail,
+                similarity,
+                more_a=[ma[i].criterion for i in ids_a if i != shown_a],
+                more_b=[mb[j].criterion for j in ids_b if j != shown_b],
+                confidence=sure,
+                basis=how if how != "text" or "concepts" not in kinds else "concepts",
+                about=about,
+            )
+        )
+        in_rows_a.update(ids_a)
+        in_rows_b.update(ids_b)
+    for i, m in enumerate(ma):
+        if i not in in_rows_a:
+            pairs.append(alone(m, "a", missing_other=missing_b, other_variables=variables_b))
+    for j, m in enumerate(mb):
+        if j not in in_rows_b:
+            pairs.append(alone(m, "b", missing_other=missing_a, other_variables=variables_a))
+    return _ordered(pairs, criteria_a, criteria_b)
 
-    def key(pair: Pair) -> tuple[int, int, int, str]:
-        rank = {"inclusion": 0, "exclusion": 1}.get(pair.section or "", 2)
-        if pair.a is not None:
-            return (rank, order[("a", pair.a)], 0, pair.variable or "")
-        return (rank, 10_000 + order[("b", pair.b or "")], 0, pair.variable or "")
+
+def _shown(meanings: Sequence[Meaning], ids: list[int]) -> int:
+    """The criterion a row shows first: the one that states a side's whole limit on
+    its first variable on its own (a structured 18-95 over a text "18 or more"),
+    else one with limits, else the first."""
+    with_keys = [i for i in ids if meanings[i].keys]
+    if not with_keys:
+        return ids[0]
+    key = meanings[with_keys[0]].ordered_keys[0]
+    together = limits([meanings[i].criterion for i in ids]).get(key, {})
+    for i in with_keys:
+        alone = limits([meanings[i].criterion]).get(key, {})
+        if alone and all(
+            r in alone and (alone[r].eligible, alone[r].values) == (t.eligible, t.values)
+            for r, t in together.items()
+        ):
+            return i
+    return with_keys[0]
+
+
+def _ordered(
+    pairs: list[Pair], criteria_a: Sequence[Criterion], criteria_b: Sequence[Criterion]
+) -> tuple[Pair, ...]:
+    order = {("a", c.id): n for n, c in enumerate(criteria_a)}
+    order.update({("b", c.id): n for n, c in enumerate(criteria_b)})
+
+    def key(p: Pair) -> tuple[int, int, str]:
+        rank = {"inclusion": 0, "exclusion": 1}.get(p.section or "", 2)
+        if p.a_ids:
+            return (rank, min(order[("a", i)] for i in p.a_ids), p.variable or "")
+        return (rank, 10_000 + min(order[("b", i)] for i in p.b_ids), p.variable or "")
 
     return tuple(sorted(pairs, key=key))
-
-
-# ------------------------------------------------------------ 1. thresholds
-
-
-def _threshold_pairs(
-    criteria_a: Sequence[Criterion], criteria_b: Sequence[Criterion]
-) -> tuple[list[Pair], set[str], set[str]]:
-    """Pairs by variable, and the ids of every criterion they settle (all the
-    criteria limiting a paired variable, not only the one shown)."""
-    limits_a, limits_b = limits(criteria_a), limits(criteria_b)
-    pairs: list[Pair] = []
-    used_a: set[str] = set()
-    used_b: set[str] = set()
-    for key in [*limits_a, *(k for k in limits_b if k not in limits_a)]:
-        by_ref_a, by_ref_b = limits_a.get(key, {}), limits_b.get(key, {})
-        if not by_ref_a or not by_ref_b:
-            continue  # one-sided: settled by the text pass or below
-        common = [r for r in by_ref_a if r in by_ref_b]
-        if common:
-            # Compare like with like; prefer absolute limits.
-            ref = None if None in common else common[0]
-            la, lb = by_ref_a[ref], by_ref_b[ref]
-        else:
-            la, lb = next(iter(by_ref_a.values())), next(iter(by_ref_b.values()))
-        verdict, detail = compare_limits(la, lb)
-        if key[1]:
-            detail = f"{detail} (when {key[1]})"
-        pairs.append(pair(_binding(la, key), _binding(lb, key), key[0], verdict, detail))
-        used_a.update(c.id for limit in by_ref_a.values() for c in limit.criteria)
-        used_b.update(c.id for limit in by_ref_b.values() for c in limit.criteria)
-    # Limits of one side only, inside criteria already lined up on another variable.
-    for side, found, other, used in (
-        ("a", limits_a, limits_b, used_a),
-        ("b", limits_b, limits_a, used_b),
-    ):
-        for key, by_ref in found.items():
-            if key in other:
-                continue
-            limit = next(iter(by_ref.values()))
-            criterion = limit.criteria[0]
-            if criterion.id not in used:
-                continue
-            other_name = "B" if side == "a" else "A"
-            detail = f"{other_name} sets no limit on {label(key[0])} ({describe(limit)} here)"
-            pairs.append(
-                pair(
-                    criterion if side == "a" else None,
-                    criterion if side == "b" else None,
-                    key[0],
-                    "only_a" if side == "a" else "only_b",
-                    detail,
-                )
-            )
-    return pairs, used_a, used_b
-
-
-def _binding(limit: Limit, key: tuple[str, str]) -> Criterion:
-    """The criterion that states the whole limit on its own, else the first one
-    (age ≥ 18 in the text plus a structured maximum of 80: the structured one)."""
-    for criterion in limit.criteria:
-        alone = limits([criterion]).get(key, {}).get(limit.relative_to)
-        if alone and (alone.eligible, alone.values) == (limit.eligible, limit.values):
-            return criterion
-    return limit.criteria[0]

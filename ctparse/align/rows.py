@@ -1,8 +1,25 @@
-"""One row of a comparison: two criteria (or one) lined up, with the verdict."""
+"""One row of a comparison: the criteria of each side it stands for, and the verdict.
+
+The verdict of a row puts together what its criteria say on each side: the
+limits on every variable they decide (:mod:`.limits`), their time windows lined
+up by event (:mod:`.windows`), the concepts they exclude or require
+(:mod:`.facts`), and, when none of these is there, their words (:mod:`.text`).
+All the same: ``same``; one side stricter on some and the same on the rest: that
+side; otherwise ``different``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..schema import Criterion, Pair, Verdict
+from .facts import asks, compare_facts, name
+from .limits import compare_limits, label, limits
+from .meaning import Meaning
+from .text import compare_texts
+from .windows import match_windows
+from .wording import facts as facts_in_words
+from .wording import limit_words, window_phrase
 
 
 def pair(
@@ -12,9 +29,18 @@ def pair(
     verdict: Verdict,
     detail: str,
     similarity: float | None = None,
+    *,
+    more_a: Sequence[Criterion] = (),
+    more_b: Sequence[Criterion] = (),
+    confidence: float | None = None,
+    basis: str | None = None,
+    about: str | None = None,
 ) -> Pair:
+    """A row standing for ``ca``/``cb`` (shown) and ``more_a``/``more_b``."""
     first = ca or cb
     assert first is not None
+    side_a = [c for c in (ca, *more_a) if c is not None]
+    side_b = [c for c in (cb, *more_b) if c is not None]
     return Pair(
         a=ca.id if ca else None,
         b=cb.id if cb else None,
@@ -25,4 +51,204 @@ def pair(
         a_text=ca.text if ca else None,
         b_text=cb.text if cb else None,
         section=first.section,
+        a_ids=tuple(c.id for c in side_a),
+        b_ids=tuple(c.id for c in side_b),
+        a_texts=tuple(c.text for c in side_a),
+        b_texts=tuple(c.text for c in side_b),
+        confidence=None if confidence is None else round(confidence, 3),
+        basis=basis,
+        about=about,
+        category=first.category,
     )
+
+
+def combine(verdicts: Sequence[Verdict]) -> Verdict:
+    """The verdict of a row from the verdicts of its parts."""
+    kinds = set(verdicts) - {"same"}
+    if not kinds:
+        return "same"
+    if len(kinds) == 1 and kinds <= {"a_stricter", "b_stricter"}:
+        return next(iter(kinds))
+    return "different"
+
+
+def _alternatives(criteria: Sequence[Criterion]) -> list[str]:
+    """Limits on different variables that are alternatives ("creatinine ≤ 1.5 mg/dL
+    or CrCl ≥ 60 mL/min"), in words."""
+    out = []
+    for criterion in criteria:
+        groups: dict[str, set[str]] = {}
+        for t in criterion.thresholds:
+            if t.group:
+                groups.setdefault(t.group, set()).add(t.variable)
+        for variables in groups.values():
+            if len(variables) > 1:
+                out.append(" or ".join(label(v) for v in sorted(variables)))
+    return out
+
+
+def judge(
+    side_a: Sequence[Meaning],
+    side_b: Sequence[Meaning],
+    *,
+    variables_a: frozenset[str],
+    variables_b: frozenset[str],
+    similarity: float = 0.0,
+) -> tuple[Verdict, str, str | None, str | None, str]:
+    """(verdict, detail, variable, about, basis) of a row."""
+    criteria_a = [m.criterion for m in side_a]
+    criteria_b = [m.criterion for m in side_b]
+    parts: list[tuple[Verdict, str]] = []
+    keys_a = [k for m in side_a for k in m.ordered_keys]
+    keys_b = [k for m in side_b for k in m.ordered_keys]
+    all_a, all_b = limits(criteria_a), limits(criteria_b)
+    variable = None
+    about: list[str] = []
+    basis = "text"
+    for key in dict.fromkeys([*keys_a, *keys_b]):
+        name_ = label(key[0])
+        when = f" (when {key[1]})" if key[1] else ""
+        variable = variable or key[0]
+        about.append(name_)
+        basis = "limits"
+        if key in keys_a and key in keys_b:
+            by_a, by_b = all_a[key], all_b[key]
+            common = [r for r in by_a if r in by_b]
+            ref = (None if None in common else common[0]) if common else None
+            la = by_a[ref] if common else next(iter(by_a.values()))
+            lb = by_b[ref] if common else next(iter(by_b.values()))
+            verdict, detail = compare_limits(la, lb)
+            parts.append((verdict, detail + when))
+            continue
+        side, mine, others = (
+            ("A", all_a, variables_b) if key in keys_a else ("B", all_b, variables_a)
+        )
+        other = "B" if side == "A" else "A"
+        limit = next(iter(mine[key].values()))
+        if key[0] in others:
+            said = f"only {side} decides eligibility on {name_} ({side} {limit_words(limit)})"
+        else:
+            said = f"{other} sets no limit on {name_} ({side} {limit_words(limit)})"
+        parts.append(("a_stricter" if side == "A" else "b_stricter", said + when))
+    windows = match_windows(
+        [(m.criterion, w) for m in side_a for w in m.windows],
+        [(m.criterion, w) for m in side_b for w in m.windows],
+    )
+    paired = {id(w) for _, x, _, y, _, _ in windows for w in (x, y)}
+    for _, x, _, _, verdict, detail in windows:
+        parts.append((verdict, detail))
+        if basis == "text":
+            basis = "windows"
+        about.append(x.event or "")
+    # Examples ("such as Crohn's disease") illustrate what they follow; they ask nothing.
+    facts_a = [
+        f
+        for m in side_a
+        for f in m.facts
+        if not f.example and (f.window is None or id(f.window) not in paired)
+    ]
+    facts_b = [
+        f
+        for m in side_b
+        for f in m.facts
+        if not f.example and (f.window is None or id(f.window) not in paired)
+    ]
+    if asks(facts_a) and asks(facts_b):
+        verdict, detail = compare_facts(facts_a, facts_b)
+        notes = _examples(criteria_a, criteria_b)
+        parts.append((verdict, f"{detail} ({notes})" if notes and detail else detail))
+        if basis == "text":
+            basis = "concepts"
+        shared = [
+            name(f)
+            for f in facts_a
+            if any(f.concept in g.broader or g.concept in f.broader for g in facts_b)
+        ]
+        about.extend(dict.fromkeys(shared))
+    elif parts and (asks(facts_a) or asks(facts_b)):
+        side, facts = ("A", facts_a) if asks(facts_a) else ("B", facts_b)
+        said = facts_in_words_of(facts)
+        parts.append(("a_stricter" if side == "A" else "b_stricter", f"{side} also {said}"))
+    if not parts:
+        verdict, detail = compare_texts(criteria_a[0], criteria_b[0], similarity)
+        parts.append((verdict, detail))
+    verdict = combine([v for v, _ in parts])
+    detail = "; ".join(d for _, d in parts if d)
+    alternatives = _alternatives(criteria_a + criteria_b)
+    if alternatives and verdict in ("a_stricter", "b_stricter"):
+        verdict = "different"
+        detail += f" (limits that are alternatives: {'; '.join(alternatives)})"
+    shown = ", ".join(dict.fromkeys(a for a in about if a)) or None
+    return verdict, detail, variable, shown, basis
+
+
+def _examples(criteria_a: Sequence[Criterion], criteria_b: Sequence[Criterion]) -> str:
+    """ "A gives examples (such as Crohn's disease …)" for examples one side gives."""
+    from .text import EXAMPLES
+
+    said = []
+    for side, criteria in (("A", criteria_a), ("B", criteria_b)):
+        examples = [
+            " ".join(m.group(0).strip(" ,").split())
+            for c in criteria
+            for m in EXAMPLES.finditer(c.text)
+        ]
+        if examples:
+            said.append(f"{side} gives examples {'; '.join(examples)}")
+    return "; ".join(said)
+
+
+def facts_in_words_of(facts: Sequence[object]) -> str:
+    """ "excludes X, Y; requires Z" for facts."""
+    from .facts import _list  # the same listing as the verdicts use
+
+    excluded = [f for f in facts if getattr(f, "requirement", None) == "excluded"]
+    required = [f for f in facts if getattr(f, "requirement", None) == "required"]
+    parts = []
+    if excluded:
+        parts.append(f"excludes {_list(excluded)}")  # type: ignore[arg-type]
+    if required:
+        parts.append(f"requires {_list(required)}")  # type: ignore[arg-type]
+    return "; ".join(parts)
+
+
+def alone(
+    meaning: Meaning,
+    side: str,
+    *,
+    missing_other: bool,
+    other_variables: frozenset[str],
+) -> Pair:
+    """The row of a criterion with no counterpart on the other side."""
+    criterion = meaning.criterion
+    other = "B" if side == "a" else "A"
+    if missing_other:
+        detail = f"not in {other}'s record: it has no eligibility criteria"
+    else:
+        detail = f"no matching criterion in {other}"
+        free = [
+            v for v in dict.fromkeys(k[0] for k in sorted(meaning.keys)) if v not in other_variables
+        ]
+        if free:
+            detail += f"; {other} sets no limit on " + ", ".join(label(v) for v in free)
+    # Its limits and windows in words; its text is beside it.
+    demands = facts_in_words(criterion)
+    if demands:
+        detail += f" ({side.upper()} {demands})"
+    variable = next((t.variable for t in criterion.thresholds if t.variable != "other"), None)
+    about = label(variable) if variable else (name(meaning.facts[0]) if meaning.facts else None)
+    return pair(
+        criterion if side == "a" else None,
+        criterion if side == "b" else None,
+        variable,
+        "only_a" if side == "a" else "only_b",
+        detail,
+        about=about,
+    )
+
+
+def window_words(criterion: Criterion) -> list[str]:
+    """Each window of a criterion in words (for details)."""
+    return [
+        window_phrase(criterion, w) for w in criterion.windows if w.event and w.days is not None
+    ]

@@ -1,78 +1,31 @@
-"""The criteria no threshold or window settled, paired by text similarity.
+"""Criteria compared by their words, where no limit, window or concept says more.
 
 Acronyms of ``models/acronyms.jsonl`` are spelled out and word order is
-ignored; an optimal one-to-one assignment above a similarity floor pairs them.
-A pair is ``same`` when both say the same thing (also when only hedges such as
-"past"/"confirmed" and examples "(such as …)" differ), ``different``
-otherwise, saying which words only one side has. What stays alone is
-``only_a`` / ``only_b``.
+ignored. Two criteria are ``same`` when they say the same thing (also when only
+hedges such as "past"/"confirmed" and examples "(such as …)" differ),
+``different`` otherwise, saying which words only one side has.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..schema import Criterion, Pair, Verdict
+from ..schema import Criterion, Verdict
 from . import matching
-from .limits import label
-from .rows import pair
-from .wording import facts
 
-#: Text pairs scoring below this (weighted Dice of content words) stay alone.
-SIMILARITY_FLOOR = 0.35
-#: Text pairs at or above this, stating the same numbers, say the same thing.
+#: Texts at least this similar (weighted Dice of content words), stating the same
+#: numbers, say the same thing.
 SAME_TEXT = 0.85
 
 
-def text_pairs(
-    rest_a: Sequence[Criterion],
-    rest_b: Sequence[Criterion],
-    *,
-    missing_a: bool,
-    missing_b: bool,
-) -> list[Pair]:
-    texts_a = [_Text.of(c.text) for c in rest_a]
-    texts_b = [_Text.of(c.text) for c in rest_b]
-    weights = matching.idf([t.tokens for t in texts_a + texts_b])
-    core_weights = matching.idf([sorted(t.core) for t in texts_a + texts_b])
-    scores = [
-        [
-            max(
-                matching.similarity(ta.tokens, tb.tokens, weights),
-                matching.similarity(sorted(ta.core), sorted(tb.core), core_weights),
-            )
-            if _same_section(ca, cb)
-            else 0.0
-            for cb, tb in zip(rest_b, texts_b, strict=True)
-        ]
-        for ca, ta in zip(rest_a, texts_a, strict=True)
-    ]
-    pairs = []
-    matched = matching.assign(scores, floor=SIMILARITY_FLOOR)
-    for i, j in matched:
-        ca, cb = rest_a[i], rest_b[j]
-        score = matching.similarity(texts_a[i].tokens, texts_b[j].tokens, weights)
-        verdict, detail = _compare_texts(ca, cb, score, texts_a[i], texts_b[j])
-        variable = next((t.variable for t in ca.thresholds + cb.thresholds), None)
-        pairs.append(pair(ca, cb, variable, verdict, detail, scores[i][j]))
-    lone_a = sorted(set(range(len(rest_a))) - {i for i, _ in matched})
-    lone_b = sorted(set(range(len(rest_b))) - {j for _, j in matched})
-    for i in lone_a:
-        pairs.append(_alone(rest_a[i], "a", missing_other=missing_b))
-    for j in lone_b:
-        pairs.append(_alone(rest_b[j], "b", missing_other=missing_a))
-    return pairs
-
-
-def _same_section(ca: Criterion, cb: Criterion) -> bool:
+def same_section(ca: Criterion, cb: Criterion) -> bool:
     return ca.section == cb.section or "unknown" in (ca.section, cb.section)
 
 
 #: Examples of a general term: "(such as Crohn's disease or ulcerative colitis)",
 #: ", including but not limited to …" up to the end of the sentence.
-_EXAMPLES = re.compile(
+EXAMPLES = re.compile(
     r"\(\s*(?:such\s+as|e\.?\s?g\.?|i\.?\s?e\.?|including|for\s+(?:example|instance)|like)"
     r"\b[^()]*\)"
     r"|,?\s*\b(?:such\s+as|including(?:\s+but\s+not\s+limited\s+to)?)\b[^.;()]*(?=[.;]|$)",
@@ -99,10 +52,10 @@ class _Text:
     def of(cls, text: str) -> _Text:
         expanded = matching.expand(text)
         examples = tuple(
-            " ".join(m.group(0).strip(" ,").split()) for m in _EXAMPLES.finditer(expanded)
+            " ".join(m.group(0).strip(" ,").split()) for m in EXAMPLES.finditer(expanded)
         )
         core = frozenset(
-            t for t in matching.loose_tokens(_EXAMPLES.sub(" ", expanded)) if t not in HEDGES
+            t for t in matching.loose_tokens(EXAMPLES.sub(" ", expanded)) if t not in HEDGES
         )
         return cls(expanded, matching.tokens(expanded), core, examples)
 
@@ -134,14 +87,14 @@ def _wording(ta: _Text, tb: _Text) -> str:
     return "; ".join(p for p in parts if p)
 
 
-def _compare_texts(
-    ca: Criterion, cb: Criterion, score: float, ta: _Text, tb: _Text
-) -> tuple[Verdict, str]:
+def compare_texts(ca: Criterion, cb: Criterion, score: float) -> tuple[Verdict, str]:
+    """The verdict on two criteria by their words, and why."""
+    ta, tb = _Text.of(ca.text), _Text.of(cb.text)
     if matching.normalize(ca.text) == matching.normalize(cb.text):
         return "same", "the same text"
     na, nb = matching.numbers(ca.text), matching.numbers(cb.text)
     if score >= SAME_TEXT and na == nb:
-        return "same", f"the same criterion, worded slightly differently ({score:.0%} similar)"
+        return "same", "the same criterion, worded slightly differently"
     if ta.core and ta.core == tb.core and sorted(na) == sorted(nb):
         # The same words once acronyms are spelled out and word order, hedges
         # ("past", "confirmed") and examples are set aside.
@@ -160,40 +113,12 @@ def _compare_texts(
         if hedged:
             notes.append("hedges aside: " + ", ".join(dict.fromkeys(w.lower() for w in hedged)))
         said = f": {'; '.join(notes)}" if notes else ""
-        return (
-            "same",
-            f"the same criterion in other words{said} ({score:.0%} similar word for word)",
-        )
+        return "same", f"the same criterion in other words{said}"
     wording = _wording(ta, tb)
     wording = f": {wording}" if wording else ""
     if na != nb:
         return "different", (
-            f"similar criteria ({score:.0%} similar) stating different numbers: "
-            f"A {', '.join(na) or 'none'}; B {', '.join(nb) or 'none'}"
+            f"similar criteria stating different numbers: "
+            f"A {', '.join(na) or 'none'}; B {', '.join(nb) or 'none'}{wording}"
         )
-    return (
-        "different",
-        f"similar criteria ({score:.0%} similar) that are worded differently{wording}",
-    )
-
-
-def _alone(criterion: Criterion, side: str, *, missing_other: bool) -> Pair:
-    other = "B" if side == "a" else "A"
-    if missing_other:
-        detail = f"not in {other}'s record: it has no eligibility criteria"
-    else:
-        detail = f"no matching criterion in {other}"
-        variables = list(dict.fromkeys(t.variable for t in criterion.thresholds))
-        if variables:
-            detail += f"; {other} sets no limit on " + ", ".join(label(v) for v in variables)
-    demands = facts(criterion)
-    if demands:
-        detail += f" ({side.upper()} {demands})"
-    variable = criterion.thresholds[0].variable if criterion.thresholds else None
-    return pair(
-        criterion if side == "a" else None,
-        criterion if side == "b" else None,
-        variable,
-        "only_a" if side == "a" else "only_b",
-        detail,
-    )
+    return "different", f"worded differently{wording}"

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..schema import Criterion, Pair, Verdict, Window
+from ..nlp.mentions import mentions
+from ..schema import Criterion, Verdict, Window
 from ..text import timeunits
 from . import matching
-from .rows import pair
 from .wording import amount, window_phrase
 
 #: Window events must be at least this similar to be lined up.
@@ -72,11 +72,11 @@ def periods(x: Window, y: Window) -> Period:
     return Period(x.days, y.days, "day")
 
 
-def _event_tokens(window: Window) -> list[str]:
+def event_tokens(window: Window) -> list[str]:
     return matching.tokens(window.event or "")
 
 
-def _compare_windows(ca: Criterion, x: Window, cb: Criterion, y: Window) -> tuple[Verdict, str]:
+def compare_windows(ca: Criterion, x: Window, cb: Criterion, y: Window) -> tuple[Verdict, str]:
     period = periods(x, y)
     # "4 weeks (28 days)" when the periods are compared in days.
     in_days = period.unit == "day" and x.unit != y.unit and "day" not in (x.unit, y.unit)
@@ -100,29 +100,44 @@ def _compare_windows(ca: Criterion, x: Window, cb: Criterion, y: Window) -> tupl
     )
 
 
-def window_pairs(criteria_a: Sequence[Criterion], criteria_b: Sequence[Criterion]) -> list[Pair]:
-    wa = [(c, w) for c in criteria_a for w in c.windows if w.event and w.days is not None]
-    wb = [(c, w) for c in criteria_b for w in c.windows if w.event and w.days is not None]
+def event_score(x: Window, y: Window, weights: dict[str, float]) -> float:
+    """How surely two windows constrain the same event: the same concept (radiotherapy /
+    radiation therapy), else their words."""
+    if not _compatible(x, y):
+        return 0.0
+    if matching.normalize(x.event or "") == matching.normalize(y.event or ""):
+        return 1.0
+    cx = {m.entry.id for m in mentions(x.event or "")}
+    cy = {m.entry.id for m in mentions(y.event or "")}
+    if cx and cx == cy:
+        return 1.0
+    if cx & cy:
+        return 0.8
+    return matching.similarity(event_tokens(x), event_tokens(y), weights)
+
+
+def _compatible(x: Window, y: Window) -> bool:
+    """Windows at different anchors or in other directions constrain other things
+    (contraception "after the last dose" is not "before the first dose")."""
+    return (x.anchor == y.anchor or not x.anchor or not y.anchor) and (
+        x.direction == y.direction or not x.direction or not y.direction
+    )
+
+
+def match_windows(
+    wa: Sequence[tuple[Criterion, Window]], wb: Sequence[tuple[Criterion, Window]]
+) -> list[tuple[Criterion, Window, Criterion, Window, Verdict, str]]:
+    """The windows of two sides lined up one to one by event and anchor, with the
+    verdict on each pair."""
+    wa = [(c, w) for c, w in wa if w.event and w.days is not None]
+    wb = [(c, w) for c, w in wb if w.event and w.days is not None]
     if not wa or not wb:
         return []
-    weights = matching.idf([_event_tokens(w) for _, w in wa + wb])
-    scores = []
-    for _, x in wa:
-        row = []
-        for _, y in wb:
-            compatible = (x.anchor == y.anchor or not x.anchor or not y.anchor) and (
-                x.direction == y.direction or not x.direction or not y.direction
-            )
-            if not compatible:
-                row.append(0.0)
-            elif matching.normalize(x.event or "") == matching.normalize(y.event or ""):
-                row.append(1.0)
-            else:
-                row.append(matching.similarity(_event_tokens(x), _event_tokens(y), weights))
-        scores.append(row)
-    pairs = []
+    weights = matching.idf([event_tokens(w) for _, w in [*wa, *wb]])
+    scores = [[event_score(x, y, weights) for _, y in wb] for _, x in wa]
+    out = []
     for i, j in matching.assign(scores, floor=EVENT_FLOOR):
         (ca, x), (cb, y) = wa[i], wb[j]
-        verdict, detail = _compare_windows(ca, x, cb, y)
-        pairs.append(pair(ca, cb, None, verdict, detail, scores[i][j]))
-    return pairs
+        verdict, detail = compare_windows(ca, x, cb, y)
+        out.append((ca, x, cb, y, verdict, detail))
+    return out

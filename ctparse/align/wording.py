@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from ..schema import Criterion, Threshold, Window
 from . import matching
-from .limits import describe, label, limits, number
+from .limits import Limit, describe, describe_excluded, label, limits, number
 from .limits import stated as stated_text
 
 
@@ -104,6 +104,22 @@ def window_phrase(
 _VERBS = {"allowed": "allow", "required": "require", "excluded": "exclude"}
 
 
+def limit_words(limit: Limit, criterion: Criterion | None = None) -> str:
+    """A side's limit in a sentence: "excludes NYHA functional class 3–4" when its
+    criteria exclude what is written, else "requires ANC ≥ 1.5 × 10^9/L"."""
+    excluded = [
+        t
+        for c in limit.criteria
+        for t in c.thresholds
+        if t.variable == limit.variable and t.relative_to == limit.relative_to
+    ]
+    if excluded and all(t.requirement == "excluded" for t in excluded):
+        kept_out = describe_excluded(limit) or limit.stated
+        if kept_out:
+            return f"excludes {label(limit.variable)} {kept_out}"
+    return f"requires {label(limit.variable)} {describe(limit)}"
+
+
 def facts(criterion: Criterion) -> str:
     """What a criterion demands, in words: "requires ANC ≥ 1.5 × 10^9/L; age
     18–80 years", "excludes other malignant tumors within 3 years before
@@ -116,13 +132,32 @@ def facts(criterion: Criterion) -> str:
         if (t := _same_event_threshold(criterion, w.event or "")) is not None
     }
     allowed_variables = {t.variable for t in criterion.thresholds if t.requirement == "allowed"}
-    required, mentioned, allowed = [], [], []
+    entity_of = {t.variable: t.entity for t in criterion.thresholds}
+    # A limit the criterion excludes is said as written ("excludes BMI > 30 kg/m2",
+    # "excludes NYHA functional class 3–4"), not as the range it leaves.
+    excluded_sets = {
+        t.variable
+        for t in criterion.thresholds
+        if t.requirement == "excluded"
+        and all(
+            u.requirement == "excluded" for u in criterion.thresholds if u.variable == t.variable
+        )
+    }
+    required, mentioned, allowed, excluded = [], [], [], []
     for (variable, condition), by_ref in limits([criterion]).items():
         if variable in told:
             continue
         for limit in by_ref.values():
             when = _condition(condition)
-            if variable in allowed_variables:
+            if variable == "other":
+                # A limit on something the lexicon does not know: say it as written.
+                said = " ".join((entity_of.get(variable) or "").split()) or "a value"
+                mentioned.append(f"{_short(said)} {limit.stated or ''}".strip() + when)
+                continue
+            if variable in excluded_sets and (describe_excluded(limit) or limit.stated):
+                kept_out = describe_excluded(limit) or limit.stated
+                excluded.append(f"{label(variable)} {kept_out}{when}")
+            elif variable in allowed_variables:
                 allowed.append(f"{label(variable)} {limit.stated or describe(limit)}{when}")
             elif limit.eligible is None and limit.values is None and limit.stated:
                 # No eligible range (an allowance, a limit under a condition):
@@ -131,6 +166,8 @@ def facts(criterion: Criterion) -> str:
             else:
                 required.append(f"{label(variable)} {describe(limit)}{when}")
     parts = ["requires " + "; ".join(required)] if required else []
+    if excluded:
+        parts.append("excludes " + "; ".join(excluded))
     if allowed:
         parts.append("allows " + "; ".join(allowed))
     if mentioned:

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from ..errors import InputError
+from ..errors import InputError, MissingInputError
 from ..report import COMPARISON_FORMATS as FORMATS
 from ..schema import Study
 from .options import (
@@ -29,10 +29,30 @@ from .options import (
 
 
 def _one_study(ref: str, settings: Settings) -> Study:
-    studies = settings.studies(ref)
-    if len(studies) != 1:
-        raise InputError(ref, f"holds {len(studies)} studies; compare needs exactly one per REF")
-    return studies[0]
+    """The one study a REF names: a record (a study of a multi-study file chosen as
+    ``page.json#NCT05013879``), or plain criteria text as a file or an argument. A
+    record without an NCT id that ``fetch --resolve --accept`` linked to its registry
+    record is read through that record."""
+    from ..refs import TEXT_REF, CriteriaText, follow_link
+
+    inputs = settings.inputs(ref)
+    if len(inputs) == 1 and isinstance(inputs[0], CriteriaText):
+        text = inputs[0]
+        if text.location == TEXT_REF and not any(ch.isspace() for ch in ref.strip()):
+            # One word is a mistyped file name far more often than criteria.
+            raise MissingInputError(ref, "no such file (and not an NCT id or local id)")
+        return text.as_study()
+    if len(inputs) != 1:
+        raise InputError(
+            ref,
+            f"holds {len(inputs)} studies; compare needs exactly one per REF "
+            f"(choose one as {ref}#NCT…)",
+        )
+    study = inputs[0]
+    assert isinstance(study, Study)
+    return follow_link(
+        study, corpus_dir=settings.corpus, base_url=settings.base_url, offline=settings.offline
+    )
 
 
 def output_format(fmt: str | None, output: Path | None) -> str:
@@ -56,9 +76,15 @@ def compare(ref_a: str, ref_b: str, fmt: str | None, output: Path | None, **kwar
     criterion), different, only A, only B.
 
     \b
+    A REF is an NCT id, a local id, a record file (one study of a file holding
+    several as page.json#NCT05013879), or criteria text as a file or a string.
+
+    \b
     Examples:
       ctparse compare NCT05990231 local-8446462a6559f0be --offline
       ctparse compare A.json B.xml -o report.html   (format from the suffix)
+      ctparse compare page.json#NCT05013879 page.json#NCT04175379
+      ctparse compare "ECOG 0-1" "ECOG performance status 0-2"
     """
     from ..api import compare as compare_studies
     from ..report import write

@@ -126,7 +126,11 @@ def render_threshold(t: Threshold) -> str:
     elif t.values is None and n.unit and (n.unit != t.unit or n.value != t.value):
         high = f"-{_num(n.value_max)}" if n.value_max is not None else ""
         text += f" = {_num(n.value)}{high} {n.unit}"
-    text += f", eligible {render_range(t.eligible)}"
+    if t.eligible is None and t.eligible_values:
+        # A set of grades with a gap ("ECOG 2" excluded): no range can say it.
+        text += ", eligible {" + ", ".join(_num(v) for v in t.eligible_values) + "}"
+    else:
+        text += f", eligible {render_range(t.eligible)}"
     if t.condition:
         text += f", if {t.condition}"
     if t.comparator_inferred:
@@ -257,6 +261,18 @@ def _assertion_expected(entry: dict[str, Any], example: Example) -> str:
     return str(raw["assertion"])
 
 
+def _qualifiers(entry: dict[str, Any], example: Example) -> str:
+    from ..nlp.qualifiers import mentions, qualifiers
+
+    found = mentions(example.text)
+    said = [
+        f"{m.entry.id}: {', '.join(q)}"
+        for m, q in zip(found, qualifiers(example.text, found), strict=True)
+        if q
+    ]
+    return "; ".join(said) or "nothing"
+
+
 Check = Callable[[dict[str, Any], Example], str]
 #: check name -> (run the example, what it must give when the example states nothing)
 CHECKS: dict[str, tuple[Check, Check | None]] = {
@@ -271,6 +287,7 @@ CHECKS: dict[str, tuple[Check, Check | None]] = {
     "endpoint": (_endpoint, lambda entry, example: entry["id"]),
     "concept": (_concept, lambda entry, example: entry["id"]),
     "assertion": (_assertion, _assertion_expected),
+    "qualifiers": (_qualifiers, None),
 }
 
 

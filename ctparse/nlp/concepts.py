@@ -149,6 +149,9 @@ class ConceptEntry:
     names: tuple[str, ...] = ()  # name, synonyms and misspellings (case-insensitive)
     abbreviations: tuple[str, ...] = ()  # matched as written
     broad: bool = False  # a catch-all ("disease", "treatment"): names only a whole entity text
+    # A state a patient is in now ("pregnant", "breastfeeding"): written alone it means
+    # the present, where a condition written alone ("epilepsy") means any time.
+    state: bool = False
 
     def concept(self) -> Concept:
         return Concept(id=self.id, name=self.name, mesh=self.mesh)
@@ -239,6 +242,7 @@ def load_concepts(directory: Path | None = None) -> Lexicon:
             names=tuple(dict.fromkeys([name, *names])),
             abbreviations=tuple(dict.fromkeys(abbreviations)),
             broad=bool(entry.get("broad")),
+            state=bool(entry.get("state")),
         )
         examples[entry["id"]] = tuple(entry["examples"])
     for v in variables.values():

@@ -14,17 +14,29 @@ assertion and what the criterion asks of it
 >>> [(e.text, e.concept.id, e.assertion, e.requirement)
 ...  for e in build_entities(criterion, [(3, 54, "condition")])][2]
 ('malignant arrhythmia', 'arrhythmia', 'negated', 'excluded')
+
+Before the recognizer lands, :func:`tag_entities` gives criteria the entities of
+the concept lexicon's dictionary tagger (:mod:`ctparse.nlp.mentions`), with the
+same assertions, requirements and qualifiers; ``ctparse.api.compare`` applies it
+to criteria that have no entities yet.
+
+>>> c = Criterion(id="exc-1", section="exclusion", text="Active hepatitis B or C", start=0, end=23)
+>>> [(e.text, e.concept.id, e.requirement, e.qualifiers) for e in tag_entities([c])[0].entities]
+[('Active hepatitis B', 'hepatitis_b', 'excluded', ('active',)), ('C', 'hepatitis_c', 'excluded', ('active',))]
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 
 from ..schema import Concept, Criterion, Entity, MeshTerm
 from .assertions import Scanner, permission_of, requirement_of
-from .concepts import ground, split_coordination
+from .concepts import ground, lexicon, split_coordination
+from .mentions import Mention, mentions
 from .polarity import Cues
+from .qualifiers import kind_of, qualifiers, relation_span
 
 
 def build_entities(
@@ -51,34 +63,111 @@ def build_entities(
     scanner = Scanner(text)
     cues = Cues.of(text)
     out: list[Entity] = []
-    for start, end, kind in sorted(spans):
-        for part in split_coordination(text[start:end], kind):
-            p_start, p_end = start + part.start, start + part.end
-            concept = part.concept
-            if mesh:
-                (grounded,) = ground([part.name], mesh, kind=kind)
-                if grounded is not None:
-                    if concept is None:
-                        term = next(t.term for t in mesh if t.id == grounded)
-                        concept = Concept(id=f"mesh:{grounded}", name=term, mesh=grounded)
-                    elif concept.mesh != grounded:
-                        concept = Concept(id=concept.id, name=concept.name, mesh=grounded)
-            qualifiers = scanner.qualify(p_start, p_end)
-            requirement = requirement_of(
-                criterion.section, qualifiers, permission=permission_of(cues, p_start, p_end)
+    parts = [
+        (start + part.start, start + part.end, kind, part)
+        for start, end, kind in sorted(spans)
+        for part in split_coordination(text[start:end], kind)
+    ]
+    narrowing = qualifiers(text, [_as_mention(text, s, e, p.name) for s, e, _, p in parts])
+    for (p_start, p_end, kind, part), qualified in zip(parts, narrowing, strict=True):
+        concept = part.concept
+        if mesh:
+            (grounded,) = ground([part.name], mesh, kind=kind)
+            if grounded is not None:
+                if concept is None:
+                    term = next(t.term for t in mesh if t.id == grounded)
+                    concept = Concept(id=f"mesh:{grounded}", name=term, mesh=grounded)
+                elif concept.mesh != grounded:
+                    concept = Concept(id=concept.id, name=concept.name, mesh=grounded)
+        said = scanner.qualify(p_start, p_end)
+        requirement = requirement_of(
+            criterion.section, said, permission=permission_of(cues, p_start, p_end)
+        )
+        out.append(
+            Entity(
+                id=f"{criterion.id}/e{len(out) + 1}",
+                type=kind,
+                text=text[p_start:p_end],
+                start=base + p_start,
+                end=base + p_end,
+                concept=concept,
+                assertion=said.assertion,
+                requirement=requirement,
+                qualifiers=qualified,
             )
-            out.append(
+        )
+    return tuple(out)
+
+
+#: A prohibition written in an exclusion ("must not be receiving", "may not have").
+_PROHIBITION = re.compile(
+    r"\b(?:must|may|should|shall|will|can|are|is|to)\s+not\b|\bmust\s+never\b", re.IGNORECASE
+)
+
+
+def _prohibits(text: str, start: int) -> bool:
+    """Whether a modal prohibition opens the sentence of ``start`` before it."""
+    sentence = re.split(r"[.;:]\s", text[:start])[-1]
+    return bool(_PROHIBITION.search(sentence))
+
+
+def _as_mention(text: str, start: int, end: int, name: str) -> Mention:
+    from .concepts import ConceptEntry
+
+    return Mention(start, end, text[start:end], name, ConceptEntry("", "", name))
+
+
+def tag_entities(criteria: Iterable[Criterion]) -> tuple[Criterion, ...]:
+    """The criteria with the entities of the dictionary tagger, where they have none.
+
+    A criterion that has entities (the recognizer's) keeps them; one without
+    offsets (the structured age limits) gets none. Pure: the concept lexicon is
+    the only thing it reads.
+    """
+    out = []
+    for criterion in criteria:
+        if criterion.entities or criterion.start is None or not criterion.text:
+            out.append(criterion)
+            continue
+        found = mentions(criterion.text)
+        if not found:
+            out.append(criterion)
+            continue
+        text, base = criterion.text, criterion.start
+        scanner, cues = Scanner(text), Cues(text)
+        entities = []
+        relation: tuple[int, int] | None = None
+        for number, (mention, qualified) in enumerate(
+            zip(found, qualifiers(text, found), strict=True), start=1
+        ):
+            # "Without contraindications to X": what is asked is asked of the relation.
+            if any(kind_of(q) == "relation" for q in qualified):
+                relation = relation_span(text, mention) or relation
+            else:
+                relation = None
+            at = relation or (mention.start, mention.end)
+            said = scanner.qualify(*at)
+            requirement = requirement_of(
+                criterion.section, said, permission=permission_of(cues, *at)
+            )
+            if requirement == "required" and said.negated and _prohibits(text, at[0]):
+                # "Exclusion: participants must not be receiving X" restates the
+                # exclusion; it is no double negative.
+                requirement = "excluded"
+            entities.append(
                 Entity(
-                    id=f"{criterion.id}/e{len(out) + 1}",
-                    type=kind,
-                    text=text[p_start:p_end],
-                    start=base + p_start,
-                    end=base + p_end,
-                    concept=concept,
-                    assertion=qualifiers.assertion,
+                    id=f"{criterion.id}/e{number}",
+                    type=mention.entry.type,
+                    text=mention.text,
+                    start=base + mention.start,
+                    end=base + mention.end,
+                    concept=mention.entry.concept(),
+                    assertion=said.assertion,
                     requirement=requirement,
+                    qualifiers=qualified,
                 )
             )
+        out.append(dataclasses.replace(criterion, entities=tuple(entities)))
     return tuple(out)
 
 
@@ -90,16 +179,63 @@ def with_entities(
 ) -> list[Criterion]:
     """Each criterion with the entities of its spans (one list of spans per criterion,
     offsets into its text; a packed line that is split into pieces gets none of
-    its own: its pieces have them), and its limits pointing at them."""
+    its own: its pieces have them), completed by the names of the concept lexicon
+    the recognizer did not find (:func:`with_lexicon`), and its limits pointing
+    at them."""
     parents = {c.parent for c in criteria if c.parent}
     out = []
     for criterion, found in zip(criteria, spans, strict=True):
-        if criterion.id in parents or not found:
+        if criterion.id in parents:
             out.append(criterion)
             continue
-        entities = build_entities(criterion, found, mesh=mesh)
+        entities = build_entities(criterion, found, mesh=mesh) if found else ()
+        entities = with_lexicon(criterion, entities)
+        if not entities:
+            out.append(criterion)
+            continue
         out.append(link(dataclasses.replace(criterion, entities=entities)))
     return out
+
+
+def with_lexicon(criterion: Criterion, entities: Sequence[Entity]) -> tuple[Entity, ...]:
+    """The lexicon's mentions of a criterion (``source="lexicon"``) and the
+    recognizer's ``entities`` that overlap none of them, in text order and
+    numbered again.
+
+    Where both found something the mention wins: it carries a concept, the
+    qualifiers and the relation ("contraindications to anticoagulation") the
+    comparator pairs by, and the lexicon's type ("IBD" is a condition whatever
+    the model said). The recognizer adds what the lexicon does not know, typed
+    and with its assertion, without a concept unless the registry grounds it.
+
+    >>> from ctparse.schema import Criterion
+    >>> c = Criterion("exc-1", "exclusion", "Breastfeeding or Fabry disease", 0, 30)
+    >>> model = [Entity("exc-1/e1", "condition", "Breastfeeding", 0, 13),
+    ...          Entity("exc-1/e2", "condition", "Fabry disease", 17, 30)]
+    >>> [(e.id, e.text, e.source) for e in with_lexicon(c, model)]
+    [('exc-1/e1', 'Breastfeeding', 'lexicon'), ('exc-1/e2', 'Fabry disease', 'model')]
+    """
+    if criterion.start is None or not criterion.text:
+        return tuple(entities)
+    (tagged,) = tag_entities([dataclasses.replace(criterion, entities=())])
+    if not tagged.entities:
+        return tuple(entities)
+    found = [dataclasses.replace(e, source="lexicon") for e in tagged.entities]
+    lex = lexicon()
+    typed = []
+    for e in entities:
+        if any(e.start < m.end and m.start < e.end for m in found):
+            continue
+        entry = lex.entries.get(e.concept.id) if e.concept is not None else None
+        typed.append(
+            dataclasses.replace(e, type=entry.type) if entry and entry.type != e.type else e
+        )
+    extra = found
+    merged = sorted([*typed, *extra], key=lambda e: (e.start, e.end))
+    return tuple(
+        dataclasses.replace(e, id=f"{criterion.id}/e{number}")
+        for number, e in enumerate(merged, start=1)
+    )
 
 
 def link(criterion: Criterion) -> Criterion:

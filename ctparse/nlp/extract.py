@@ -124,7 +124,9 @@ def _thresholds(values: list[_Value], criterion: Criterion, text: str) -> tuple[
                 and var.scale is not None
                 and (var.scale[1] - var.scale[0] <= _SMALL_SCALE)
             )
-            comparator, number, number_max, listed = _comparator(value, small)
+            comparator, number, number_max, listed = _comparator(
+                value, small, var.step if var is not None else 1.0
+            )
             if value.pair is not None and variable == "dbp":
                 number = value.pair
             if var is not None and var.unit == "10^9/L":
@@ -147,6 +149,13 @@ def _thresholds(values: list[_Value], criterion: Criterion, text: str) -> tuple[
                 if unknown or normalized is None
                 else _eligible(comparator, normalized, listed, decision, var)
             )
+            grades = (
+                None
+                if unknown or normalized is None
+                else _eligible_grades(comparator, normalized, listed, decision, var, eligible)
+            )
+            if eligible is None and grades:
+                eligible = _bounds(grades, var)
             out.append(
                 Threshold(
                     variable=variable,
@@ -159,6 +168,7 @@ def _thresholds(values: list[_Value], criterion: Criterion, text: str) -> tuple[
                     relative_to=value.relative,
                     normalized=normalized,
                     eligible=eligible,
+                    eligible_values=grades,
                     condition=value.condition or decision.condition,
                     group=groups.get((index, variable)),
                     requirement=decision.requirement,
@@ -237,7 +247,7 @@ def _groups(placed: list[_Value], text: str, prefix: str) -> dict[tuple[int, str
 
 
 def _comparator(
-    value: _Value, small_ordinal: bool
+    value: _Value, small_ordinal: bool, step: float = 1.0
 ) -> tuple[str, float, float | None, tuple[float, ...] | None]:
     nums = value.nums
     if value.shape == "list":
@@ -245,7 +255,9 @@ def _comparator(
     if value.shape == "range":
         low, high = nums[0], nums[-1]
         if small_ordinal and low.is_integer() and high.is_integer() and low <= high:
-            listed = tuple(float(n) for n in range(int(low), int(high) + 1))
+            # The grades of the range on the scale's step (EDSS 0-1: 0, 0.5, 1).
+            count = round((high - low) / step)
+            listed = tuple(float(f"{low + i * step:.6g}") for i in range(count + 1))
             return "in", low, None, listed
         return "between", low, high, None
     if value.op is None:
@@ -356,30 +368,89 @@ def _eligible(
     elif comparator == "=":
         stated = Range(lower=low, lower_inclusive=True, upper=low, upper_inclusive=True)
     elif comparator == "in" and listed:
-        return _eligible_set(listed, exclusion, var.scale if var else None)
+        return _eligible_set(listed, exclusion, var)
     else:
         return None
     if not exclusion:
         return stated
     if stated.lower is not None and stated.upper is not None:
-        return None  # the complement of a closed interval is two intervals
+        # The complement of a closed interval is two intervals, or one within the
+        # scale ("NIHSS 0-3" excluded on 0-42: above 3).
+        scale = var.scale if var is not None else None
+        if scale is not None and stated.lower <= scale[0] < stated.upper:
+            return Range(lower=stated.upper, lower_inclusive=False)
+        if scale is not None and stated.lower < scale[1] <= stated.upper:
+            return Range(upper=stated.lower, upper_inclusive=False)
+        return None
     if stated.lower is not None:
         return Range(upper=stated.lower, upper_inclusive=not stated.lower_inclusive)
     return Range(lower=stated.upper, lower_inclusive=not stated.upper_inclusive)
 
 
-def _eligible_set(
-    listed: tuple[float, ...], exclusion: bool, scale: tuple[int, int] | None
-) -> Range | None:
-    """Bounds of an allowed set of grades; for an exclusion, of the grades left on the scale."""
-    grades = sorted(listed)
-    if exclusion:
-        if scale is None:
+def _eligible_set(listed: tuple[float, ...], exclusion: bool, var: Variable | None) -> Range | None:
+    """Bounds of an allowed set of grades; for an exclusion, of the grades a living
+    patient can have that the set leaves ("NYHA III-IV" excluded: I-II; "ECOG 2-4"
+    excluded: 0-1, ECOG 5 being death). None when they are not one run of grades."""
+    if var is None or not var.ordinal:
+        if exclusion:
             return None
-        grades = [float(g) for g in range(scale[0], scale[1] + 1) if float(g) not in listed]
-    if not grades or grades != [grades[0] + i for i in range(len(grades))]:
+        grades = sorted(listed)
+        if grades != [grades[0] + i for i in range(len(grades))]:
+            return None
+        return Range(lower=grades[0], lower_inclusive=True, upper=grades[-1], upper_inclusive=True)
+    allowed = _set_grades(listed, exclusion, var)
+    return _bounds(allowed, var) if allowed else None
+
+
+def _set_grades(listed: tuple[float, ...], exclusion: bool, var: Variable) -> tuple[float, ...]:
+    """The grades a listed set admits: itself, or for an exclusion the rest of the scale."""
+    stated = {float(v) for v in listed}
+    return tuple(g for g in var.grades() if (g in stated) != exclusion)
+
+
+def _bounds(grades: tuple[float, ...], var: Variable | None) -> Range | None:
+    """The closed range of a run of grades ([0, 1] for ECOG 0-1), None when the set has
+    gaps (ECOG 0, 1, 3, 4) and no range can say it."""
+    scale = var.grades() if var is not None else ()
+    if not grades or not scale:
+        return None
+    first, last = scale.index(grades[0]), scale.index(grades[-1])
+    if scale[first : last + 1] != grades:
         return None
     return Range(lower=grades[0], lower_inclusive=True, upper=grades[-1], upper_inclusive=True)
+
+
+def _eligible_grades(
+    comparator: str,
+    normalized: Normalized,
+    listed: tuple[float, ...] | None,
+    decision: Decision,
+    var: Variable | None,
+    eligible: Range | None,
+) -> tuple[float, ...] | None:
+    """The grades of an ordinal scale a patient may have to be eligible, in order
+    ("ECOG 2-4" excluded: 0, 1; "Karnofsky ≥ 70": 70, 80, 90, 100). None for a
+    variable without an ordinal scale and for a limit that decides nothing (a
+    subgroup); a set may have gaps ("ECOG 2" excluded: 0, 1, 3, 4)."""
+    if var is None or not var.ordinal or decision.sign == 0 or normalized.value is None:
+        return None
+    exclusion = decision.sign < 0
+    if comparator == "in" and listed and decision.implies != "<=":
+        return _set_grades(listed, exclusion, var)
+    if eligible is not None:
+        return tuple(g for g in var.grades() if _within(g, eligible))
+    if comparator == "between" and normalized.value_max is not None:
+        low, high = normalized.value, normalized.value_max
+        return tuple(g for g in var.grades() if (low <= g <= high) != exclusion)
+    return None
+
+
+def _within(value: float, r: Range) -> bool:
+    if r.lower is not None and (value < r.lower or (value == r.lower and not r.lower_inclusive)):
+        return False
+    return not (
+        r.upper is not None and (value > r.upper or (value == r.upper and not r.upper_inclusive))
+    )
 
 
 def structured_criteria(eligibility: Eligibility) -> tuple[Criterion, ...]:
@@ -409,6 +480,7 @@ def structured_criteria(eligibility: Eligibility) -> tuple[Criterion, ...]:
                 normalized=Normalized(value=years, unit="years"),
                 eligible=bound,
                 source="structured",
+                requirement="required",
             )
         )
     if not thresholds:

@@ -29,6 +29,7 @@ _COMPARATOR = re.compile(
 _LETTER = re.compile(r"[^\W\d_]")
 _DIGIT = re.compile(r"\d")
 _PARENS = re.compile(r"\([^()]*\)")
+_FOOTNOTE = re.compile(r"\d{1,2}(?:\s*,\s*\d{1,2})*")
 
 
 def list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -51,6 +52,10 @@ def pieces(text: str, start: int, end: int, depth: int = 0) -> list[tuple[int, i
     for s, e in spans:
         s, e = trim(text, s, e, piece=True)
         if e <= s or not ALNUM.search(text, s, e):
+            continue
+        if leaves and _FOOTNOTE.fullmatch(text, s, e):
+            # "lymphedema;3", "knees;1,5": footnote markers, not criteria of their own.
+            leaves[-1] = (leaves[-1][0], e)
             continue
         sub = pieces(text, s, e, depth + 1)
         leaves.extend(sub or [(s, e)])

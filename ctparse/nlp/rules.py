@@ -51,8 +51,22 @@ COORDINATION_KINDS = (
 )
 
 
+#: An ordinal scale has at most this many grades (ECOG 0-5, Karnofsky 0-100 by 10,
+#: EDSS 0-10 by 0.5): a limit on it admits a set of grades. Longer scales (NIHSS 0-42,
+#: PHQ-9 0-27) are scores whose limits are ranges.
+ORDINAL_GRADES = 21
+
+
 @dataclass(frozen=True)
 class Variable:
+    """One variable of ``models/variables.jsonl``.
+
+    ``scale`` is the range of the scale as written (ECOG 0-5), ``step`` its grade
+    step (Karnofsky 10, EDSS 0.5) and ``living`` the grades a living patient can have
+    (ECOG 5, the modified Rankin scale's 6 and ASA VI are death or brain death), which
+    is where the complement of an excluded set is taken.
+    """
+
     id: str
     name: str
     unit: str | None
@@ -65,6 +79,28 @@ class Variable:
     bound_range: tuple[float, float] | None = None
     # Limits outside this range (canonical unit) are suspect ("Albumin < 2.0 mg/dl").
     plausible: tuple[float, float] | None = None
+    step: float = 1.0
+    living: tuple[float, float] | None = None
+
+    @property
+    def ordinal(self) -> bool:
+        """Whether a limit on this variable admits a set of grades (see :data:`ORDINAL_GRADES`)."""
+        if self.scale is None:
+            return False
+        return (self.scale[1] - self.scale[0]) / self.step + 1 <= ORDINAL_GRADES + 1e-9
+
+    def grades(self) -> tuple[float, ...]:
+        """The grades a living patient can have, in order ("ECOG": 0, 1, 2, 3, 4);
+        empty for a variable without an ordinal scale.
+
+        >>> Variable("ecog", "ECOG", None, None, None, (0, 5), living=(0, 4)).grades()
+        (0.0, 1.0, 2.0, 3.0, 4.0)
+        """
+        if not self.ordinal or self.scale is None:
+            return ()
+        low, high = self.living or self.scale
+        count = round((high - low) / self.step)
+        return tuple(float(f"{low + i * self.step:.6g}") for i in range(count + 1))
 
 
 @dataclass(frozen=True)
@@ -140,6 +176,10 @@ def rules() -> Rules:
             bound=entry.get("bound"),
             bound_range=_pair(entry.get("bound_range"), entry["id"]),
             plausible=_pair(entry.get("plausible"), entry["id"]),
+            step=float(entry.get("step") or 1.0),
+            living=(float(living[0]), float(living[1]))
+            if (living := entry.get("living"))
+            else None,
         )
         for synonym in entry["synonyms"]:
             variable_of.setdefault(_fold(synonym), entry["id"])

@@ -22,6 +22,7 @@ from .summary import (
     criterion_cell,
     highlights,
     ref_name,
+    row_criteria,
     summary_text,
     value_text,
 )
@@ -38,6 +39,14 @@ CSV_COLUMNS = (
     "verdict",
     "detail",
     "similarity",
+    # Every criterion of the row, "; "-joined (a_id/b_id are the first), and how the
+    # row was made.
+    "a_ids",
+    "b_ids",
+    "confidence",
+    "basis",
+    "about",
+    "category",
 )
 
 
@@ -64,11 +73,17 @@ def csv_rows(comparison: Comparison) -> Iterator[dict[str, Any]]:
             "section": pair.section,
             "a_id": pair.a,
             "b_id": pair.b,
-            "a": pair.a_text,
-            "b": pair.b_text,
+            "a": "\n".join(t for _, t in row_criteria(pair, "a")) or None,
+            "b": "\n".join(t for _, t in row_criteria(pair, "b")) or None,
             "verdict": pair.verdict,
             "detail": pair.detail,
             "similarity": pair.similarity,
+            "a_ids": "; ".join(pair.a_ids),
+            "b_ids": "; ".join(pair.b_ids),
+            "confidence": pair.confidence,
+            "basis": pair.basis,
+            "about": pair.about,
+            "category": pair.category,
         }
 
 
@@ -122,7 +137,7 @@ def write_markdown(comparison: Comparison, stream: TextIO) -> None:
         cells = [
             LABELS[pair.verdict],
             _md(pair.variable or ""),
-            *(_md(criterion_cell(pair, side)) for side in sides),
+            *(_md(criterion_cell(pair, side, joiner=" · ")) for side in sides),
             _md(pair.detail),
         ]
         stream.write("| " + " | ".join(cells) + " |\n")

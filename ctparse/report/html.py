@@ -23,9 +23,11 @@ from .summary import (
     LABELS,
     VERDICTS,
     collapsed_note,
+    criteria_highlights,
     criteria_sides,
     highlights,
     ref_name,
+    row_criteria,
     short,
     summary_text,
     value_text,
@@ -54,6 +56,11 @@ SCRIPT = """
         if (keep) { visible += 1; }
       });
       document.getElementById("shown-" + name).textContent = String(visible);
+    });
+    document.querySelectorAll("#criteria tbody.group").forEach(function (group) {
+      var shown = group.querySelectorAll("tr[data-verdict]:not([hidden])").length;
+      group.querySelector(".group-count").textContent = String(shown);
+      group.querySelector("tr.group-head").hidden = shown === 0;
     });
     buttons.forEach(function (button) {
       var on = button.getAttribute("data-filter") === verdict;
@@ -106,10 +113,14 @@ td.verdict { white-space: nowrap; }
 .badge { display: inline-block; border-radius: 10px; padding: 1px 8px; color: #fff; font-size: 12px; }
 .crit { position: relative; cursor: help; }
 .crit .cid { color: var(--muted); font-family: ui-monospace, monospace; font-size: 12px; margin-right: 4px; }
-.crit .source { display: none; position: absolute; left: 0; top: 100%; z-index: 5; width: min(560px, 90vw);
-                background: #1d2430; color: #fff; padding: 8px 10px; border-radius: 6px;
-                box-shadow: 0 4px 14px rgba(0,0,0,.25); white-space: pre-wrap; }
+.crit .item { display: block; }
+.crit .item + .item { margin-top: 4px; padding-top: 4px; border-top: 1px dashed var(--line); }
+.crit .source { display: none; margin-top: 6px; background: #1d2430; color: #fff; padding: 8px 10px;
+                border-radius: 6px; white-space: pre-wrap; }
 .crit:hover .source, .crit:focus .source { display: block; }
+tr.group-head th { background: #dfe4eb; position: static; font-size: 13px; }
+tr.group-head .group-count { color: var(--muted); font-weight: normal; margin-left: 6px; }
+.glance li.criteria-diff { font-weight: 600; }
 .source .meta { display: block; color: #b8c2d3; font-size: 12px; margin-bottom: 4px; }
 .glance { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 4px 14px;
           margin-top: 14px; }
@@ -147,15 +158,46 @@ def _study_card(side: str, ref: StudyRef) -> str:
 
 
 def _criterion(pair: Pair, side: str) -> str:
-    cid, text = (pair.a, pair.a_text) if side == "a" else (pair.b, pair.b_text)
-    if cid is None:
+    """The criteria of one side of a row; hovering one shows them as written, in the
+    cell itself, so that nothing covers the next row."""
+    items = row_criteria(pair, side)
+    if not items:
         return "<td></td>"
-    meta = f"{cid} · {pair.section or 'unknown'} criterion · as written in the record"
-    return (
-        f'<td class="crit" tabindex="0"><span class="cid">{e(cid)}</span>{e(short(text))}'
-        f'<span class="source" role="tooltip"><span class="meta">{e(meta)}</span>'
-        f"{e(text)}</span></td>"
+    shown = "".join(
+        f'<span class="item"><span class="cid">{e(cid)}</span>{e(short(text))}</span>'
+        for cid, text in items
     )
+    ids = ", ".join(cid for cid, _ in items)
+    meta = f"{ids} · {pair.section or 'unknown'} criteria · as written in the record"
+    written = "\n\n".join(text for _, text in items)
+    return (
+        f'<td class="crit" tabindex="0">{shown}'
+        f'<span class="source" role="tooltip"><span class="meta">{e(meta)}</span>'
+        f"{e(written)}</span></td>"
+    )
+
+
+#: The order of the groups of criteria rows (the categories of ctparse.nlp.categorize).
+GROUPS = (
+    "demographics",
+    "performance status",
+    "laboratory",
+    "disease characteristics",
+    "prior therapy",
+    "comorbidity",
+    "reproductive",
+    "consent/compliance",
+    "other",
+)
+
+
+def _grouped(pairs: tuple[Pair, ...]) -> list[tuple[str, list[Pair]]]:
+    """Rows by category, in :data:`GROUPS` order (row order kept inside a group)."""
+    groups: dict[str, list[Pair]] = {}
+    for pair in pairs:
+        groups.setdefault(pair.category or "other", []).append(pair)
+    rank = {g: n for n, g in enumerate(GROUPS)}
+    return sorted(groups.items(), key=lambda item: rank.get(item[0], len(GROUPS)))
 
 
 def _chip(verdict: str, label: str, criteria: int, study: int, pressed: bool) -> str:
@@ -193,7 +235,13 @@ def render_html(comparison: Comparison) -> str:
         out.extend(f"<p><strong>Note:</strong> {e(note)}</p>" for note in comparison.notes)
         out.append("</div>")
     out.append('<section class="glance" id="glance"><h2>At a glance</h2><ul>')
-    out.extend(f"<li>{e(line)}</li>" for line in highlights(comparison))
+    differences = set(criteria_highlights(comparison))
+    out.extend(
+        f'<li class="criteria-diff">{e(line)}</li>'
+        if line in differences
+        else f"<li>{e(line)}</li>"
+        for line in highlights(comparison)
+    )
     out.append("</ul></section>")
     n_criteria, n_study = len(comparison.pairs), len(comparison.study)
     out.append('<div class="filter" role="toolbar" aria-label="Filter by verdict">Show:')
@@ -234,22 +282,32 @@ def render_html(comparison: Comparison) -> str:
     for side, ref in (("a", a), ("b", b)):
         if side in sides:
             out.append(f'<th class="side-col">{side.upper()} · {e(ref_name(ref))}</th>')
-    out.append("<th>Detail</th></tr></thead><tbody>")
-    for pair in comparison.pairs:
+    out.append("<th>Detail</th></tr></thead>")
+    width = 3 + len(sides)
+    for category, rows in _grouped(comparison.pairs):
         out.append(
-            f'<tr class="v-{e(pair.verdict)}" data-verdict="{e(pair.verdict)}">'
-            f'<td class="verdict">{_badge(pair.verdict)}</td><td>{e(pair.variable or "")}</td>'
-            + "".join(_criterion(pair, side) for side in sides)
-            + f"<td>{e(pair.detail)}</td></tr>"
+            f'<tbody class="group" data-category="{e(category)}">'
+            f'<tr class="group-head"><th colspan="{width}">{e(category.capitalize())}'
+            f'<span class="group-count">{len(rows)}</span></th></tr>'
         )
+        for pair in rows:
+            out.append(
+                f'<tr class="v-{e(pair.verdict)}" data-verdict="{e(pair.verdict)}">'
+                f'<td class="verdict">{_badge(pair.verdict)}</td><td>{e(pair.variable or "")}</td>'
+                + "".join(_criterion(pair, side) for side in sides)
+                + f"<td>{e(pair.detail)}</td></tr>"
+            )
+        out.append("</tbody>")
     if not comparison.pairs:
         out.append(
-            f'<tr><td colspan="{3 + len(sides)}">Neither record has eligibility criteria.</td></tr>'
+            f'<tbody><tr><td colspan="{width}">Neither record has eligibility criteria.</td></tr>'
+            "</tbody>"
         )
-    out.append("</tbody></table>")
+    out.append("</table>")
     out.append(
         f"<footer>Made by ctparse {e(__version__)}. Stricter = fewer patients eligible on that "
-        "criterion. Hover a criterion for its text as written.</footer></main>"
+        "criterion. Rows are grouped by category; hover a criterion for its text as written."
+        "</footer></main>"
     )
     out.append(
         '<script type="application/json" id="comparison-data">'

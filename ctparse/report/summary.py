@@ -30,12 +30,18 @@ STYLES = {
     "only_a": "cyan",
     "only_b": "blue",
 }
+#: Differences made with less confidence than this are not in the at-a-glance box.
+GLANCE_CONFIDENCE = 0.6
+#: The at-a-glance box lists differences of thresholds first, then of windows.
+_BASIS_ORDER = {"limits": 0, "windows": 1, "concepts": 2, "text": 3}
 #: criteria longer than this are shortened in the table and Markdown (never in CSV/JSON/HTML).
 SHORT = 220
 
 
 def ref_name(ref: StudyRef) -> str:
-    return ref.nct_id or ref.local_id or "(no id)"
+    """A study's id; a record read through a stored link says what it was named."""
+    name = ref.nct_id or ref.local_id or "(no id)"
+    return f"{name} (for {ref.linked_from})" if ref.linked_from else name
 
 
 def value_text(value: Any) -> str:
@@ -71,8 +77,12 @@ def short(text: str | None, limit: int = SHORT) -> str:
 
 
 def summary_text(comparison: Comparison) -> str:
+    """Rows by verdict, and how many criteria of each side they hold (all of them)."""
     counts = comparison.summary.to_dict()
-    return ", ".join(f"{counts[v]} {LABELS[v]}" for v in VERDICTS)
+    said = ", ".join(f"{counts[v]} {LABELS[v]}" for v in VERDICTS)
+    if counts.get("a_criteria") or counts.get("b_criteria"):
+        said += f" ({counts['a_criteria']} criteria of A and {counts['b_criteria']} of B, each in one row)"
+    return said
 
 
 def highlights(comparison: Comparison) -> list[str]:
@@ -102,13 +112,35 @@ def highlights(comparison: Comparison) -> list[str]:
             lines.append(f"Stated by {side.upper()} only: " + ", ".join(fields) + ".")
         if outcomes:
             lines.append(f"Outcomes of {side.upper()} only: " + ", ".join(outcomes) + ".")
-    for verdict in ("a_stricter", "b_stricter", "different"):
-        names = list(
-            dict.fromkeys(p.variable or p.a or "" for p in comparison.pairs if p.verdict == verdict)
-        )
-        if names:
-            lines.append(f"{LABELS[verdict].capitalize()} on: " + ", ".join(names) + ".")
+    lines.extend(criteria_highlights(comparison))
     lines.append(f"Criteria: {summary_text(comparison)}.")
+    return lines
+
+
+def row_name(pair: Pair) -> str:
+    """What a row is about, in a few words ("age", "pregnancy or breastfeeding")."""
+    if pair.about:
+        return short(pair.about, 60)
+    return short(pair.a_text or pair.b_text or "", 40)
+
+
+def criteria_highlights(comparison: Comparison) -> list[str]:
+    """The confident differences between the criteria: thresholds first, then windows,
+    then the rest; each named by what it is about, never by a criterion id."""
+    confident = sorted(
+        (
+            p
+            for p in comparison.pairs
+            if p.verdict in ("a_stricter", "b_stricter", "different")
+            and (p.confidence or 0.0) >= GLANCE_CONFIDENCE
+        ),
+        key=lambda p: _BASIS_ORDER.get(p.basis or "", 4),
+    )
+    lines = []
+    for verdict in ("a_stricter", "b_stricter", "different"):
+        names = list(dict.fromkeys(row_name(p) for p in confident if p.verdict == verdict))
+        if names:
+            lines.append(f"{LABELS[verdict].capitalize()} on: " + "; ".join(names) + ".")
     return lines
 
 
@@ -130,8 +162,15 @@ def collapsed_note(side: str, ref: StudyRef) -> str:
     )
 
 
-def criterion_cell(pair: Pair, side: str) -> str:
+def row_criteria(pair: Pair, side: str) -> list[tuple[str, str]]:
+    """(id, text) of every criterion of one side of a row, the shown one first."""
+    ids, texts = (pair.a_ids, pair.a_texts) if side == "a" else (pair.b_ids, pair.b_texts)
+    if ids and len(ids) == len(texts):
+        return list(zip(ids, texts, strict=True))
     cid, text = (pair.a, pair.a_text) if side == "a" else (pair.b, pair.b_text)
-    if cid is None:
-        return ""
-    return f"[{cid}] {short(text)}"
+    return [(cid, text or "")] if cid else []
+
+
+def criterion_cell(pair: Pair, side: str, *, joiner: str = "\n") -> str:
+    """Every criterion of one side of a row: "[inc-2] text", one per line."""
+    return joiner.join(f"[{cid}] {short(text)}" for cid, text in row_criteria(pair, side))

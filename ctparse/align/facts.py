@@ -1,0 +1,170 @@
+"""Verdicts on the facts of two sides of a row: which side lets in fewer patients.
+
+A side's facts are what its criteria exclude and require (:mod:`.meaning`).
+One fact is *broader* than another when everyone the other names, it names
+too: the same concept or a class of it (a PD-1 inhibitor for camrelizumab),
+no more narrowing qualifiers ("hepatitis B" is broader than "active hepatitis
+B"), no fewer degrees ("moderate or severe" than "severe"), and as far back in
+time (any history than 12 months, 12 months than now).
+
+A side lets in everyone the other does when each of its exclusions is met by
+a broader exclusion of the other, and each of its requirements is broader than
+one of the other's. Both ways: ``same``; one way: the other side is stricter;
+neither: ``different``.
+
+    >>> from .meaning import Fact
+    >>> def fact(c): return Fact(c, c, "condition", "excluded", "now", 0, frozenset(), frozenset(), frozenset({c}))
+    >>> hiv, hbv = fact("hiv"), fact("hepatitis_b")
+    >>> compare_facts([hiv, hbv], [hiv])[0]
+    'a_stricter'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from ..nlp.concepts import lexicon
+from ..schema import Verdict
+from .meaning import Fact
+from .wording import amount
+
+_RELATIONS = {
+    "contraindication": "a contraindication to",
+    "allergy": "an allergy to",
+    "intolerance": "an intolerance to",
+    "treatment": "treatment of",
+}
+#: Whom a fact is about, and which of them may stand for each other.
+_TIMES = {"now": "patient", "ever": "patient", "future": "future", "family": "family"}
+
+
+def _time(fact: Fact) -> str:
+    # A required procedure planned or under way is one requirement ("scheduled for
+    # radical prostatectomy" / "indication for radical prostatectomy").
+    if fact.when == "future" and fact.requirement == "required":
+        return "patient"
+    return _TIMES[fact.when]
+
+
+def broader(outer: Fact, inner: Fact) -> bool:
+    """Whether everyone ``inner`` names, ``outer`` names too (see the module docstring)."""
+    if outer.concept not in inner.broader:
+        return False
+    if _time(outer) != _time(inner):
+        return False
+    if outer.relation != inner.relation or not outer.flags <= inner.flags:
+        return False
+    for dimension in {d for d, _ in outer.degrees}:
+        mine = {v for d, v in outer.degrees if d == dimension}
+        theirs = {v for d, v in inner.degrees if d == dimension}
+        if not theirs or not theirs <= mine:
+            return False
+    return outer.extent >= inner.extent - 1e-9
+
+
+def _asked(facts: Sequence[Fact], requirement: str) -> list[Fact]:
+    return [f for f in facts if f.requirement == requirement]
+
+
+def admits_all(side: Sequence[Fact], other: Sequence[Fact]) -> bool:
+    """Whether ``side`` lets in everyone ``other`` lets in, on these facts."""
+    exclusions_met = all(
+        any(broader(o, e) for o in _asked(other, "excluded")) for e in _asked(side, "excluded")
+    )
+    requirements_met = all(
+        any(broader(r, o) for o in _asked(other, "required")) for r in _asked(side, "required")
+    )
+    return exclusions_met and requirements_met
+
+
+def asks(facts: Sequence[Fact]) -> bool:
+    """Whether any fact is required or excluded (a grant asks nothing)."""
+    return any(f.requirement in ("required", "excluded") for f in facts)
+
+
+def name(fact: Fact) -> str:
+    """A fact in words: "active hepatitis B", "pregnancy in the last 12 months"."""
+    entry = lexicon().entries.get(fact.concept)
+    words = entry.name if entry else fact.name
+    flags = [f.replace("_", " ") for f in sorted(fact.flags) if f != "restricted"]
+    degrees = [
+        " or ".join(sorted(v.replace("_", " ") for d, v in fact.degrees if d == dimension))
+        for dimension in sorted({d for d, _ in fact.degrees})
+    ]
+    if fact.relation:
+        # "active therapy for neoplastic disorders": the flags are the relation's.
+        relation = _RELATIONS.get(fact.relation, fact.relation)
+        head = " ".join([*flags, relation, *degrees, words])
+    else:
+        head = " ".join([*flags, *degrees, words])
+    if "restricted" in fact.flags:
+        head += " (as qualified)"  # "psychoactive drugs that influence sleep"
+    if fact.when == "family":
+        return f"a family history of {head}"
+    if fact.when == "future":
+        return f"planned {head}"
+    window = fact.window
+    if window is not None and window.value is not None and window.unit and fact.extent:
+        return f"{head} within {amount(window.value, window.unit)}"
+    if math.isinf(fact.extent) and fact.when == "ever":
+        return f"{head} at any time"
+    return head
+
+
+def _list(facts: Sequence[Fact]) -> str:
+    names = list(dict.fromkeys(name(f) for f in facts))
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def compare_facts(facts_a: Sequence[Fact], facts_b: Sequence[Fact]) -> tuple[Verdict, str]:
+    """The verdict on two sides' facts and why, in words."""
+    a_loose, b_loose = admits_all(facts_a, facts_b), admits_all(facts_b, facts_a)
+    if a_loose and b_loose:
+        return "same", _both(facts_a)
+    parts = []
+    for side, mine, theirs in (("A", facts_a, facts_b), ("B", facts_b, facts_a)):
+        other = "B" if side == "A" else "A"
+        for requirement, verb in (("excluded", "excludes"), ("required", "requires")):
+            if requirement == "excluded":
+                extra = [
+                    e
+                    for e in _asked(mine, requirement)
+                    if not any(broader(o, e) for o in _asked(theirs, requirement))
+                ]
+            else:
+                extra = [
+                    r
+                    for r in _asked(mine, requirement)
+                    if not any(broader(r, o) for o in _asked(theirs, requirement))
+                ]
+            if not extra:
+                continue
+            # The other side's word on the same concept, when it has one.
+            alike = [
+                o
+                for o in _asked(theirs, requirement)
+                if any(o.concept in f.broader or f.concept in o.broader for f in extra)
+            ]
+            said = f"{side} {verb} {_list(extra)}"
+            if alike:
+                said += f" ({other}: {_list(alike)})"
+            parts.append(said)
+    said = "; ".join(parts)
+    if b_loose:
+        return "a_stricter", said
+    if a_loose:
+        return "b_stricter", said
+    return "different", said
+
+
+def _both(facts: Sequence[Fact]) -> str:
+    excluded, required = _asked(facts, "excluded"), _asked(facts, "required")
+    parts = []
+    if excluded:
+        parts.append(f"exclude {_list(excluded)}")
+    if required:
+        parts.append(f"require {_list(required)}")
+    return "both " + " and ".join(parts) if parts else "both say the same"

@@ -1,0 +1,364 @@
+"""What a criterion means for comparing it: the facts it states about a patient.
+
+A criterion is read from what the pipeline recorded, never from its text again
+(except to see which words its entities leave over):
+
+* its **limits**: the variables on which it decides eligibility (a threshold
+  with an eligible range or set; a subgroup's limit, "for those 12-17 years",
+  decides nothing);
+* its **facts**: one per entity with a concept ("Prior treatment with a PD-1
+  inhibitor" → pd1_inhibitor, excluded), with what the criterion asks of it
+  (required, excluded, allowed), its qualifiers ("active", "uncontrolled"),
+  whom and when it is about (now, ever, in the future, in the family) and how
+  far back it reaches in days (a window's period; a state such as pregnancy
+  written alone is now, a condition written alone or with "history of" any
+  time);
+* its **windows** with an event;
+* its words, with each concept named once (radiation therapy and radiotherapy
+  are one token), for text similarity.
+
+The entities are the recognizer's where a criterion has them, else the
+dictionary tagger's (:func:`ctparse.nlp.entity_facts.tag_entities`, applied by
+:func:`ctparse.api.compare` before :func:`ctparse.align.align`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from ..nlp.concepts import lexicon
+from ..nlp.mentions import mentions
+from ..nlp.qualifiers import kind_of
+from ..schema import Criterion, Entity, Window
+from . import matching
+
+INFINITE = math.inf
+#: Qualifiers that make a condition current (no further back than now).
+_NOW = frozenset({"active", "recent"})
+#: A window whose period is a duration ("stable for 3 months"), not a time back.
+_DURATION = frozenset({"=", None})
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One concept a criterion asks about."""
+
+    concept: str
+    name: str  # as written
+    type: str
+    requirement: str | None  # required | excluded | allowed | None
+    when: str  # now | ever | future | family
+    extent: float  # days back the criterion reaches (0: now, inf: any time)
+    flags: frozenset[str]  # narrowing qualifiers ("active", "uncontrolled")
+    degrees: frozenset[tuple[str, str]]  # (dimension, degree): ("severity", "severe"); none: any
+    broader: frozenset[str]  # the concept and its classes (a drug's drug classes)
+    window: Window | None = None
+    relation: str | None = None  # "contraindication", "allergy": what is asked is about that
+    example: bool = False  # an example of another fact ("IBD (such as Crohn's disease)")
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """A criterion as the comparison sees it."""
+
+    criterion: Criterion
+    keys: frozenset[tuple[str, str]]  # (variable, condition) it decides eligibility on
+    variables: frozenset[str]  # every variable it limits, decided or not
+    facts: tuple[Fact, ...]
+    windows: tuple[Window, ...]
+    tokens: tuple[str, ...]  # content words, a concept as one "c:<id>" token
+
+    @property
+    def ordered_keys(self) -> tuple[tuple[str, str], ...]:
+        """:attr:`keys` in the order the criterion states them."""
+        seen = [
+            (t.variable, matching.normalize(t.condition or "")) for t in self.criterion.thresholds
+        ]
+        return tuple(k for k in dict.fromkeys(seen) if k in self.keys)
+
+    @property
+    def concepts(self) -> frozenset[str]:
+        """What its facts name, a relation kept apart ("allergy:metronidazole")."""
+        return frozenset(_key(f, f.concept) for f in self.facts)
+
+    @property
+    def reach(self) -> frozenset[str]:
+        """:attr:`concepts` with their classes (a drug's drug classes)."""
+        return frozenset(_key(f, c) for f in self.facts for c in f.broader)
+
+    def reaches(self) -> dict[str, frozenset[str]]:
+        """Each of :attr:`concepts` with the keys of its classes."""
+        out: dict[str, set[str]] = {}
+        for f in self.facts:
+            out.setdefault(_key(f, f.concept), set()).update(_key(f, c) for c in f.broader)
+        return {k: frozenset(v) for k, v in out.items()}
+
+    def times(self) -> dict[str, frozenset[tuple[str, str | None]]]:
+        """For each key of :attr:`reach`, when the criterion speaks of it (now, ever,
+        future, family) and what it asks of it."""
+        out: dict[str, set[tuple[str, str | None]]] = {}
+        for f in self.facts:
+            for c in f.broader:
+                out.setdefault(_key(f, c), set()).add((f.when, f.requirement))
+        return {k: frozenset(v) for k, v in out.items()}
+
+    @property
+    def head_fact(self) -> Fact | None:
+        """The first fact it asks about: what it is mainly about."""
+        for f in self.facts:
+            if f.requirement in ("required", "excluded"):
+                return f
+        return None
+
+    @property
+    def head(self) -> str | None:
+        fact = self.head_fact
+        return _key(fact, fact.concept) if fact else None
+
+
+def related_heads(x: Meaning, y: Meaning) -> bool:
+    """Whether two criteria are first about the same concept, or about two of one class
+    asked the same way (the surgery each trial's patients are to have)."""
+    fx, fy = x.head_fact, y.head_fact
+    if fx is None or fy is None:
+        return False
+    if not compatible(fx.when, fy.when):
+        return False
+    if x.head == y.head:
+        # The same concept asked the other way round only when ``x`` is about nothing
+        # else: a subtype of it ("any atrial fibrillation" / "no persistent atrial
+        # fibrillation"), not "atrial fibrillation associated with heart disease".
+        return fx.requirement == fy.requirement or len(x.concepts) == 1
+    if fx.requirement != fy.requirement:
+        return False
+    # Two procedures of one class both required: the surgery each trial is about.
+    return (
+        fx.relation == fy.relation
+        and fx.requirement == "required"
+        and bool(fx.broader & fy.broader)
+    )
+
+
+def compatible(x: str, y: str) -> bool:
+    """Whether a fact said at one time can be the same as one said at another: a
+    planned surgery is not a past one, a family history not the patient's."""
+    if "family" in (x, y):
+        return x == y
+    return {x, y} != {"ever", "future"}
+
+
+def key_of(fact: Fact) -> str:
+    """A fact's concept, its relation kept apart ("allergy:metronidazole")."""
+    return _key(fact, fact.concept)
+
+
+def _key(fact: Fact, concept: str) -> str:
+    return f"{fact.relation}:{concept}" if fact.relation else concept
+
+
+def decided(criterion: Criterion) -> frozenset[tuple[str, str]]:
+    """The (variable, condition) keys on which a criterion decides eligibility:
+    thresholds with an eligible range or set, on a known variable, that are no
+    grant ("… is allowed"); a subgroup's limit has no eligible range."""
+    return frozenset(
+        (t.variable, matching.normalize(t.condition or ""))
+        for t in criterion.thresholds
+        if t.variable != "other"
+        and (t.eligible is not None or t.eligible_values is not None)
+        and t.requirement != "allowed"
+    )
+
+
+def _when(entity: Entity) -> str:
+    return {"historical": "ever", "hypothetical": "future", "family": "family"}.get(
+        entity.assertion, "now"
+    )
+
+
+@cache
+def _broader(concept: str) -> frozenset[str]:
+    """The concept and every class it is a kind of, transitively (heart failure: heart
+    disease, cardiovascular disease)."""
+    entries = lexicon().entries
+    found, todo = {concept}, [concept]
+    while todo:
+        entry = entries.get(todo.pop())
+        for cls in entry.classes if entry else ():
+            if cls not in found:
+                found.add(cls)
+                todo.append(cls)
+    return frozenset(found)
+
+
+def _state(concept: str) -> bool:
+    entry = lexicon().entries.get(concept)
+    return bool(entry and entry.state)
+
+
+def _event_concepts(window: Window) -> frozenset[str]:
+    return frozenset(m.entry.id for m in mentions(window.event or ""))
+
+
+def _window_of(entity: Entity, windows: Sequence[tuple[Window, frozenset[str]]]) -> Window | None:
+    """The window whose event names the entity's concept; else the first window after
+    it ("chemotherapy, immunotherapy or radiotherapy within 3 weeks"); else the one
+    window of a criterion whose event names no concept ("current or past 12-mos
+    pregnancy")."""
+    concept = entity.concept.id if entity.concept else None
+    for window, concepts in windows:
+        if concept in concepts:
+            return window
+    after = [w for w, _ in windows if w.start is not None and w.start >= entity.end]
+    if after:
+        return min(after, key=lambda w: w.start or 0)
+    bare = [w for w, concepts in windows if not concepts]
+    return bare[0] if len(bare) == 1 and len(windows) == 1 else None
+
+
+_OPEN_ANCHOR = re.compile(r"\b(?:prior\s+to|before|after|following|since|until)\s*$", re.IGNORECASE)
+_ANCHOR_TAIL = re.compile(r"\s*(?:of|of\s+the|with|with\s+the)\s+", re.IGNORECASE)
+
+
+def _in_period(entity: Entity, windows: Sequence[Window], text: str, base: int) -> bool:
+    """Whether an entity is words of a window's period or anchor ("within 4 weeks
+    before the first dose of study drug"): part of a time, not a fact."""
+    for w in windows:
+        if w.start is None or w.end is None or entity.start < w.start:
+            continue
+        if entity.end <= w.end:
+            return True
+        gap = text[w.end - base : entity.start - base]
+        if len(gap) <= 10 and _ANCHOR_TAIL.fullmatch(gap):
+            return True
+        # "for 2 weeks prior to radical prostatectomy": an anchor the rules do not know.
+        period = text[w.start - base : w.end - base]
+        if not gap.strip() and _OPEN_ANCHOR.search(period):
+            return True
+    return False
+
+
+def _fact(entity: Entity, windows: Sequence[tuple[Window, frozenset[str]]]) -> Fact | None:
+    if entity.concept is None or entity.concept.id.startswith("mesh:"):
+        return None
+    concept = entity.concept.id
+    when = _when(entity)
+    kinds = {q: kind_of(q) for q in entity.qualifiers}
+    flags = frozenset(q for q, k in kinds.items() if k == "flag")
+    degrees = frozenset((k, q) for q, k in kinds.items() if k not in ("flag", "relation"))
+    relation = next((q for q, k in kinds.items() if k == "relation"), None)
+    requirement = entity.requirement
+    window = _window_of(entity, windows)
+    if window is not None and window.eligible is not None and window.comparator not in _DURATION:
+        # "within 4 weeks before": the event is excluded (or required) in that period.
+        if window.eligible.lower is not None:
+            extent = window.eligible.lower
+            requirement = "excluded" if requirement != "allowed" else requirement
+        else:
+            extent = window.eligible.upper if window.eligible.upper is not None else INFINITE
+    elif when == "ever" or when == "family":
+        extent = INFINITE
+    elif flags & _NOW:
+        extent = 0.0
+    elif entity.type in ("drug", "procedure", "device") or _state(concept):
+        extent = 0.0  # "receiving anticoagulants", "pregnant": now
+    else:
+        extent = INFINITE  # "epilepsy", "HIV": whenever it was diagnosed
+    return Fact(
+        concept=concept,
+        name=entity.text,
+        type=entity.type,
+        requirement=requirement,
+        when=when,
+        extent=extent,
+        flags=flags,
+        degrees=degrees,
+        broader=_broader(concept),
+        window=window,
+        relation=relation,
+    )
+
+
+_WORD = re.compile(r"[A-Za-z]+|\d+(?:\.\d+)?")
+
+
+def _tokens(criterion: Criterion) -> tuple[str, ...]:
+    """Content words with every entity's words replaced by its concept."""
+    text = criterion.text or ""
+    base = criterion.start or 0
+    pieces: list[str] = []
+    cursor = 0
+    for entity in sorted(criterion.entities, key=lambda e: e.start):
+        start, end = entity.start - base, entity.end - base
+        if start < cursor or entity.concept is None:
+            continue
+        pieces.append(text[cursor:start])
+        pieces.append(f" c:{entity.concept.id} ")
+        cursor = end
+    pieces.append(text[cursor:])
+    out = []
+    for piece in pieces:
+        if piece.startswith(" c:"):
+            out.append(piece.strip())
+        else:
+            out += matching.tokens(matching.expand(piece))
+    return tuple(out)
+
+
+def _example_spans(criterion: Criterion) -> list[tuple[int, int]]:
+    """Where a criterion gives examples of what it names ("(such as Crohn's disease)")."""
+    from .text import EXAMPLES
+
+    text = criterion.text or ""
+    spans = [(m.start(), m.end()) for m in EXAMPLES.finditer(text)]
+    # A purpose in brackets ("anticoagulation (for prevention of cerebral infarction)")
+    # says why, not what is asked.
+    spans += [(m.start(), m.end()) for m in _PURPOSE.finditer(text)]
+    return spans
+
+
+_PURPOSE = re.compile(r"\(\s*(?:for|to)\b[^()]*\)", re.IGNORECASE)
+
+
+def meaning_of(criterion: Criterion) -> Meaning:
+    """The :class:`Meaning` of one criterion."""
+    windows = tuple(w for w in criterion.windows if w.days is not None or w.event)
+    with_concepts = [(w, _event_concepts(w)) for w in windows]
+    facts: list[Fact] = []
+    limited = {t.variable for t in criterion.thresholds}
+    examples = _example_spans(criterion)
+    base = criterion.start or 0
+    for entity in criterion.entities:
+        if _in_period(entity, windows, criterion.text or "", base):
+            continue
+        fact = _fact(entity, with_concepts)
+        # A measurement its own thresholds limit is said by the limit ("ECOG 0-1").
+        if fact is None or fact.concept in limited:
+            continue
+        inside = any(s <= entity.start - base and entity.end - base <= e for s, e in examples)
+        if inside and any(not f.example for f in facts):
+            fact = dataclasses.replace(fact, example=True)
+        facts.append(fact)
+    return Meaning(
+        criterion=criterion,
+        keys=decided(criterion),
+        variables=frozenset(t.variable for t in criterion.thresholds if t.variable != "other"),
+        facts=tuple(facts),
+        windows=windows,
+        tokens=_tokens(criterion),
+    )
+
+
+def concept_weights(meanings: Sequence[Meaning]) -> dict[str, float]:
+    """Inverse document frequency of every concept (and class) over the criteria of
+    both studies: "cancer" in ten criteria says less than "hepatitis B" in one."""
+    counts: Counter[str] = Counter()
+    for m in meanings:
+        counts.update(m.reach)
+    total = len(meanings)
+    return {c: math.log((1 + total) / (1 + n)) + 1.0 for c, n in counts.items()}

@@ -1,0 +1,226 @@
+"""A dictionary tagger over the concept lexicon: the concepts a text names, where.
+
+Until the entity recognizer lands, this is how a criterion's entities are
+found for comparing two trials: every name of ``models/concepts.jsonl`` (with
+the variables and drugs it joins) is looked up in the text, longest match
+first, with the folding of :func:`ctparse.nlp.concepts.key` (case, hyphens,
+apostrophes and plurals: "Radiation Therapies", "anti-PD-1", "Crohn's") and
+abbreviations as written ("HBV", "RT"; "ms" is nothing). Catch-all concepts
+("disease", "treatment") are left out unless asked for.
+
+A coordination lends its shared word to a conjunct that names nothing alone:
+"hepatitis B or C" gives hepatitis B and hepatitis C, "breast or ovarian
+cancer" breast cancer and ovarian cancer.
+
+    >>> [(m.text, m.entry.id) for m in mentions("Prior radiation therapy or anti-PD-1 antibodies")]
+    [('radiation therapy', 'radiotherapy'), ('anti-PD-1 antibodies', 'pd1_inhibitor')]
+    >>> [m.name for m in mentions("HIV, hepatitis B or C")]
+    ['HIV', 'hepatitis B', 'hepatitis C']
+
+A pure function of the text: about 2,000 criteria a second on one core.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .concepts import _DASHES, ConceptEntry, Lexicon, _singular, lexicon
+
+_TOKEN = re.compile(r"[\w+]+")
+#: What may stand between the conjuncts of a coordination.
+_JOIN = re.compile(r"^\s*(?:,\s*)?(?:(?:and\s*/\s*or|and|or|nor|&)\s+|,\s*|/\s*)$", re.IGNORECASE)
+#: A conjunct that borrows the words of the one before it ("hepatitis B or C").
+_SHORT = re.compile(r"(?:[A-Z]|\d{1,2}|[IVX]{1,4})$")
+#: Abbreviations are looked up over at most this many tokens ("HIV-1", "PD-L1").
+_ABBREVIATION_TOKENS = 3
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A concept named in a text: ``text[start:end]`` as written, ``name`` with a
+    borrowed word restored ("hepatitis C" for the "C" of "hepatitis B or C")."""
+
+    start: int
+    end: int
+    text: str
+    name: str
+    entry: ConceptEntry
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    folded: str
+
+
+#: An abbreviation in brackets after what it abbreviates ("central nervous system (CNS)
+#: metastases"): left out, so that the name around it is found whole.
+_RESTATED = re.compile(r"[(\[]\s*[A-Z][A-Za-z0-9\-/]{1,9}\s*[)\]]")
+
+
+def _tokens(text: str) -> list[_Token]:
+    """Word tokens with their folded form; a possessive "'s" is no token, nor an
+    abbreviation in brackets right after words ("system (CNS) metastases")."""
+    out: list[_Token] = []
+    translated = text.translate(_DASHES)
+    hidden = {
+        i
+        for m in _RESTATED.finditer(translated)
+        if m.start() > 0 and translated[m.start() - 1] == " " and translated[: m.start()].strip()
+        for i in range(m.start(), m.end())
+    }
+    for m in _TOKEN.finditer(translated):
+        word = m.group(0)
+        if m.start() in hidden:
+            continue
+        if word.lower() == "s" and m.start() > 0 and translated[m.start() - 1] == "'":
+            continue
+        folded = _singular(unicodedata.normalize("NFKC", word).casefold())
+        out.append(_Token(m.start(), m.end(), folded))
+    return out
+
+
+def _choose(ids: tuple[str, ...], lex: Lexicon, *, broad: bool, unique: bool = False) -> str | None:
+    fitting = [i for i in ids if broad or not lex.entries[i].broad]
+    if not fitting or (unique and len({lex.entries[i].type for i in fitting}) < len(fitting)):
+        return None
+    return fitting[0]
+
+
+def _match(
+    text: str, tokens: list[_Token], i: int, lex: Lexicon, *, broad: bool
+) -> tuple[int, str] | None:
+    """The longest name starting at token ``i``: (end token, concept id)."""
+    last = min(len(tokens), i + lex.longest)
+    for j in range(last, i, -1):
+        key = "".join(t.folded for t in tokens[i:j])
+        found = _choose(lex.by_key.get(key, ()), lex, broad=broad)
+        if found is None and j - i <= _ABBREVIATION_TOKENS:
+            written = text[tokens[i].start : tokens[j - 1].end]
+            ids = lex.by_abbreviation.get(written, ())
+            if not ids and written.endswith("s"):
+                ids = lex.by_abbreviation.get(written[:-1], ())  # "TKIs"
+            found = _choose(ids, lex, broad=broad, unique=True)
+        if found is not None:
+            return j, found
+    return None
+
+
+def _lookup(words: str, lex: Lexicon, *, broad: bool) -> str | None:
+    from .concepts import key
+
+    return _choose(lex.by_key.get(key(words), ()), lex, broad=broad)
+
+
+_CONJUNCTIONS = frozenset({"and", "or", "nor"})
+
+
+def _next_conjunct(text: str, tokens: list[_Token], k: int) -> int | None:
+    """The first token of the conjunct after token ``k - 1`` when only a
+    conjunction or a comma stands between, else None."""
+    j = k
+    while j < len(tokens) and tokens[j].folded in _CONJUNCTIONS:
+        j += 1
+    if j >= len(tokens) or k == 0 or not _JOIN.match(text[tokens[k - 1].end : tokens[j].start]):
+        return None
+    return j
+
+
+def _previous_conjunct(text: str, tokens: list[_Token], k: int) -> int | None:
+    """The last token of the conjunct before token ``k``, when only a conjunction or
+    a comma stands between, else None."""
+    j = k - 1
+    while j >= 0 and tokens[j].folded in _CONJUNCTIONS:
+        j -= 1
+    if j < 0 or not _JOIN.match(text[tokens[j].end : tokens[k].start]):
+        return None
+    return j
+
+
+def _borrow(
+    text: str,
+    tokens: list[_Token],
+    found: list[tuple[int, int, str, str]],
+    lex: Lexicon,
+    *,
+    broad: bool,
+) -> list[tuple[int, int, str, str]]:
+    """Conjuncts that name a concept with a word of their neighbour: "hepatitis B
+    or C" (the head before), "breast or ovarian cancer" (the head after)."""
+    taken = {i for s, e, _, _ in found for i in range(s, e)}
+    added: list[tuple[int, int, str, str]] = []
+    for s, e, _, name in found:
+        words = name.split()
+        if len(words) < 2:
+            continue
+        # Forward: "hepatitis B or C", "hepatitis B, C or D".
+        k = e
+        while (j := _next_conjunct(text, tokens, k)) is not None and j not in taken:
+            written = text[tokens[j].start : tokens[j].end]
+            if not _SHORT.fullmatch(written):
+                break
+            borrowed = " ".join([*words[:-1], written])
+            cid = _lookup(borrowed, lex, broad=broad)
+            if cid is None:
+                break
+            added.append((j, j + 1, cid, borrowed))
+            taken.add(j)
+            k = j + 1
+        # Backward: "breast or ovarian cancer", "lung, breast or ovarian cancer".
+        k = s
+        head = words[-1]
+        while (j := _previous_conjunct(text, tokens, k)) is not None:
+            borrowed_at = None
+            for width in (1, 2):
+                first = j - width + 1
+                if first < 0 or any(t in taken for t in range(first, j + 1)):
+                    break
+                own = text[tokens[first].start : tokens[j].end]
+                cid = _lookup(f"{own} {head}", lex, broad=broad)
+                if cid is not None:
+                    borrowed_at = (first, j + 1, cid, f"{own} {head}")
+                    break
+            if borrowed_at is None:
+                break
+            added.append(borrowed_at)
+            taken.update(range(borrowed_at[0], borrowed_at[1]))
+            k = borrowed_at[0]
+    return added
+
+
+def mentions(text: str, *, broad: bool = False) -> tuple[Mention, ...]:
+    """The concepts ``text`` names, in text order, without overlaps (see the module
+    docstring). ``broad``: include catch-all concepts ("disease", "therapy")."""
+    return _mentions(text, broad)
+
+
+@lru_cache(maxsize=8192)
+def _mentions(text: str, broad: bool) -> tuple[Mention, ...]:
+    lex = lexicon()
+    tokens = _tokens(text)
+    found: list[tuple[int, int, str, str]] = []
+    i = 0
+    while i < len(tokens):
+        match = _match(text, tokens, i, lex, broad=broad)
+        if match is None:
+            i += 1
+            continue
+        j, cid = match
+        found.append((i, j, cid, text[tokens[i].start : tokens[j - 1].end]))
+        i = j
+    found += _borrow(text, tokens, found, lex, broad=broad)
+    out = [
+        Mention(
+            start=tokens[s].start,
+            end=tokens[e - 1].end,
+            text=text[tokens[s].start : tokens[e - 1].end],
+            name=name,
+            entry=lex.entries[cid],
+        )
+        for s, e, cid, name in sorted(found)
+    ]
+    return tuple(out)

@@ -1,0 +1,260 @@
+"""Compare at the level of what criteria mean, on the phrasings issue 10 names: eligible
+sets of ordinal scales, paraphrases paired, unrelated criteria kept apart, verdicts
+for criteria without numbers, and the inputs people have (plain text, one study of a
+page, a record linked to its registry record)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import CORPUS, SAMPLES, need_shared
+
+import ctparse
+from ctparse.cli import main
+from ctparse.corpus import Corpus
+
+PAGE = SAMPLES / "api_v2_studies_page.json"
+
+
+def exclusion(*lines: str) -> str:
+    return "Exclusion Criteria:\n" + "".join(f"- {line}\n" for line in lines)
+
+
+def inclusion(*lines: str) -> str:
+    return "Inclusion Criteria:\n" + "".join(f"- {line}\n" for line in lines)
+
+
+def rows(a: str, b: str) -> list:
+    return list(ctparse.compare(a, b).pairs)
+
+
+def only_row(a: str, b: str):
+    (row,) = rows(a, b)
+    return row
+
+
+# ----------------------------------------------------------- ordinal scales
+
+
+@pytest.mark.parametrize(
+    ("text", "grades"),
+    [
+        ("ECOG 2-4", (0, 1)),
+        ("ECOG 3 or 4", (0, 1, 2)),
+        ("ASA 4 or 5", (1, 2, 3)),
+        ("NYHA class III-IV", (1, 2)),
+        ("NYHA class II or higher", (1,)),
+        ("Karnofsky < 70", (70, 80, 90, 100)),
+    ],
+)
+def test_an_excluded_set_leaves_the_rest_of_the_scale(text: str, grades: tuple) -> None:
+    (threshold,) = ctparse.thresholds(text, section="exclusion")
+    assert threshold.eligible is not None
+    assert threshold.eligible_values == tuple(float(g) for g in grades)
+
+
+def test_excluding_iii_iv_against_excluding_ii_or_higher_makes_b_stricter() -> None:
+    row = only_row(exclusion("NYHA class III-IV"), exclusion("NYHA class II or higher"))
+    assert row.verdict == "b_stricter", row.detail
+    assert row.detail == "A also admits NYHA functional class 2; B needs 1"
+
+
+def test_an_inclusion_and_the_complementary_exclusion_are_the_same() -> None:
+    row = only_row(inclusion("ECOG 0-1"), exclusion("ECOG performance status 2, 3 or 4"))
+    assert (row.verdict, row.detail) == ("same", "both require ECOG 0–1")
+
+
+def test_an_excluded_class_is_never_said_as_required(samples) -> None:
+    studies = {s.nct_id: s for s in ctparse.read_studies(PAGE)}
+    comparison = ctparse.compare(studies["NCT06714279"], studies["NCT04175379"])
+    (row,) = [p for p in comparison.pairs if p.variable == "nyha"]
+    assert "B excludes NYHA functional class 3–4" in row.detail, row.detail
+
+
+# ------------------------------------------------------------- paraphrases
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "verdict"),
+    [
+        (
+            "Radiotherapy within 14 days before the first dose",
+            "Radiation therapy within 2 weeks prior to first dose",
+            "same",
+        ),
+        ("Prior treatment with a PD-1 inhibitor", "Previous anti-PD-1 therapy", "same"),
+        ("Pregnant or breastfeeding", "Women who are pregnant or nursing", "same"),
+        ("Active HBV infection", "Active hepatitis B", "same"),
+    ],
+)
+def test_paraphrases_pair_and_say_the_same(a: str, b: str, verdict: str) -> None:
+    row = only_row(exclusion(a), exclusion(b))
+    assert row.verdict == verdict, row.detail
+    assert row.confidence is not None and row.confidence >= 0.5
+
+
+def test_periods_in_other_units_are_the_same_period() -> None:
+    row = only_row(
+        exclusion("Radiotherapy within 14 days before the first dose"),
+        exclusion("Radiation therapy within 2 weeks prior to first dose"),
+    )
+    assert "14 days = 2 weeks" in row.detail
+
+
+# ------------------------------------------------------ verdicts on concepts
+
+
+def test_excluding_more_conditions_is_stricter() -> None:
+    row = only_row(exclusion("HIV, hepatitis B or C"), exclusion("HIV"))
+    assert row.verdict == "a_stricter", row.detail
+    assert row.detail == "A excludes hepatitis B or hepatitis C"
+
+
+def test_the_parts_a_side_states_apart_join_its_row() -> None:
+    row = only_row(
+        exclusion("HIV, hepatitis B or C"), exclusion("HIV", "Hepatitis B", "Hepatitis C")
+    )
+    assert row.verdict == "same", row.detail
+    assert row.b_ids == ("exc-1", "exc-2", "exc-3")
+
+
+def test_a_narrowing_qualifier_makes_the_other_side_stricter() -> None:
+    row = only_row(exclusion("Active hepatitis B"), exclusion("Any history of hepatitis B"))
+    assert row.verdict == "b_stricter", row.detail
+    assert row.detail == "B excludes hepatitis B at any time (A: active hepatitis B)"
+
+
+def test_unrelated_conditions_are_not_paired() -> None:
+    found = rows(
+        exclusion("Hepatic disorder"),
+        exclusion(
+            "Participants must not be receiving active therapy for neoplastic disorders "
+            "(including hormone or radiation therapy for prostate cancer)"
+        ),
+    )
+    assert sorted(p.verdict for p in found) == ["only_a", "only_b"]
+
+
+def test_an_unknown_variable_is_said_as_written_never_as_other() -> None:
+    (row,) = rows(inclusion("CHA2DS2VASc score ≥2"), "")
+    assert "other" not in row.detail.split() and "CHA2DS2VASc" in row.detail
+
+
+# ------------------------------------------------------------ the samples
+
+
+def test_every_criterion_is_in_a_row_also_two_limits_of_one(samples) -> None:
+    studies = {s.nct_id: s for s in ctparse.read_studies(PAGE)}
+    comparison = ctparse.compare(studies["NCT05013879"], studies["NCT04175379"])
+    (age,) = [p for p in comparison.pairs if "exc-11" in p.a_ids]
+    assert age.variable == "age" and "inc-2" in age.a_ids  # "age < 50 or > 85" with "50-85"
+    texts = [t for p in comparison.pairs for t in p.a_texts]
+    assert "3" not in texts and "1,5" not in texts  # footnote markers are no criteria
+
+
+def test_a_consent_rule_for_an_age_band_claims_no_missing_age_limit(samples) -> None:
+    studies = {s.nct_id: s for s in ctparse.read_studies(PAGE)}
+    comparison = ctparse.compare(studies["NCT01511679"], studies["NCT05602779"])
+    consent = [p for p in comparison.pairs if "inc-3" in p.a_ids]
+    assert consent and "sets no limit on age" not in consent[0].detail
+    pregnancy = [p for p in comparison.pairs if "exc-4" in p.a_ids]
+    assert pregnancy[0].b_ids == ("exc-3",) and pregnancy[0].verdict == "different"
+
+
+def test_a_range_with_its_unit_written_once_is_one_range(samples) -> None:
+    (flow, volume) = ctparse.thresholds(
+        "Urinary flow between 5 to 15ml/second in a total void volume >=150mL"
+    )
+    assert (flow.variable, flow.normalized.value, flow.normalized.value_max) == ("qmax", 5, 15)
+    assert flow.normalized.unit == "mL/s"
+    assert (volume.variable, volume.value) == ("voided_volume", 150)
+
+
+def test_no_percentage_in_a_detail_disagrees_with_the_json(samples) -> None:
+    studies = {s.nct_id: s for s in ctparse.read_studies(PAGE)}
+    comparison = ctparse.compare(studies["NCT00517179"], studies["NCT01126879"])
+    assert not any("% similar" in p.detail for p in comparison.pairs)
+
+
+# ------------------------------------------------------------------ inputs
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_one_study_of_a_page_is_chosen_by_its_id(capsys) -> None:
+    page = str(need_shared(PAGE))
+    code, out, err = run(
+        capsys, "compare", "--offline", "-f", "json", f"{page}#NCT05013879", f"{page}#NCT04175379"
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert (data["a"]["nct_id"], data["b"]["nct_id"]) == ("NCT05013879", "NCT04175379")
+    code, out, err = run(
+        capsys, "compare", "--offline", f"{page}#NCT00000001", f"{page}#NCT05013879"
+    )
+    assert code == 2 and "no study NCT00000001" in err
+    code, out, err = run(capsys, "compare", "--offline", page, f"{page}#NCT05013879")
+    assert code == 2 and "#NCT" in err  # it says how to choose one
+
+
+def test_a_record_linked_by_resolve_is_compared_through_its_registry_record(
+    capsys, tmp_path
+) -> None:
+    """Seed 000 has no NCT id; once ``fetch --resolve --accept`` stored its link, the
+    comparison reads the linked record (placed in a test corpus, as the fetch writes it)
+    wherever the local id or the file is given, and every format says so."""
+    record = need_shared(SAMPLES / "api_v2_study_NCT05894239.json")
+    shutil.copy(record, tmp_path / "NCT05894239.json")
+    with Corpus(tmp_path) as corpus:
+        corpus.link("local-8446462a6559f0be", "NCT05894239")
+    for given in ("local-8446462a6559f0be", str(CORPUS / "local-8446462a6559f0be.csv.txt")):
+        code, out, err = run(
+            capsys, "compare", "--offline", "--corpus", str(tmp_path), "-f", "json",
+            "NCT05990231", given,
+        )  # fmt: skip
+        assert code == 0, err
+        data = json.loads(out)
+        assert data["b"]["nct_id"] == "NCT05894239"
+        assert data["b"]["linked_from"] == "local-8446462a6559f0be"
+        assert data["b"]["has_criteria"] is True and data["summary"]["b_criteria"] > 0
+        assert "compared through its registry record NCT05894239" in data["notes"][0]
+    for fmt in ("table", "markdown", "csv", "html"):
+        code, out, err = run(
+            capsys, "compare", "--offline", "--corpus", str(tmp_path), "-f", fmt,
+            "NCT05990231", "local-8446462a6559f0be",
+        )  # fmt: skip
+        assert code == 0, err
+        assert "compared through its registry record NCT05894239" in " ".join(out.split()), fmt
+
+
+def test_without_a_link_the_csv_row_is_compared_as_it_is(capsys, tmp_path) -> None:
+    code, out, err = run(
+        capsys, "compare", "--offline", "--corpus", str(tmp_path), "-f", "json",
+        "NCT05990231", "local-8446462a6559f0be",
+    )  # fmt: skip
+    assert code == 0, err
+    data = json.loads(out)
+    assert (
+        data["b"]["linked_from"] is None
+        and data["summary"]["only_a"] == data["summary"]["a_criteria"] - 0
+    )
+
+
+def test_module_examples_hold() -> None:
+    import doctest
+
+    from ctparse import api
+    from ctparse.align import facts, limits, matching
+
+    for module in (api, facts, limits, matching):
+        assert doctest.testmod(module).failed == 0, module.__name__

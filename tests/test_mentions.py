@@ -1,0 +1,86 @@
+"""The dictionary tagger over the concept lexicon and the qualifiers of what it finds:
+what compare pairs criteria by until the entity recognizer lands."""
+
+from __future__ import annotations
+
+import doctest
+
+import pytest
+
+from ctparse.nlp import entity_facts
+from ctparse.nlp import mentions as mentions_module
+from ctparse.nlp import qualifiers as qualifiers_module
+from ctparse.nlp.entity_facts import tag_entities
+from ctparse.nlp.mentions import mentions
+from ctparse.nlp.qualifiers import qualifiers
+from ctparse.schema import Criterion
+
+
+@pytest.mark.parametrize(
+    ("text", "concepts"),
+    [
+        ("Radiotherapy within 14 days", ["radiotherapy"]),
+        ("Radiation therapy within 2 weeks", ["radiotherapy"]),
+        ("Pregnant or breastfeeding", ["pregnancy", "breastfeeding"]),
+        ("Women who are pregnant or nursing", ["pregnancy", "breastfeeding"]),
+        ("Previous anti-PD-1 therapy", ["pd1_inhibitor"]),
+        ("Prior treatment with a PD-1 inhibitor", ["pd1_inhibitor"]),
+        ("HBV or HCV infection", ["hepatitis_b", "hepatitis_c"]),
+    ],
+)
+def test_synonyms_and_abbreviations_name_one_concept(text: str, concepts: list[str]) -> None:
+    assert [m.entry.id for m in mentions(text)] == concepts
+
+
+def test_a_shared_head_or_letter_is_lent_to_a_conjunct() -> None:
+    assert [m.name for m in mentions("hepatitis B or C")] == ["hepatitis B", "hepatitis C"]
+    assert [m.name for m in mentions("breast or ovarian cancer")] == [
+        "breast cancer",
+        "ovarian cancer",
+    ]
+
+
+def test_abbreviations_are_case_sensitive_and_restated_ones_hidden() -> None:
+    assert [m.entry.id for m in mentions("MS")] == ["multiple_sclerosis"]
+    assert mentions("ms") == ()
+    (found,) = mentions("central nervous system (CNS) metastases")
+    assert found.text == "central nervous system (CNS) metastases"
+
+
+def test_catch_all_concepts_only_when_asked() -> None:
+    assert mentions("any disease") == ()
+    assert [m.entry.id for m in mentions("any disease", broad=True)] == ["disease"]
+
+
+def test_qualifiers_narrow_and_spread_over_a_coordination() -> None:
+    text = "Known active infections such as hepatitis B or HIV"
+    assert qualifiers(text, mentions(text)) == [("active",), ("active",), ("active",)]
+    text = "moderate or severe mitral valve stenosis"
+    assert qualifiers(text, mentions(text)) == [("moderate", "severe")]
+
+
+def test_tagged_entities_carry_requirement_assertion_and_offsets() -> None:
+    text = "No prior anti-PD-1 therapy"
+    criterion = Criterion(id="inc-4", section="inclusion", text=text, start=100, end=126)
+    (tagged,) = tag_entities([criterion])
+    (entity,) = tagged.entities
+    assert (entity.concept.id, entity.requirement, entity.start, entity.end) == (
+        "pd1_inhibitor",
+        "excluded",
+        109,
+        126,
+    )
+    assert entity.id == "inc-4/e1"
+
+
+def test_entities_of_the_recognizer_are_kept() -> None:
+    text = "Active hepatitis B"
+    criterion = Criterion(id="exc-1", section="exclusion", text=text, start=0, end=18)
+    (given,) = tag_entities([criterion])
+    (again,) = tag_entities([given])
+    assert again is given
+
+
+def test_module_examples_hold() -> None:
+    for module in (mentions_module, qualifiers_module, entity_facts):
+        assert doctest.testmod(module).failed == 0, module.__name__
