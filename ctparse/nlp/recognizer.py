@@ -114,6 +114,8 @@ def load_model(path: str | None = None) -> Language:
     """
     import spacy
 
+    from . import entity_lexicon  # noqa: F401  (the ctparse_lexicon component, its embedding)
+
     folder = Path(path) if path else model_path()
     if not (folder / "config.cfg").is_file():
         raise ResourceError(str(folder), "the entity model is missing (no config.cfg)")
