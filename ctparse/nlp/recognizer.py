@@ -1,6 +1,6 @@
 """The trained entity recognizer: conditions, drugs, procedures, measurements.
 
-A spaCy NER model (CNN ``tok2vec`` + transition-based ``ner``, trained on the
+A spaCy NER model (lexicon tags + CNN ``tok2vec`` + transition-based ``ner``, trained on the
 LCT and Chia corpora; see ``models/entities/MODEL_CARD.md``) run over texts,
 returning character offsets:
 
@@ -28,12 +28,14 @@ details, data licences and the experiment log in ``models/entities/MODEL_CARD.md
     =========  ===========  ===========  =========  ===========
     corpus     condition    drug         procedure  measurement   (strict F1)
     =========  ===========  ===========  =========  ===========
-    LCT        0.669        0.532        0.565      0.544         micro 0.610
-    Chia       0.694        0.633        0.504      0.543         micro 0.626
+    LCT        0.678        0.653        0.585      0.574         micro 0.635
+    Chia       0.716        0.632        0.572      0.523         micro 0.645
     =========  ===========  ===========  =========  ===========
 
-Relaxed (overlapping span, same type) micro F1: LCT 0.712, Chia 0.758.
-About 3,100 criteria per CPU second on one core.
+Relaxed (overlapping span, same type) micro F1: LCT 0.737, Chia 0.764.
+About 3,000-3,150 criteria per CPU second on one core. The model's first stage,
+``ctparse_lexicon`` (:mod:`ctparse.nlp.entity_lexicon`), tags the words the
+concept lexicon names; the CNN reads the tags beside the words.
 """
 
 from __future__ import annotations
@@ -113,6 +115,8 @@ def load_model(path: str | None = None) -> Language:
         ResourceError: the model folder is missing or cannot be loaded.
     """
     import spacy
+
+    from . import entity_lexicon  # noqa: F401  (the ctparse_lexicon component, its embedding)
 
     folder = Path(path) if path else model_path()
     if not (folder / "config.cfg").is_file():

@@ -34,6 +34,11 @@ Rules, each measured on the dev split (see ``models/entities/MODEL_CARD.md``):
   (``ctparse.nlp.recognizer.entity_tokenizer``; "post[operative]"): their
   tokens are marked missing.
 * Spans that cross a line end (2 in Chia) are dropped.
+* With ``--harmonize lct`` (not the default: measured, no better on dev), Chia's
+  entities are trimmed to LCT's convention by rules counted on the LCT train
+  lines: a trailing bracketed group is cut and marked missing, leading and
+  trailing words LCT leaves out ("chronic", "acute", "major", … ``symptoms``)
+  become outside.
 
 CRLF line ends (Chia) are handled by the line splitter: offsets count every
 character of the source text.
@@ -51,7 +56,7 @@ from pathlib import Path
 from typing import Any
 
 import spacy
-from spacy.tokens import Doc, DocBin
+from spacy.tokens import Doc, DocBin, Span
 
 from ctparse.nlp.recognizer import entity_tokenizer, lines
 
@@ -175,6 +180,78 @@ def line_docs(
     return docs
 
 
+def edge_rules(
+    docs: list[Doc], *, max_rate: float = 0.3, min_support: int = 8
+) -> dict[str, dict[str, float]]:
+    """Words that the entities of ``docs`` rarely begin (end) with, though they
+    often stand right before (after) one: word -> the share of inclusions.
+
+    Counted on a word's occurrences at the left (right) edge of an entity,
+    inside it or just outside; a word qualifies with at least ``min_support``
+    such occurrences, of which at most ``max_rate`` inside. Only words of
+    letters (brackets are handled on their own by :func:`harmonize`).
+    """
+    inside: dict[str, Counter[str]] = {"left": Counter(), "right": Counter()}
+    outside: dict[str, Counter[str]] = {"left": Counter(), "right": Counter()}
+    for doc in docs:
+        for ent in doc.ents:
+            inside["left"][ent[0].lower_] += 1
+            inside["right"][ent[-1].lower_] += 1
+            if ent.start > 0 and doc[ent.start - 1].ent_iob_ == "O":
+                outside["left"][doc[ent.start - 1].lower_] += 1
+            if ent.end < len(doc) and doc[ent.end].ent_iob_ == "O":
+                outside["right"][doc[ent.end].lower_] += 1
+    rules: dict[str, dict[str, float]] = {}
+    for edge in ("left", "right"):
+        rules[edge] = {}
+        for word in sorted(set(inside[edge]) | set(outside[edge])):
+            n = inside[edge][word] + outside[edge][word]
+            rate = inside[edge][word] / n if n else 0.0
+            if word.isalpha() and n >= min_support and rate <= max_rate:
+                rules[edge][word] = round(rate, 3)
+    return rules
+
+
+_CLOSING = {")": "(", "]": "["}
+
+
+def harmonize(doc: Doc, rules: dict[str, dict[str, float]], stats: Counter[str]) -> Doc:
+    """Trim ``doc``'s entities to the other corpus's convention (``rules`` of
+    :func:`edge_rules`): a trailing bracketed group is cut off and marked
+    missing ("Mini-Mental State Examination (MMSE)": LCT annotates the
+    abbreviation on its own, if at all), then leading (trailing) words the
+    other corpus leaves out become outside ("chronic kidney disease" ->
+    "kidney disease"). An entity keeps at least one token."""
+    missing = [token.i for token in doc if token.ent_iob == 0]
+    ents = []
+    for ent in doc.ents:
+        start, end = ent.start, ent.end
+        while end - start > 1 and doc[end - 1].text in _CLOSING:
+            opening = next(
+                (
+                    i
+                    for i in range(end - 2, start, -1)
+                    if doc[i].text == _CLOSING[doc[end - 1].text]
+                ),
+                None,
+            )
+            if opening is None:
+                break
+            missing.extend(range(opening, end))
+            end = opening
+            stats[f"{ent.label_}: harmonized, bracketed group cut"] += 1
+        while end - start > 1 and doc[start].lower_ in rules["left"]:
+            start += 1
+            stats[f"{ent.label_}: harmonized, leading word cut"] += 1
+        while end - start > 1 and doc[end - 1].lower_ in rules["right"]:
+            end -= 1
+            stats[f"{ent.label_}: harmonized, trailing word cut"] += 1
+        ents.append(Span(doc, start, end, label=ent.label_))
+    missing_spans = [Span(doc, i, i + 1) for i in sorted(set(missing))]
+    doc.set_ents(ents, missing=missing_spans, default="outside")
+    return doc
+
+
 def _disjoint(spans: list[Any]) -> list[Any]:
     kept: list[Any] = []
     for span in sorted(spans, key=lambda s: (s.start, -len(s))):
@@ -193,15 +270,28 @@ def convert(
     discontinuous: str = "missing",
     max_gap: int = 30,
     seed: int = SEED,
+    harmonize_to: str | None = None,
 ) -> dict[str, Counter[str]]:
-    """Write the corpora and the split under ``out``; return counts per corpus."""
+    """Write the corpora and the split under ``out``; return counts per corpus.
+
+    With ``harmonize_to`` (a corpus converted first), the entities of the other
+    corpus are trimmed to its convention (:func:`harmonize`), by rules counted
+    on its train lines (:func:`edge_rules`, written to ``harmonize.json``).
+    """
     nlp = entity_tokenizer(spacy.blank("en"))
     out.mkdir(parents=True, exist_ok=True)
     bins: dict[str, DocBin] = {}
     raw: list[str] = []
     split_ids: dict[str, dict[str, list[str]]] = {}
     report: dict[str, Counter[str]] = {}
+    reference: list[Doc] = []  # the train lines of harmonize_to
+    rules: dict[str, dict[str, float]] | None = None
     for corpus in ("lct", "chia"):
+        if harmonize_to and corpus != harmonize_to and rules is None and reference:
+            rules = edge_rules(reference)
+            (out / "harmonize.json").write_text(
+                json.dumps({"to": harmonize_to, **rules}, indent=1, sort_keys=True) + "\n"
+            )
         documents = read(gold / FILES[corpus])
         split = split_trials({d["trial_id"] for d in documents}, seed=seed)
         split_ids[corpus] = {
@@ -219,6 +309,10 @@ def convert(
                 document, device=device, discontinuous=discontinuous, max_gap=max_gap, stats=stats
             )
             for doc in line_docs(nlp, document, spans, missing, stats):
+                if corpus == harmonize_to and part == "train":
+                    reference.append(doc)
+                if rules is not None and corpus != harmonize_to:
+                    doc = harmonize(doc, rules, stats)
                 for name in (part, f"{part}-{corpus}"):
                     bins.setdefault(name, DocBin(store_user_data=False)).add(doc)
                 if part == "train":
@@ -250,6 +344,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--max-gap", type=int, default=30)
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument(
+        "--harmonize",
+        default="none",
+        help="trim the other corpus's entities to this corpus's convention ('none': keep them)",
+    )
     args = parser.parse_args(argv)
     report = convert(
         args.gold,
@@ -259,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
         discontinuous=args.discontinuous,
         max_gap=args.max_gap,
         seed=args.seed,
+        harmonize_to=None if args.harmonize == "none" else args.harmonize,
     )
     for corpus, stats in report.items():
         print(f"{corpus}:", file=sys.stderr)

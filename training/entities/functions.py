@@ -2,8 +2,10 @@
 
 ``ctparse.entity_tokenizer.v1`` gives the pipeline the recognizer's tokenizer
 rules (``ctparse.nlp.recognizer.entity_tokenizer``) before training starts;
-``nlp.to_disk`` then saves them with the model, so loading the model needs
-neither this file nor ctparse.
+``nlp.to_disk`` then saves them with the model. Importing
+``ctparse.nlp.entity_lexicon`` registers the ``ctparse_lexicon`` component and
+its embedding (``ctparse.LexiconMultiHashEmbed.v1``); loading the model needs
+ctparse installed (they are spaCy entry points), not this file.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import spacy
 from spacy.language import Language
 from thinc.api import NumpyOps, set_current_ops
 
+from ctparse.nlp import entity_lexicon  # noqa: F401  (registers ctparse_lexicon, its embedding)
 from ctparse.nlp.recognizer import entity_tokenizer
 
 
