@@ -1,0 +1,591 @@
+"""One self-contained HTML page for a :class:`~ctparse.landscape.model.Landscape`.
+
+Per limit and time window a card: REF's range, a stacked bar of the trials
+stricter / the same / looser, and per bound a plot of the trials' bounds
+(:mod:`ctparse.landscape.svg`: bars of the distinct values, or the empirical
+CDF when there are many) with REF marked; per concept a stacked bar of what
+the trials do with it; the "missing in REF" list; and the tables of
+:mod:`ctparse.landscape.text` with the same numbers. Every number and every
+bar opens the list of the trials behind it (NCT ids link to the registry).
+
+Like the comparison report (:mod:`ctparse.report.html`): no external asset,
+a Content-Security-Policy that allows only the inline styles and the one
+script pinned by its hash, every piece of registry text escaped by
+:func:`ctparse.report.escape.html`, and the data the script reads embedded
+as JSON with ``<``, ``>`` and ``&`` escaped (:func:`~ctparse.report.escape.script_json`).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Sequence
+from typing import TextIO
+
+from .._version import __version__
+from ..report.escape import html as e
+from ..report.escape import script_json
+from . import svg
+from .model import (
+    SIDE_LABELS,
+    STANCE_LABELS,
+    VERDICT_LABELS,
+    VERDICT_ORDER,
+    ConceptItem,
+    Landscape,
+    LimitItem,
+    Side,
+    percent,
+)
+from .query import STANCES
+from .text import header_lines, item_label, percentile_text
+
+#: Bounds with more distinct values than this are drawn as an empirical CDF.
+MAX_BARS = 12
+
+SCRIPT = """
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("landscape-data").textContent);
+  var panel = document.getElementById("trials");
+  var list = document.getElementById("trials-list");
+  function members(id) {
+    var bucket = data.buckets[id];
+    if (Array.isArray(bucket)) { return bucket; }
+    var skip = {};
+    bucket.rest.forEach(function (other) {
+      data.buckets[other].forEach(function (i) { skip[i] = true; });
+    });
+    var out = [];
+    for (var i = 0; i < data.trials.length; i += 1) { if (!skip[i]) { out.push(i); } }
+    return out;
+  }
+  function show(id) {
+    var ids = members(id);
+    document.getElementById("trials-title").textContent = data.labels[id] || "";
+    document.getElementById("trials-count").textContent =
+      ids.length + (ids.length === 1 ? " trial" : " trials");
+    list.textContent = "";
+    ids.forEach(function (i) {
+      var name = data.trials[i];
+      var item = document.createElement("li");
+      if (/^NCT[0-9]{8}$/.test(name)) {
+        var link = document.createElement("a");
+        link.href = "https://clinicaltrials.gov/study/" + name;
+        link.rel = "noopener noreferrer";
+        link.textContent = name;
+        item.appendChild(link);
+      } else {
+        item.textContent = name;
+      }
+      list.appendChild(item);
+    });
+    panel.hidden = false;
+    panel.setAttribute("data-shown", id);
+    panel.focus();
+  }
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest("[data-bucket]");
+    if (target) { show(target.getAttribute("data-bucket")); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { panel.hidden = true; return; }
+    var target = event.target.closest && event.target.closest("[data-bucket]");
+    if (target && (event.key === "Enter" || event.key === " ")) {
+      event.preventDefault();
+      show(target.getAttribute("data-bucket"));
+    }
+  });
+  document.getElementById("trials-close").addEventListener("click", function () {
+    panel.hidden = true;
+  });
+})();
+""".strip()
+
+COLOURS = {
+    "stricter": "#c25e00",
+    "same": "#4a5568",
+    "looser": "#1e6fb4",
+    "other": "#8e24aa",
+    "contradictory": "#9e9e9e",
+    "neutral": "#5f7fa6",
+    "excluded": "#c62828",
+    "required": "#2e7d32",
+    "allowed": "#e0a800",
+    "both": "#8e24aa",
+    "mentioned": "#78909c",
+    "none": "#e3e7ed",
+}
+
+STYLE = (
+    """
+:root { --ink: #1d2430; --muted: #5b6575; --line: #d9dee6; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+       color: var(--ink); background: #f7f8fa; }
+main { max-width: 1500px; margin: 0 auto; padding: 20px 24px 60px; }
+h1 { font-size: 20px; margin: 0 0 6px; }
+h2 { font-size: 17px; margin: 30px 0 10px; }
+h3 { font-size: 14px; margin: 0 0 4px; }
+p { margin: 4px 0; }
+.lead { color: var(--muted); }
+.notes { margin: 10px 0; padding: 8px 12px; border-left: 4px solid #e0a800; background: #fff8e1; }
+nav a { margin-right: 14px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 14px; }
+.card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px;
+        break-inside: avoid; }
+.card .ref { font-weight: 600; }
+.card .muted, .muted { color: var(--muted); }
+.plots { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }
+figure { margin: 0; }
+figcaption { color: var(--muted); font-size: 12px; }
+svg.plot { max-width: 100%; height: auto; overflow: visible; }
+svg text { font: 11px system-ui, sans-serif; fill: var(--ink); }
+svg .tick { fill: var(--muted); font-size: 10px; }
+svg .axis-title { fill: var(--muted); font-size: 11px; }
+svg .grid { stroke: #eef1f5; }
+svg .axis { stroke: #8a94a6; }
+svg .hit { fill: transparent; stroke: none; }
+svg [data-bucket] { cursor: pointer; }
+svg [data-bucket]:hover rect:not(.hit), svg [data-bucket]:focus rect:not(.hit) { opacity: .75; }
+svg .bar.ref rect:not(.hit) { stroke: var(--ink); stroke-width: 2; }
+svg .ref-mark { font-weight: 700; font-size: 11px; }
+svg .ref-line { stroke: var(--ink); stroke-width: 2; stroke-dasharray: 4 3; }
+svg .cdf { fill: none; stroke: #1e6fb4; stroke-width: 2; }
+svg .step circle { fill: #1e6fb4; }
+svg .step circle.hit { fill: transparent; }
+svg.stacked { display: block; width: 100%; max-width: 420px; }
+svg.stacked .count { fill: #fff; font-weight: 600; }
+svg.stacked .segment.none .count, svg.stacked .segment.allowed .count { fill: var(--ink); }
+.legend { display: flex; flex-wrap: wrap; gap: 4px 12px; font-size: 12px; margin: 4px 0; }
+.legend i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; border-radius: 2px; }
+button.n { font: inherit; border: 0; background: none; padding: 0 2px; color: #1e50b4;
+           text-decoration: underline dotted; cursor: pointer; }
+table { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid var(--line);
+        margin-top: 8px; }
+th, td { text-align: left; vertical-align: top; padding: 5px 7px; border-bottom: 1px solid var(--line); }
+th { background: #eef1f5; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+td .cid { color: var(--muted); font-family: ui-monospace, monospace; font-size: 12px; }
+.concepts .row { display: grid; grid-template-columns: minmax(180px, 260px) 140px 1fr; gap: 10px;
+                 align-items: center; padding: 4px 0; border-bottom: 1px solid var(--line); }
+#trials { position: fixed; right: 16px; top: 16px; bottom: 16px; width: min(360px, 90vw);
+          overflow: auto; background: #fff; border: 1px solid var(--ink); border-radius: 8px;
+          padding: 12px 14px; box-shadow: 0 6px 24px rgba(0,0,0,.25); z-index: 10; }
+#trials ol { padding-left: 22px; font-family: ui-monospace, monospace; }
+footer { margin-top: 30px; color: var(--muted); font-size: 12px; }
+@media print {
+  body { background: #fff; }
+  #trials, nav { display: none !important; }
+  .card, table, .concepts .row { break-inside: avoid; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  button.n { color: var(--ink); text-decoration: none; }
+}
+"""
+    + "".join(
+        f"svg .{k} rect:not(.hit) {{ fill: {v}; }}\n.legend i.{k} {{ background: {v}; }}\n"
+        for k, v in COLOURS.items()
+    )
+).strip()
+
+
+def _hash(source: str) -> str:
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
+    return "sha256-" + base64.b64encode(digest).decode("ascii")
+
+
+class Buckets:
+    """The trials behind each figure, as indices into the compared trials; a
+    complement (``no limit``, ``say nothing``) as the buckets it leaves out."""
+
+    def __init__(self, trials: Sequence[str]) -> None:
+        self.index = {t: i for i, t in enumerate(trials)}
+        self.members: dict[str, object] = {}
+        self.labels: dict[str, str] = {}
+
+    def add(self, label: str, ids: Sequence[str]) -> str:
+        key = f"b{len(self.members)}"
+        self.members[key] = [self.index[i] for i in ids if i in self.index]
+        self.labels[key] = label
+        return key
+
+    def rest(self, label: str, others: Sequence[str]) -> str:
+        key = f"b{len(self.members)}"
+        self.members[key] = {"rest": list(others)}
+        self.labels[key] = label
+        return key
+
+
+def trials(count: int) -> str:
+    """``1 trial``, ``5 trials``."""
+    return f"{count} trial" if count == 1 else f"{count} trials"
+
+
+def _button(count: int, bucket: str | None, *, role: str = "") -> str:
+    """A number that opens its trials."""
+    if bucket is None or not count:
+        return f'<span class="n" data-count="{count}" data-role="{e(role)}">{count}</span>'
+    return (
+        f'<button type="button" class="n" data-bucket="{e(bucket)}" data-count="{count}" '
+        f'data-role="{e(role)}">{count}</button>'
+    )
+
+
+def _short(value: float) -> str:
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.3g}"
+
+
+def _side_plot(item: LimitItem, side: Side, buckets: Buckets) -> str:
+    unit = item.unit or "no unit"
+    what = SIDE_LABELS[side.side]
+    label = f"{item.name}: {what} of {side.trials} trials ({unit})"
+    values = {v.value: v.study_ids for v in side.values}
+    if side.ref is not None and not any(abs(v - side.ref) < 1e-9 for v in values):
+        values[side.ref] = ()
+    categories = sorted(values)
+    caption = f"{trials(side.trials)} set a {what}"
+    if side.percentile is not None:
+        caption += f"; REF at percentile {side.percentile:.0f}"
+    x_title = f"{what} ({unit})"
+    if len(categories) > MAX_BARS:
+        points = [
+            (
+                v,
+                len(values[v]),
+                buckets.add(f"{item.name}: {what} {_short(v)} {unit}", values[v]),
+                f"{_short(v)}: {len(values[v])} trials",
+            )
+            for v in categories
+            if values[v]
+        ]
+        plot = svg.ecdf(
+            points,
+            ref=side.ref,
+            ref_percentile=side.percentile,
+            x_title=x_title,
+            label=label,
+            tick_text=_short,
+        )
+    else:
+        bars = []
+        for v in categories:
+            ids = values[v]
+            css = "neutral"
+            if side.ref is not None:
+                if abs(v - side.ref) < 1e-9:
+                    css = "same"
+                elif (v > side.ref) == (side.side == "lower"):
+                    css = "stricter"
+                else:
+                    css = "looser"
+            bucket = buckets.add(f"{item.name}: {what} {_short(v)} {unit}", ids) if ids else None
+            bars.append(
+                svg.Bar(
+                    label=_short(v),
+                    count=len(ids),
+                    css=css,
+                    bucket=bucket,
+                    title=f"{what} {_short(v)} {unit}: {len(ids)} trials",
+                    ref=side.ref is not None and abs(v - side.ref) < 1e-9,
+                )
+            )
+        plot = svg.bars(bars, x_title=x_title, label=label)
+    return (
+        f'<figure class="side" data-side="{side.side}" data-trials="{side.trials}" '
+        f'data-percentile="{"" if side.percentile is None else f"{side.percentile:.0f}"}">'
+        f"{plot}<figcaption>{e(caption)}</figcaption></figure>"
+    )
+
+
+def _verdict_bar(item: LimitItem, buckets: dict[str, str]) -> str:
+    segments = [
+        svg.Segment(
+            v,
+            len(item.verdicts[v]),
+            v,
+            buckets.get(v),
+            f"{VERDICT_LABELS[v]}: {len(item.verdicts[v])} trials",
+        )
+        for v in VERDICT_ORDER
+        if v in item.verdicts
+    ]
+    total = sum(s.count for s in segments)
+    if not total:
+        return ""
+    legend = "".join(
+        f'<span><i class="{v}"></i>{e(VERDICT_LABELS[v])} {_button(len(item.verdicts[v]), buckets.get(v), role=v)}</span>'
+        for v in VERDICT_ORDER
+        if v in item.verdicts and (item.verdicts[v] or v in ("stricter", "same", "looser"))
+    )
+    plot = svg.stacked(segments, total=total, label=f"{item.name}: trials against REF")
+    return f'<div class="verdicts">{plot}<div class="legend">{legend}</div></div>'
+
+
+def _limit_card(item: LimitItem, buckets: Buckets) -> tuple[str, dict[str, str], str, str]:
+    keys = {
+        v: buckets.add(
+            f"{item.name}: {VERDICT_LABELS[v]} than REF"
+            if v in ("stricter", "looser")
+            else f"{item.name}: {VERDICT_LABELS[v]}",
+            ids,
+        )
+        for v, ids in item.verdicts.items()
+    }
+    limited = buckets.add(f"{item.name}: trials that limit it", item.limited)
+    mentions = buckets.add(
+        f"{item.name}: named only in conditional or granted limits", item.mentions
+    )
+    none = buckets.rest(f"{item.name}: no limit", [limited, mentions])
+    plots = "".join(_side_plot(item, s, buckets) for s in item.sides)
+    mention = (
+        f" · {_button(len(item.mentions), mentions, role='mentions')} more only conditionally"
+        if item.mentions
+        else ""
+    )
+    return (
+        (
+            f'<article class="card item" id="{e(item.kind)}-{e(item.key)}" data-kind="{e(item.kind)}" '
+            f'data-key="{e(item.key)}"><h3>{e(item_label(item))}</h3>'
+            f'<p><span class="ref">REF: {e(item.ref_text)}</span> '
+            f'<span class="muted">({e(", ".join(item.ref_criteria))})</span></p>'
+            f"<p>{_button(len(item.limited), limited, role='limited')} of {item.compared} trials "
+            f"limit it ({percent(len(item.limited), item.compared)}){mention} · no limit "
+            f"{_button(item.none, none, role='none')}</p>"
+            f'{_verdict_bar(item, keys)}<div class="plots">{plots}</div></article>'
+        ),
+        keys,
+        limited,
+        none,
+    )
+
+
+def _limits_table(
+    items: Sequence[LimitItem], rows: dict[str, tuple[dict[str, str], str, str]], table_id: str
+) -> str:
+    head = "".join(f'<th class="num">{e(VERDICT_LABELS[v])}</th>' for v in VERDICT_ORDER)
+    out = [
+        f'<table id="{table_id}"><thead><tr><th>Item</th><th>Criteria</th><th>REF</th>'
+        f'<th class="num">Trials</th><th class="num">Share</th><th>REF percentile</th>{head}'
+        '<th class="num">No limit</th></tr></thead><tbody>'
+    ]
+    for item in items:
+        keys, limited, none = rows[item.key]
+        cells = "".join(
+            f'<td class="num" data-verdict="{v}">'
+            + (
+                ""
+                if v not in item.verdicts
+                else _button(len(item.verdicts[v]), keys.get(v), role=v)
+            )
+            + "</td>"
+            for v in VERDICT_ORDER
+        )
+        out.append(
+            f'<tr data-key="{e(item.key)}"><td><a href="#{e(item.kind)}-{e(item.key)}">'
+            f"{e(item_label(item))}</a></td><td>{e(', '.join(item.ref_criteria))}</td>"
+            f"<td>{e(item.ref_text)}</td>"
+            f'<td class="num">{_button(len(item.limited), limited, role="limited")}</td>'
+            f'<td class="num">{percent(len(item.limited), item.compared)}</td>'
+            f'<td data-role="percentile">{e(percentile_text(item))}</td>{cells}'
+            f'<td class="num">{_button(item.none, none, role="none")}</td></tr>'
+        )
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _limits_section(
+    title: str,
+    section_id: str,
+    items: Sequence[LimitItem],
+    buckets: Buckets,
+) -> str:
+    if not items:
+        return f'<section id="{section_id}"><h2>{e(title)}</h2><p class="muted">None in REF.</p></section>'
+    cards, rows = [], {}
+    for item in items:
+        card, keys, limited, none = _limit_card(item, buckets)
+        cards.append(card)
+        rows[item.key] = (keys, limited, none)
+    return (
+        f'<section id="{section_id}"><h2>{e(title)}</h2><div class="cards">{"".join(cards)}</div>'
+        f"{_limits_table(items, rows, section_id + '-table')}</section>"
+    )
+
+
+def _concepts_section(items: Sequence[ConceptItem], buckets: Buckets) -> str:
+    order = (*STANCES, "none")
+    legend = "".join(f'<span><i class="{s}"></i>{e(STANCE_LABELS[s])}</span>' for s in order)
+    rows, table = [], []
+    for item in items:
+        keys = {
+            s: buckets.add(f"{item.name}: {STANCE_LABELS[s]}", item.stances.get(s, ()))
+            for s in STANCES
+        }
+        keys["none"] = buckets.rest(f"{item.name}: say nothing", list(keys.values()))
+        segments = [
+            svg.Segment(s, item.count(s), s, keys[s], f"{STANCE_LABELS[s]}: {item.count(s)} trials")
+            for s in order
+        ]
+        plot = svg.stacked(segments, total=item.compared, label=f"{item.name}: what the trials do")
+        counts = " · ".join(
+            f"{e(STANCE_LABELS[s])} {_button(item.count(s), keys[s], role=s)} "
+            f"({percent(item.count(s), item.compared)})"
+            for s in order
+            if item.count(s)
+        )
+        rows.append(
+            f'<div class="row" id="concept-{e(item.key)}" data-key="{e(item.key)}">'
+            f'<div><strong>{e(item.name)}</strong> <span class="muted">({e(", ".join(item.ref_criteria))})</span></div>'
+            f"<div>REF: {e(STANCE_LABELS[item.ref_stance])}</div>"
+            f'<div>{plot}<div class="legend">{counts}</div></div></div>'
+        )
+        cells = "".join(
+            f'<td class="num" data-stance="{s}">{_button(item.count(s), keys[s], role=s)}</td>'
+            for s in order
+        )
+        table.append(
+            f'<tr data-key="{e(item.key)}"><td><a href="#concept-{e(item.key)}">{e(item.name)}</a></td>'
+            f"<td>{e(', '.join(item.ref_criteria))}</td><td>{e(STANCE_LABELS[item.ref_stance])}</td>{cells}</tr>"
+        )
+    head = "".join(f'<th class="num">{e(STANCE_LABELS[s])}</th>' for s in order)
+    if not items:
+        return '<section id="concepts"><h2>Concepts</h2><p class="muted">None in REF.</p></section>'
+    return (
+        f'<section id="concepts"><h2>Concepts</h2><div class="legend">{legend}</div>'
+        f'<div class="concepts">{"".join(rows)}</div>'
+        f'<table id="concepts-table"><thead><tr><th>Concept</th><th>Criteria</th><th>REF</th>{head}'
+        f"</tr></thead><tbody>{''.join(table)}</tbody></table></section>"
+    )
+
+
+def _missing_section(result: Landscape, buckets: Buckets) -> str:
+    title = f"Missing in REF: what at least {result.min_share:.0%} of the compared trials have"
+    if not result.missing:
+        return f'<section id="missing"><h2>{e(title)}</h2><p class="muted">Nothing.</p></section>'
+    out = [
+        f'<section id="missing"><h2>{e(title)}</h2><table id="missing-table"><thead><tr>'
+        '<th>Kind</th><th>Item</th><th class="num">Trials</th><th class="num">Share</th>'
+        "<th>Share of trials</th><th>Detail</th></tr></thead><tbody>"
+    ]
+    for m in result.missing:
+        key = buckets.add(f"{m.name}: trials that have it", m.study_ids)
+        parts = [
+            f"{e(name if m.kind != 'concept' else STANCE_LABELS[name])} "
+            f"{_button(len(ids), buckets.add(f'{m.name}: {name}', ids), role=name)}"
+            for name, ids in m.breakdown.items()
+        ]
+        bar = svg.stacked(
+            [
+                svg.Segment(
+                    "have", len(m.study_ids), "stricter", key, f"{len(m.study_ids)} trials"
+                ),
+                svg.Segment("rest", m.compared - len(m.study_ids), "none", None, "the others"),
+            ],
+            total=m.compared,
+            label=f"{m.name}: share of trials",
+        )
+        unit = f", {m.unit}" if m.unit else ""
+        out.append(
+            f'<tr data-key="{e(m.key)}" data-kind="{e(m.kind)}"><td>{e(m.kind)}</td>'
+            f'<td>{e(m.name)} <span class="muted">({e(m.key)}{e(unit)})</span></td>'
+            f'<td class="num">{_button(len(m.study_ids), key, role="trials")}</td>'
+            f'<td class="num">{percent(len(m.study_ids), m.compared)}</td><td>{bar}</td>'
+            f'<td>{e(m.summary)}<br><span class="muted">{" · ".join(parts)}</span></td></tr>'
+        )
+    out.append("</tbody></table></section>")
+    return "".join(out)
+
+
+def _criteria_section(result: Landscape) -> str:
+    out = [
+        '<section id="criteria"><h2>By criterion</h2><table id="criteria-table"><thead><tr>'
+        "<th>Criterion</th><th>Item</th><th>REF</th></tr></thead><tbody>"
+    ]
+    for criterion in result.criteria:
+        items = []
+        for link in criterion.items:
+            item = result.item(link)
+            if item is None:
+                continue
+            anchor = f"{link.kind}-{link.key}"
+            if isinstance(item, ConceptItem):
+                ref = STANCE_LABELS[link.stance or item.ref_stance]
+            else:
+                ref = item.ref_text
+            items.append(
+                f'<li><a href="#{e(anchor)}">{e(item_label(item))}</a>: <strong>{e(ref)}</strong></li>'
+            )
+        listed = (
+            f"<ul>{''.join(items)}</ul>"
+            if items
+            else '<span class="muted">nothing to compare</span>'
+        )
+        out.append(
+            f'<tr id="c-{e(criterion.id)}"><td><span class="cid">{e(criterion.id)}</span> '
+            f'{e(criterion.text)}</td><td colspan="2">{listed}</td></tr>'
+        )
+    out.append("</tbody></table></section>")
+    return "".join(out)
+
+
+def render_html(result: Landscape) -> str:
+    """The page as a string."""
+    buckets = Buckets(result.trials)
+    body = [
+        _limits_section("Limits", "limits", result.limits, buckets),
+        _limits_section("Time windows", "windows", result.windows, buckets),
+        _concepts_section(result.concepts, buckets),
+        _missing_section(result, buckets),
+        _criteria_section(result),
+    ]
+    title = f"{result.ref} among {result.compared} trials — ctparse landscape"
+    csp = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; "
+        f"script-src '{_hash(SCRIPT)}'; base-uri 'none'; form-action 'none'"
+    )
+    head, *rest = header_lines(result)
+    data = {"trials": list(result.trials), "buckets": buckets.members, "labels": buckets.labels}
+    notes = "".join(f"<p>{e(n)}</p>" for n in result.notes)
+    return (
+        "\n".join(
+            [
+                "<!DOCTYPE html>",
+                '<html lang="en"><head><meta charset="utf-8">',
+                f'<meta http-equiv="Content-Security-Policy" content="{e(csp)}">',
+                '<meta name="viewport" content="width=device-width, initial-scale=1">',
+                f"<title>{e(title)}</title>",
+                f"<style>\n{STYLE}\n</style></head><body><main>",
+                f"<h1>Landscape of {e(result.ref)}</h1>",
+                f'<p class="lead">{e(result.title or "")}</p>',
+                "".join(
+                    f'<p class="lead">{e(line)}</p>'
+                    for line in rest
+                    if not line.startswith("Note:")
+                ),
+                f'<div class="notes" id="notes">{notes}</div>' if notes else "",
+                '<nav><a href="#limits">Limits</a><a href="#windows">Time windows</a>'
+                '<a href="#concepts">Concepts</a><a href="#missing">Missing in REF</a>'
+                '<a href="#criteria">By criterion</a></nav>',
+                *body,
+                f"<footer>Made by ctparse {e(__version__)} from {e(head.split(maxsplit=1)[-1])}. "
+                "Stricter = fewer patients eligible (a higher minimum, a lower maximum, a longer "
+                "washout); bounds in canonical units; multiples of ULN/LLN are a scale of their own. "
+                "Click a number or a bar for the trials behind it.</footer></main>",
+                '<aside id="trials" role="dialog" aria-labelledby="trials-title" tabindex="-1" hidden>'
+                '<button type="button" id="trials-close" aria-label="Close">✕ close</button>'
+                '<h2 id="trials-title"></h2><p id="trials-count"></p><ol id="trials-list"></ol></aside>',
+                f'<script type="application/json" id="landscape-data">{script_json(data)}</script>',
+                f"<script>{SCRIPT}</script></body></html>",
+            ]
+        )
+        + "\n"
+    )
+
+
+def write_html(result: Landscape, stream: TextIO) -> None:
+    """Write the page to an open text stream."""
+    stream.write(render_html(result))
