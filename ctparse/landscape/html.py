@@ -27,6 +27,7 @@ from ..report.escape import html as e
 from ..report.escape import script_json
 from . import svg
 from .model import (
+    REF_LABELS,
     SIDE_LABELS,
     STANCE_LABELS,
     VERDICT_LABELS,
@@ -85,6 +86,11 @@ def _button(count: int, bucket: str | None, *, role: str = "") -> str:
         f'<button type="button" class="n" data-bucket="{e(bucket)}" data-count="{count}" '
         f'data-role="{e(role)}">{count}</button>'
     )
+
+
+def _link(anchor: str, text: str, present: bool) -> str:
+    """A link to a card or row of the page, or the plain text when there is none."""
+    return f'<a href="#{e(anchor)}">{e(text)}</a>' if present else e(text)
 
 
 def _short(value: float) -> str:
@@ -241,8 +247,9 @@ def _limits_table(
             for v in VERDICT_ORDER
         )
         out.append(
-            f'<tr data-key="{e(item.key)}"><td><a href="#{e(item.kind)}-{e(item.key)}">'
-            f"{e(item_label(item))}</a></td><td>{e(', '.join(item.ref_criteria))}</td>"
+            f'<tr id="row-{e(item.kind)}-{e(item.key)}" data-key="{e(item.key)}">'
+            f"<td>{_link(f'{item.kind}-{item.key}', item_label(item), bool(item.limited or item.mentions))}</td>"
+            f"<td>{e(', '.join(item.ref_criteria))}</td>"
             f"<td>{e(item.ref_text)}</td>"
             f'<td class="num">{_button(len(item.limited), limited, role="limited")}</td>'
             f'<td class="num">{percent(len(item.limited), item.compared)}</td>'
@@ -261,21 +268,29 @@ def _limits_section(
 ) -> str:
     if not items:
         return f'<section id="{section_id}"><h2>{e(title)}</h2><p class="muted">None in REF.</p></section>'
-    cards, rows = [], {}
+    cards, rows, alone = [], {}, []
     for item in items:
         card, keys, limited, none = _limit_card(item, buckets)
-        cards.append(card)
         rows[item.key] = (keys, limited, none)
+        if item.limited or item.mentions:
+            cards.append(card)
+        else:
+            alone.append(f"{item_label(item)} ({', '.join(item.ref_criteria)})")
+    unmatched = (
+        f'<p class="muted" id="{section_id}-unmatched">No compared trial has: {e("; ".join(alone))}</p>'
+        if alone
+        else ""
+    )
     return (
         f'<section id="{section_id}"><h2>{e(title)}</h2><div class="cards">{"".join(cards)}</div>'
-        f"{_limits_table(items, rows, section_id + '-table')}</section>"
+        f"{unmatched}{_limits_table(items, rows, section_id + '-table')}</section>"
     )
 
 
 def _concepts_section(items: Sequence[ConceptItem], buckets: Buckets) -> str:
     order = (*STANCES, "none")
     legend = "".join(f'<span><i class="{s}"></i>{e(STANCE_LABELS[s])}</span>' for s in order)
-    rows, table = [], []
+    rows, table, alone = [], [], []
     for item in items:
         keys = {
             s: buckets.add(f"{item.name}: {STANCE_LABELS[s]}", item.stances.get(s, ()))
@@ -293,19 +308,22 @@ def _concepts_section(items: Sequence[ConceptItem], buckets: Buckets) -> str:
             for s in order
             if item.count(s)
         )
-        rows.append(
-            f'<div class="row" id="concept-{e(item.key)}" data-key="{e(item.key)}">'
-            f'<div><strong>{e(item.name)}</strong> <span class="muted">({e(", ".join(item.ref_criteria))})</span></div>'
-            f"<div>REF: {e(STANCE_LABELS[item.ref_stance])}</div>"
-            f'<div>{plot}<div class="legend">{counts}</div></div></div>'
-        )
+        if item.none == item.compared:
+            alone.append(f"{item.name} ({', '.join(item.ref_criteria)})")
+        else:
+            rows.append(
+                f'<div class="row" id="concept-{e(item.key)}" data-key="{e(item.key)}">'
+                f'<div><strong>{e(item.name)}</strong> <span class="muted">({e(", ".join(item.ref_criteria))})</span></div>'
+                f"<div>REF {e(REF_LABELS[item.ref_stance])}</div>"
+                f'<div>{plot}<div class="legend">{counts}</div></div></div>'
+            )
         cells = "".join(
             f'<td class="num" data-stance="{s}">{_button(item.count(s), keys[s], role=s)}</td>'
             for s in order
         )
         table.append(
-            f'<tr data-key="{e(item.key)}"><td><a href="#concept-{e(item.key)}">{e(item.name)}</a></td>'
-            f"<td>{e(', '.join(item.ref_criteria))}</td><td>{e(STANCE_LABELS[item.ref_stance])}</td>{cells}</tr>"
+            f'<tr id="row-concept-{e(item.key)}" data-key="{e(item.key)}"><td>{_link(f"concept-{item.key}", item.name, item.none < item.compared)}</td>'
+            f"<td>{e(', '.join(item.ref_criteria))}</td><td>{e(REF_LABELS[item.ref_stance])}</td>{cells}</tr>"
         )
     head = "".join(f'<th class="num">{e(STANCE_LABELS[s])}</th>' for s in order)
     if not items:
@@ -313,7 +331,12 @@ def _concepts_section(items: Sequence[ConceptItem], buckets: Buckets) -> str:
     return (
         f'<section id="concepts"><h2>Concepts</h2><div class="legend">{legend}</div>'
         f'<div class="concepts">{"".join(rows)}</div>'
-        f'<table id="concepts-table"><thead><tr><th>Concept</th><th>Criteria</th><th>REF</th>{head}'
+        + (
+            f'<p class="muted" id="concepts-unmatched">No compared trial names: {e("; ".join(alone))}</p>'
+            if alone
+            else ""
+        )
+        + f'<table id="concepts-table"><thead><tr><th>Concept</th><th>Criteria</th><th>REF</th>{head}'
         f"</tr></thead><tbody>{''.join(table)}</tbody></table></section>"
     )
 
@@ -367,9 +390,9 @@ def _criteria_section(result: Landscape) -> str:
             item = result.item(link)
             if item is None:
                 continue
-            anchor = f"{link.kind}-{link.key}"
+            anchor = f"row-{link.kind}-{link.key}"
             if isinstance(item, ConceptItem):
-                ref = STANCE_LABELS[link.stance or item.ref_stance]
+                ref = REF_LABELS[link.stance or item.ref_stance]
             else:
                 ref = item.ref_text
             items.append(

@@ -24,6 +24,14 @@ STANCE_LABELS = {
     "mentioned": "mention",
     "none": "say nothing",
 }
+#: What REF does with a concept, in words ("REF excludes").
+REF_LABELS = {
+    "excluded": "excludes",
+    "required": "requires",
+    "allowed": "allows with conditions",
+    "both": "requires and excludes",
+    "mentioned": "mentions",
+}
 VERDICT_LABELS = {
     "stricter": "stricter",
     "same": "same",

@@ -17,6 +17,7 @@ from ..report.tabular import write_csv as write_csv_rows
 from ..report.tabular import write_markdown as write_markdown_rows
 from ..report.tabular import write_table as write_table_rows
 from .model import (
+    REF_LABELS,
     SIDE_LABELS,
     STANCE_LABELS,
     VERDICT_LABELS,
@@ -165,9 +166,7 @@ def concept_rows(result: Landscape) -> list[dict[str, Any]]:
         row: dict[str, Any] = {
             "concept": item_label(item),
             "criteria": ", ".join(item.ref_criteria),
-            "REF": STANCE_LABELS[item.ref_stance] + "s"
-            if item.ref_stance in ("excluded", "required", "mentioned")
-            else STANCE_LABELS[item.ref_stance],
+            "REF": REF_LABELS[item.ref_stance],
         }
         for stance in (*STANCES, "none"):
             row[STANCE_LABELS[stance]] = item.count(stance)
@@ -209,7 +208,7 @@ def criterion_rows(result: Landscape) -> list[dict[str, Any]]:
                     {
                         **head,
                         "item": item.name,
-                        "REF": STANCE_LABELS[stance],
+                        "REF": REF_LABELS[stance],
                         "compared trials": concept_summary(item),
                     }
                 )
@@ -287,10 +286,32 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
+def unmatched(result: Landscape) -> tuple[list[str], list[str]]:
+    """REF's limits and windows no compared trial has, and its concepts no
+    compared trial names (listed in one line each, not as rows of zeros)."""
+    limits = [
+        f"{item_label(i)} ({', '.join(i.ref_criteria)})"
+        for i in (*result.limits, *result.windows)
+        if not i.limited and not i.mentions
+    ]
+    concepts = [
+        f"{c.name} ({', '.join(c.ref_criteria)})" for c in result.concepts if c.none == c.compared
+    ]
+    return limits, concepts
+
+
 def _sections(result: Landscape) -> list[tuple[str, list[dict[str, Any]], Sequence[str]]]:
+    limits = [
+        r
+        for r, i in zip(limit_rows(result), (*result.limits, *result.windows), strict=True)
+        if i.limited or i.mentions
+    ]
+    concepts = [
+        r for r, c in zip(concept_rows(result), result.concepts, strict=True) if c.none < c.compared
+    ]
     return [
-        ("Limits and time windows", limit_rows(result), LIMIT_COLUMNS),
-        ("Concepts", concept_rows(result), CONCEPT_COLUMNS),
+        ("Limits and time windows", limits, LIMIT_COLUMNS),
+        ("Concepts", concepts, CONCEPT_COLUMNS),
         (
             f"Missing in REF (at least {result.min_share:.0%} of the compared trials)",
             missing_rows(result),
@@ -298,6 +319,16 @@ def _sections(result: Landscape) -> list[tuple[str, list[dict[str, Any]], Sequen
         ),
         ("By criterion", criterion_rows(result), CRITERION_COLUMNS),
     ]
+
+
+def _unmatched_lines(result: Landscape) -> list[str]:
+    limits, concepts = unmatched(result)
+    lines = []
+    if limits:
+        lines.append("Limits and windows of REF no compared trial has: " + "; ".join(limits))
+    if concepts:
+        lines.append("Concepts of REF no compared trial names: " + "; ".join(concepts))
+    return lines
 
 
 def write_table(result: Landscape, stream: TextIO) -> None:
@@ -309,6 +340,8 @@ def write_table(result: Landscape, stream: TextIO) -> None:
             write_table_rows(rows, columns, stream, title=title)
         else:
             stream.write(f"{title}: none\n")
+    for line in _unmatched_lines(result):
+        stream.write("\n" + line + "\n")
 
 
 def write_markdown(result: Landscape, stream: TextIO) -> None:
@@ -321,6 +354,8 @@ def write_markdown(result: Landscape, stream: TextIO) -> None:
             write_markdown_rows(rows, columns, stream)
         else:
             stream.write("None.\n")
+    for line in _unmatched_lines(result):
+        stream.write("\n" + markdown(line) + "\n")
 
 
 def write_csv(result: Landscape, stream: TextIO) -> None:
