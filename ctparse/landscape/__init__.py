@@ -122,7 +122,14 @@ def landscape(
             worker.join()
         if failure:
             raise failure[0]
-        note = no_criteria_note(ref)
+        notes = [n for n in (no_criteria_note(ref),) if n]
+        if not entities:
+            notes.append("REF was read without the entity stage (--no-entities): no concepts")
+        if compared.manifest.get("entity_stage") is False:
+            notes.append(
+                f"{compared.directory} was built without the entity stage: its trials name no "
+                "concepts, and windows are matched by their event as written"
+            )
         return build(
             criteria,
             ref_facts(criteria),
@@ -130,10 +137,10 @@ def landscape(
             ref=ref.ref,
             title=ref.title,
             source=ref.source.format,
-            has_criteria=note is None,
+            has_criteria=no_criteria_note(ref) is None,
             ref_in_dataset=compared.ref_in_dataset,
             min_share=min_share,
-            notes=(note,) if note else (),
+            notes=notes,
         )
     finally:
         if owned:

@@ -101,8 +101,18 @@ def _short(value: float) -> str:
     return f"{value:.3g}"
 
 
+def _scale_text(item: LimitItem) -> str:
+    """What a unitless bound is on: an ordinal scale ("scale 0–5") or nothing."""
+    from .facts import variables
+
+    variable = variables().get(item.target) if item.kind == "limit" else None
+    if variable is not None and variable.scale is not None and not item.scale:
+        return f"scale {variable.scale[0]}–{variable.scale[1]}"
+    return "no unit"
+
+
 def _side_plot(item: LimitItem, side: Side, buckets: Buckets) -> str:
-    unit = item.unit or "no unit"
+    unit = item.unit or _scale_text(item)
     what = SIDE_LABELS[side.side]
     label = f"{item.name}: {what} of {side.trials} trials ({unit})"
     values = {v.value: v.study_ids for v in side.values}

@@ -104,6 +104,7 @@ class Compared:
         self.where: str | None = None
         self.compared = 0
         self.ref_in_dataset = False
+        self.exclude: str | None = None
 
     def close(self) -> None:
         self.connection.close()
@@ -164,6 +165,7 @@ class Compared:
             QueryError: DuckDB refused ``--where`` (an unknown column, a type error).
         """
         run = self._run
+        self.exclude = exclude
         run(f"CREATE OR REPLACE TEMP TABLE chosen AS {_select(self.where)}", where="--where")
         run(
             "CREATE OR REPLACE TEMP TABLE cmp AS SELECT DISTINCT s.study_id FROM studies s "
@@ -212,10 +214,12 @@ class Compared:
         return int(self._run("SELECT count(*) FROM studies").fetchone()[0])
 
     def chosen(self) -> tuple[int, int]:
-        """(studies ``--where`` keeps, of those the ones without criteria text)."""
+        """(studies ``--where`` keeps, of those the ones without criteria text
+        other than REF)."""
         row = self._run(
-            "SELECT count(*), count(*) FILTER (WHERE s.criteria_text IS NULL "
-            "OR trim(s.criteria_text) = '') FROM studies s JOIN chosen USING (study_id)"
+            "SELECT count(*), count(*) FILTER (WHERE (s.criteria_text IS NULL "
+            "OR trim(s.criteria_text) = '') AND s.study_id <> "
+            f"{_quote(self.exclude or '')}) FROM studies s JOIN chosen USING (study_id)"
         ).fetchone()
         return int(row[0]), int(row[1])
 

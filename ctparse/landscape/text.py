@@ -79,11 +79,11 @@ def header_lines(result: Landscape) -> list[str]:
         left_out.append("REF itself")
     if result.without_criteria:
         left_out.append(f"{result.without_criteria:,} without criteria text")
-    where = f" where {result.where}" if result.where else ""
+    where = f"; {result.chosen:,} where {result.where}" if result.where else ""
     lines = [
         f"REF      {result.ref}{title}",
         f"Against  {result.dataset}: {result.compared:,} compared trials "
-        f"(of {result.studies:,} studies; {result.chosen:,}{where or ' chosen'}"
+        f"(of {result.studies:,} studies{where}"
         + (f"; left out: {', '.join(left_out)}" if left_out else "")
         + ")",
     ]
