@@ -201,3 +201,48 @@ def test_a_click_opens_the_trials_behind_a_figure(page) -> None:
     limited.click()
     assert page.find_element(By.ID, "trials-count").text == "12 trials"
     assert not listed & set(texts(page.find_elements(By.CSS_SELECTOR, "#trials-list li")))
+
+
+def test_many_distinct_bounds_draw_an_empirical_cdf(browser, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    from ctparse.landscape.model import CriterionRow, ItemLink, Landscape, LimitItem, Side, Value
+    from ctparse.landscape.ranges import Interval
+
+    ids = tuple(f"NCT{n:08d}" for n in range(1, 21))
+    age = LimitItem(
+        kind="limit", key="age", target="age", scale="", name="age", unit="years",
+        ref=Interval(lower=21), ref_text="≥ 21 years", ref_criteria=("inc-1",), compared=20,
+        limited=ids,
+        verdicts={"stricter": ids[4:], "same": ids[3:4], "looser": ids[:3], "other": (),
+                  "contradictory": ()},
+        mentions=(),
+        lower=Side("lower", 21.0, 17.5, tuple(Value(18.0 + i, (ids[i],)) for i in range(20))),
+    )  # fmt: skip
+    result = Landscape(
+        ref="NCT99999999", title="Ages", source="api_v2_json", has_criteria=True, dataset="d",
+        where=None, min_share=0.5, studies=20, chosen=20, without_criteria=0,
+        ref_in_dataset=False, trials=ids,
+        criteria=(CriterionRow("inc-1", "inclusion", "Age ≥ 21 years", (ItemLink("limit", "age"),)),),
+        limits=(age,),
+    )  # fmt: skip
+    path = tmp_path / "ecdf.html"
+    path.write_text(render_html(result), encoding="utf-8")
+    browser.get_log("browser")
+    browser.get(path.as_uri())
+    assert [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "WARNING")] == []
+    (plot,) = browser.find_elements(By.CSS_SELECTOR, "figure.side svg.ecdf")
+    box = browser.execute_script("return arguments[0].getBoundingClientRect().width", plot)
+    assert box > 0
+    assert plot.find_element(By.CSS_SELECTOR, "text.total").text == "20 trials"
+    assert "REF: percentile 18" in plot.find_element(By.CSS_SELECTOR, "text.ref-mark").text
+    row = browser.find_element(By.CSS_SELECTOR, '#limits-table tr[data-key="age"]')
+    assert row.find_element(By.CSS_SELECTOR, 'td[data-role="percentile"]').text == "minimum 18"
+    steps = plot.find_elements(By.CSS_SELECTOR, "g.step[data-bucket]")
+    assert len(steps) == 20
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", plot)
+    browser.execute_script(
+        "arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", steps[5]
+    )
+    assert browser.find_element(By.ID, "trials-count").text == "1 trial"
+    assert texts(browser.find_elements(By.CSS_SELECTOR, "#trials-list li")) == ["NCT00000006"]

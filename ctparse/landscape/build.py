@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from ..schema import Criterion
-from .facts import ItemRef, Key, RefFacts, RefLimit, VariableInfo, variables
+from .facts import Key, RefFacts, RefLimit, VariableInfo, variables
 from .model import (
     STANCE_LABELS,
     ConceptItem,
@@ -322,4 +322,4 @@ def build(
     )
 
 
-__all__ = ["ItemRef", "build", "key_text", "limit_item", "missing_items"]
+__all__ = ["build", "key_text", "limit_item", "missing_items"]

@@ -93,7 +93,6 @@ class Compared:
             for t in self.manifest.get("tables", {})
             for f in store.table_files(root, self.manifest, t)
         ]
-        files += [str(root / store.EMPTY / f"{t}.parquet") for t in ("thresholds",)]
         self.connection.execute(f"SET allowed_paths = {_literal_list(sorted(set(files)))}")
         self.connection.execute("SET enable_external_access = false")
         self.connection.execute("SET lock_configuration = true")
