@@ -131,7 +131,10 @@ table { width: 100%; border-collapse: collapse; background: #fff; border: 1px so
         margin-top: 8px; }
 th, td { text-align: left; vertical-align: top; padding: 5px 7px; border-bottom: 1px solid var(--line); }
 th { background: #eef1f5; }
-td.num, th.num { text-align: right; white-space: nowrap; }
+td.num, th.num { text-align: right; }
+td.num { white-space: nowrap; }
+th { font-size: 12px; overflow-wrap: anywhere; }
+td { overflow-wrap: anywhere; }
 td .cid { color: var(--muted); font-family: ui-monospace, monospace; font-size: 12px; }
 .concepts .row { display: grid; grid-template-columns: minmax(180px, 260px) 140px 1fr; gap: 10px;
                  align-items: center; padding: 4px 0; border-bottom: 1px solid var(--line); }
@@ -146,6 +149,8 @@ footer { margin-top: 30px; color: var(--muted); font-size: 12px; }
   .card, table, .concepts .row { break-inside: avoid; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   button.n { color: var(--ink); text-decoration: none; }
+  table { font-size: 11px; }
+  th, td { padding: 3px 4px; }
 }
 """
     + "".join(
