@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-AREAS = ("registry", "segmentation", "extraction", "compare", "entities", "dataset")
+AREAS = ("registry", "segmentation", "extraction", "compare", "entities", "dataset", "landscape")
 
 
 def run_one(area: str, shared: Path, out: Path) -> None:

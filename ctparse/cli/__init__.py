@@ -22,6 +22,7 @@ COMMANDS = {
     "thresholds": "thresholds:thresholds",
     "entities": "entities:entities",
     "compare": "compare:compare",
+    "landscape": "landscape:landscape",
     "fetch": "fetch:fetch",
     "eval": "evaluate:evaluate",
     "dataset": "dataset:dataset",

@@ -119,6 +119,7 @@ def threshold_row(
         normalized.value_max if normalized else None,
         normalized.unit if normalized else None,
         *_range(t.eligible),
+        t.requirement,
         t.condition,
         t.group,
         t.source,

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 #: Bumped whenever a column is added, removed, renamed or changes meaning;
 #: ``ctparse dataset update`` then re-parses everything.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 TYPES = ("string", "int32", "int64", "float64", "bool", "date32", "list<float64>")
 
@@ -258,6 +258,13 @@ THRESHOLDS = Table(
             "with `relative_to` the multiplier has none.",
         ),
         *_eligible(None),
+        _c(
+            "requirement",
+            "string",
+            "`required` (a patient must be in the stated range), `excluded` (must not be: "
+            "`eligible_*` is the complement), `allowed` (the sentence grants it: "
+            '"… enrollment is allowed"); null for a subgroup named under an obligation.',
+        ),
         _c("condition", "string", "A condition the limit applies under (`if liver metastases`)."),
         _c(
             "group",
