@@ -105,8 +105,8 @@ def test_new_rules_reparse_everything(
     shutil.copytree(reference, directory)
     old = builder.versions()
     newer = (old[0], "0123456789ab", old[2])
-    monkeypatch.setattr(builder, "versions", lambda: newer)
-    monkeypatch.setattr(partition, "_versions_of_worker", lambda: newer)
+    monkeypatch.setattr(builder, "versions", lambda entities=True: newer)
+    monkeypatch.setattr(partition, "_versions_of_worker", lambda entities=True: newer)
     summary = builder.update(directory, options=builder.Options(workers=1))
     assert summary.parsed == STUDIES
     from ctparse.dataset.query import connect
@@ -115,6 +115,25 @@ def test_new_rules_reparse_everything(
         assert db.execute("SELECT DISTINCT rules_version FROM criteria").fetchall() == [
             ("0123456789ab",)
         ]
+
+
+def test_no_entities_is_kept_by_update_until_entities_is_asked_for(
+    built: tuple[Path, Path], tmp_path: Path, capsys
+) -> None:
+    bulk, _ = built
+    directory = tmp_path / "trials"
+    main(["dataset", "build", str(bulk), "-o", str(directory), "--no-entities", "-j", "1"])
+    manifest = json.loads((directory / store.MANIFEST).read_text())
+    assert manifest["entity_stage"] is False
+    assert "ctparse_entities" not in manifest["components"]
+    assert manifest["rows"]["entities"] == 0 and manifest["rows"]["criteria"] > 0
+    capsys.readouterr()
+    main(["dataset", "update", str(directory), "-j", "1"])  # as it was built
+    assert "parsed 0 studies in 0 of" in capsys.readouterr().err
+    main(["dataset", "update", str(directory), "--entities", "-j", "1"])
+    assert f"parsed {STUDIES} studies" in capsys.readouterr().err
+    manifest = json.loads((directory / store.MANIFEST).read_text())
+    assert manifest["entity_stage"] is True and manifest["rows"]["entities"] > 0
 
 
 def test_build_refuses_a_dataset_of_other_sources(

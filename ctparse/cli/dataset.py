@@ -90,6 +90,14 @@ def _run_options(func: Any) -> Any:
         ),
         click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line."),
         click.option(
+            "--no-entities/--entities",
+            "no_entities",
+            default=None,
+            help="Leave out (or run) the trained entity stage: the entities table stays "
+            "empty and the rules run at full speed. Default: with entities for build, "
+            "as the dataset was built for update.",
+        ),
+        click.option(
             "--rate",
             type=click.FloatRange(min=0.1),
             default=50.0,
@@ -141,6 +149,7 @@ def _options(kwargs: dict[str, Any]) -> Any:
         offline=bool(kwargs["offline"]),
         rate=kwargs["rate"],
         backoff=kwargs["backoff"],
+        entities=None if kwargs.get("no_entities") is None else not kwargs["no_entities"],
     )
 
 

@@ -17,6 +17,7 @@ the :class:`Progress` callbacks and the outcome comes back as a
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ class Options:
     offline: bool = False
     rate: float = 50.0  # registry requests per minute
     backoff: float = 1.0  # first registry retry back-off, seconds
+    entities: bool | None = None  # the entity stage; None: build with it, update as built
 
 
 @dataclass
@@ -95,9 +97,10 @@ class Summary:
         }
 
 
-def versions() -> tuple[str, str, int]:
-    """(ctparse version, rules version, schema version) of this ctparse."""
-    return (__version__, rules_version(), SCHEMA_VERSION)
+def versions(entities: bool = True) -> tuple[str, str, int]:
+    """(ctparse version, rules version, schema version) of this ctparse, with or
+    without the entity stage (the rules version covers the components)."""
+    return (__version__, rules_version(components(entities)), SCHEMA_VERSION)
 
 
 def recorded_sources(directory: Path) -> list[Source] | None:
@@ -129,6 +132,8 @@ def build(
             f"holds a dataset built from other sources ({shown}); "
             "`ctparse dataset update DIR SOURCE...` replaces its sources",
         )
+    if options.entities is None:
+        options = dataclasses.replace(options, entities=True)
     return run(directory, sources, options=options, progress=progress, refresh=False)
 
 
@@ -149,13 +154,16 @@ def update(
     if recorded is None:
         raise store.DatasetError(str(directory), "no ctparse dataset here to update")
     chosen = [_with_corpus(s, options) for s in sources] if sources else recorded
+    if options.entities is None:  # as the dataset was built
+        previous: dict[str, Any] = {}
+        with contextlib.suppress(store.DatasetError):
+            previous = store.load_manifest(directory)
+        options = dataclasses.replace(options, entities=bool(previous.get("entity_stage", True)))
     return run(directory, chosen, options=options, progress=progress, refresh=True)
 
 
 def _with_corpus(source: Source, options: Options) -> Source:
     """A ``corpus`` source names its cache directory, so that an update reads the same one."""
-    import dataclasses
-
     if source.kind != "corpus" or source.location:
         return source
     from ..corpus import default_corpus_dir
@@ -194,13 +202,14 @@ def run(
                 say=progress.say,
             )
             tick = time.perf_counter()
-            jobs, partitions, todo = _plan(directory, sources, context, progress)
+            entities = options.entities is not False
+            jobs, partitions, todo = _plan(directory, sources, context, progress, entities)
             summary = Summary(directory, partitions=len(partitions))
             summary.plan_seconds = time.perf_counter() - tick
             progress.start(todo)
             results = _execute(jobs, options, progress, summary)
             tick = time.perf_counter()
-            manifest = _manifest(directory, sources, partitions, results, summary)
+            manifest = _manifest(directory, sources, partitions, results, summary, entities)
             store.commit(directory, manifest)
             summary.commit_seconds = time.perf_counter() - tick
     summary.seconds = time.perf_counter() - started
@@ -236,7 +245,7 @@ def _archives(
 
 
 def _plan(
-    directory: Path, sources: list[Source], context: Context, progress: Progress
+    directory: Path, sources: list[Source], context: Context, progress: Progress, entities: bool
 ) -> tuple[list[Job], dict[str, str], int]:
     """(jobs for the partitions to run, every partition's gen, studies to parse)."""
     folder = directory / store.PLAN
@@ -250,7 +259,7 @@ def _plan(
     finally:
         spool.close()
     progress.planned(spool.claims)
-    wanted = versions()
+    wanted = versions(entities)
     sized: list[tuple[int, Job]] = []
     partitions: dict[str, str] = {}
     for name, _units, _errors, gen in finalize(folder, wanted):
@@ -258,7 +267,7 @@ def _plan(
         state = store.load_state(directory, name)
         if state is not None and state.get("gen") == gen:
             continue
-        job = Job(str(directory.resolve()), name, gen, wanted, dict(context.archives))
+        job = Job(str(directory.resolve()), name, gen, wanted, dict(context.archives), entities)
         sized.append((_to_parse(directory, name, state, wanted), job))
     # The largest partitions first, so that no worker is left with a big one at the end.
     sized.sort(key=lambda item: (-item[0], item[1].partition))
@@ -312,6 +321,7 @@ def _manifest(
     partitions: dict[str, str],
     results: dict[str, Result],
     summary: Summary,
+    entities: bool,
 ) -> dict[str, Any]:
     from .tables import TABLES
 
@@ -340,14 +350,14 @@ def _manifest(
     with contextlib.suppress(store.DatasetError):
         previous = store.load_manifest(directory)
     summary.partitions_removed = len(set(previous.get("partitions", {})) - set(partitions))
-    ctparse_version, rules, schema_version = versions()
+    ctparse_version, rules, schema_version = versions(entities)
     return {
         "format": store.FORMAT,
         "schema_version": schema_version,
         "ctparse_version": ctparse_version,
         "rules_version": rules,
-        "components": list(components()),
-        "entity_stage": has_entity_stage(components()),
+        "components": list(components(entities)),
+        "entity_stage": has_entity_stage(components(entities)),
         "sources": [s.to_dict() for s in sources],
         "created": previous.get("created") or store.now(),
         "updated": store.now(),

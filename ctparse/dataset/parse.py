@@ -33,11 +33,12 @@ if TYPE_CHECKING:
 ENTITY_STAGES = frozenset({"ctparse_entities", "ctparse_ner"})
 
 
-def components() -> tuple[str, ...]:
-    """The components :func:`worker_nlp` loads, in order (no spaCy import)."""
-    from ..nlp import PIPELINE
+def components(entities: bool = True) -> tuple[str, ...]:
+    """The components :func:`worker_nlp` loads, in order (no spaCy import);
+    without ``entities``, the rule stages only."""
+    from ..nlp import PIPELINE, RULES
 
-    return tuple(PIPELINE)
+    return tuple(PIPELINE if entities else RULES)
 
 
 def has_entity_stage(names: Iterable[str]) -> bool:
@@ -46,7 +47,7 @@ def has_entity_stage(names: Iterable[str]) -> bool:
 
 
 @cache
-def rules_version(names: tuple[str, ...] | None = None) -> str:
+def rules_version(names: tuple[str, ...] | None = None) -> str:  # names: components()
     """12 hex digits of SHA-256 over every rule file under ``models/`` (name
     and bytes, sorted) and the pipeline's component names."""
     from ..resources import models_dir
@@ -61,11 +62,11 @@ def rules_version(names: tuple[str, ...] | None = None) -> str:
     return digest.hexdigest()[:12]
 
 
-def worker_nlp() -> Language:
+def worker_nlp(entities: bool = True) -> Language:
     """The pipeline of this process, loaded on first use and kept."""
     from ..nlp import load
 
-    return load()
+    return load(entities=entities)
 
 
 def parse_studies(

@@ -55,6 +55,7 @@ class Job:
     gen: str
     versions: tuple[str, str, int]  # ctparse version, rules version, schema version
     archives: dict[str, str] = field(default_factory=dict)  # zip location -> local path
+    entities: bool = True  # run the entity stage (False: --no-entities)
 
 
 @dataclass
@@ -73,12 +74,12 @@ class Result:
     worker: str = ""
 
 
-def _versions_of_worker() -> tuple[str, str, int]:
+def _versions_of_worker(entities: bool = True) -> tuple[str, str, int]:
     from .._version import __version__
-    from .parse import rules_version
+    from .parse import components, rules_version
     from .tables import SCHEMA_VERSION
 
-    return (__version__, rules_version(), SCHEMA_VERSION)
+    return (__version__, rules_version(components(entities)), SCHEMA_VERSION)
 
 
 def _to_arrow(table: str, rows: list[Row]) -> pa.Table:
@@ -142,6 +143,7 @@ def _parse(
     unit_errors: list[list[Any]],
     provenance: tuple[str, str],
     seconds: dict[str, float],
+    entities: bool = True,
 ) -> None:
     """Parse a batch; a failing batch is retried study by study to find the culprit."""
     from .parse import parse_studies, worker_nlp
@@ -149,7 +151,7 @@ def _parse(
     if not batch:
         return
     tick = time.perf_counter()
-    nlp = worker_nlp()
+    nlp = worker_nlp(entities)
     seconds["load"] += time.perf_counter() - tick
     tick = time.perf_counter()
     with _PARSE_LOCK:
@@ -189,7 +191,7 @@ def run_job(job: Job, progress: Callable[[int], None] | None = None) -> Result:
 
     started = time.perf_counter()
     cpu_started = time.process_time()
-    mine = _versions_of_worker()
+    mine = _versions_of_worker(job.entities)
     if tuple(job.versions) != mine:
         raise CtparseError(
             socket.gethostname(),
@@ -227,7 +229,7 @@ def run_job(job: Job, progress: Callable[[int], None] | None = None) -> Result:
                 unit_errors.append([unit.input, unit.study, "read", exc.message])
             seconds["read"] += time.perf_counter() - tick
             if len(batch) >= BATCH or index == len(todo) - 1:
-                _parse(batch, tables, unit_errors, provenance, seconds)
+                _parse(batch, tables, unit_errors, provenance, seconds, job.entities)
                 since_flush += len(batch)
                 if progress is not None:
                     progress(len(batch))

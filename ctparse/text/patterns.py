@@ -38,28 +38,35 @@ def phrase_pattern(phrases: Iterable[str], *, hyphen: str | None = None) -> str:
 
 
 def _trie_regex(node: dict[str, Any], hyphen: str | None = None) -> str:
+    return _trie(node, hyphen)[0]
+
+
+def _trie(node: dict[str, Any], hyphen: str | None) -> tuple[str, int]:
+    """(the regex of a trie node, its depth): the deepest branch first, each
+    depth computed once (bottom-up), so building is linear in the trie."""
     if not node:
-        return ""
+        return "", 0
     ending = "" in node
+    built = []
+    for char in (c for c in node if c):
+        child, depth = _trie(node[char], hyphen)
+        built.append((-(depth + 1), char, child))
+    if not built:
+        return "", 1
+    built.sort()
     branches = []
-    for char in sorted((c for c in node if c), key=lambda c: (-_depth(node[c]), c)):
+    for _, char, child in built:
         if char == " ":
             atom = r"\s+"
         elif char == "-" and hyphen is not None:
             atom = hyphen
         else:
             atom = re.escape(char)
-        branches.append(atom + _trie_regex(node[char], hyphen))
-    if not branches:
-        return ""
+        branches.append(atom + child)
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
     if ending:
         body = f"(?:{body})?"
-    return body
-
-
-def _depth(node: dict[str, Any]) -> int:
-    return 1 + max((_depth(child) for key, child in node.items() if key), default=0)
+    return body, -built[0][0]
 
 
 def structure(pattern: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
