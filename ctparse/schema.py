@@ -358,7 +358,8 @@ class Entity(_Record):
     # "active", "uncontrolled", "symptomatic", "significant", "mild" / "moderate" / "severe", …
     qualifiers: tuple[str, ...] = ()
     # What found it: "model" (the trained recognizer) or "lexicon" (a name of the
-    # concept lexicon the recognizer missed, ``ctparse.nlp.mentions``).
+    # concept lexicon, ``ctparse.nlp.mentions``; where both found something, the
+    # lexicon's mention is kept: it carries the concept and qualifiers).
     source: str = "model"
 
 
@@ -443,6 +444,10 @@ class Pair(_Record):
     basis: str | None = None
     about: str | None = None
     category: str | None = None
+    # The entities of those criteria, one line each, for reports and hover text:
+    # "condition: active tuberculosis = tuberculosis · excluded".
+    a_entities: tuple[str, ...] = ()
+    b_entities: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -232,6 +232,27 @@ def grouped_page(browser, tmp_path: Path):
     return browser
 
 
+def test_hover_lists_what_a_criterion_is_about(browser, tmp_path: Path) -> None:
+    """The entities of a criterion (type, text, concept, requirement) show on hover."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = grouped_page(browser, tmp_path)
+    cells = [
+        c
+        for c in page.find_elements(By.CSS_SELECTOR, "#criteria td.crit")
+        if "Previous anti-PD-1 therapy" in c.text
+    ]
+    assert len(cells) == 1
+    tooltip = cells[0].find_element(By.CSS_SELECTOR, ".source")
+    ActionChains(page).move_to_element(cells[0]).perform()
+    WebDriverWait(page, 5).until(expected_conditions.visibility_of(tooltip))
+    lines = [e.text for e in tooltip.find_elements(By.CSS_SELECTOR, ".entity")]
+    assert "drug: anti-PD-1 therapy = PD-1 inhibitor · excluded · historical" in lines, lines
+
+
 def test_rows_are_grouped_by_category_with_counts(browser, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
 

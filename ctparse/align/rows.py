@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..schema import Criterion, Pair, Verdict
+from ..schema import Criterion, Entity, Pair, Verdict
 from .facts import asks, compare_facts, name
 from .limits import compare_limits, label, limits
 from .meaning import Meaning
@@ -59,7 +59,27 @@ def pair(
         basis=basis,
         about=about,
         category=first.category,
+        a_entities=tuple(entity_line(e) for c in side_a for e in c.entities),
+        b_entities=tuple(entity_line(e) for c in side_b for e in c.entities),
     )
+
+
+def entity_line(entity: Entity) -> str:
+    """An entity in one line: type, text as written, its concept where it is named
+    otherwise, what the criterion asks of it, and an assertion other than present.
+
+    >>> from ctparse.schema import Concept
+    >>> entity_line(Entity("exc-1/e1", "condition", "active TB", 6, 15,
+    ...     concept=Concept("tuberculosis", "tuberculosis"), requirement="excluded"))
+    'condition: active TB = tuberculosis · excluded'
+    """
+    line = f"{entity.type}: {entity.text}"
+    if entity.concept is not None and entity.concept.name.casefold() != entity.text.casefold():
+        line += f" = {entity.concept.name}"
+    said = [entity.requirement] if entity.requirement else []
+    if entity.assertion != "present":
+        said.append(entity.assertion)
+    return " · ".join([line, *said])
 
 
 def combine(verdicts: Sequence[Verdict]) -> Verdict:

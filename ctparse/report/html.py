@@ -122,6 +122,8 @@ tr.group-head th { background: #dfe4eb; position: static; font-size: 13px; }
 tr.group-head .group-count { color: var(--muted); font-weight: normal; margin-left: 6px; }
 .glance li.criteria-diff { font-weight: 600; }
 .source .meta { display: block; color: #b8c2d3; font-size: 12px; margin-bottom: 4px; }
+.source .entities { display: block; margin-top: 8px; white-space: normal; }
+.source .entity { display: block; font-size: 12px; }
 .glance { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 4px 14px;
           margin-top: 14px; }
 .glance h2 { margin: 8px 0 4px; }
@@ -170,10 +172,18 @@ def _criterion(pair: Pair, side: str) -> str:
     ids = ", ".join(cid for cid, _ in items)
     meta = f"{ids} · {pair.section or 'unknown'} criteria · as written in the record"
     written = "\n\n".join(text for _, text in items)
+    entities = pair.a_entities if side == "a" else pair.b_entities
+    listed = (
+        '<span class="entities"><span class="meta">what it is about</span>'
+        + "".join(f'<span class="entity">{e(line)}</span>' for line in entities)
+        + "</span>"
+        if entities
+        else ""
+    )
     return (
         f'<td class="crit" tabindex="0">{shown}'
         f'<span class="source" role="tooltip"><span class="meta">{e(meta)}</span>'
-        f"{e(written)}</span></td>"
+        f"{e(written)}{listed}</span></td>"
     )
 
 
