@@ -76,3 +76,20 @@ def test_the_comparator_does_not_rank_a_suspect_limit() -> None:
     (pair,) = [p for p in comparison.pairs if p.variable == "albumin"]
     assert pair.verdict == "different"
     assert "implausible" in pair.detail and "probably g/dL: 20 g/L" in pair.detail
+
+
+def test_csv_has_the_marks_a_curator_filters_on(tmp_path, capsys) -> None:
+    """`thresholds --format csv` carries `suspect`, `suspect_unit`,
+    `comparator_inferred` and `eligible_values`, as the dataset table does."""
+    import csv
+    import io
+
+    from ctparse.cli import main
+
+    text = "Exclusion Criteria:\n- Albumin < 2.0 mg/dl\n- ECOG 2-4\nInclusion Criteria:\n- ANC = 1.5 x 10^9/L"
+    main(["thresholds", text, "--format", "csv", "--no-entities"])
+    rows = {r["variable"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert (rows["albumin"]["suspect"], rows["albumin"]["suspect_unit"]) == ("implausible", "g/dL")
+    assert rows["anc"]["comparator_inferred"] == "true" and rows["anc"]["suspect"] == ""
+    assert rows["ecog"]["comparator_inferred"] == "false"
+    assert rows["ecog"]["eligible_values"] == "0; 1"  # as `values` is written

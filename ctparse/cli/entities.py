@@ -40,6 +40,8 @@ COLUMNS = (
     "mesh",
     "assertion",
     "requirement",
+    "qualifiers",
+    "source",
     "start",
     "end",
 )
@@ -68,6 +70,8 @@ def entity_rows(
                     "mesh": concept.mesh if concept else None,
                     "assertion": entity.assertion,
                     "requirement": entity.requirement,
+                    "qualifiers": "; ".join(entity.qualifiers) or None,
+                    "source": entity.source,
                     "start": entity.start,
                     "end": entity.end,
                 }

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 #: Bumped whenever a column is added, removed, renamed or changes meaning;
 #: ``ctparse dataset update`` then re-parses everything.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 TYPES = ("string", "int32", "int64", "float64", "bool", "date32", "list<float64>")
 
@@ -259,6 +259,29 @@ THRESHOLDS = Table(
         ),
         *_eligible(None),
         _c(
+            "eligible_values",
+            "list<float64>",
+            "For an ordinal scale, the grades a patient may have (exclusion ECOG 2-4: 0, 1).",
+        ),
+        _c(
+            "comparator_inferred",
+            "bool",
+            "The comparator is read into a lost `=` in the variable's direction "
+            "(`ANC = 1.5 × 10^9/L` in an inclusion list: `>=`), not as written.",
+        ),
+        _c(
+            "suspect",
+            "string",
+            "`implausible` when the normalized value is outside the variable's plausible "
+            "range; null otherwise.",
+        ),
+        _c(
+            "suspect_unit",
+            "string",
+            "For a suspect limit, the unit that gives a plausible reading (`g/dL` for "
+            '"Albumin < 2.0 mg/dl"); null when none does.',
+        ),
+        _c(
             "requirement",
             "string",
             "`required` (a patient must be in the stated range), `excluded` (must not be: "
@@ -337,6 +360,18 @@ ENTITIES = Table(
             "`present`, `negated`, `historical`, `hypothetical`, `possible`, `family`.",
         ),
         _c("requirement", "string", "`required`, `excluded` or `allowed`."),
+        _c(
+            "qualifiers",
+            "string",
+            "Words that narrow it, `; `-separated (`active; uncontrolled`); "
+            "models/qualifiers.jsonl.",
+        ),
+        _c(
+            "source",
+            "string",
+            "`model` (the trained recognizer) or `lexicon` (a concept-lexicon mention, "
+            "kept where both found something).",
+        ),
         *_PROVENANCE,
     ),
 )

@@ -332,6 +332,8 @@ def check_file(spec: FileSpec, path: Path) -> list[Failure]:
                 got = f"{type(exc).__name__}: {exc}"
             if got != expected:
                 failures.append(Failure(entry.where, example.text, expected, got))
+        if data.get("scale"):
+            failures += _scale_probes(entry.where, data)
         texts = [example.text for example in examples]
         # A coordination rule of word endings ("-ed", "-ly") is used by a word ending so.
         suffix = data.get("kind") == "verb_suffix"
@@ -357,6 +359,46 @@ def check_file(spec: FileSpec, path: Path) -> list[Failure]:
                             "none",
                         )
                     )
+    return failures
+
+
+def _scale_probes(where: str, data: dict[str, Any]) -> list[Failure]:
+    """A scale is read to both ends and no further: "<name> >= <top>" and
+    "<name> <= <bottom>" are one limit on the variable (for an ordinal scale with
+    the end as the one grade a patient may have), and a value one step past the
+    top is no limit on it. The written examples sit inside the scale, so a wrong
+    end would read right in every one of them."""
+    high = data["scale"][1]
+    step = data.get("step") or 1
+    low, top = data.get("living") or data["scale"]
+    name = data.get("name") or data["id"]
+    from ..nlp.study import text_criteria
+
+    failures = []
+    for text, wanted in (
+        (f"{name} >= {_num(top)}", (float(top),)),
+        (f"{name} <= {_num(low)}", (float(low),)),
+        (f"{name} <= {_num(high + step)}", None),
+    ):
+        found = [
+            t
+            for c in text_criteria(text, section="inclusion").criteria
+            for t in c.thresholds
+            if t.variable == data["id"]
+        ]
+        values = found[0].eligible_values if len(found) == 1 else None
+        one = len(found) == 1 and values in (None, wanted)
+        right = not found if wanted is None else one
+        if not right:
+            failures.append(
+                Failure(
+                    where,
+                    text,
+                    f"scale {data['scale']}: "
+                    + ("no limit" if wanted is None else f"one limit, eligible values {wanted}"),
+                    f"{len(found)} limits, eligible values {values}",
+                )
+            )
     return failures
 
 
