@@ -96,11 +96,18 @@ def _choose(ids: tuple[str, ...], lex: Lexicon, *, broad: bool, unique: bool = F
 def _match(
     text: str, tokens: list[_Token], i: int, lex: Lexicon, *, broad: bool
 ) -> tuple[int, str] | None:
-    """The longest name starting at token ``i``: (end token, concept id)."""
+    """The longest name starting at token ``i``: (end token, concept id).
+
+    Names grow a token at a time and stop as soon as the words so far begin no
+    name (:func:`_prefixes`); abbreviations are looked up over the first few tokens.
+    """
     last = min(len(tokens), i + lex.longest)
-    for j in range(last, i, -1):
-        key = "".join(t.folded for t in tokens[i:j])
-        found = _choose(lex.by_key.get(key, ()), lex, broad=broad)
+    prefixes = _prefixes(lex)
+    best: tuple[int, str] | None = None
+    key = ""
+    for j in range(i + 1, last + 1):
+        key += tokens[j - 1].folded
+        found = _choose(lex.by_key[key], lex, broad=broad) if key in lex.by_key else None
         if found is None and j - i <= _ABBREVIATION_TOKENS:
             written = text[tokens[i].start : tokens[j - 1].end]
             ids = lex.by_abbreviation.get(written, ())
@@ -108,8 +115,24 @@ def _match(
                 ids = lex.by_abbreviation.get(written[:-1], ())  # "TKIs"
             found = _choose(ids, lex, broad=broad, unique=True)
         if found is not None:
-            return j, found
-    return None
+            best = (j, found)
+        if key not in prefixes and j - i >= _ABBREVIATION_TOKENS:
+            break
+    return best
+
+
+_PREFIXES: dict[int, tuple[Lexicon, frozenset[str]]] = {}
+
+
+def _prefixes(lex: Lexicon) -> frozenset[str]:
+    """Every beginning of every folded name (a name grown token by token passes
+    only through these), computed once per lexicon."""
+    held = _PREFIXES.get(id(lex))
+    if held is None or held[0] is not lex:
+        found = frozenset(key[:n] for key in lex.by_key for n in range(1, len(key) + 1))
+        _PREFIXES.clear()
+        held = _PREFIXES[id(lex)] = (lex, found)
+    return held[1]
 
 
 def _overhang(
