@@ -137,6 +137,19 @@ def test_unrelated_conditions_are_not_paired() -> None:
     assert sorted(p.verdict for p in found) == ["only_a", "only_b"]
 
 
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Intolerance or contra-indicated for the use of vardenafil", "Known soy intolerance"),
+        ("Any serious disease that would interfere with the study", "Known Fabry disease"),
+    ],
+)
+def test_criteria_sharing_only_a_catch_all_concept_are_not_paired(a: str, b: str) -> None:
+    """A catch-all concept ("intolerance", "disease") names no patients by itself."""
+    found = rows(exclusion(a), exclusion(b))
+    assert sorted(p.verdict for p in found) == ["only_a", "only_b"], [p.detail for p in found]
+
+
 def test_an_unknown_variable_is_said_as_written_never_as_other() -> None:
     (row,) = rows(inclusion("CHA2DS2VASc score ≥2"), "")
     assert "other" not in row.detail.split() and "CHA2DS2VASc" in row.detail

@@ -247,6 +247,12 @@ def _fact(entity: Entity, windows: Sequence[tuple[Window, frozenset[str]]]) -> F
     if entity.concept is None or entity.concept.id.startswith("mesh:"):
         return None
     concept = entity.concept.id
+    entry = lexicon().entries.get(concept)
+    if entry is not None and entry.broad:
+        # A catch-all ("disease", "intolerance", "treatment") says nothing of which
+        # patients a criterion lets in: "intolerance … of vardenafil" and "soy
+        # intolerance" are about vardenafil and soy.
+        return None
     when = _when(entity)
     kinds = {q: kind_of(q) for q in entity.qualifiers}
     flags = frozenset(q for q, k in kinds.items() if k == "flag")
