@@ -25,3 +25,16 @@ def parse(text: str, section: str = "inclusion", start: int = 0) -> Criterion:
         windows=tuple(w for c in criteria for w in c.windows),
         status=criteria[0].status if criteria else "unparsed",
     )
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    """``ctparse ARGS`` in this process: (exit code, stdout, stderr)."""
+    from ctparse.cli import main
+
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err

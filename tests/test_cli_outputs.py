@@ -15,21 +15,10 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS
 from dataset_helpers import lines, synthetic_bulk
-
-from ctparse.cli import main
+from helpers import run
 
 SEED_004 = str(CORPUS / "NCT05990231.page.txt")
 SEED_000 = str(CORPUS / "local-8446462a6559f0be.csv.txt")
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def one_line(err: str) -> bool:

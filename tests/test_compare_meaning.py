@@ -10,9 +10,9 @@ import shutil
 
 import pytest
 from conftest import CORPUS, SAMPLES, need_shared
+from helpers import run
 
 import ctparse
-from ctparse.cli import main
 from ctparse.corpus import Corpus
 
 PAGE = SAMPLES / "api_v2_studies_page.json"
@@ -192,16 +192,6 @@ def test_no_percentage_in_a_detail_disagrees_with_the_json(samples) -> None:
 
 
 # ------------------------------------------------------------------ inputs
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_one_study_of_a_page_is_chosen_by_its_id(capsys) -> None:

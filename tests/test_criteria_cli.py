@@ -17,23 +17,12 @@ import os
 
 import pytest
 from conftest import CORPUS, ROOT, SAMPLES, need_shared
-
-from ctparse.cli import main
+from helpers import run
 
 GOLDEN = ROOT / "tests" / "golden" / "criteria"
 SEED_004 = CORPUS / "NCT05990231.page.txt"
 SEED_000 = CORPUS / "local-8446462a6559f0be.csv.txt"
 SEGMENTATION_FIELDS = ("id", "section", "text", "start", "end", "parent", "category")
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def criteria_json(capsys, *refs: str) -> dict:

@@ -7,8 +7,8 @@ import json
 
 import pytest
 from conftest import GOLD, need_shared
+from helpers import run
 
-from ctparse.cli import main
 from ctparse.evaluation.segmentation import evaluate, score_document
 from ctparse.nlp.segment import segment
 
@@ -46,16 +46,6 @@ def test_wrong_section_lowers_section_accuracy_only() -> None:
     lines = [(line, "exclusion") for line, _ in LINES]
     score = score_document(record(TEXT, lines), segment(TEXT))
     assert score.found == 3 and score.section_right == 1
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.mark.parametrize(

@@ -9,11 +9,11 @@ Skipped, saying why, when chromium, chromedriver or selenium is missing
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser import chromium
 
 from ctparse.align import align_criteria
 from ctparse.report.html import render_html
@@ -21,8 +21,6 @@ from ctparse.schema import Comparison, Criterion, FieldDiff, StudyRef, Summary
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 
 EVIL = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> & </td>'
 
@@ -57,35 +55,7 @@ def comparison() -> Comparison:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not CHROMIUM or not CHROMEDRIVER:
-        pytest.skip("Debian's chromium and chromium-driver are not installed (make system-deps)")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="ctparse-chromium-") as profile:
-        options = webdriver.ChromeOptions()
-        options.binary_location = CHROMIUM
-        for flag in (
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-quic",
-            "--no-first-run",
-            "--window-size=1400,1000",
-            f"--user-data-dir={profile}",
-        ):
-            options.add_argument(flag)
-        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-        service = webdriver.ChromeService(executable_path=CHROMEDRIVER)
-        driver = webdriver.Chrome(options=options, service=service)
-        try:
-            yield driver
-        finally:
-            driver.quit()
+    yield from chromium()
 
 
 @pytest.fixture

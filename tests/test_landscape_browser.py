@@ -8,12 +8,11 @@ Skipped, saying why, when chromium, chromedriver or selenium is missing.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser import chromium
 from landscape_helpers import REF, build, write_trials
 
 from ctparse.landscape import landscape
@@ -21,40 +20,12 @@ from ctparse.landscape.html import render_html
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 EVIL = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not CHROMIUM or not CHROMEDRIVER:
-        pytest.skip("Debian's chromium and chromium-driver are not installed (make system-deps)")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-    with tempfile.TemporaryDirectory(prefix="ctparse-chromium-") as profile:
-        options = webdriver.ChromeOptions()
-        options.binary_location = CHROMIUM
-        for flag in (
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--window-size=1400,1000",
-            f"--user-data-dir={profile}",
-        ):
-            options.add_argument(flag)
-        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-        driver = webdriver.Chrome(
-            options=options, service=webdriver.ChromeService(executable_path=CHROMEDRIVER)
-        )
-        try:
-            yield driver
-        finally:
-            driver.quit()
+    yield from chromium()
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import run
 from landscape_helpers import REF, build, write_trials
-
-from ctparse.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -18,16 +17,6 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("cli-trials")
     write_trials(folder)
     return build(folder, tmp_path_factory.mktemp("cli-dataset") / "ds")
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def error(capsys, *args: str) -> str:

@@ -6,8 +6,8 @@ import json
 
 import pytest
 from conftest import GOLD, need_shared
+from helpers import run
 
-from ctparse.cli import main
 from ctparse.evaluation.entities import (
     GoldDocument,
     evaluate,
@@ -236,16 +236,6 @@ def test_held_out_figures_do_not_fall(corpus, mode, floor):
 
 
 # ------------------------------------------------------------- ctparse eval
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_eval_recognizes_entity_gold_and_scores_another_corpus_whole(capsys, tmp_path):
