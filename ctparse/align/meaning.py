@@ -17,9 +17,11 @@ A criterion is read from what the pipeline recorded, never from its text again
 * its words, with each concept named once (radiation therapy and radiotherapy
   are one token), for text similarity.
 
-The entities are the recognizer's where a criterion has them, else the
-dictionary tagger's (:func:`ctparse.nlp.entity_facts.tag_entities`, applied by
-:func:`ctparse.api.compare` before :func:`ctparse.align.align`).
+The entities are the pipeline's (the lexicon's mentions completed by the
+recognizer's, :func:`ctparse.nlp.entity_facts.with_lexicon`), else the
+dictionary tagger's alone (:func:`ctparse.nlp.entity_facts.tag_entities`,
+applied by :func:`ctparse.align.align_tagged` before :func:`ctparse.align.align`).
+A catch-all concept ("disease", "intolerance") is no fact.
 """
 
 from __future__ import annotations

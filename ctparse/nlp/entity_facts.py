@@ -15,10 +15,11 @@ assertion and what the criterion asks of it
 ...  for e in build_entities(criterion, [(3, 54, "condition")])][2]
 ('malignant arrhythmia', 'arrhythmia', 'negated', 'excluded')
 
-Before the recognizer lands, :func:`tag_entities` gives criteria the entities of
-the concept lexicon's dictionary tagger (:mod:`ctparse.nlp.mentions`), with the
-same assertions, requirements and qualifiers; ``ctparse.api.compare`` applies it
-to criteria that have no entities yet.
+:func:`tag_entities` gives criteria the entities of the concept lexicon's
+dictionary tagger (:mod:`ctparse.nlp.mentions`), with the same assertions,
+requirements and qualifiers: :func:`with_lexicon` merges them with the
+recognizer's, and ``ctparse.api.compare`` applies it to criteria that have no
+entities (a pipeline without the recognizer).
 
 >>> c = Criterion(id="exc-1", section="exclusion", text="Active hepatitis B or C", start=0, end=23)
 >>> [(e.text, e.concept.id, e.requirement, e.qualifiers) for e in tag_entities([c])[0].entities]

@@ -1,7 +1,8 @@
 """A dictionary tagger over the concept lexicon: the concepts a text names, where.
 
-Until the entity recognizer lands, this is how a criterion's entities are
-found for comparing two trials: every name of ``models/concepts.jsonl`` (with
+It completes the recognizer's entities (a mention wins where both found
+something: :func:`ctparse.nlp.entity_facts.with_lexicon`) and stands in for it
+under ``--no-entities``: every name of ``models/concepts.jsonl`` (with
 the variables and drugs it joins) is looked up in the text, longest match
 first, with the folding of :func:`ctparse.nlp.concepts.key` (case, hyphens,
 apostrophes and plurals: "Radiation Therapies", "anti-PD-1", "Crohn's") and
