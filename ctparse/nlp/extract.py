@@ -147,7 +147,7 @@ def _thresholds(values: list[_Value], criterion: Criterion, text: str) -> tuple[
             eligible = (
                 None
                 if unknown or normalized is None
-                else _eligible(comparator, normalized, listed, decision, var)
+                else _eligible(comparator, normalized, listed, decision, var, value.closed)
             )
             grades = (
                 None
@@ -335,10 +335,12 @@ def _eligible(
     listed: tuple[float, ...] | None,
     decision: Decision,
     var: Variable | None,
+    closed: tuple[bool, bool] = (True, True),
 ) -> Range | None:
     """The range a patient must fall in: the stated range, its complement (an
     exclusion, see :mod:`ctparse.nlp.polarity`), or None (a subgroup, or a complement
-    that is two intervals)."""
+    that is two intervals). ``closed``: whether a range's bounds are eligible
+    themselves ("between 50 kg (inclusive) and 90 kg (exclusive)": 50 yes, 90 no)."""
     low, high = normalized.value, normalized.value_max
     if low is None or decision.sign == 0:
         return None
@@ -364,7 +366,7 @@ def _eligible(
     elif comparator == "<":
         stated = Range(upper=low, upper_inclusive=False)
     elif comparator == "between" and high is not None:
-        stated = Range(lower=low, lower_inclusive=True, upper=high, upper_inclusive=True)
+        stated = Range(lower=low, lower_inclusive=closed[0], upper=high, upper_inclusive=closed[1])
     elif comparator == "=":
         stated = Range(lower=low, lower_inclusive=True, upper=low, upper_inclusive=True)
     elif comparator == "in" and listed:
@@ -378,9 +380,9 @@ def _eligible(
         # scale ("NIHSS 0-3" excluded on 0-42: above 3).
         scale = var.scale if var is not None else None
         if scale is not None and stated.lower <= scale[0] < stated.upper:
-            return Range(lower=stated.upper, lower_inclusive=False)
+            return Range(lower=stated.upper, lower_inclusive=not stated.upper_inclusive)
         if scale is not None and stated.lower < scale[1] <= stated.upper:
-            return Range(upper=stated.lower, upper_inclusive=False)
+            return Range(upper=stated.lower, upper_inclusive=not stated.lower_inclusive)
         return None
     if stated.lower is not None:
         return Range(upper=stated.lower, upper_inclusive=not stated.lower_inclusive)
