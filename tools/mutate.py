@@ -88,10 +88,10 @@ def _set(field: str, value: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
 _OPPOSITE = {">=": "<=", "<=": ">=", ">": "<", "<": ">", "=": ">=", "between": "in", "in": "between",
              "ULN": "LLN", "LLN": "ULN", "+-": "=", "if": "skip", "skip": "if",
              "for men": "for women", "for women": "for men", "percentile": "ULN",
-             "cohort": "if"}  # fmt: skip
+             "cohort": "if", "inclusive": "exclusive", "exclusive": "inclusive"}  # fmt: skip
 _OTHER_KIND = {"prefix": "suffix", "suffix": "prefix", "range": "list", "list": "range",
                "relative": "filler", "condition": "filler", "filler": "condition",
-               "qualifier": "condition", "calendar": "prefix", "cohort": "condition"}  # fmt: skip
+               "qualifier": "condition", "calendar": "prefix", "cohort": "condition", "bound": "filler"}  # fmt: skip
 
 
 def mutations(folder: Path) -> Iterator[Mutation]:

@@ -35,6 +35,7 @@ COMPARATOR_KINDS = (
     "qualifier",
     "calendar",
     "cohort",
+    "bound",
 )
 ANCHOR_KINDS = ("anchor", "before", "after", "lookback", "lookahead", "reference", "cessation")
 COORDINATION_KINDS = (

@@ -45,15 +45,6 @@ class Grammar:
     cohort_after: re.Pattern[str]
 
 
-#: Words in brackets after a bound that say whether it is eligible itself.
-_BOUND_WORDS = r"inclusive|exclusive|included|excluded|incl\.?|excl\.?|not\s+included"
-
-
-def _bound_included(word: str | None) -> bool:
-    """Whether a bound marked so is eligible ("(inclusive)": yes; unmarked: yes)."""
-    return word is None or not re.match(r"(?i)excl|not", word.strip())
-
-
 @per_models
 def grammar() -> Grammar:
     """The compiled value-expression grammar (built from the rule files once)."""
@@ -71,11 +62,12 @@ def grammar() -> Grammar:
     num = rf"(?:{numbers.NUMBER}|(?<![A-Za-z]){numbers.ROMAN_NUMBER})"
     conn = rf"(?i:{r.patterns['range']}|{r.patterns['list']})"
     # "between 50kg (inclusive) and 90kg (exclusive)": whether a bound is eligible
-    bound = rf"\s*[(\[]\s*(?i:{_BOUND_WORDS})\s*[)\]]"
+    # (comparators.jsonl kind "bound")
+    bound = rf"\s*[(\[]\s*(?i:{r.patterns['bound']})\s*[)\]]"
     qty_plain = rf"{num}(?:\s*{sci.replace('?P<exp>', '')})?(?:\s*{unit})?(?:\s*{rel})?(?:{bound})?"
     qty_named = (
         rf"(?P<num>{num})(?:\s*(?P<sci>{sci}))?(?:\s*(?P<unit>{unit}))?(?:\s*(?P<rel>{rel}))?"
-        rf"(?:\s*[(\[]\s*(?P<bound>(?i:{_BOUND_WORDS}))\s*[)\]])?"
+        rf"(?:\s*[(\[]\s*(?P<bound>(?i:{r.patterns['bound']}))\s*[)\]])?"
     )
     # "ALT ≥ level 50 IU/L": words naming what is limited, read through.
     # "less than an estimate of the 10th percentile": a filler may take its article
@@ -228,7 +220,10 @@ def _find_values(text: str) -> list[_Value]:
             or bool(match.group("old"))
             or bool(match.group("tail") and re.search(r"(?i)old|age", match.group("tail")))
         )
-        marks = [_bound_included(q.group("bound")) for q in quantities]
+        marks = [
+            not q.group("bound") or r.op_for("bound", q.group("bound")) != "exclusive"
+            for q in quantities
+        ]
         found.append(
             _Value(
                 closed=(marks[0], marks[-1]) if shape == "range" else (True, True),
