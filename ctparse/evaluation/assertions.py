@@ -22,7 +22,6 @@ as the criterion's *requirement* (excluded), the assertion stays present — and
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ from typing import Any
 
 from ..errors import GoldError
 from ..nlp.assertions import Scanner
+from .gold import gold_lines
 
 PARTS = ("dev", "held")
 SEED = "ctparse-assertions-1"
@@ -44,19 +44,9 @@ def read_docs(path: Path) -> list[dict[str, Any]]:
             ``text`` and ``entities``.
     """
     docs = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise GoldError(str(path), f"cannot read ({exc.strerror})") from exc
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            doc = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise GoldError(f"{path}:{number}", f"invalid JSON ({exc.msg})") from exc
+    for where, doc in gold_lines(path):
         if not isinstance(doc, dict) or "text" not in doc or "entities" not in doc:
-            raise GoldError(f"{path}:{number}", "expected a document with text and entities")
+            raise GoldError(where, "expected a document with text and entities")
         docs.append(doc)
     return docs
 

@@ -32,6 +32,7 @@ from typing import Any
 
 from ..errors import GoldError
 from ..schema import Comparison, Criterion, Study
+from .gold import gold_lines
 
 Unit = tuple[int, int] | str  # a span, or "age"
 VERDICTS = ("same", "a_stricter", "b_stricter", "different")
@@ -169,19 +170,8 @@ def _unit(raw: Any, where: str) -> Unit:
 
 def read_gold(path: Path) -> list[dict[str, Any]]:
     """The pair records of a compare gold file (checked for shape)."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GoldError(str(path), f"cannot read ({exc})") from exc
     records = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise GoldError(where, f"not JSON ({exc.msg})") from exc
+    for where, record in gold_lines(path):
         for key in ("pair", "half", "a", "b", "links"):
             if key not in record:
                 raise GoldError(where, f"no {key!r}: not a compare gold record")

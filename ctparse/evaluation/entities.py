@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GoldError
+from .gold import gold_lines
 
 CORE_TYPES = ("condition", "drug", "procedure", "measurement")
 MODES = ("strict", "relaxed")
@@ -245,20 +246,8 @@ def read_gold(
     if nested not in ("all", "longest"):
         raise ValueError(f"nested must be 'all' or 'longest', not {nested!r}")
     path = Path(path)
-    try:
-        content = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise GoldError(str(path), f"cannot read gold file ({reason})") from exc
     documents = []
-    for number, line in enumerate(content.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise GoldError(where, f"invalid JSON ({exc.msg})") from exc
+    for where, record in gold_lines(path):
         documents.append(_document(record, where, types=types, nested=nested))
     if not documents:
         raise GoldError(str(path), "no gold records")

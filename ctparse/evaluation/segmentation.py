@@ -41,7 +41,6 @@ written anywhere.
 from __future__ import annotations
 
 import bisect
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +48,7 @@ from typing import Any
 
 from ..errors import GoldError
 from ..schema import Criterion
+from .gold import gold_lines
 
 MODES = ("as written", "flattened", "collapsed")
 #: Line ends that make a record no collapsed-text case: its lines end like sentences.
@@ -171,20 +171,8 @@ def read_gold(path: Path) -> list[dict[str, Any]]:
         GoldError: unreadable file, invalid JSON, or a record without a text,
             with offsets outside it or with an unknown section.
     """
-    try:
-        content = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise GoldError(str(path), f"cannot read gold file ({reason})") from exc
     records = []
-    for number, line in enumerate(content.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise GoldError(where, f"invalid JSON ({exc.msg})") from exc
+    for where, record in gold_lines(path):
         _check(record, where)
         records.append(record)
     if not records:

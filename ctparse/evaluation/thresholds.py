@@ -54,17 +54,16 @@ wrong here. Every other unmatched prediction is a false positive.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import GoldError
 from ..nlp.rules import rules
 from ..nlp.study import texts_criteria
 from ..schema import Criterion, Threshold, Window
+from .gold import gold_lines
 
 LEVELS = ("value", "value+comparator", "value+comparator+entity")
 #: The windows score without gold "temporal" items that are thresholds by DESIGN.md.
@@ -224,18 +223,7 @@ class ThresholdReport:
 
 
 def read_gold(path: Path) -> list[dict[str, Any]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise GoldError(str(path), f"cannot read gold file ({exc.strerror})") from exc
-    records = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise GoldError(f"{path}:{number}", f"invalid JSON ({exc.msg})") from exc
-    return records
+    return [record for _, record in gold_lines(path)]
 
 
 def evaluate(path: Path | str) -> ThresholdReport:
