@@ -36,6 +36,7 @@ from .options import (
     resolve_format,
     settings_from,
     source_options,
+    workers_option,
 )
 
 COLUMNS = ("id", "parent", "category", "status", "text", "limits")
@@ -129,14 +130,7 @@ def _counts(counter: Counter[str]) -> str:
     "--summary", "show_summary", is_flag=True, help="Counts per section/status on stderr."
 )
 @entities_option
-@click.option(
-    "--workers",
-    "-j",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Processes to parse in; each loads the pipeline once.",
-)
+@workers_option
 @source_options
 def criteria(
     refs: tuple[str, ...],

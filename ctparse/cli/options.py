@@ -133,6 +133,18 @@ def entities_option(func: F) -> F:
     )(func)
 
 
+def workers_option(func: F) -> F:
+    """--workers/-j N: parse in N processes (spaCy's ``nlp.pipe(n_process=N)``)."""
+    return click.option(
+        "--workers",
+        "-j",
+        type=click.IntRange(min=1),
+        default=1,
+        show_default=True,
+        help="Processes to parse in (spaCy's nlp.pipe n_process; each loads the pipeline once).",
+    )(func)
+
+
 def settings_from(**kwargs: Any) -> Settings:
     return Settings(
         corpus=kwargs.get("corpus"),

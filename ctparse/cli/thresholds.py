@@ -35,6 +35,7 @@ from .options import (
     resolve_format,
     settings_from,
     source_options,
+    workers_option,
 )
 
 COLUMNS = (
@@ -207,14 +208,7 @@ def rows_and_objects(
 @click.argument("inputs", nargs=-1, required=True, metavar="REF|TEXT...")
 @format_option()
 @output_option
-@click.option(
-    "--workers",
-    "-j",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Processes to extract in (spaCy's nlp.pipe n_process; each loads the pipeline once).",
-)
+@workers_option
 @entities_option
 @source_options
 def thresholds(
