@@ -221,18 +221,17 @@ def with_lexicon(criterion: Criterion, entities: Sequence[Entity]) -> tuple[Enti
     (tagged,) = tag_entities([dataclasses.replace(criterion, entities=())])
     if not tagged.entities:
         return tuple(entities)
-    found = [dataclasses.replace(e, source="lexicon") for e in tagged.entities]
+    mentioned = [dataclasses.replace(e, source="lexicon") for e in tagged.entities]
     lex = lexicon()
-    typed = []
+    kept = []
     for e in entities:
-        if any(e.start < m.end and m.start < e.end for m in found):
+        if any(e.start < m.end and m.start < e.end for m in mentioned):
             continue
         entry = lex.entries.get(e.concept.id) if e.concept is not None else None
-        typed.append(
+        kept.append(
             dataclasses.replace(e, type=entry.type) if entry and entry.type != e.type else e
         )
-    extra = found
-    merged = sorted([*typed, *extra], key=lambda e: (e.start, e.end))
+    merged = sorted([*kept, *mentioned], key=lambda e: (e.start, e.end))
     return tuple(
         dataclasses.replace(e, id=f"{criterion.id}/e{number}")
         for number, e in enumerate(merged, start=1)
