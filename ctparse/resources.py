@@ -82,7 +82,9 @@ def using_models(directory: Path | None) -> Iterator[None]:
 
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 _CACHES: list[dict[Path, Any]] = []
+_TEXT_CACHES: list[Callable[[], None]] = []
 _SHIPPED: list[list[Any]] = []
 
 
@@ -118,11 +120,22 @@ def per_models(function: Callable[[], T]) -> Callable[[], T]:
     return wrapper
 
 
+def per_text(function: F) -> F:
+    """Mark an ``lru_cache``'d function of text (whose key holds the rule folder, so
+    that two folders never share an answer) to be cleared by :func:`forget`: a
+    folder rewritten in place (``make mutate``) must not get its old answers."""
+    _TEXT_CACHES.append(function.cache_clear)  # type: ignore[attr-defined]
+    return function
+
+
 def forget(directory: Path) -> None:
-    """Drop every rule table compiled from ``directory`` (a folder that is gone)."""
+    """Drop every rule table compiled from ``directory`` (a folder that is gone or
+    rewritten), and every answer cached per text."""
     folder = directory.resolve()
     for built in _CACHES:
         built.pop(folder, None)
+    for clear in _TEXT_CACHES:
+        clear()
     _manifest.cache_clear()
     validate_models.cache_clear()
 
@@ -142,6 +155,16 @@ def read_entries(path: Path) -> list[Any]:
     """Entries of a ``.jsonl`` file (one object per line; ``#`` lines and blank
     lines skipped) or a ``.json`` file holding a list."""
     return [entry.data for entry in read_located(path)]
+
+
+def where_is(name: str, entry_id: str, directory: Path | None = None) -> str:
+    """``path:line`` of the entry with ``entry_id`` in a rule file (for an error
+    found after loading; the file's path alone when no entry has the id)."""
+    path = (directory or models_dir()) / name
+    for entry in read_located(path):
+        if entry.data.get("id") == entry_id:
+            return entry.where
+    return str(path)
 
 
 def read_located(path: Path) -> list[Entry]:
@@ -209,6 +232,7 @@ class FileSpec:
     doc: str
     ignore_case: bool = False  # the loader compiles the patterns case-insensitively
     fold_hyphens: bool = False  # the matcher reads a hyphen as a space ("first-degree")
+    as_written: tuple[str, ...] = ()  # phrase fields matched with their case ("mL/min")
 
 
 _TYPES = (
@@ -277,6 +301,7 @@ def _manifest(directory: Path) -> dict[str, FileSpec]:
             doc=str(spec_.get("doc", "")),
             ignore_case=bool(spec_.get("ignore_case", False)),
             fold_hyphens=bool(spec_.get("fold_hyphens", False)),
+            as_written=tuple(spec_.get("as_written", ())),
         )
     return specs
 

@@ -135,3 +135,119 @@ def test_a_bad_rule_is_refused_when_the_pipeline_loads_naming_file_and_line(
     _rewrite(folder / file, change)
     with pytest.raises(ResourceError, match=message):
         validate_models(folder)
+
+
+# ------------------------------------------- phrases no example can tell apart
+
+
+@pytest.mark.parametrize(
+    ("file", "change", "message"),
+    [
+        (
+            "concepts.jsonl",
+            lambda e: (
+                {**e, "synonyms": [*e["synonyms"], "Bronchial-Asthma"]}
+                if e["id"] == "asthma"
+                else e
+            ),
+            r"concepts.jsonl:\d+: 'Bronchial-Asthma' names asthma twice: 'bronchial asthma'",
+        ),
+        (
+            "concepts.jsonl",
+            lambda e: (
+                {**e, "abbreviations": [*(e.get("abbreviations") or []), "NOACs"]}
+                if e["id"] == "anticoagulants"
+                else e
+            ),
+            r"concepts.jsonl:\d+: abbreviation 'NOACs' of anticoagulants: 'NOAC' matches its plural",
+        ),
+        (
+            "concepts.jsonl",
+            lambda e: (
+                {**e, "abbreviations": [*(e.get("abbreviations") or []), "hbv"]}
+                if e["id"] == "hepatitis_b"
+                else e
+            ),
+            r"concepts.jsonl:\d+: abbreviation 'hbv' of hepatitis_b: the name 'HBV' matches it",
+        ),
+        (
+            "variables.jsonl",
+            lambda e: (
+                {**e, "abbreviations": [*(e.get("abbreviations") or []), "NYHA"]}
+                if e["id"] == "nyha"
+                else e
+            ),
+            r"variables.jsonl:\d+: abbreviation 'NYHA': the synonym 'nyha' matches it already",
+        ),
+    ],
+    ids=["synonym_folded", "abbreviation_plural", "abbreviation_a_name_matches", "variable"],
+)
+def test_a_name_given_twice_is_refused_naming_file_and_line(
+    tmp_path, file, change, message
+) -> None:
+    """A second name that the matcher cannot tell from the first would survive its own
+    deletion: it is refused when the rules load."""
+    from ctparse.nlp.concepts import load_concepts
+    from ctparse.nlp.rules import rules
+    from ctparse.resources import forget, using_models
+
+    folder = _copy(tmp_path)
+    _rewrite(folder / file, change)
+    with using_models(folder), pytest.raises(ResourceError, match=message):
+        load_concepts(folder) if file == "concepts.jsonl" else rules()
+    forget(folder)
+
+
+def test_a_concept_example_must_be_a_name_not_end_in_one(tmp_path) -> None:
+    """Dropping the synonym "bronchial asthma" leaves "asthma" ending the example
+    "bronchial asthma": the example fails, since it no longer names its entry."""
+    from ctparse.resources import forget, using_models
+
+    folder = _copy(tmp_path)
+
+    def drop(entry):
+        if entry["id"] == "asthma":
+            entry["synonyms"] = [s for s in entry["synonyms"] if s != "bronchial asthma"]
+        return entry
+
+    _rewrite(folder / "concepts.jsonl", drop)
+    with using_models(folder):
+        failures = check_file(manifest(folder)["concepts.jsonl"], folder / "concepts.jsonl")
+    forget(folder)
+    assert [(f.text, f.got) for f in failures] == [
+        ("bronchial asthma", "asthma, by its last words")
+    ]
+
+
+def test_a_phrase_inside_a_longer_one_of_its_entry_is_not_exercised(tmp_path) -> None:
+    """ "maximum" in "a maximum of 2" is matched by the phrase "a maximum of": an entry
+    whose only example is that leaves "maximum" untested, and the check says so; a
+    unit form differing only in case needs its own example."""
+    from ctparse.evaluation.examples import _uses
+
+    assert not _uses("maximum", ["ECOG a maximum of 2"], longer=["a maximum of", "maximum"])
+    assert _uses("maximum", ["ECOG maximum 2"], longer=["a maximum of", "maximum"])
+    assert not _uses("ml/min", ["CrCl ≥ 60 mL/min"], case=True, longer=["mL/min"])
+    assert _uses("ml/min", ["CrCl ≥ 60 mL/min"], longer=["mL/min"])
+
+
+def test_answers_cached_per_text_do_not_outlive_a_rewritten_folder(tmp_path) -> None:
+    """``make mutate`` rewrites one folder in place: the mentions of a text must come
+    from the rules now in it, not from the cache of the folder's last contents."""
+    from ctparse.nlp.mentions import mentions
+    from ctparse.resources import forget, using_models
+
+    folder = _copy(tmp_path)
+    with using_models(folder):
+        assert [m.entry.id for m in mentions("Keytruda")] == ["pembrolizumab"]
+
+    def drop(entry):
+        if entry["id"] == "pembrolizumab":
+            entry["synonyms"] = [s for s in entry["synonyms"] if s != "Keytruda"]
+        return entry
+
+    _rewrite(folder / "drugs.jsonl", drop)
+    forget(folder)
+    with using_models(folder):
+        assert mentions("Keytruda") == ()
+    forget(folder)

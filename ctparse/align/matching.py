@@ -14,9 +14,8 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from functools import cache
 
-from ..resources import load_rules
+from ..resources import load_rules, per_models
 
 _WORD = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -167,7 +166,7 @@ def word_diff(a: str, b: str) -> tuple[list[str], list[str], list[tuple[str, str
     return runs(words_a, keys_b), runs(words_b, keys_a), variants
 
 
-@cache
+@per_models
 def _acronyms() -> tuple[tuple[str, re.Pattern[str], str, re.Pattern[str]], ...]:
     """(acronym, acronym as a whole word, expansion, the expansion as a phrase)."""
     found = []

@@ -32,11 +32,13 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
+from pathlib import Path
 
 from ..nlp.concepts import lexicon
 from ..nlp.mentions import mentions
 from ..nlp.qualifiers import kind_of
+from ..resources import models_dir, per_text
 from ..schema import Criterion, Entity, Window
 from . import matching
 
@@ -183,10 +185,15 @@ def _when(entity: Entity) -> str:
     )
 
 
-@cache
 def _broader(concept: str) -> frozenset[str]:
     """The concept and every class it is a kind of, transitively (heart failure: heart
     disease, cardiovascular disease)."""
+    return _broader_in(concept, models_dir())
+
+
+@per_text
+@lru_cache(maxsize=4096)
+def _broader_in(concept: str, directory: Path) -> frozenset[str]:
     entries = lexicon().entries
     found, todo = {concept}, [concept]
     while todo:

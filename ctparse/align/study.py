@@ -18,10 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-from ..resources import load_rules
+from ..resources import load_rules, per_models
 from ..schema import FieldDiff, Outcome, Study, StudyVerdict
 from ..text import timeunits
 from . import matching
@@ -51,7 +50,7 @@ def _bounded(alternatives: Iterable[str]) -> str:
     return r"(?<![\w\-])(?:" + "|".join(ordered) + r")s?(?![\w\-])"
 
 
-@cache
+@per_models
 def drug_terms() -> tuple[Term, ...]:
     """The drug lexicon, most specific names first."""
     terms = []
@@ -62,7 +61,7 @@ def drug_terms() -> tuple[Term, ...]:
     return tuple(terms)
 
 
-@cache
+@per_models
 def endpoint_terms() -> tuple[Term, ...]:
     """The endpoint lexicon."""
     terms = []

@@ -236,10 +236,17 @@ def _endpoint(entry: dict[str, Any], example: Example) -> str:
 
 
 def _concept(entry: dict[str, Any], example: Example) -> str:
-    from ..nlp.concepts import entry_of
+    """The entry the example names as a whole (``asthma``), else the one its last
+    words name, said so (``asthma, by its last words``): an example with no
+    expectation must be one of its entry's names, so dropping the name "bronchial
+    asthma" fails the example "bronchial asthma" although "asthma" still ends it."""
+    from ..nlp.concepts import entry_named, entry_of
 
+    named = entry_named(example.text, entry["type"])
+    if named is not None:
+        return named.id
     found = entry_of(example.text, entry["type"])
-    return found.id if found is not None else "nothing"
+    return f"{found.id}, by its last words" if found is not None else "nothing"
 
 
 def _assertion(entry: dict[str, Any], example: Example) -> str:
@@ -291,23 +298,72 @@ CHECKS: dict[str, tuple[Check, Check | None]] = {
 }
 
 
-def _fold(text: str, *, hyphens: bool = False) -> str:
-    return re.sub(r"[\s\-]+" if hyphens else r"\s+", " ", text.lower()).strip()
+def _fold(text: str, *, hyphens: bool = False, case: bool = False) -> str:
+    text = text if case else text.lower()
+    return re.sub(r"[\s\-]+" if hyphens else r"\s+", " ", text).strip()
 
 
-def _uses(phrase: str, texts: list[str], *, suffix: bool = False, hyphens: bool = False) -> bool:
-    """Whether a phrase occurs (as words, case and runs of space aside; hyphens too
-    where the file's matcher reads them as spaces) in one of the texts (``suffix``:
-    as the ending of a word)."""
-    key = _fold(phrase, hyphens=hyphens)
+def _occurrences(
+    key: str, text: str, *, suffix: bool = False, ignore_case: bool = True
+) -> list[tuple[int, int]]:
+    edge_l = r"(?<![A-Za-z0-9])" if key[0].isalnum() else ""
+    if suffix:
+        edge_l = r"(?<=[A-Za-z])"
+    edge_r = r"(?![A-Za-z0-9])" if key[-1].isalnum() else ""
+    pattern = edge_l + re.escape(key).replace(r"\ ", r"\s+") + edge_r
+    flags = re.IGNORECASE if ignore_case else 0
+    return [m.span() for m in re.finditer(pattern, text, flags)]
+
+
+def _uses(
+    phrase: str,
+    texts: list[str],
+    *,
+    suffix: bool = False,
+    hyphens: bool = False,
+    case: bool = False,
+    longer: Iterable[str] = (),
+) -> bool:
+    """Whether a phrase occurs (as words, runs of space aside, case too unless
+    ``case``; hyphens too where the file's matcher reads them as spaces) in one of
+    the texts (``suffix``: as the ending of a word), somewhere no ``longer`` phrase
+    of its entry covers: "maximum" is not exercised by "a maximum of 2", where the
+    phrase "a maximum of" is what matches."""
+    key = _fold(phrase, hyphens=hyphens, case=case)
     if not key:
         return True
-    edge_l = r"(?<![a-z0-9])" if key[0].isalnum() else ""
-    if suffix:
-        edge_l = r"(?<=[a-z])"
-    edge_r = r"(?![a-z0-9])" if key[-1].isalnum() else ""
-    pattern = re.compile(edge_l + re.escape(key).replace(r"\ ", r"\s+") + edge_r)
-    return any(pattern.search(_fold(text, hyphens=hyphens)) for text in texts)
+    others = [
+        k
+        for k in (_fold(o, hyphens=hyphens, case=case) for o in longer)
+        if len(k) > len(key) and k.lower().find(key.lower()) >= 0
+    ]
+    for text in texts:
+        folded = _fold(text, hyphens=hyphens, case=case)
+        covers = [span for o in others for span in _occurrences(o, folded)]
+        for start, end in _occurrences(key, folded, suffix=suffix, ignore_case=not case):
+            if not any(s <= start and end <= e for s, e in covers):
+                return True
+    return False
+
+
+def _named_by(phrase: str, texts: list[str], *, abbreviation: bool) -> bool:
+    """Whether one of the texts is the phrase as a whole (a name: but for case,
+    plural, hyphens and spaces; an abbreviation: as written, or its plural), alone
+    or beside a parenthesis ("HIV (human immunodeficiency virus)"). A concept's
+    name is exercised by an example that is that name, not by one that contains
+    it ("murmur" is not exercised by "heart murmur", which another name matches)."""
+    from ..nlp.concepts import key
+
+    def parts(text: str) -> list[str]:
+        found = re.fullmatch(r"(.*?)\s*[(\[]([^()\[\]]+)[)\]]\s*(.*)", text.strip())
+        if found is None:
+            return [text.strip()]
+        return [text.strip(), f"{found[1]} {found[3]}".strip(), found[2].strip()]
+
+    written = [part for text in texts for part in parts(text)]
+    if abbreviation:
+        return phrase in written or f"{phrase}s" in written
+    return key(phrase) in {key(part) for part in written}
 
 
 def check_file(spec: FileSpec, path: Path) -> list[Failure]:
@@ -337,13 +393,29 @@ def check_file(spec: FileSpec, path: Path) -> list[Failure]:
         texts = [example.text for example in examples]
         # A coordination rule of word endings ("-ed", "-ly") is used by a word ending so.
         suffix = data.get("kind") == "verb_suffix"
-        for field in spec.phrases:
-            value = data.get(field)
-            for phrase in [value] if isinstance(value, str) else value or ():
-                if not _uses(phrase, texts, suffix=suffix, hyphens=spec.fold_hyphens):
-                    failures.append(
-                        Failure(entry.where, phrase, f"an example using {field} {phrase!r}", "none")
-                    )
+        phrases = [
+            (field, phrase)
+            for field in spec.phrases
+            for phrase in (
+                [data[field]] if isinstance(data.get(field), str) else data.get(field) or ()
+            )
+        ]
+        for field, phrase in phrases:
+            if spec.check == "concept":
+                used = _named_by(phrase, texts, abbreviation=field == "abbreviations")
+            else:
+                used = _uses(
+                    phrase,
+                    texts,
+                    suffix=suffix,
+                    hyphens=spec.fold_hyphens,
+                    case=field in spec.as_written,
+                    longer=[p for _, p in phrases],
+                )
+            if not used:
+                failures.append(
+                    Failure(entry.where, phrase, f"an example using {field} {phrase!r}", "none")
+                )
         for field in spec.patterns:
             for alternative in alternatives(data.get(field) or ""):
                 # Anchors belong to where the rule is applied (a sentence's start, the

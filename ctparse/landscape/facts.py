@@ -33,8 +33,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 
+from ..resources import per_models
 from ..schema import Criterion, Entity, Threshold, Window
 from .ranges import Interval, effective, snap
 
@@ -56,7 +56,7 @@ class VariableInfo:
     scale: tuple[int, int] | None
 
 
-@cache
+@per_models
 def variables() -> dict[str, VariableInfo]:
     """Every variable of the lexicon, by id."""
     from ..resources import load_rules
@@ -73,7 +73,7 @@ def variables() -> dict[str, VariableInfo]:
     return result
 
 
-@cache
+@per_models
 def broad_concepts() -> frozenset[str]:
     """Ids of the catch-all concepts ("disease", "treatment", "medication", …)."""
     from ..resources import load_rules

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ResourceError
-from ..resources import load_rules, models_dir, per_models
+from ..resources import load_rules, models_dir, per_models, where_is
 from ..schema import Concept, MeshTerm
 
 TYPES = ("condition", "drug", "procedure", "measurement", "device")
@@ -181,14 +181,55 @@ def _check(entry: dict[str, Any], where: str) -> None:
         raise ResourceError(where, "a concept needs a name (or a variable or drug it stands for)")
 
 
+def _refuse_repeats(
+    entry: dict[str, Any],
+    name: str,
+    names: list[str],
+    abbreviations: list[str],
+    directory: Path | None,
+) -> None:
+    """A name of the entry that another of its names already matches (the same
+    words but for case, plural, hyphens or spaces; an abbreviation's plural) is
+    refused: it would be a phrase no example can tell from the other, kept by
+    nobody's decision."""
+    own = [*(entry.get("synonyms") or ()), *(entry.get("misspellings") or ())]
+    given: dict[str, str] = {key(name): name}
+    for other in names:
+        if other not in own:  # from the variable or drug the concept stands for
+            given.setdefault(key(other), other)
+    for other in own:
+        if (k := key(other)) in given:
+            raise ResourceError(
+                where_is("concepts.jsonl", entry["id"], directory),
+                f"{other!r} names {entry['id']} twice: {given[k]!r} matches it already",
+            )
+        given[k] = other
+    seen: set[str] = set()
+    for abbreviation in sorted(abbreviations, key=len):
+        mine = abbreviation in (entry.get("abbreviations") or ())
+        if mine and (k := key(abbreviation)) in given:
+            raise ResourceError(
+                where_is("concepts.jsonl", entry["id"], directory),
+                f"abbreviation {abbreviation!r} of {entry['id']}: the name {given[k]!r} "
+                "matches it already, in any case",
+            )
+        if mine and abbreviation.endswith("s") and abbreviation[:-1] in seen:
+            raise ResourceError(
+                where_is("concepts.jsonl", entry["id"], directory),
+                f"abbreviation {abbreviation!r} of {entry['id']}: "
+                f"{abbreviation[:-1]!r} matches its plural already",
+            )
+        seen.add(abbreviation)
+
+
 def load_concepts(directory: Path | None = None) -> Lexicon:
     """Read ``concepts.jsonl``, ``variables.jsonl`` and ``drugs.jsonl`` (from
     ``models/`` or ``directory``) into one :class:`Lexicon`.
 
     Raises:
         ResourceError: an unknown key or type, a malformed MeSH id, a reference to
-            a variable, drug or class that does not exist, or an entry without
-            examples.
+            a variable, drug or class that does not exist, an entry without
+            examples, or a name an entry gives twice.
     """
     path = (directory or models_dir()) / "concepts.jsonl"
     entries = load_rules("concepts.jsonl", directory=directory)
@@ -231,6 +272,7 @@ def load_concepts(directory: Path | None = None) -> Lexicon:
             if cls not in ids:
                 raise ResourceError(where, f"unknown class concept {cls!r}")
         assert name is not None  # _check
+        _refuse_repeats(entry, name, names, abbreviations, directory)
         built[entry["id"]] = ConceptEntry(
             id=entry["id"],
             type=entry["type"],
@@ -244,7 +286,8 @@ def load_concepts(directory: Path | None = None) -> Lexicon:
             broad=bool(entry.get("broad")),
             state=bool(entry.get("state")),
         )
-        examples[entry["id"]] = tuple(entry["examples"])
+        # An example is an entity text, or "text ⇒ expected" (ctparse.evaluation.examples).
+        examples[entry["id"]] = tuple(e.rpartition(" ⇒ ")[0] or e for e in entry["examples"])
     for v in variables.values():
         if v["id"] not in linked_variables and v["id"] not in built:
             built[v["id"]] = ConceptEntry(
@@ -364,9 +407,9 @@ _TOKEN = re.compile(r"[\w+]+(?:['’][\w]+)?|[^\w\s]")
 _PAREN = re.compile(r"^(?P<outer>.*?)\s*[(\[](?P<inner>[^()\[\]]+)[)\]]\s*(?P<rest>.*)$")
 
 
-def entry_of(text: str, kind: str | None = None) -> ConceptEntry | None:
-    """The lexicon entry an entity text names (see :func:`concept_of`)."""
-    lex = lexicon()
+def _named(text: str, kind: str | None, lex: Lexicon) -> tuple[str | None, str]:
+    """The concept the whole text names (or, around a parenthesis, one of its two
+    names), and the text its last words are read from when it names none."""
     found = _whole(text, kind, lex, strict=False)
     if found is None and (m := _PAREN.match(text)):
         # "human immunodeficiency virus (HIV)", "HIV (human immunodeficiency virus)"
@@ -375,6 +418,22 @@ def entry_of(text: str, kind: str | None = None) -> ConceptEntry | None:
             if part and (found := _whole(part, kind, lex, strict=False)):
                 break
         text = outer or text
+    return found, text
+
+
+def entry_named(text: str, kind: str | None = None) -> ConceptEntry | None:
+    """The lexicon entry an entity text names as a whole, by one of its names: not
+    by its last words ("bronchial asthma" is asthma here only while "bronchial
+    asthma" is a name of it)."""
+    lex = lexicon()
+    found, _ = _named(text, kind, lex)
+    return lex.entries[found] if found else None
+
+
+def entry_of(text: str, kind: str | None = None) -> ConceptEntry | None:
+    """The lexicon entry an entity text names (see :func:`concept_of`)."""
+    lex = lexicon()
+    found, text = _named(text, kind, lex)
     if found is None:
         tokens = [t for t in _TOKEN.findall(text) if t[0].isalnum() or t == "+"]
         found = _head(tokens, kind, lex) if tokens else None

@@ -86,9 +86,13 @@ def lexicon_terms(directory: Path | None = None) -> list[Term]:
                 terms.append(Term(folded, kind))
         for abbreviation in entry.abbreviations:
             text = abbreviation.strip()
-            if len(text) >= 2 and (text, True) not in seen:
-                seen.add((text, True))
-                terms.append(Term(text, kind, True))
+            # An abbreviation's plural ("TKIs") is matched as written too; the
+            # concept lexicon reads it from the singular.
+            plural = () if text.endswith("s") else (f"{text}s",)
+            for form in (text, *plural):
+                if len(text) >= 2 and (form, True) not in seen:
+                    seen.add((form, True))
+                    terms.append(Term(form, kind, True))
     return terms
 
 

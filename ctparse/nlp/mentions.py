@@ -29,7 +29,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
+from ..resources import models_dir, per_text
 from .concepts import _DASHES, ConceptEntry, Lexicon, _singular, lexicon
 
 _TOKEN = re.compile(r"[\w+]+")
@@ -235,11 +237,12 @@ def _borrow(
 def mentions(text: str, *, broad: bool = False) -> tuple[Mention, ...]:
     """The concepts ``text`` names, in text order, without overlaps (see the module
     docstring). ``broad``: include catch-all concepts ("disease", "therapy")."""
-    return _mentions(text, broad)
+    return _mentions(text, broad, models_dir())
 
 
+@per_text
 @lru_cache(maxsize=8192)
-def _mentions(text: str, broad: bool) -> tuple[Mention, ...]:
+def _mentions(text: str, broad: bool, directory: Path) -> tuple[Mention, ...]:
     lex = lexicon()
     tokens = _tokens(text)
     found: list[tuple[int, int, str, str]] = []

@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..resources import load_rules, models_dir, per_models
+from ..resources import load_rules, models_dir, per_models, per_text
 from ..text import sentences
 
 KINDS = ("permit", "exclude", "allowed_level", "negation", "subgroup", "obligation")
@@ -263,6 +263,7 @@ class Cues:
         return None
 
 
+@per_text
 @functools.lru_cache(maxsize=512)
 def _cues_of(text: str, directory: Path) -> Cues:
     return Cues(text)

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import ResourceError
-from ..resources import load_rules, per_models
+from ..resources import load_rules, per_models, where_is
 from ..text.patterns import phrase_pattern
 
 COMPARATOR_KINDS = (
@@ -189,7 +189,15 @@ def rules() -> Rules:
             if variable_of.setdefault(_fold(misspelling), entry["id"]) == entry["id"]:
                 misspelled.add(_fold(misspelling))
                 ci.append(misspelling.lower())
+        named = {_fold(n): n for n in [*entry["synonyms"], *(entry.get("misspellings") or ())]}
         for abbreviation in entry.get("abbreviations") or ():
+            if (same := named.get(_fold(abbreviation))) is not None:
+                # The synonym is matched in any case: the abbreviation adds nothing
+                # an example could tell, and a rule nobody can test is refused.
+                raise ResourceError(
+                    where_is("variables.jsonl", entry["id"]),
+                    f"abbreviation {abbreviation!r}: the synonym {same!r} matches it already",
+                )
             variable_of.setdefault(abbreviation, entry["id"])
             cs.append(abbreviation)
     edge_l, edge_r = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
