@@ -97,3 +97,63 @@ def test_the_shipped_model_runs_the_lexicon_before_its_tok2vec():
     names = nlp.pipe_names
     assert names.index("ctparse_lexicon") < names.index("tok2vec")
     assert nlp.get_pipe("ctparse_lexicon").matcher.terms
+
+
+EDGES = [
+    "PD-1, PD 1, PD - 1, PD\t1 and PD--1",  # a hyphen in an abbreviation: hyphen or spaces
+    "HBV DNA; HBV-DNA; HBVDNA; hbv dna",
+    "type  2\n diabetes, type-2 diabetes, Type 2 Diabetes's, type 2 diabeteses",
+    "pembrolizumabs pembrolizumabes pembrolizumab_x pembrolizumab2 xpembrolizumab",
+    "MS, MSs, ms, (MS), MS-related, HbA1c%",
+    "diabetes-diabetes diseases disease- disease",
+    "",
+]
+
+
+def _both(terms, texts):
+    """(the tries' matches, the regexes' matches) of every text."""
+    tries = LexiconMatcher(terms, compile_after=len(texts) + 1)
+    regexes = LexiconMatcher(terms, compile_after=0)
+    return [tries.matches(t) for t in texts], [regexes.matches(t) for t in texts]
+
+
+def test_the_tries_find_what_the_regexes_find_on_written_edges() -> None:
+    """The matcher starts with character tries (cheap to build) and compiles the
+    regexes after many texts: the two must agree on every span."""
+    terms = [*TERMS, Term("PD-1", "drug", True), Term("HBV-DNA", "measurement", True)]
+    by_tries, by_regexes = _both(terms, EDGES)
+    assert by_tries == by_regexes
+    # "PD 1" matches the pattern of "PD-1", but an abbreviation is looked up as written
+    assert by_tries[0] == [(0, 4, "drug")]
+    # across a line break and with the plural "es"; a name's own hyphens became
+    # spaces, which match no hyphen in the text (as the shipped model was trained)
+    assert [EDGES[2][s:e] for s, e, _ in by_tries[2]] == [
+        "type  2\n diabetes",
+        "diabetes",
+        "Type 2 Diabetes",
+        "type 2 diabeteses",
+    ]
+
+
+def test_the_tries_find_what_the_regexes_find_on_real_criteria(gold) -> None:
+    """Every line of the LCT dev texts, with the shipped model's lexicon terms."""
+    import json
+
+    component = load_model().get_pipe("ctparse_lexicon")
+    texts = []
+    with (gold / "lct_dev_segmentation.jsonl").open(encoding="utf-8") as stream:
+        for line in stream:
+            if line.strip():
+                texts += [t for t in json.loads(line)["text"].splitlines() if t.strip()]
+    by_tries, by_regexes = _both(component.matcher.terms, texts)
+    assert len(texts) > 2000 and sum(map(len, by_tries)) > 5000
+    assert by_tries == by_regexes
+
+
+def test_the_matcher_compiles_its_regexes_after_enough_texts() -> None:
+    matcher = LexiconMatcher(TERMS, compile_after=2)
+    for _ in range(2):
+        matcher.matches("type 2 diabetes")
+    assert matcher._regexes is None
+    assert matcher.matches("type 2 diabetes") == [(0, 15, "condition")]
+    assert matcher._regexes is not None
