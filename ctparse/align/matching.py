@@ -239,9 +239,9 @@ def similarity(a: Sequence[str], b: Sequence[str], weights: dict[str, float]) ->
     ca, cb = Counter(a), Counter(b)
     if not ca or not cb:
         return 0.0
-    shared = sum(min(ca[t], cb[t]) * weights.get(t, 1.0) for t in ca.keys() & cb.keys())
-    total = sum(n * weights.get(t, 1.0) for t, n in ca.items())
-    total += sum(n * weights.get(t, 1.0) for t, n in cb.items())
+    # fsum: the same sum whatever order a set gives (it varies with the hash seed)
+    shared = math.fsum(min(ca[t], cb[t]) * weights.get(t, 1.0) for t in ca.keys() & cb.keys())
+    total = math.fsum(n * weights.get(t, 1.0) for c in (ca, cb) for t, n in c.items())
     return 2.0 * shared / total if total else 0.0
 
 
@@ -302,11 +302,54 @@ def assign(scores: Sequence[Sequence[float]], *, floor: float) -> list[tuple[int
     """Pairs (row, column) maximizing the total score, each score ≥ ``floor``.
 
     Scores below the floor are never paired; rows and columns may stay alone.
+    Rows and columns joined by no score at or above the floor cannot affect each
+    other, so each connected group of them is solved on its own (two trials'
+    criteria form many small groups: the cost is that of the largest group, not
+    of the whole matrix).
     """
     rows = len(scores)
     columns = len(scores[0]) if rows else 0
     if not rows or not columns:
         return []
+    pairs: list[tuple[int, int]] = []
+    for group_rows, group_columns in _groups(scores, floor):
+        sub = [[scores[i][j] for j in group_columns] for i in group_rows]
+        pairs += [(group_rows[i], group_columns[j]) for i, j in _assign_dense(sub, floor)]
+    return sorted(pairs)
+
+
+def _groups(scores: Sequence[Sequence[float]], floor: float) -> list[tuple[list[int], list[int]]]:
+    """The connected groups of rows and columns, joined by scores ≥ ``floor``, in
+    order of their first row; rows and columns in no pair are left out."""
+    rows, columns = len(scores), len(scores[0])
+    parent = list(range(rows + columns))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    linked: set[int] = set()
+    for i in range(rows):
+        for j in range(columns):
+            if scores[i][j] >= floor:
+                linked.update((i, rows + j))
+                a, b = find(i), find(rows + j)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    groups: dict[int, tuple[list[int], list[int]]] = {}
+    for x in sorted(linked):
+        group = groups.setdefault(find(x), ([], []))
+        if x < rows:
+            group[0].append(x)
+        else:
+            group[1].append(x - rows)
+    return list(groups.values())
+
+
+def _assign_dense(scores: Sequence[Sequence[float]], floor: float) -> list[tuple[int, int]]:
+    rows, columns = len(scores), len(scores[0])
     # Pad to a square matrix whose dummy rows and columns cost nothing: staying
     # alone is free, a pair at or above the floor gains its score, and a pair
     # below the floor costs more than staying alone, so it is never chosen.

@@ -22,6 +22,7 @@ nothing links it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from ..schema import Criterion, Pair
@@ -57,7 +58,7 @@ def _concept_score(a: Meaning, b: Meaning, weights: dict[str, float]) -> float:
         return 0.0
     own_a, own_b = a.concepts, b.concepts
     times_a, times_b = a.times(), b.times()
-    shared = 0.0
+    shared: list[float] = []  # summed with fsum: the same whatever order the set gives
     for c in ca & cb:
         named = (c in own_a) + (c in own_b)
         # Asked the other way round, a fact must be of the same time: "unable to receive
@@ -68,9 +69,9 @@ def _concept_score(a: Meaning, b: Meaning, weights: dict[str, float]) -> float:
             for wy, ry in times_b[c]
         ):
             continue  # a planned surgery and a past one are other things
-        shared += weights.get(c, 1.0) * (1.0, _CLASS_WEIGHT, _SIBLING_WEIGHT)[2 - named]
-    total = sum(weights.get(c, 1.0) for c in own_a) + sum(weights.get(c, 1.0) for c in own_b)
-    return min(1.0, 2.0 * shared / total) if total else 0.0
+        shared.append(weights.get(c, 1.0) * (1.0, _CLASS_WEIGHT, _SIBLING_WEIGHT)[2 - named])
+    total = math.fsum(weights.get(c, 1.0) for own in (own_a, own_b) for c in own)
+    return min(1.0, 2.0 * math.fsum(shared) / total) if total else 0.0
 
 
 def _contained(inner: Meaning, outer: Meaning, weights: dict[str, float]) -> float:
@@ -79,10 +80,11 @@ def _contained(inner: Meaning, outer: Meaning, weights: dict[str, float]) -> flo
     in "planned cholecystectomy")."""
     if not inner.facts:
         return 0.0
-    total = found = 0.0
+    total: list[float] = []
+    found: list[float] = []
     for key, reach in inner.reaches().items():
         weight = weights.get(key, 1.0)
-        total += weight
+        total.append(weight)
         mine = [f for f in inner.facts if key_of(f) == key]
         if any(
             g.requirement == f.requirement
@@ -90,8 +92,8 @@ def _contained(inner: Meaning, outer: Meaning, weights: dict[str, float]) -> flo
             for g in outer.facts
             if compatible(f.when, g.when) and key_of(g) in reach
         ):
-            found += weight
-    return found / total if total else 0.0
+            found.append(weight)
+    return math.fsum(found) / math.fsum(total) if total else 0.0
 
 
 def _window_score(a: Meaning, b: Meaning, weights: dict[str, float]) -> float:
@@ -185,7 +187,7 @@ def align_criteria(
                 bundles = len(other.concepts) > len(m.concepts) and (
                     inside >= 1.0 - 1e-9 or (inside >= 0.6 and m.head in other.reach)
                 )
-                heavy = sum(weights.get(c, 1.0) for c in m.concepts) >= JOIN_WEIGHT
+                heavy = math.fsum(weights.get(c, 1.0) for c in m.concepts) >= JOIN_WEIGHT
                 # About the same thing first ("paroxysmal AF for ablation" / "any AF").
                 same_head = related_heads(m, other) and s >= (
                     HEAD_FLOOR if m.head != other.head else 0.0
