@@ -84,3 +84,27 @@ def test_entities_of_the_recognizer_are_kept() -> None:
 def test_module_examples_hold() -> None:
     for module in (mentions_module, qualifiers_module, entity_facts):
         assert doctest.testmod(module).failed == 0, module.__name__
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        # the prefix denies the first word: the thing named is the rest
+        ("diseases caused by non-malignant tumors", [("non-malignant tumors", "neoplasm")]),
+        ("non metastatic breast cancer", [("non metastatic breast cancer", "breast_cancer")]),
+        # a name of its own wins, and a one-word name is denied (negation's business)
+        ("non-small cell lung cancer", [("non-small cell lung cancer", "nsclc")]),
+        ("Non-smokers", [("smokers", "smoking")]),
+        # "non" not attached to the name: nothing changes
+        ("non; malignant tumors", [("malignant tumors", "cancer")]),
+    ],
+)
+def test_non_before_a_name_denies_its_first_word(text: str, named: list[tuple[str, str]]) -> None:
+    assert [(m.text, m.entry.id) for m in mentions(text)] == named
+
+
+def test_a_test_result_is_the_test() -> None:
+    """ "the serum pregnancy result will prevail" is about the test, not a pregnancy."""
+    assert [m.entry.id for m in mentions("the serum pregnancy result will prevail")] == [
+        "pregnancy_test"
+    ]

@@ -89,6 +89,21 @@ def _tokens(text: str) -> list[_Token]:
     return out
 
 
+def _attached(text: str, tokens: list[_Token], i: int) -> bool:
+    """Whether the token before ``tokens[i]`` is joined to it by a hyphen or a space
+    alone ("non-malignant", "non malignant"), not by punctuation."""
+    between = text[tokens[i - 1].end : tokens[i].start].translate(_DASHES)
+    return between in ("-", " ", "- ", " -", " - ")
+
+
+def _named_by_tokens(
+    text: str, tokens: list[_Token], start: int, end: int, lex: Lexicon, *, broad: bool
+) -> str | None:
+    """The concept tokens ``start:end`` name as a whole, or None."""
+    ids = lex.by_key.get("".join(t.folded for t in tokens[start:end]), ())
+    return _choose(ids, lex, broad=broad) if ids else None
+
+
 def _choose(ids: tuple[str, ...], lex: Lexicon, *, broad: bool, unique: bool = False) -> str | None:
     fitting = [i for i in ids if broad or not lex.entries[i].broad]
     if not fitting or (unique and len({lex.entries[i].type for i in fitting}) < len(fitting)):
@@ -254,6 +269,14 @@ def _mentions(text: str, broad: bool, directory: Path) -> tuple[Mention, ...]:
             continue
         j, cid = match
         j = _overhang(text, tokens, i, j, cid, lex, broad=broad)
+        if i > 0 and j - i > 1 and tokens[i - 1].folded == "non" and _attached(text, tokens, i):
+            # "non-malignant tumors": the prefix denies the first word, not the thing;
+            # what is named is the rest ("tumors", a neoplasm), or nothing known.
+            rest = _named_by_tokens(text, tokens, i + 1, j, lex, broad=broad)
+            if rest is not None:
+                found.append((i - 1, j, rest, text[tokens[i - 1].start : tokens[j - 1].end]))
+            i = j
+            continue
         found.append((i, j, cid, text[tokens[i].start : tokens[j - 1].end]))
         i = j
     found += _borrow(text, tokens, found, lex, broad=broad)
