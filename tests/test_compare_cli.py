@@ -272,3 +272,13 @@ def test_the_comparison_is_the_same_whatever_the_hash_seed(tmp_path) -> None:
         )  # fmt: skip
         outputs.append(out.read_text(encoding="utf-8"))
     assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "table"])
+def test_study_design_says_registry_enums_in_words(capsys, fmt: str) -> None:
+    """Markdown printed the registry's enums (INTERVENTIONAL, SINGLE_GROUP) where the
+    table said words."""
+    out = compare(capsys, fmt)
+    design = out.split("Eligibility criteria", 1)[0]
+    assert "Interventional" in design and "Single group" in design
+    assert "INTERVENTIONAL" not in design and "SINGLE_GROUP" not in design

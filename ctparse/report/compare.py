@@ -123,7 +123,8 @@ def write_markdown(comparison: Comparison, stream: TextIO) -> None:
     stream.write("## Study design\n\n| field | A | B | verdict | detail |\n|---|---|---|---|---|\n")
     for row in comparison.study:
         stream.write(
-            f"| {_md(row.field)} | {_md(row.a)} | {_md(row.b)} | {LABELS[row.verdict]} "
+            f"| {_md(row.field)} | {markdown(value_text(row.a))} | {markdown(value_text(row.b))} "
+            f"| {LABELS[row.verdict]} "
             f"| {_md(row.detail or '')} |\n"
         )
     stream.write("\n## Eligibility criteria\n\n")
