@@ -561,6 +561,37 @@ def test_one_window_per_drug_where_the_text_gives_one_period_per_drug() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Treatment with thiopurines or methotrexate within 4 weeks for thiopurine, 6 weeks "
+            "for methotrexate and 8 weeks for natalizumab before screening",
+            [("thiopurine", "<=", 28, "screening"), ("methotrexate", "<=", 42, "screening"),
+             ("natalizumab", "<=", 56, "screening")],
+        ),
+        (
+            "Start or change of dose within 4 weeks for thiopurines and 8 weeks for "
+            "natalizumab prior to randomization",
+            [("thiopurines", "<=", 28, "randomization"), ("natalizumab", "<=", 56, "randomization")],
+        ),
+        (
+            "Washout: 2 weeks for aspirin; 5 days for clopidogrel",
+            [("aspirin", "=", 14, None), ("clopidogrel", "=", 5, None)],
+        ),
+    ],
+    ids=["within_three_drugs_anchor_last", "two_drugs_prior_to", "semicolon_no_comparator"],
+)  # fmt: skip
+def test_a_list_of_periods_each_for_a_thing_shares_its_comparator_and_anchor(
+    text: str, expected: list[tuple[str, str, int, str | None]]
+) -> None:
+    """A list "within 4 weeks for A, 6 weeks for B and 8 weeks for C before screening": one
+    window per thing, each "within" and before screening (it gave "for A" as the
+    event of 6 weeks, and no anchor)."""
+    found = [(w.event, w.comparator, w.days, w.anchor) for w in parse(text, "exclusion").windows]
+    assert found == expected
+
+
+@pytest.mark.parametrize(
     ("text", "events"),
     [
         ("aspirin and clopidogrel within 7 days", ["aspirin", "clopidogrel"]),

@@ -31,6 +31,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ..resources import per_models
 from ..schema import Criterion, Range, Threshold, Window
@@ -51,6 +52,8 @@ class WindowGrammar:
     anchor: re.Pattern[str]
     since: re.Pattern[str]
     calendar: re.Pattern[str]
+    then: re.Pattern[str]  # "before" / "after" opening an anchor after a "for" event
+    for_what: re.Pattern[str]  # "<period> for <what>"
 
 
 _YEAR = r"(?:19|20)\d{2}(?![\d/.,]\d)(?![\w/])"
@@ -101,8 +104,24 @@ def window_grammar() -> WindowGrammar:
         rf"(?:(?:(?i:{timeunits.MONTH_NAMES})\s+)?(?P<y2>{_YEAR})|(?P<now>(?i:present|now|today|date)))"
         r")?"
     )
+    # "<period> for <what>": a washout per drug ("4 weeks for methotrexate"), not a
+    # duration ("for at least", "for men", "for the duration of"); the thing ends at
+    # a list's next period or an anchor ("8 weeks for natalizumab before screening").
+    for_what = (
+        r"\s+for\s+(?!(?:at\s+least|at\s+most|a\s+minimum|a\s+maximum|up\s+to|more|less|"
+        r"the\s+duration|the\s+rest|men|women|males?|females?|patients|subjects|participants|"
+        r"those|\d))"
+        r"(?P<event>[^;:.()\d]+?)(?=\s+(?:and|or)\s+\d|\s*[;:.()]|\s*,?\s+\d|\s*$"
+        rf"|\s+(?i:{before}|{after})(?![A-Za-z]))"
+    )
+    then = rf"\s*(?P<dir>(?i:(?P<before>{before})|(?P<after>{after})))(?![A-Za-z])"
     return WindowGrammar(
-        re.compile(window), re.compile(anchor), re.compile(since), re.compile(calendar)
+        re.compile(window),
+        re.compile(anchor),
+        re.compile(since),
+        re.compile(calendar),
+        re.compile(then),
+        re.compile(for_what, re.IGNORECASE),
     )
 
 
@@ -129,6 +148,7 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
     out: list[Window] = []
     previous_end = 0
     previous: tuple[str | None, ...] = ()
+    listed: list[int] = []  # the windows of a "<period> for X, <period> for Y" list
     for m in g.window.finditer(local):
         start, end = m.start(), m.end()
         if any(s < end and start < e for s, e in taken):
@@ -201,15 +221,28 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
         if comparator == "=" and relations.is_cessation(local, start):
             comparator = ">="  # "discontinued corticosteroids for 7 days": at least
         # "wash out periods: 4 weeks for thiopurine and methotrexate and 8 weeks for
-        # natalizumab": the period dates what follows "for", when nothing precedes it.
+        # natalizumab": the period dates what follows "for", when nothing precedes it,
+        # or when periods and "for" make a list ("within 4 weeks for thiopurine, 6
+        # weeks for methotrexate and 8 weeks for natalizumab before screening").
+        in_list = False
         if (
             event is None
             and not m.group("dir")
-            and (named := _FOR_WHAT.match(local, end))
-            and event_before(local, previous_end, start) is None
+            and (named := g.for_what.match(local, end))
+            and (
+                (in_list := _listed(local, previous_end, start, named.end("event"), listed, out))
+                or event_before(local, previous_end, start) is None
+            )
         ):
             event = clean(named.group("event"), limit=False) or None
             end = named.end("event")
+            then = g.then.match(local, end) if in_list else None
+            am = g.anchor.match(local, then.end()) if then else None
+            if then is not None and am is not None:
+                written = am.group("anchor") or am.group("anchor2")
+                anchor = r.anchors.get(re.sub(r"\s+", " ", written.lower()))
+                direction = "before" if then.group("before") else "after"
+                end = am.end()
         if event is None:
             before_start = [
                 t for t in criterion.thresholds if t.end is not None and t.end - base <= start
@@ -262,6 +295,10 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
                 events = split_events(written)
         else:
             events = split_events(event, after_since=since_event)
+        if listed and not in_list:
+            out = _share_in_list(out, listed)
+            listed = []
+        first = len(out)
         for each in events:
             days = to_days(value, unit)
             if m.group("plus") and days is not None:
@@ -283,7 +320,11 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
                     condition=condition,
                 )
             )
+        if in_list:
+            listed.extend(range(first, len(out)))
         previous_end, previous = end, events
+    if listed:
+        out = _share_in_list(out, listed)
     out.extend(_calendar_windows(criterion, local, [*taken, *spans_of(tuple(out), base)]))
     out.sort(key=lambda w: w.start or 0)
     return _with_meaning(criterion, local, out)
@@ -362,14 +403,46 @@ def eligible_days(window: Window, requirement: str | None) -> Range | None:
     return None
 
 
-# "<period> for <what>": a washout per drug ("4 weeks for methotrexate"), not a duration
-# ("for at least", "for men", "for the duration of").
-_FOR_WHAT = re.compile(
-    r"\s+for\s+(?!(?:at\s+least|at\s+most|a\s+minimum|a\s+maximum|up\s+to|more|less|the\s+duration|"
-    r"the\s+rest|men|women|males?|females?|patients|subjects|participants|those|\d))"
-    r"(?P<event>[^;:.()\d]+?)(?=\s+(?:and|or)\s+\d|\s*[;:.()]|\s*,?\s+\d|\s*$)",
+#: "<period> for <what>" going on: a joiner, a number and "for" after a unit.
+_FOR_NEXT = re.compile(
+    rf"\s*(?:,\s*(?:and|or)?|and|or|;)\s*(?:{numbers.NUMBER})\s*[A-Za-z]+\s+for\s",
     re.IGNORECASE,
 )
+
+
+def _listed(
+    local: str, previous_end: int, start: int, event_end: int, listed: list[int], out: list[Window]
+) -> bool:
+    """Whether the period at ``start`` is one of a list of periods each for a thing:
+    another "<period> for" follows its "for" event, or the window before it was one
+    and only a joiner stands between them."""
+    if _FOR_NEXT.match(local, event_end):
+        return True
+    return (
+        bool(listed)
+        and listed[-1] == len(out) - 1
+        and bool(_PARALLEL.fullmatch(local, previous_end, start))
+    )
+
+
+def _share_in_list(out: list[Window], listed: list[int]) -> list[Window]:
+    """The windows of one list share what only one of them says: the comparator of
+    the first ("within 4 weeks for A, 6 weeks for B": at most 6 weeks for B), the
+    anchor of the last ("… and 8 weeks for C before screening")."""
+    members = [out[i] for i in listed]
+    first, last = members[0], members[-1]
+    shared = []
+    for window in members:
+        changes: dict[str, Any] = {}
+        if window.comparator == "=" and first.comparator != "=":
+            changes["comparator"] = first.comparator
+        if window.anchor is None and window.direction is None and last.anchor is not None:
+            changes.update(anchor=last.anchor, direction=last.direction)
+        shared.append(dataclasses.replace(window, **changes) if changes else window)
+    result = list(out)
+    for i, window in zip(listed, shared, strict=True):
+        result[i] = window
+    return result
 
 
 def _calendar_windows(
