@@ -385,6 +385,29 @@ def test_hungarian_matches_brute_force() -> None:
         assert sum(cost[i][got[i]] for i in range(n)) == pytest.approx(best)
 
 
+def test_assignment_by_groups_is_the_dense_optimum() -> None:
+    """``assign`` solves each connected group of candidate pairs alone: on sparse
+    random scores it reaches the total of one assignment over the whole matrix,
+    with each pair at or above the floor and every row and column used once."""
+    from ctparse.align.matching import _assign_dense
+
+    rng = random.Random(11)
+    for _ in range(300):
+        rows, columns = rng.randint(1, 9), rng.randint(1, 9)
+        scores = [
+            [rng.choice([0.4, 0.5, 0.7, 1.0, round(rng.random(), 2)]) if rng.random() < 0.3 else 0.0
+             for _ in range(columns)]
+            for _ in range(rows)
+        ]  # fmt: skip
+        grouped = assign(scores, floor=0.5)
+        dense = _assign_dense(scores, 0.5)
+        assert sum(scores[i][j] for i, j in grouped) == pytest.approx(
+            sum(scores[i][j] for i, j in dense)
+        )
+        assert all(scores[i][j] >= 0.5 for i, j in grouped)
+        assert len({i for i, _ in grouped}) == len({j for _, j in grouped}) == len(grouped)
+
+
 def test_pieces_replace_their_parent_line() -> None:
     parent = crit("inc-10", "ANC ≥ 1.5, platelets ≥ 100", limit("anc", lower=1.5))
     piece = dataclasses.replace(
