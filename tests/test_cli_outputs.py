@@ -183,3 +183,13 @@ def test_jsonl_streams_while_the_run_goes_on(texts: list[str]) -> None:
     assert json.loads(first)["ref"] == texts[0]
     assert running, "the first rows came only when the whole run was over"
     assert len(rest.splitlines()) > 1000
+
+
+def test_the_thresholds_table_says_a_windows_eligible_days(capsys) -> None:
+    """The table's eligible column was empty for windows although the JSON has it."""
+    code, out, _ = run(
+        capsys, "thresholds", "Exclusion Criteria: Chemotherapy within 4 weeks before the first dose",
+        "--no-entities", "-f", "table",
+    )  # fmt: skip
+    assert code == 0
+    assert "(28, inf) days" in out

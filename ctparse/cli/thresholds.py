@@ -26,7 +26,7 @@ import click
 
 from ..refs import no_criteria_note
 from ..report import RowStream
-from ..schema import Criterion, Study, Threshold, Window
+from ..schema import Criterion, Range, Study, Threshold, Window
 from .options import (
     entities_option,
     format_option,
@@ -65,10 +65,14 @@ def _fmt(value: float | None) -> str:
 
 
 def _range(threshold: Threshold) -> str | None:
-    e = threshold.eligible
+    unit = threshold.normalized.unit if threshold.normalized else None
+    return _written_range(threshold.eligible, unit)
+
+
+def _written_range(e: Range | None, unit: str | None) -> str | None:
+    """``[1.5, inf) 10^9/L``; a window's in days since its event: ``(28, inf) days``."""
     if e is None:
         return None
-    unit = threshold.normalized.unit if threshold.normalized else None
     low = f"{'[' if e.lower_inclusive else '('}{_fmt(e.lower)}" if e.lower is not None else "(-inf"
     high = f"{_fmt(e.upper)}{']' if e.upper_inclusive else ')'}" if e.upper is not None else "inf)"
     return f"{low}, {high}" + (f" {unit}" if unit else "")
@@ -163,7 +167,7 @@ def window_row(ref: str, criterion: Criterion, w: Window) -> dict[str, Any]:
         "value": value,
         "unit": w.unit,
         "normalized": f"{days} days" if days is not None else None,
-        "eligible": None,
+        "eligible": _written_range(w.eligible, "days"),
         "detail": detail or None,
         "status": criterion.status,
         "text": criterion.text,
