@@ -226,6 +226,28 @@ class Range(_Record):
     upper: float | None = None
     upper_inclusive: bool | None = None
 
+    def interval(self) -> str:
+        """The range as an interval: ``[1.5, inf)``, ``(-inf, 40]``.
+
+        >>> Range(lower=28, lower_inclusive=False).interval()
+        '(28, inf)'
+        """
+
+        def num(value: float) -> str:
+            return str(int(value)) if float(value).is_integer() else f"{value:.6g}"
+
+        low = (
+            "(-inf"
+            if self.lower is None
+            else ("[" if self.lower_inclusive else "(") + num(self.lower)
+        )
+        high = (
+            "inf)"
+            if self.upper is None
+            else num(self.upper) + ("]" if self.upper_inclusive else ")")
+        )
+        return f"{low}, {high}"
+
 
 @dataclass(frozen=True)
 class Suspect(_Record):

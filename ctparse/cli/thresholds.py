@@ -73,9 +73,7 @@ def _written_range(e: Range | None, unit: str | None) -> str | None:
     """``[1.5, inf) 10^9/L``; a window's in days since its event: ``(28, inf) days``."""
     if e is None:
         return None
-    low = f"{'[' if e.lower_inclusive else '('}{_fmt(e.lower)}" if e.lower is not None else "(-inf"
-    high = f"{_fmt(e.upper)}{']' if e.upper_inclusive else ')'}" if e.upper is not None else "inf)"
-    return f"{low}, {high}" + (f" {unit}" if unit else "")
+    return e.interval() + (f" {unit}" if unit else "")
 
 
 def threshold_row(ref: str, criterion: Criterion, t: Threshold) -> dict[str, Any]:

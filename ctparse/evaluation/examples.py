@@ -80,19 +80,7 @@ def _num(value: float | None) -> str:
 
 def render_range(eligible: Range | None) -> str:
     """``[1.5, inf)``, ``(-inf, 40]``, ``none``."""
-    if eligible is None:
-        return "none"
-    low = (
-        "(-inf"
-        if eligible.lower is None
-        else ("[" if eligible.lower_inclusive else "(") + _num(eligible.lower)
-    )
-    high = (
-        "inf)"
-        if eligible.upper is None
-        else _num(eligible.upper) + ("]" if eligible.upper_inclusive else ")")
-    )
-    return f"{low}, {high}"
+    return "none" if eligible is None else eligible.interval()
 
 
 def render_threshold(t: Threshold) -> str:
@@ -352,15 +340,9 @@ def _named_by(phrase: str, texts: list[str], *, abbreviation: bool) -> bool:
     or beside a parenthesis ("HIV (human immunodeficiency virus)"). A concept's
     name is exercised by an example that is that name, not by one that contains
     it ("murmur" is not exercised by "heart murmur", which another name matches)."""
-    from ..nlp.concepts import key
+    from ..nlp.concepts import bracketed, key
 
-    def parts(text: str) -> list[str]:
-        found = re.fullmatch(r"(.*?)\s*[(\[]([^()\[\]]+)[)\]]\s*(.*)", text.strip())
-        if found is None:
-            return [text.strip()]
-        return [text.strip(), f"{found[1]} {found[3]}".strip(), found[2].strip()]
-
-    written = [part for text in texts for part in parts(text)]
+    written = [part.strip() for text in texts for part in (text, *(bracketed(text.strip()) or ()))]
     if abbreviation:
         return phrase in written or f"{phrase}s" in written
     return key(phrase) in {key(part) for part in written}

@@ -192,6 +192,10 @@ def _refuse_repeats(
     words but for case, plural, hyphens or spaces; an abbreviation's plural) is
     refused: it would be a phrase no example can tell from the other, kept by
     nobody's decision."""
+
+    def refuse(message: str) -> ResourceError:
+        return ResourceError(where_is("concepts.jsonl", entry["id"], directory), message)
+
     own = [*(entry.get("synonyms") or ()), *(entry.get("misspellings") or ())]
     given: dict[str, str] = {key(name): name}
     for other in names:
@@ -199,26 +203,21 @@ def _refuse_repeats(
             given.setdefault(key(other), other)
     for other in own:
         if (k := key(other)) in given:
-            raise ResourceError(
-                where_is("concepts.jsonl", entry["id"], directory),
-                f"{other!r} names {entry['id']} twice: {given[k]!r} matches it already",
-            )
+            raise refuse(f"{other!r} names {entry['id']} twice: {given[k]!r} matches it already")
         given[k] = other
     seen: set[str] = set()
     for abbreviation in sorted(abbreviations, key=len):
-        mine = abbreviation in (entry.get("abbreviations") or ())
-        if mine and (k := key(abbreviation)) in given:
-            raise ResourceError(
-                where_is("concepts.jsonl", entry["id"], directory),
-                f"abbreviation {abbreviation!r} of {entry['id']}: the name {given[k]!r} "
-                "matches it already, in any case",
-            )
-        if mine and abbreviation.endswith("s") and abbreviation[:-1] in seen:
-            raise ResourceError(
-                where_is("concepts.jsonl", entry["id"], directory),
-                f"abbreviation {abbreviation!r} of {entry['id']}: "
-                f"{abbreviation[:-1]!r} matches its plural already",
-            )
+        if abbreviation in (entry.get("abbreviations") or ()):
+            if (k := key(abbreviation)) in given:
+                raise refuse(
+                    f"abbreviation {abbreviation!r} of {entry['id']}: the name {given[k]!r} "
+                    "matches it already, in any case"
+                )
+            if abbreviation.endswith("s") and abbreviation[:-1] in seen:
+                raise refuse(
+                    f"abbreviation {abbreviation!r} of {entry['id']}: "
+                    f"{abbreviation[:-1]!r} matches its plural already"
+                )
         seen.add(abbreviation)
 
 
@@ -407,17 +406,23 @@ _TOKEN = re.compile(r"[\w+]+(?:['’][\w]+)?|[^\w\s]")
 _PAREN = re.compile(r"^(?P<outer>.*?)\s*[(\[](?P<inner>[^()\[\]]+)[)\]]\s*(?P<rest>.*)$")
 
 
+def bracketed(text: str) -> tuple[str, str] | None:
+    """The two names of a text around a parenthesis, the words outside it and the
+    words inside: "human immunodeficiency virus (HIV)", "HIV (human
+    immunodeficiency virus)"; None without one."""
+    m = _PAREN.match(text)
+    return (f"{m['outer']} {m['rest']}".strip(), m["inner"]) if m else None
+
+
 def _named(text: str, kind: str | None, lex: Lexicon) -> tuple[str | None, str]:
     """The concept the whole text names (or, around a parenthesis, one of its two
     names), and the text its last words are read from when it names none."""
     found = _whole(text, kind, lex, strict=False)
-    if found is None and (m := _PAREN.match(text)):
-        # "human immunodeficiency virus (HIV)", "HIV (human immunodeficiency virus)"
-        outer = f"{m['outer']} {m['rest']}".strip()
-        for part in (outer, m["inner"]):
+    if found is None and (two := bracketed(text)):
+        for part in two:
             if part and (found := _whole(part, kind, lex, strict=False)):
                 break
-        text = outer or text
+        text = two[0] or text
     return found, text
 
 

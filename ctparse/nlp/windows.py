@@ -68,6 +68,8 @@ def window_grammar() -> WindowGrammar:
     look = rf"(?<![A-Za-z])(?i:{r.time_patterns['lookback']}|{r.time_patterns['lookahead']})"
     before = r.time_patterns["before"]
     after = r.time_patterns["after"]
+    # "before" / "after" opening an anchor: after a period, and after its "for" event
+    then = rf"\s*(?P<dir>(?i:(?P<before>{before})|(?P<after>{after})))(?![A-Za-z])"
     window = (
         rf"(?P<pre>{pre}\s*(?:(?P<pre2>[<>≤≥]=?)\s*)?)?"
         r"(?i:the\s+(?:first\s+)?)?"
@@ -79,7 +81,7 @@ def window_grammar() -> WindowGrammar:
         rf"(?:\s*(?P<post>{post}))?"
         # "for at least 2 weeks (from the time of first administration of study drug)"
         rf"(?:\s*(?P<paren>\((?=\s*(?i:{before}|{after})\s))?"
-        rf"\s*(?P<dir>(?i:(?P<before>{before})|(?P<after>{after})))(?![A-Za-z]))?"
+        rf"{then})?"
         rf"(?:\s*(?P<post2>{post}))?"
     )
     phrases = r.time_patterns["anchor"]
@@ -114,7 +116,6 @@ def window_grammar() -> WindowGrammar:
         r"(?P<event>[^;:.()\d]+?)(?=\s+(?:and|or)\s+\d|\s*[;:.()]|\s*,?\s+\d|\s*$"
         rf"|\s+(?i:{before}|{after})(?![A-Za-z]))"
     )
-    then = rf"\s*(?P<dir>(?i:(?P<before>{before})|(?P<after>{after})))(?![A-Za-z])"
     return WindowGrammar(
         re.compile(window),
         re.compile(anchor),
