@@ -44,6 +44,7 @@ _EOCD = struct.Struct("<4s4H2LH")
 _EOCD64_LOCATOR = struct.Struct("<4sLQL")
 _EOCD64 = struct.Struct("<4sQ2H2L4Q")
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_DIRECTORY_BLOCK = 1 << 20  # bytes of the central directory read at a time
 _LOCAL = struct.Struct("<4s2B4HL2L2H")
 
 
@@ -110,9 +111,17 @@ def iter_members(stream: IO[bytes], *, source: str = "archive") -> Iterator[Memb
     between two entries.
     """
     entries, offset, prepended = _directory(stream, source)
+    buffer, start = b"", offset  # the directory is read in blocks: buffer holds bytes from start
+
+    def take(at: int, length: int) -> bytes:
+        nonlocal buffer, start
+        if at + length > start + len(buffer):
+            stream.seek(at)
+            buffer, start = stream.read(max(length, _DIRECTORY_BLOCK)), at
+        return buffer[at - start : at - start + length]
+
     for _ in range(entries):
-        stream.seek(offset)
-        header = stream.read(_CENTRAL.size)
+        header = take(offset, _CENTRAL.size)
         if len(header) != _CENTRAL.size or header[:4] != b"PK\x01\x02":
             raise _bad(source, f"broken central directory entry at byte {offset}")
         fields = _CENTRAL.unpack(header)
@@ -120,8 +129,8 @@ def iter_members(stream: IO[bytes], *, source: str = "archive") -> Iterator[Memb
         compressed, size = fields[10], fields[11]
         name_len, extra_len, comment_len = fields[12], fields[13], fields[14]
         header_offset = fields[18]
-        raw_name = stream.read(name_len)
-        extra = stream.read(extra_len)
+        raw_name = take(offset + _CENTRAL.size, name_len)
+        extra = take(offset + _CENTRAL.size + name_len, extra_len)
         offset += _CENTRAL.size + name_len + extra_len + comment_len
         if 0xFFFFFFFF in (compressed, size, header_offset):
             size, compressed, header_offset = _zip64_extra(extra, size, compressed, header_offset)

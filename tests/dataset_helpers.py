@@ -25,20 +25,12 @@ def archive(path: Path, count: int, *, seed: int = 0, id_space: int = 1_200_000)
 
 
 def tables(directory: Path) -> dict[str, Any]:
-    """Every table of a built dataset as one Arrow table, by the manifest."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
+    """Every table of a built dataset as one Arrow table: what readers see."""
     from ctparse.dataset import store
     from ctparse.dataset.tables import TABLES
 
     manifest = store.load_manifest(directory)
-    return {
-        name: pa.concat_tables(
-            [pq.read_table(f) for f in store.table_files(directory, manifest, name)]
-        )
-        for name in TABLES
-    }
+    return {name: store.read_table(directory, manifest, name) for name in TABLES}
 
 
 def assert_same_tables(a: Path, b: Path) -> None:

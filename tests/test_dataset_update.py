@@ -8,8 +8,10 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
-from dataset_helpers import archive, assert_same_tables, lines, synthetic_bulk
+from dataset_helpers import archive, assert_same_tables, lines, synthetic_bulk, tables
 
 from ctparse.cli import main
 from ctparse.dataset import build as builder
@@ -47,9 +49,28 @@ def _changed_archive(bulk: Path, target: Path) -> tuple[list[str], str, str]:
     return [c for c in changed if c != removed], removed, added
 
 
-def test_update_reparses_only_changed_records_and_equals_a_fresh_build(
-    built: tuple[Path, Path], tmp_path: Path, capsys
+def _fresh(bulk: Path, tmp_path: Path) -> Path:
+    fresh = tmp_path / "fresh"
+    builder.build(fresh, classify((str(bulk),)), options=builder.Options(workers=1))
+    return fresh
+
+
+def assert_same_views(a: Path, b: Path) -> None:
+    """The DuckDB views of two datasets hold the same rows (the SQL path)."""
+    from ctparse.dataset.query import connect
+    from ctparse.dataset.tables import TABLES
+
+    with connect(a) as left, connect(b) as right:
+        for name, table in TABLES.items():
+            order = ", ".join(f'"{k}"' for k in table.sort)
+            query = f'SELECT * FROM "{name}" ORDER BY {order}'
+            assert left.execute(query).fetchall() == right.execute(query).fetchall(), name
+
+
+def test_update_reparses_only_changed_records_into_deltas_and_equals_a_fresh_build(
+    built: tuple[Path, Path], tmp_path: Path, capsys, monkeypatch
 ) -> None:
+    monkeypatch.setattr(store, "COMPACT_SHARE", 1.0)  # never compact: deltas only
     bulk, reference = built
     directory = tmp_path / "trials"
     shutil.copytree(reference, directory)
@@ -64,25 +85,81 @@ def test_update_reparses_only_changed_records_and_equals_a_fresh_build(
 
     after = store.load_manifest(directory)["partitions"]
     assert {p for p in after if after[p] != before.get(p)} == touched
-    untouched = sorted(set(after) - touched)
-    for name in untouched:  # not rewritten: the same part files, same gen
-        assert (directory / store.part_name("criteria", name, before[name])).is_file()
-    # Where only criteria texts changed, the tables they do not reach keep their parts.
+    for name in sorted(set(after) - touched):  # not rewritten: the same parts, no deltas
+        state = store.load_state(directory, name)
+        assert state["files"]["criteria"] == store.part_name("criteria", name, before[name])
+        assert not state["deltas"] and state["replaced"] is None
+    # A partition where only criteria texts changed keeps its base parts and
+    # gets deltas: the re-parsed studies' rows, and which studies they replace.
     only_edited = touched - {partition_of(removed, ""), partition_of(added, "")}
     assert only_edited
     for name in only_edited:
-        files = store.load_state(directory, name)["files"]
-        assert files["conditions"] == store.part_name("conditions", name, before[name])
-        assert files["criteria"] == store.part_name("criteria", name, after[name])
+        state = store.load_state(directory, name)
+        for table in ("criteria", "conditions"):
+            assert state["files"][table] == store.part_name(table, name, before[name])
+        assert state["deltas"]["criteria"] == store.delta_name("criteria", name, after[name])
+        listed = pq.read_table(directory / state["replaced"])["study_id"].to_pylist()
+        assert listed == sorted(c for c in changed if partition_of(c, "") == name)
 
-    fresh = tmp_path / "fresh"
-    builder.build(fresh, classify((str(new),)), options=builder.Options(workers=1))
+    fresh = _fresh(new, tmp_path)
     assert_same_tables(directory, fresh)
+    assert_same_views(directory, fresh)
+    assert store.load_manifest(directory)["rows"] == store.load_manifest(fresh)["rows"]
     from ctparse.dataset.query import connect
 
     with connect(directory) as db:
         ids = {r[0] for r in db.execute("SELECT study_id FROM studies").fetchall()}
     assert added in ids and removed not in ids
+    from ctparse.landscape.query import Compared
+
+    compared = Compared(directory)  # read-only, only the dataset's files allowed
+    try:
+        count = "SELECT count(*) FROM criteria"
+        assert compared.connection.execute(count).fetchone() == (
+            tables(fresh)["criteria"].num_rows,
+        )
+    finally:
+        compared.close()
+
+    # A second update on top of the deltas (the same studies changed again,
+    # one of them then removed), then --compact: still the fresh build's rows,
+    # and now the base parts alone hold them.
+    again = tmp_path / "ctg-studies-third.json.zip"
+    _changed_archive(new, again)
+    main(["dataset", "update", str(directory), str(again), "--workers", "1"])
+    third = tmp_path / "third"
+    third.mkdir()
+    fresh = _fresh(again, third)
+    assert_same_tables(directory, fresh)
+    assert_same_views(directory, fresh)
+    assert any(store.load_state(directory, n)["deltas"] for n in after)
+    main(["dataset", "update", str(directory), "--compact", "--workers", "1"])
+    manifest = store.load_manifest(directory)
+    assert not manifest["deltas"] and not manifest["replaced"]
+    assert not list((directory / store.DELTA).rglob("*.parquet"))
+    for name in ("criteria", "studies"):
+        globbed = pa.concat_tables(
+            [pq.read_table(f) for f in sorted((directory / name).glob("*.parquet"))]
+        )
+        assert globbed.equals(tables(fresh)[name])
+    assert_same_views(directory, fresh)
+
+
+def test_an_update_that_changes_many_studies_of_a_partition_compacts_it(
+    built: tuple[Path, Path], tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(store, "COMPACT_SHARE", 0.0)  # any change compacts
+    bulk, reference = built
+    directory = tmp_path / "trials"
+    shutil.copytree(reference, directory)
+    new = tmp_path / "ctg-studies-next.json.zip"
+    _changed_archive(bulk, new)
+    builder.update(directory, classify((str(new),)), options=builder.Options(workers=1))
+    manifest = store.load_manifest(directory)
+    assert not manifest["deltas"] and not manifest["replaced"]
+    fresh = _fresh(new, tmp_path)
+    assert_same_tables(directory, fresh)
+    assert_same_views(directory, fresh)
 
 
 def test_update_with_nothing_changed_rewrites_nothing(

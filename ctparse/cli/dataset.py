@@ -150,6 +150,7 @@ def _options(kwargs: dict[str, Any]) -> Any:
         rate=kwargs["rate"],
         backoff=kwargs["backoff"],
         entities=None if kwargs.get("no_entities") is None else not kwargs["no_entities"],
+        compact=bool(kwargs.get("compact")),
     )
 
 
@@ -222,17 +223,27 @@ def build(sources: tuple[str, ...], directory: Path, **kwargs: Any) -> None:
 @dataset.command("update", short_help="Re-parse what changed since the last build.")
 @click.argument("directory", type=click.Path(path_type=Path), metavar="DIR")
 @click.argument("sources", nargs=-1, metavar="[SOURCE...]")
+@click.option(
+    "--compact",
+    is_flag=True,
+    help="Fold the delta parts of earlier updates into the base parts (then "
+    "DIR/<table>/*.parquet alone holds the current rows).",
+)
 @_run_options
-def update(directory: Path, sources: tuple[str, ...], **kwargs: Any) -> None:
+def update(directory: Path, sources: tuple[str, ...], compact: bool, **kwargs: Any) -> None:
     """Bring DIR up to date: read its sources again (or new SOURCE...), and
     re-parse only the records whose last update, ctparse version or rules
-    changed; only the partitions they are in are rewritten. Registry
+    changed. Their rows go to small delta parts of the partitions they are
+    in (DIR/_delta/); the DuckDB views and ctparse.dataset.open() show the
+    current rows. A partition folds its deltas into its base parts when
+    they replace a tenth of its studies, or with --compact. Registry
     sources (NCT ids, --query) ask the registry what changed.
 
     \b
     Examples:
       ctparse dataset update trials/
       ctparse dataset update trials/ ctg-studies-2025-06-02.json.zip
+      ctparse dataset update trials/ --compact
     """
     from ..dataset.sources import classify
 
@@ -241,7 +252,7 @@ def update(directory: Path, sources: tuple[str, ...], **kwargs: Any) -> None:
         if (sources or kwargs["queries"])
         else None
     )
-    _run("update", directory, new, kwargs)
+    _run("update", directory, new, {**kwargs, "compact": compact})
 
 
 @dataset.command("query")

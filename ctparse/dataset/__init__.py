@@ -66,16 +66,10 @@ class Dataset:
         if name not in TABLES:
             raise KeyError(f"no table {name!r}; tables: {', '.join(TABLES)}")
         if name not in self._frames:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-
             from . import store
 
-            parts = [
-                pq.read_table(path)
-                for path in store.table_files(self.directory, self.manifest, name)
-            ]
-            self._frames[name] = pa.concat_tables(parts).to_pandas()
+            rows = store.read_table(self.directory, self.manifest, name)
+            self._frames[name] = rows.to_pandas()
         return self._frames[name]
 
     def __getitem__(self, name: str) -> pd.DataFrame:

@@ -28,7 +28,7 @@ from .._version import __version__
 from . import store
 from .parse import components, has_entity_stage, rules_version
 from .partition import Job, Result
-from .plan import Spool, finalize, load_plan
+from .plan import PartitionPlan, Spool, finalize
 from .sources import Context, Source, enumerate_source
 from .tables import SCHEMA_VERSION
 
@@ -47,6 +47,7 @@ class Options:
     rate: float = 50.0  # registry requests per minute
     backoff: float = 1.0  # first registry retry back-off, seconds
     entities: bool | None = None  # the entity stage; None: build with it, update as built
+    compact: bool = False  # fold every partition's delta parts into its base parts
 
 
 @dataclass
@@ -201,13 +202,16 @@ def run(
                 archives=archives,
                 say=progress.say,
             )
-            tick = time.perf_counter()
             entities = options.entities is not False
-            jobs, partitions, todo = _plan(directory, sources, context, progress, entities)
+            workers = _workers(options, entities, stack)  # loading while we plan
+            tick = time.perf_counter()
+            jobs, partitions, todo = _plan(
+                directory, sources, context, progress, entities, options.compact
+            )
             summary = Summary(directory, partitions=len(partitions))
             summary.plan_seconds = time.perf_counter() - tick
             progress.start(todo)
-            results = _execute(jobs, options, progress, summary)
+            results = _execute(jobs, options, progress, summary, workers)
             tick = time.perf_counter()
             manifest = _manifest(directory, sources, partitions, results, summary, entities)
             store.commit(directory, manifest)
@@ -245,7 +249,12 @@ def _archives(
 
 
 def _plan(
-    directory: Path, sources: list[Source], context: Context, progress: Progress, entities: bool
+    directory: Path,
+    sources: list[Source],
+    context: Context,
+    progress: Progress,
+    entities: bool,
+    compact: bool = False,
 ) -> tuple[list[Job], dict[str, str], int]:
     """(jobs for the partitions to run, every partition's gen, studies to parse)."""
     folder = directory / store.PLAN
@@ -262,30 +271,49 @@ def _plan(
     wanted = versions(entities)
     sized: list[tuple[int, Job]] = []
     partitions: dict[str, str] = {}
-    for name, _units, _errors, gen in finalize(folder, wanted):
+    for plan in finalize(folder, wanted):
+        name, gen = plan.name, plan.gen
         partitions[name] = gen
         state = store.load_state(directory, name)
-        if state is not None and state.get("gen") == gen:
+        deltas = state is not None and bool(state.get("deltas") or state.get("replaced"))
+        if state is not None and state.get("gen") == gen and not (compact and deltas):
             continue
-        job = Job(str(directory.resolve()), name, gen, wanted, dict(context.archives), entities)
-        sized.append((_to_parse(directory, name, state, wanted), job))
+        job = Job(
+            str(directory.resolve()), name, gen, wanted, dict(context.archives), entities, compact
+        )
+        sized.append((_to_parse(plan, state, wanted), job))
     # The largest partitions first, so that no worker is left with a big one at the end.
     sized.sort(key=lambda item: (-item[0], item[1].partition))
     return [job for _, job in sized], partitions, sum(size for size, _ in sized)
 
 
 def _to_parse(
-    directory: Path, name: str, state: dict[str, Any] | None, wanted: tuple[str, str, int]
+    plan: PartitionPlan, state: dict[str, Any] | None, wanted: tuple[str, str, int]
 ) -> int:
-    plan = load_plan(directory / store.PLAN, name)
     if state is None or state.get("versions") != list(wanted):
         return len(plan.units)
     old = state.get("units", {})
     return sum(1 for u in plan.units if old.get(u.study) != [u.input, u.fingerprint])
 
 
+def _workers(options: Options, entities: bool, stack: contextlib.ExitStack) -> Any:
+    """The local engine's worker processes, started now (None: one worker, or Dask)."""
+    if options.engine != "local":
+        return None
+    from . import engine_local
+
+    count = options.workers or engine_local.default_workers()
+    if count <= 1:
+        return None
+    return stack.enter_context(engine_local.Workers(count, entities=entities))
+
+
 def _execute(
-    jobs: list[Job], options: Options, progress: Progress, summary: Summary
+    jobs: list[Job],
+    options: Options,
+    progress: Progress,
+    summary: Summary,
+    workers: Any = None,
 ) -> dict[str, Result]:
     results: dict[str, Result] = {}
 
@@ -309,8 +337,10 @@ def _execute(
     else:
         from . import engine_local
 
-        workers = options.workers or engine_local.default_workers()
-        engine_local.run(jobs, workers=workers, on_progress=progress.advance, on_result=on_result)
+        if workers is not None:
+            workers.run(jobs, on_progress=progress.advance, on_result=on_result)
+        else:
+            engine_local.run(jobs, workers=1, on_progress=progress.advance, on_result=on_result)
     summary.partitions_run = len(results)
     return results
 
@@ -326,19 +356,27 @@ def _manifest(
     from .tables import TABLES
 
     tables: dict[str, list[str]] = {name: [] for name in TABLES}
+    deltas: dict[str, list[str]] = {name: [] for name in store.DELTA_TABLES}
+    replaced: list[str] = []
     totals: dict[str, int] = {name: 0 for name in TABLES}
     for name, gen in partitions.items():
         result = results.get(name)
         if result is not None:
             files, counts = result.files, result.counts
+            more, listed = result.deltas, result.replaced
         else:
             state = store.load_state(directory, name)
             if state is None or state.get("gen") != gen:
                 raise store.DatasetError(str(directory), f"partition {name} is not committed")
             files, counts = state["files"], state["counts"]
+            more, listed = state.get("deltas") or {}, state.get("replaced")
         for table in TABLES:
             tables[table].append(files[table])
             totals[table] += int(counts.get(table, 0))
+        for table, part in sorted(more.items()):
+            deltas[table].append(part)
+        if listed:
+            replaced.append(listed)
     summary.studies = totals["studies"]
     summary.criteria = totals["criteria"]
     summary.thresholds = totals["thresholds"]
@@ -363,5 +401,7 @@ def _manifest(
         "updated": store.now(),
         "partitions": dict(sorted(partitions.items())),
         "tables": tables,
+        "deltas": {table: files for table, files in deltas.items() if files},
+        store.REPLACED: replaced,
         "rows": totals,
     }

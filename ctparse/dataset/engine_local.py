@@ -1,8 +1,8 @@
 """The local engine: partitions in worker processes on this machine.
 
-``--workers N`` (default: every core) starts N processes from a fork server;
-each loads the pipeline once (on its first partition) and then takes one
-partition after another, writing that partition's part files itself, so no
+``--workers N`` (default: every core) starts N processes from a fork server
+when the run begins, so that they load the pipeline while the main process
+plans (:class:`Workers`); each then takes one partition after another, writing that partition's part files itself, so no
 rows travel between processes: the main process plans, hands out
 partitions and draws the progress bar from the workers' small
 "N studies done" messages. With one worker everything runs in this process.
@@ -10,9 +10,12 @@ partitions and draws the progress bar from the workers' small
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import queue
+import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
@@ -20,6 +23,15 @@ from typing import Any
 from .partition import Job, Result, run_job
 
 _progress_queue: Any = None
+_PRELOAD = (
+    "ctparse.dataset.partition",
+    "ctparse.dataset.sources",
+    "ctparse.nlp",
+    "spacy",
+    "pyarrow.compute",
+    "pyarrow.parquet",
+)
+_cpu_counted = 0.0  # this worker's CPU time accounted to the results so far
 
 
 def default_workers() -> int:
@@ -30,9 +42,20 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _init(progress: Any) -> None:
+def _init(progress: Any, entities: bool) -> None:
     global _progress_queue
     _progress_queue = progress
+    from .parse import worker_nlp
+
+    # A pipeline that fails to load fails again, with its own message, in the first job.
+    with contextlib.suppress(Exception):
+        worker_nlp(entities)
+        import pyarrow.compute
+        import pyarrow.parquet  # noqa: F401 - the rows and parts of every job
+
+
+def _ready() -> int:
+    return os.getpid()
 
 
 def _report(partition: str) -> Callable[[int], None]:
@@ -44,7 +67,83 @@ def _report(partition: str) -> Callable[[int], None]:
 
 
 def _work(job: Job) -> Result:
-    return run_job(job, _report(job.partition))
+    global _cpu_counted
+    result = run_job(job, _report(job.partition))
+    # The process's CPU time since the last job: the first job also carries the
+    # start-up and the pipeline's loading, so that CPU figures count them once.
+    spent = time.process_time()
+    result.cpu_seconds, _cpu_counted = round(spent - _cpu_counted, 3), spent
+    return result
+
+
+class Workers:
+    """``count`` worker processes, started on entering: each loads the
+    pipeline (``entities`` or not) in the background while the caller plans.
+
+        with Workers(2, entities=True) as workers:
+            jobs = plan()
+            workers.run(jobs, on_progress=..., on_result=...)
+    """
+
+    def __init__(self, count: int, *, entities: bool) -> None:
+        self.count = count
+        self.entities = entities
+        self._pool: ProcessPoolExecutor | None = None
+        self._progress: Any = None
+        self._starting: threading.Thread | None = None
+
+    def __enter__(self) -> Workers:
+        context = multiprocessing.get_context("forkserver")
+        # The fork server imports the heavy modules once; every worker forks with them.
+        context.set_forkserver_preload(list(_PRELOAD))
+        self._progress = context.Queue()
+        pool = self._pool = ProcessPoolExecutor(
+            max_workers=self.count,
+            mp_context=context,
+            initializer=_init,
+            initargs=(self._progress, self.entities),
+        )
+        # One submission per process starts them all; from a thread, since the
+        # first waits for the fork server's imports and the caller has planning to do.
+        self._starting = threading.Thread(
+            target=lambda: [pool.submit(_ready) for _ in range(self.count)], daemon=True
+        )
+        self._starting.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._starting is not None:
+            self._starting.join()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def run(
+        self,
+        jobs: Iterable[Job],
+        *,
+        on_progress: Callable[[int], None],
+        on_result: Callable[[Result], None],
+    ) -> None:
+        """Run every job; ``on_progress(studies)`` as workers report, ``on_result`` per partition.
+
+        Raises:
+            whatever a job raised (the partitions finished before it stay committed).
+        """
+        assert self._pool is not None and self._starting, "use Workers as a context manager"
+        self._starting.join()
+        pending: set[Future[Result]] = set()
+        try:
+            pending = {self._pool.submit(_work, job) for job in jobs}
+            while pending:
+                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                _drain(self._progress, on_progress)
+                for future in done:
+                    on_result(future.result())
+            _drain(self._progress, on_progress)
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
 
 
 def run(
@@ -53,39 +152,16 @@ def run(
     workers: int,
     on_progress: Callable[[int], None],
     on_result: Callable[[Result], None],
+    entities: bool = True,
 ) -> None:
-    """Run every job; ``on_progress(studies)`` as workers report, ``on_result`` per partition.
-
-    Raises:
-        whatever a job raised (the partitions finished before it stay committed).
-    """
+    """Run every job in ``workers`` processes (in this one when 1 or a single job)."""
     jobs = list(jobs)
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
             on_result(run_job(job, on_progress))
         return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["ctparse.dataset.partition", "ctparse.dataset.sources"])
-    progress = context.Queue()
-    pending: set[Future[Result]] = set()
-    with ProcessPoolExecutor(
-        max_workers=min(workers, len(jobs)),
-        mp_context=context,
-        initializer=_init,
-        initargs=(progress,),
-    ) as pool:
-        try:
-            pending = {pool.submit(_work, job) for job in jobs}
-            while pending:
-                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                _drain(progress, on_progress)
-                for future in done:
-                    on_result(future.result())
-            _drain(progress, on_progress)
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            raise
+    with Workers(min(workers, len(jobs)), entities=entities) as pool:
+        pool.run(jobs, on_progress=on_progress, on_result=on_result)
 
 
 def _drain(progress: Any, on_progress: Callable[[int], None]) -> None:

@@ -11,9 +11,12 @@ its committed state, it
    them in batches through :func:`ctparse.dataset.parse.parse_studies`; a
    study that cannot be read or parsed becomes an ``errors`` row and the
    partition goes on;
-3. keeps the rows of the unchanged studies from the committed parts, adds
-   the new ones, sorts every table by its sort key (so the result is the one
-   a full build gives), and writes the part files under the new ``gen``;
+3. writes the new rows: a new partition gets its base parts; where a few
+   studies changed, their rows go to small delta parts beside the committed
+   base parts, with the list of studies they replace (the base parts stay
+   as they are); where many changed (or on ``--compact``), the deltas are
+   folded into new base parts. Every table is sorted by its sort key, so
+   readers see the rows a full build gives;
 4. commits by writing the state file, last.
 
 Rows are converted to Arrow every :data:`CHUNK` studies, so a worker holds a
@@ -56,6 +59,7 @@ class Job:
     versions: tuple[str, str, int]  # ctparse version, rules version, schema version
     archives: dict[str, str] = field(default_factory=dict)  # zip location -> local path
     entities: bool = True  # run the entity stage (False: --no-entities)
+    compact: bool = False  # fold the partition's deltas into new base parts
 
 
 @dataclass
@@ -72,6 +76,60 @@ class Result:
     peak_rss_mb: float = 0.0
     cpu_seconds: float = 0.0  # CPU time of the worker process spent on this partition
     worker: str = ""
+    deltas: dict[str, str] = field(default_factory=dict)  # table -> delta part (see store)
+    replaced: str | None = None  # the list of studies whose base rows the deltas replace
+
+
+@dataclass
+class _Written:
+    """A partition's committed parts after this run."""
+
+    files: dict[str, str] = field(default_factory=dict)  # table -> base part
+    deltas: dict[str, str] = field(default_factory=dict)
+    replaced: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    # The base parts' rows per study: {"ids": [study ids], "rows": {table: [rows
+    # of each]}}, so that counting what the deltas hide needs no read of the base parts.
+    base_rows: dict[str, Any] = field(default_factory=dict)
+
+
+def _rows_per_study(tables: dict[str, pa.Table]) -> dict[str, Any]:
+    import pyarrow.compute as pc
+
+    per: dict[str, dict[str, int]] = {}
+    for name, table in tables.items():
+        counted = pc.value_counts(table["study_id"])
+        per[name] = dict(
+            zip(
+                counted.field("values").to_pylist(),
+                counted.field("counts").to_pylist(),
+                strict=True,
+            )
+        )
+    ids = sorted({s for counts in per.values() for s in counts})
+    return {
+        "ids": ids,
+        "rows": {name: [counts.get(s, 0) for s in ids] for name, counts in sorted(per.items())},
+    }
+
+
+def _committed_rows(directory: Path, state: dict[str, Any]) -> dict[str, Any]:
+    """:func:`_rows_per_study` of a partition's committed base parts, read back
+    (for a state written before it recorded them)."""
+    import pyarrow.parquet as pq
+
+    return _rows_per_study(
+        {
+            name: pq.read_table(directory / state["files"][name], columns=["study_id"])
+            for name in store.DELTA_TABLES
+        }
+    )
+
+
+def _hidden(base_rows: dict[str, Any], table: str, replaced: set[str]) -> int:
+    """How many base rows of ``table`` the replaced studies had."""
+    rows = base_rows["rows"][table]
+    return sum(n for s, n in zip(base_rows["ids"], rows, strict=True) if s in replaced)
 
 
 def _versions_of_worker(entities: bool = True) -> tuple[str, str, int]:
@@ -177,6 +235,120 @@ def _parse(
     seconds["rows"] += time.perf_counter() - tick
 
 
+def _parts(state: dict[str, Any]) -> list[str]:
+    """Every part file a committed partition state names."""
+    names = [*state.get("files", {}).values(), *(state.get("deltas") or {}).values()]
+    return names + ([state["replaced"]] if state.get("replaced") else [])
+
+
+def _read(directory: Path, name: str | None, table: str) -> pa.Table:
+    import pyarrow.parquet as pq
+
+    schema = store.replaced_schema() if table == store.REPLACED else arrow_schema(table)
+    if name is None:
+        return schema.empty_table()
+    return pq.read_table(directory / name, schema=schema)
+
+
+def _write(
+    job: Job,
+    directory: Path,
+    state: dict[str, Any] | None,
+    tables: _Tables,
+    drop: set[str],
+    studies: int,
+) -> _Written:
+    """Write what changed of the partition's tables; what it consists of now.
+
+    ``state`` is the committed state to build on (None: write everything);
+    ``drop`` the studies whose committed rows are gone or re-parsed. A few
+    changed studies go to delta parts, the base parts stay (see
+    :mod:`ctparse.dataset.store`); many, or ``job.compact``, fold the deltas
+    into new base parts.
+    """
+    import pyarrow as pa
+
+    written = _Written()
+    old_deltas: dict[str, str] = dict(state.get("deltas") or {}) if state else {}
+    old_replaced = (
+        set(_read(directory, state.get("replaced"), store.REPLACED)["study_id"].to_pylist())
+        if state
+        else set()
+    )
+    replaced = old_replaced | drop
+    if state is None:
+        mode = "fresh"
+    elif not drop and not (job.compact and (old_deltas or old_replaced)):
+        mode = "same"
+    elif job.compact or len(replaced) > store.COMPACT_SHARE * max(1, studies):
+        mode = "compact"
+    else:
+        mode = "delta"
+
+    def put(name: str, table: pa.Table) -> str:
+        store.write_part(directory / name, table)
+        return name
+
+    bases: dict[str, pa.Table] = {}  # the base parts written in this run
+    base_rows: dict[str, Any] = dict(state.get("base_rows") or {}) if state else {}
+    for name in TABLES:
+        new = _sorted(tables.table(name), name)
+        base = state["files"][name] if state else None
+        if name == "errors" or mode == "fresh":
+            if base is not None and _read(directory, base, name).equals(new):
+                written.files[name] = base  # the same rows: the part stays as it is
+            else:
+                written.files[name] = put(store.part_name(name, job.partition, job.gen), new)
+            if name != "errors":
+                bases[name] = new
+            written.counts[name] = new.num_rows
+            continue
+        assert state is not None and base is not None
+        delta = old_deltas.get(name)
+        if mode == "same":
+            written.files[name] = base
+            if delta:
+                written.deltas[name] = delta
+            written.counts[name] = int(state["counts"][name])
+            continue
+        kept_delta = _rows_of(_read(directory, delta, name), drop, keep=False)
+        if mode == "compact":
+            old = _read(directory, base, name)
+            rows = _sorted(
+                pa.concat_tables([_rows_of(old, replaced, keep=False), kept_delta, new]), name
+            )
+            written.files[name] = (
+                base
+                if rows.equals(old)
+                else put(store.part_name(name, job.partition, job.gen), rows)
+            )
+            bases[name] = rows
+            written.counts[name] = rows.num_rows
+            continue
+        rows = _sorted(pa.concat_tables([kept_delta, new]), name)
+        written.files[name] = base
+        if delta and rows.equals(_read(directory, delta, name)):
+            written.deltas[name] = delta
+        elif rows.num_rows:
+            written.deltas[name] = put(store.delta_name(name, job.partition, job.gen), rows)
+        base_rows = base_rows or _committed_rows(directory, state)
+        visible = sum(base_rows["rows"][name]) - _hidden(base_rows, name, replaced)
+        written.counts[name] = visible + rows.num_rows
+    written.base_rows = _rows_per_study(bases) if mode in ("fresh", "compact") else base_rows
+    if mode == "same":
+        written.replaced = state.get("replaced") if state else None
+    elif mode == "delta":
+        written.replaced = (
+            state.get("replaced")
+            if state and replaced == old_replaced
+            else put(
+                store.delta_name(store.REPLACED, job.partition, job.gen),
+                pa.table({"study_id": sorted(replaced)}, schema=store.replaced_schema()),
+            )
+        )
+    return written
+
+
 def run_job(job: Job, progress: Callable[[int], None] | None = None) -> Result:
     """Do one partition (see the module docstring) and commit it.
 
@@ -205,7 +377,7 @@ def run_job(job: Job, progress: Callable[[int], None] | None = None) -> Result:
     reuse = (
         state is not None
         and state.get("versions") == list(job.versions)
-        and all((directory / f).is_file() for f in state.get("files", {}).values())
+        and all((directory / f).is_file() for f in _parts(state))
     )
     old_units: dict[str, list[str]] = state.get("units", {}) if reuse and state else {}
     new_units = {u.study: [u.input, u.fingerprint] for u in plan.units}
@@ -249,29 +421,7 @@ def run_job(job: Job, progress: Callable[[int], None] | None = None) -> Result:
         )
     for input, study, stage, reason in unit_errors:
         tables.rows["errors"].append(error_row(input, study, stage, reason, provenance))
-    files: dict[str, str] = {}
-    counts: dict[str, int] = {}
-    import pyarrow as pa
-
-    for name in TABLES:
-        new = tables.table(name)
-        if reuse and state is not None and name in state.get("files", {}):
-            old = _committed(directory, state, name)
-            replaced = _rows_of(old, drop, keep=True) if name != "errors" else old
-            if name != "errors":
-                new_sorted = _sorted(new, name)
-                if replaced.num_rows == new_sorted.num_rows and replaced.equals(new_sorted):
-                    # the changed studies have the same rows here: the part stays as it is
-                    files[name], counts[name] = state["files"][name], old.num_rows
-                    continue
-                new = pa.concat_tables([_rows_of(old, drop, keep=False), new])
-            elif _sorted(new, name).equals(old):
-                files[name], counts[name] = state["files"][name], old.num_rows
-                continue
-        new = _sorted(new, name)
-        files[name] = store.part_name(name, job.partition, job.gen)
-        store.write_part(directory / files[name], new)
-        counts[name] = new.num_rows
+    written = _write(job, directory, state if reuse else None, tables, drop, len(new_units))
     store.save_state(
         directory,
         job.partition,
@@ -281,8 +431,11 @@ def run_job(job: Job, progress: Callable[[int], None] | None = None) -> Result:
             "versions": list(job.versions),
             "units": new_units,
             "unit_errors": sorted(unit_errors, key=lambda e: [str(x) for x in e]),
-            "files": files,
-            "counts": counts,
+            "files": written.files,
+            "deltas": written.deltas,
+            "replaced": written.replaced,
+            "base_rows": written.base_rows,
+            "counts": written.counts,
             "committed": store.now(),
         },
     )
@@ -292,8 +445,10 @@ def run_job(job: Job, progress: Callable[[int], None] | None = None) -> Result:
     return Result(
         partition=job.partition,
         gen=job.gen,
-        files=files,
-        counts=counts,
+        files=written.files,
+        counts=written.counts,
+        deltas=written.deltas,
+        replaced=written.replaced,
         parsed=len(todo),
         kept=len(plan.units) - len(todo),
         seconds=seconds,

@@ -5,7 +5,9 @@
                             the part files that make it (readers go by this file)
       schema.json           the schema (ctparse.dataset.tables), versioned
       ctparse.duckdb        a DuckDB database with one view per table over the parts
-      studies/NCT059.<gen>.parquet  …  one part file per table and partition
+      studies/NCT059.<gen>.parquet  …  one base part file per table and partition
+      _delta/<table>/NCT059.<gen>.parquet   the rows of the studies an update re-parsed
+      _delta/replaced/NCT059.<gen>.parquet  the studies whose base rows those replace
       _schema/<table>.parquet       a zero-row file per table (views of empty tables)
       _state/NCT059.json    the committed state of one partition (its gen, units,
                             fingerprints, errors, counts)
@@ -21,6 +23,14 @@ complete snapshot until the next one commits, and a run killed at any
 moment (SIGKILL) leaves committed partitions intact and only temporary
 files behind, which the next run deletes. Old parts go after the manifest
 that stops naming them.
+
+An update that re-parses a few studies of a partition does not rewrite its
+base parts: it writes the new rows as a small **delta** part per table and
+lists the studies they replace. Readers go by :func:`read_table` and
+:func:`create_views`, which hide the replaced base rows and add the
+deltas; the result is the one a full build gives, row for row. A partition
+folds its deltas into new base parts (compacts) when they replace more than
+:data:`COMPACT_SHARE` of its studies, or on ``dataset update --compact``.
 """
 
 from __future__ import annotations
@@ -50,6 +60,11 @@ PLAN = "_plan"
 RUN = "_run.json"
 DOWNLOAD = "_download"
 EMPTY = "_schema"
+DELTA = "_delta"
+REPLACED = "replaced"  # under DELTA: the studies whose base rows the deltas replace
+COMPACT_SHARE = 0.1  # a partition compacts when its deltas replace more of its studies
+#: The tables an update writes deltas for; ``errors`` is small and always rewritten whole.
+DELTA_TABLES = tuple(t for t in TABLES if t != "errors")
 LOCK = ".lock"
 FORMAT = "ctparse-dataset"
 
@@ -104,8 +119,19 @@ def write_part(path: Path, table: pa.Table) -> None:
 
 
 def part_name(table: str, partition: str, gen: str) -> str:
-    """The part file of a table and partition, relative to DIR."""
+    """The base part file of a table and partition, relative to DIR."""
     return f"{table}/{partition}.{gen}.parquet"
+
+
+def delta_name(table: str, partition: str, gen: str) -> str:
+    """The delta part of a table and partition (``table`` may be :data:`REPLACED`)."""
+    return f"{DELTA}/{table}/{partition}.{gen}.parquet"
+
+
+def replaced_schema() -> pa.Schema:
+    import pyarrow as pa
+
+    return pa.schema([pa.field("study_id", pa.string(), nullable=False)])
 
 
 # ------------------------------------------------------------ the directory
@@ -157,7 +183,13 @@ def sweep_temporary(directory: Path) -> int:
     """Delete the temporary files a killed run left (the lock is held, so
     no writer of this dataset is alive)."""
     removed = 0
-    folders = [directory, directory / STATE, directory / EMPTY, *(directory / t for t in TABLES)]
+    folders = [
+        directory,
+        directory / STATE,
+        directory / EMPTY,
+        *(directory / t for t in TABLES),
+        *(directory / DELTA / t for t in (*TABLES, REPLACED)),
+    ]
     for folder in folders:
         if not folder.is_dir():
             continue
@@ -224,24 +256,83 @@ def write_empty_parts(directory: Path) -> None:
         path = directory / EMPTY / f"{name}.parquet"
         if not path.is_file():
             write_part(path, arrow_schema(name).empty_table())
+    path = directory / EMPTY / f"{REPLACED}.parquet"
+    if not path.is_file():
+        write_part(path, replaced_schema().empty_table())
 
 
 def table_files(directory: Path, manifest: dict[str, Any], table: str) -> list[str]:
-    """Absolute paths of a table's parts (its zero-row file first)."""
+    """Absolute paths of a table's base parts (its zero-row file first)."""
     files = [str(directory / EMPTY / f"{table}.parquet")]
     files += [str(directory / name) for name in manifest.get("tables", {}).get(table, [])]
     return files
 
 
-def create_views(connection: Any, directory: Path, manifest: dict[str, Any]) -> None:
-    """One view per table over its part files, in a DuckDB connection."""
+def delta_files(directory: Path, manifest: dict[str, Any], table: str) -> list[str]:
+    """Absolute paths of a table's delta parts, or of the replaced lists (:data:`REPLACED`)."""
+    names = (
+        manifest.get(REPLACED, [])
+        if table == REPLACED
+        else manifest.get("deltas", {}).get(table, [])
+    )
+    return [str(directory / name) for name in names]
+
+
+def dataset_files(directory: Path, manifest: dict[str, Any]) -> list[str]:
+    """Every file a reader of the dataset opens (for DuckDB's ``allowed_paths``)."""
+    files = [
+        str(directory / EMPTY / f"{REPLACED}.parquet"),
+        *delta_files(directory, manifest, REPLACED),
+    ]
     for table in TABLES:
-        files = ", ".join(
-            "'" + f.replace("'", "''") + "'" for f in table_files(directory, manifest, table)
+        files += table_files(directory, manifest, table) + delta_files(directory, manifest, table)
+    return sorted(set(files))
+
+
+def read_table(directory: Path, manifest: dict[str, Any], table: str) -> pa.Table:
+    """A table's current rows, in its sort order: the base parts without the
+    rows the deltas replace, plus the deltas."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    schema = arrow_schema(table)
+    parts = [pq.read_table(f, schema=schema) for f in table_files(directory, manifest, table)]
+    base = pa.concat_tables(parts)
+    replaced = delta_files(directory, manifest, REPLACED) if table in DELTA_TABLES else []
+    deltas = delta_files(directory, manifest, table)
+    if not replaced and not deltas:
+        return base
+    if replaced:
+        ids = pa.concat_arrays(
+            [
+                pq.read_table(f, schema=replaced_schema())["study_id"].combine_chunks()
+                for f in replaced
+            ]
         )
-        connection.execute(
-            f'CREATE OR REPLACE VIEW "{table}" AS SELECT * FROM read_parquet([{files}])'
-        )
+        base = base.filter(pc.invert(pc.is_in(base["study_id"], value_set=ids)))
+    merged = pa.concat_tables([base, *(pq.read_table(f, schema=schema) for f in deltas)])
+    return merged.sort_by([(k, "ascending") for k in TABLES[table].sort])
+
+
+def _sql_files(files: list[str]) -> str:
+    return "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
+
+
+def create_views(connection: Any, directory: Path, manifest: dict[str, Any]) -> None:
+    """One view per table over its parts, in a DuckDB connection (with
+    deltas: the base rows they replace left out, the deltas added)."""
+    replaced = delta_files(directory, manifest, REPLACED)
+    for table in TABLES:
+        query = f"SELECT * FROM read_parquet({_sql_files(table_files(directory, manifest, table))})"
+        if replaced and table in DELTA_TABLES:
+            ids = f"SELECT study_id FROM read_parquet({_sql_files(replaced)})"
+            query += f" WHERE study_id IS NULL OR study_id NOT IN ({ids})"
+        deltas = delta_files(directory, manifest, table)
+        if deltas:
+            empty = str(directory / EMPTY / f"{table}.parquet")
+            query += f" UNION ALL SELECT * FROM read_parquet({_sql_files([empty, *deltas])})"
+        connection.execute(f'CREATE OR REPLACE VIEW "{table}" AS {query}')
 
 
 def write_database(directory: Path, manifest: dict[str, Any]) -> None:
@@ -274,12 +365,15 @@ def commit(directory: Path, manifest: dict[str, Any]) -> None:
     write_json(directory / MANIFEST, manifest)
     write_database(directory, manifest)
     keep = {name for files in manifest["tables"].values() for name in files}
-    for table in TABLES:
-        folder = directory / table
+    keep |= {name for files in manifest.get("deltas", {}).values() for name in files}
+    keep |= set(manifest.get(REPLACED, []))
+    folders = [*TABLES, *(f"{DELTA}/{t}" for t in (*TABLES, REPLACED))]
+    for relative in folders:
+        folder = directory / relative
         if not folder.is_dir():
             continue
         for path in folder.glob("*.parquet"):
-            if f"{table}/{path.name}" not in keep:
+            if f"{relative}/{path.name}" not in keep:
                 with contextlib.suppress(OSError):
                     path.unlink()
     wanted = set(manifest["partitions"])

@@ -88,12 +88,8 @@ class Compared:
         root = directory.resolve()
         self.connection = duckdb.connect(":memory:")
         store.create_views(self.connection, root, self.manifest)
-        files = [
-            f
-            for t in self.manifest.get("tables", {})
-            for f in store.table_files(root, self.manifest, t)
-        ]
-        self.connection.execute(f"SET allowed_paths = {_literal_list(sorted(set(files)))}")
+        files = store.dataset_files(root, self.manifest)
+        self.connection.execute(f"SET allowed_paths = {_literal_list(files)}")
         self.connection.execute("SET enable_external_access = false")
         self.connection.execute("SET lock_configuration = true")
         self.columns = {
