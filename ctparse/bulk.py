@@ -129,8 +129,8 @@ def iter_members(stream: IO[bytes], *, source: str = "archive") -> Iterator[Memb
         compressed, size = fields[10], fields[11]
         name_len, extra_len, comment_len = fields[12], fields[13], fields[14]
         header_offset = fields[18]
-        raw_name = take(offset + _CENTRAL.size, name_len)
-        extra = take(offset + _CENTRAL.size + name_len, extra_len)
+        tail = take(offset + _CENTRAL.size, name_len + extra_len)
+        raw_name, extra = tail[:name_len], tail[name_len:]
         offset += _CENTRAL.size + name_len + extra_len + comment_len
         if 0xFFFFFFFF in (compressed, size, header_offset):
             size, compressed, header_offset = _zip64_extra(extra, size, compressed, header_offset)

@@ -16,20 +16,20 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
+from . import preload
 from .partition import Job, Result, run_job
 
 _progress_queue: Any = None
 _PRELOAD = (
     "ctparse.dataset.partition",
     "ctparse.dataset.sources",
-    "ctparse.nlp",
-    "spacy",
     "pyarrow.compute",
     "pyarrow.parquet",
+    "ctparse.dataset.preload",  # the pipeline itself
 )
 _cpu_counted = 0.0  # this worker's CPU time accounted to the results so far
 
@@ -76,6 +76,20 @@ def _work(job: Job) -> Result:
     return result
 
 
+@contextlib.contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    """``name=value`` in this process's environment for the block."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
+
+
 class Workers:
     """``count`` worker processes, started on entering: each loads the
     pipeline (``entities`` or not) in the background while the caller plans.
@@ -91,6 +105,7 @@ class Workers:
         self._pool: ProcessPoolExecutor | None = None
         self._progress: Any = None
         self._starting: threading.Thread | None = None
+        self._environment: contextlib.AbstractContextManager[None] | None = None
 
     def __enter__(self) -> Workers:
         context = multiprocessing.get_context("forkserver")
@@ -103,17 +118,31 @@ class Workers:
             initializer=_init,
             initargs=(self._progress, self.entities),
         )
+
         # One submission per process starts them all; from a thread, since the
         # first waits for the fork server's imports and the caller has planning to do.
+        # A fork server started now loads this pipeline (ctparse.dataset.preload);
+        # one started earlier has what it has, and _init loads the rest.
+        self._environment = _environment(
+            preload.PIPELINE_ENV, "entities" if self.entities else "rules"
+        )
+        self._environment.__enter__()
         self._starting = threading.Thread(
             target=lambda: [pool.submit(_ready) for _ in range(self.count)], daemon=True
         )
         self._starting.start()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def _started(self) -> None:
+        """Wait until every worker process has started (and the fork server with them)."""
         if self._starting is not None:
             self._starting.join()
+        if self._environment is not None:
+            self._environment.__exit__(None, None, None)
+            self._environment = None
+
+    def __exit__(self, *exc: object) -> None:
+        self._started()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
@@ -129,8 +158,8 @@ class Workers:
         Raises:
             whatever a job raised (the partitions finished before it stay committed).
         """
-        assert self._pool is not None and self._starting, "use Workers as a context manager"
-        self._starting.join()
+        assert self._pool is not None, "use Workers as a context manager"
+        self._started()
         pending: set[Future[Result]] = set()
         try:
             pending = {self._pool.submit(_work, job) for job in jobs}
