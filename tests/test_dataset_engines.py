@@ -97,6 +97,62 @@ def test_a_build_killed_mid_run_resumes_to_the_uninterrupted_tables(
     assert on_disk == referenced  # no part of the killed run is left over
 
 
+def _changed_states(directory: Path, before: dict[str, str]) -> int:
+    """How many partitions committed a state other than the one in ``before``."""
+    changed = 0
+    for name, gen in before.items():
+        state = store.load_state(directory, name)
+        changed += state is not None and state["gen"] != gen
+    return changed
+
+
+@pytest.mark.slow
+def test_an_update_killed_mid_run_leaves_the_last_snapshot_and_resumes_to_a_fresh_build(
+    bulk: Path, reference: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    from dataset_helpers import lines, synthetic_bulk
+
+    directory = tmp_path / "trials"
+    shutil.copytree(reference, directory)
+    changed = tmp_path / "ctg-studies-next.json.zip"
+    ids = synthetic_bulk.change_archive(bulk, changed, fraction=0.08, lines=lines(), seed=4)
+    before = store.load_manifest(directory)["partitions"]
+    command = [sys.executable, "-m", "ctparse", "dataset", "update", str(directory)]
+    command += [str(changed), "--workers", "2"]
+    child = subprocess.Popen(
+        command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 120
+    while (
+        _changed_states(directory, before) < 2
+        and child.poll() is None
+        and time.monotonic() < deadline
+    ):
+        time.sleep(0.01)
+    os.killpg(child.pid, signal.SIGKILL)
+    child.wait()
+    assert child.returncode == -signal.SIGKILL, child.stderr.read() if child.stderr else ""
+    assert 2 <= _changed_states(directory, before) < len(before)
+    # Readers still see the last committed dataset, whole.
+    assert store.load_manifest(directory)["partitions"] == before
+    assert_same_tables(directory, reference)
+
+    resumed = subprocess.run(command, capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    done = int(resumed.stderr.split("parsed ")[1].split(" ")[0].replace(",", ""))
+    assert 0 < done < len(ids)  # what the killed run committed is not parsed again
+    manifest = store.load_manifest(directory)
+    assert manifest["deltas"]  # a few studies per partition: deltas, not rewrites
+    fresh = tmp_path / "fresh"
+    builder.build(fresh, classify((str(changed),)), options=builder.Options(workers=2))
+    assert_same_tables(directory, fresh)
+    named = {n for files in manifest["deltas"].values() for n in files} | set(manifest["replaced"])
+    on_disk = {str(p.relative_to(directory)) for p in (directory / store.DELTA).rglob("*.parquet")}
+    assert on_disk == named  # no delta of the killed run is left over
+
+
 @pytest.mark.slow
 def test_dask_local_cluster_gives_the_local_tables_row_for_row(
     bulk: Path, reference: Path, tmp_path: Path
