@@ -210,7 +210,7 @@ def _borrow(
     or C" (the head before), "breast or ovarian cancer" (the head after)."""
     taken = {i for s, e, _, _ in found for i in range(s, e)}
     added: list[tuple[int, int, str, str]] = []
-    for s, e, _, name in found:
+    for s, e, own_id, name in found:
         words = name.split()
         if len(words) < 2:
             continue
@@ -228,22 +228,33 @@ def _borrow(
             taken.add(j)
             k = j + 1
         # Backward: "breast or ovarian cancer", "lung, breast or ovarian cancer".
+        # A conjunct stands for the mention's first word, so it takes all the rest
+        # first: when that names the mention's own concept, the conjunct is a kind
+        # of the same thing ("urine or serum pregnancy test", "persistent or
+        # permanent atrial fibrillation") and names nothing of its own; not a
+        # urine test.
         k = s
-        head = words[-1]
+        tails = dict.fromkeys((" ".join(words[1:]), words[-1]))
         while (j := _previous_conjunct(text, tokens, k)) is not None:
             borrowed_at = None
+            same = False
             for width in (1, 2):
                 first = j - width + 1
                 if first < 0 or any(t in taken for t in range(first, j + 1)):
                     break
                 own = text[tokens[first].start : tokens[j].end]
-                cid = _lookup(f"{own} {head}", lex, broad=broad)
-                if cid is not None:
-                    borrowed_at = (first, j + 1, cid, f"{own} {head}")
+                for tail in tails:
+                    cid = _lookup(f"{own} {tail}", lex, broad=broad)
+                    if cid is not None:
+                        borrowed_at = (first, j + 1, cid, f"{own} {tail}")
+                        same = cid == own_id
+                        break
+                if borrowed_at is not None:
                     break
             if borrowed_at is None:
                 break
-            added.append(borrowed_at)
+            if not same:
+                added.append(borrowed_at)
             taken.update(range(borrowed_at[0], borrowed_at[1]))
             k = borrowed_at[0]
     return added
