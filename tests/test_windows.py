@@ -592,6 +592,28 @@ def test_a_list_of_periods_each_for_a_thing_shares_its_comparator_and_anchor(
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Prior radiotherapy within 2 weeks for palliative intent, or 4 weeks for curative "
+        "intent, before the first dose",
+        "Radiation therapy within 2 weeks for palliative purposes and 4 weeks for curative "
+        "purposes prior to the first dose",
+    ],
+)
+def test_a_list_of_periods_each_for_a_purpose_dates_the_event_before(text: str) -> None:
+    """What each period is for is a condition of the one event, not the event."""
+    found = [(w.condition, w.days, w.anchor) for w in parse(text, "exclusion").windows]
+    events = {w.event for w in parse(text, "exclusion").windows}
+    assert len(events) == 1 and "radi" in next(iter(events)).lower()
+    assert [days for _, days, _ in found] == [14, 28]
+    assert {anchor for _, _, anchor in found} == {"first_dose"}
+    assert all(
+        condition and condition.split()[-1].startswith(("intent", "purpose"))
+        for condition, _, _ in found
+    )
+
+
+@pytest.mark.parametrize(
     ("text", "events"),
     [
         ("aspirin and clopidogrel within 7 days", ["aspirin", "clopidogrel"]),

@@ -235,7 +235,13 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
                 or event_before(local, previous_end, start) is None
             )
         ):
-            event = clean(named.group("event"), limit=False) or None
+            what = clean(named.group("event"), limit=False) or None
+            if what is not None and _PURPOSE.fullmatch(what):
+                # "within 2 weeks for palliative intent, or 4 weeks for curative
+                # intent": what the period is for is a condition of the event before.
+                condition = what
+            else:
+                event = what
             end = named.end("event")
             then = g.then.match(local, end) if in_list else None
             am = g.anchor.match(local, then.end()) if then else None
@@ -496,6 +502,13 @@ _YEAR_HINT = re.compile(r"(?:19|20)\d\d")
 _OF_WORDS = frozenset({"of", "from", "after", "following", "since", "post"})
 _DOSES = frozenset({"first_dose", "last_dose"})
 # Nothing but a conjunction between two periods: the second dates what the first did.
+#: A purpose, not a thing that happens: "palliative intent", "curative purposes",
+#: "palliation", "symptom control".
+_PURPOSE = re.compile(
+    r"(?:(?:a|an|the)\s+)?(?:[a-z-]+\s+){0,2}(?:intent|intention|purposes?|aims?|goals?)"
+    r"|palliation|symptom\s+control|pain\s+(?:control|relief)",
+    re.IGNORECASE,
+)
 _PARALLEL = re.compile(r"\s*(?:,|;)?\s*(?:and/or|and|or)?\s*")
 _POST_WORD = re.compile(
     r"(?i)post-?(?:partum|operative(?:ly)?|op|transplant(?:ation)?|surgery|natal)\b"
