@@ -49,6 +49,11 @@ class CtparseError(Exception):
         self.message = message
         super().__init__(self.one_line())
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Picklable whole: an error raised in a worker process reaches the main
+        # process (and its one-line message) as the same error.
+        return (_restore, (type(self), self.input, self.message, dict(self.__dict__)))
+
     def one_line(self) -> str:
         """The error as a single line: ``input: message`` (newlines flattened,
         a very long input cut to its first 60 characters)."""
@@ -57,6 +62,15 @@ class CtparseError(Exception):
             shown = shorten(shown)
         text = f"{shown}: {self.message}" if shown else self.message
         return " ".join(text.split())
+
+
+def _restore(
+    cls: type[CtparseError], input: str | None, message: str, state: dict[str, object]
+) -> CtparseError:
+    error = cls.__new__(cls)
+    CtparseError.__init__(error, input, message)
+    error.__dict__.update(state)
+    return error
 
 
 class InputError(CtparseError):

@@ -241,3 +241,42 @@ def test_the_cache_wins_over_the_shipped_corpus(tmp_path: Path) -> None:
             str(ROOT / "corpus" / "local-8446462a6559f0be.csv.txt"),
         ),
     ]
+
+
+def test_a_bad_rule_stops_the_build_in_one_line_before_anything_is_written(
+    tmp_path: Path, capsys
+) -> None:
+    from ctparse.resources import models_dir, using_models
+
+    rules = tmp_path / "models"
+    shutil.copytree(models_dir(), rules)
+    units = rules / "units.jsonl"
+    lines = units.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("{"))
+    lines[at] = "{" + lines[at][2:]  # the first key loses its opening quote
+    units.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    bulk = tmp_path / "ctg-studies.json.zip"
+    archive(bulk, 5, seed=2)
+    directory = tmp_path / "trials"
+    with using_models(rules), pytest.raises(SystemExit) as stop:
+        main(["dataset", "build", str(bulk), "-o", str(directory), "--workers", "2"])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and err.count("\n") == 1
+    assert err.startswith(f"ctparse: error: {units}:{at + 1}: invalid JSON")
+    assert not directory.exists()
+
+
+def test_an_error_raised_in_a_worker_reaches_the_main_process_whole() -> None:
+    import pickle
+
+    from ctparse.errors import RegistryError, ResourceError
+
+    for error in (
+        ResourceError("models/units.jsonl:3", "invalid JSON"),
+        RegistryError("https://example.org/api", "HTTP 503", status=503),
+        store.DatasetError("trials", "is a file"),
+    ):
+        back = pickle.loads(pickle.dumps(error))
+        assert type(back) is type(error) and str(back) == str(error)
+        assert back.input == error.input and back.message == error.message
+    assert pickle.loads(pickle.dumps(RegistryError("u", "m", status=503))).status == 503

@@ -196,3 +196,22 @@ def test_dask_engine_names_an_unreachable_scheduler(bulk: Path, tmp_path: Path, 
         "ctparse: error: tcp://127.0.0.1:9: cannot reach"
     )
     assert err.count("\n") == 1
+
+
+@pytest.mark.slow
+def test_a_worker_killed_by_the_system_is_one_error_line_not_a_traceback(
+    bulk: Path, tmp_path: Path
+) -> None:
+    from ctparse.dataset import engine_local
+    from ctparse.errors import CtparseError
+
+    directory = tmp_path / "trials"
+    with engine_local.Workers(2, entities=False) as workers:
+        workers._started()
+        assert workers._pool is not None
+        victim = next(iter(workers._pool._processes.values()))
+        os.kill(victim.pid, signal.SIGKILL)  # what the kernel's OOM killer does
+        victim.join(10)
+        job = engine_local.Job(str(directory), "NCT000", "0", builder.versions(False), {}, False)
+        with pytest.raises(CtparseError, match="worker process stopped unexpectedly"):
+            workers.run([job], on_progress=lambda n: None, on_result=lambda r: None)

@@ -18,8 +18,10 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from ..errors import CtparseError
 from . import preload
 from .partition import Job, Result, run_job
 
@@ -169,6 +171,14 @@ class Workers:
                 for future in done:
                     on_result(future.result())
             _drain(self._progress, on_progress)
+        except BrokenProcessPool as exc:
+            for future in pending:
+                future.cancel()
+            raise CtparseError(
+                "--workers",
+                "a worker process stopped unexpectedly (out of memory, or killed); "
+                "the partitions finished before are kept: run the same command to resume",
+            ) from exc
         except BaseException:
             for future in pending:
                 future.cancel()
