@@ -182,11 +182,11 @@ def run(
     refresh: bool,
 ) -> Summary:
     """Plan, run and commit (see the module docstring)."""
-    from ..resources import validate_models
+    from ..resources import models_dir, validate_models
 
     progress = progress or Progress()
     started = time.perf_counter()
-    validate_models()  # a bad rule fails here, in one line, not in every worker
+    validate_models(models_dir())  # a bad rule fails here, in one line, not in every worker
     with store.locked(directory):
         store.sweep_temporary(directory)
         store.write_json(
