@@ -37,7 +37,7 @@ from pathlib import Path
 
 from ..nlp.concepts import lexicon
 from ..nlp.mentions import mentions
-from ..nlp.qualifiers import kind_of
+from ..nlp.qualifiers import concept_of, kind_of
 from ..resources import models_dir, per_text
 from ..schema import Criterion, Entity, Window
 from . import matching
@@ -65,6 +65,9 @@ class Fact:
     window: Window | None = None
     relation: str | None = None  # "contraindication", "allergy": what is asked is about that
     example: bool = False  # an example of another fact ("IBD (such as Crohn's disease)")
+    # Concepts it bears on without being a kind of them (the lexicon's ``related``, a
+    # degree's concept): CHA2DS2-VASc → anticoagulation, "localized" → tumor stage.
+    related: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -141,12 +144,22 @@ def related_heads(x: Meaning, y: Meaning) -> bool:
         return fx.requirement == fy.requirement or len(x.concepts) == 1
     if fx.requirement != fy.requirement:
         return False
+    if related(fx, fy):
+        return True  # "clinical stage T1-3" / "localized prostate cancer"
     # Two procedures of one class both required: the surgery each trial is about.
     return (
         fx.relation == fy.relation
         and fx.requirement == "required"
         and bool(fx.broader & fy.broader)
     )
+
+
+def related(x: Fact, y: Fact) -> bool:
+    """Whether one fact bears on the other's concept or a class of it, either way: a
+    risk score and the treatment it decides, a treatment and the condition it treats,
+    a finding and the procedure it rules out ("infection at the puncture site" /
+    "contraindication to regional anaesthesia"). Whatever they ask of it."""
+    return bool(x.related & y.broader or y.related & x.broader)
 
 
 def compatible(x: str, y: str) -> bool:
@@ -203,6 +216,14 @@ def _broader_in(concept: str, directory: Path) -> frozenset[str]:
                 found.add(cls)
                 todo.append(cls)
     return frozenset(found)
+
+
+def _related(concepts: frozenset[str], qualifiers: Sequence[str]) -> frozenset[str]:
+    """What a concept and its classes bear on, with what its degrees state."""
+    entries = lexicon().entries
+    out = {r for c in concepts if (entry := entries.get(c)) for r in entry.related}
+    out.update(c for q in qualifiers if (c := concept_of(q)))
+    return frozenset(out)
 
 
 def _state(concept: str) -> bool:
@@ -269,6 +290,7 @@ def _fact(entity: Entity, windows: Sequence[tuple[Window, frozenset[str]]]) -> F
     relation = next((q for q, k in kinds.items() if k == "relation"), None)
     requirement = entity.requirement
     window = _window_of(entity, windows)
+    broader = _broader(concept)
     if window is not None and window.eligible is not None and window.comparator not in _DURATION:
         # "within 4 weeks before": the event is excluded (or required) in that period.
         if window.eligible.lower is not None:
@@ -293,9 +315,10 @@ def _fact(entity: Entity, windows: Sequence[tuple[Window, frozenset[str]]]) -> F
         extent=extent,
         flags=flags,
         degrees=degrees,
-        broader=_broader(concept),
+        broader=broader,
         window=window,
         relation=relation,
+        related=_related(broader, entity.qualifiers),
     )
 
 

@@ -8,8 +8,9 @@ confidence:
    criterion of the other side limiting it, so that all the limits on age are
    one row;
 2. **the same concepts** (entities with concept ids: radiotherapy = radiation
-   therapy, breastfeeding = nursing, a drug and its class), weighted by how rare
-   each concept is in the two studies, and the windows on them;
+   therapy, breastfeeding = nursing, a drug and its class, and concepts the
+   lexicon says bear on each other: CHA2DS2-VASc / anticoagulation), weighted by
+   how rare each concept is in the two studies, and the windows on them;
 3. **the same words**, acronyms spelled out and each concept counted once.
 
 Concept and word links are made one to one, by an optimal assignment over
@@ -28,7 +29,16 @@ from collections.abc import Sequence
 from ..schema import Criterion, Pair
 from . import matching
 from .limits import limits
-from .meaning import Meaning, compatible, concept_weights, key_of, meaning_of, related_heads
+from .meaning import (
+    Fact,
+    Meaning,
+    compatible,
+    concept_weights,
+    key_of,
+    meaning_of,
+    related,
+    related_heads,
+)
 from .rows import alone, judge, pair
 from .text import same_section
 from .windows import EVENT_FLOOR, event_score, event_tokens
@@ -49,6 +59,9 @@ HEAD_FLOOR = 0.1
 #: (cholecystectomy / lobectomy, both surgery) this much.
 _CLASS_WEIGHT = 0.8
 _SIBLING_WEIGHT = 0.3
+#: A concept one criterion names and the other only by one it bears on (CHA2DS2-VASc /
+#: anticoagulation therapy) counts this much of a shared concept.
+_RELATED_WEIGHT = 0.8
 
 
 def _concept_score(a: Meaning, b: Meaning, weights: dict[str, float]) -> float:
@@ -69,9 +82,29 @@ def _concept_score(a: Meaning, b: Meaning, weights: dict[str, float]) -> float:
             for wy, ry in times_b[c]
         ):
             continue  # a planned surgery and a past one are other things
-        shared.append(weights.get(c, 1.0) * (1.0, _CLASS_WEIGHT, _SIBLING_WEIGHT)[2 - named])
+        shared.append(2.0 * weights.get(c, 1.0) * (1.0, _CLASS_WEIGHT, _SIBLING_WEIGHT)[2 - named])
+    # A concept that shares nothing with the other side but bears on one of its facts,
+    # asked the same way at a compatible time, counts for itself.
+    matched: set[tuple[str, str]] = set()
+    for fx, fy in _related_facts(a, b):
+        if key_of(fx) not in cb:
+            matched.add(("a", key_of(fx)))
+        if key_of(fy) not in ca:
+            matched.add(("b", key_of(fy)))
+    shared += [_RELATED_WEIGHT * weights.get(k, 1.0) for _, k in sorted(matched)]
     total = math.fsum(weights.get(c, 1.0) for own in (own_a, own_b) for c in own)
-    return min(1.0, 2.0 * math.fsum(shared) / total) if total else 0.0
+    return min(1.0, math.fsum(shared) / total) if total else 0.0
+
+
+def _related_facts(a: Meaning, b: Meaning) -> list[tuple[Fact, Fact]]:
+    """The facts of ``a`` and ``b`` that bear on each other, asked the same way at a
+    compatible time."""
+    return [
+        (fx, fy)
+        for fx in a.facts
+        for fy in b.facts
+        if fx.requirement == fy.requirement and compatible(fx.when, fy.when) and related(fx, fy)
+    ]
 
 
 def _contained(inner: Meaning, outer: Meaning, weights: dict[str, float]) -> float:
@@ -90,7 +123,7 @@ def _contained(inner: Meaning, outer: Meaning, weights: dict[str, float]) -> flo
             g.requirement == f.requirement
             for f in mine
             for g in outer.facts
-            if compatible(f.when, g.when) and key_of(g) in reach
+            if compatible(f.when, g.when) and (key_of(g) in reach or related(f, g))
         ):
             found.append(weight)
     return math.fsum(found) / math.fsum(total) if total else 0.0
