@@ -126,6 +126,37 @@ def test_a_narrowing_qualifier_makes_the_other_side_stricter() -> None:
     assert row.detail == "B excludes hepatitis B at any time (A: active hepatitis B)"
 
 
+@pytest.mark.parametrize(
+    ("a", "b", "verdict"),
+    [
+        # the limit in brackets says the degree: only "newly diagnosed" narrows
+        (
+            "Moderate to severe obstructive sleep apnoea (AHI ≥ 15)",
+            "Newly diagnosed obstructive sleep apnoea with AHI ≥ 15",
+            "b_stricter",
+        ),
+        ("Severe COPD (FEV1 < 50% predicted)", "COPD with FEV1 < 50% predicted", "same"),
+        # without a limit in its bracket the degree narrows
+        ("Severe COPD (see appendix)", "COPD", "a_stricter"),
+        ("Severe COPD", "COPD", "a_stricter"),
+    ],
+)
+def test_a_degree_defined_by_a_limit_in_brackets_is_the_limit(a: str, b: str, verdict: str) -> None:
+    row = only_row(inclusion(a), inclusion(b))
+    assert row.verdict == verdict, row.detail
+
+
+def test_what_makes_a_patient_eligible_for_a_later_phase_is_not_asked_at_entry() -> None:
+    row = only_row(
+        inclusion(
+            "have elected to undergo radical prostatectomy; those found to have circulating "
+            "tumour cells will be eligible to proceed onto the treatment phase of the protocol"
+        ),
+        inclusion("Indication for radical prostatectomy"),
+    )
+    assert row.verdict == "same", row.detail
+
+
 def test_unrelated_conditions_are_not_paired() -> None:
     found = rows(
         exclusion("Hepatic disorder"),

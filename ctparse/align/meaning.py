@@ -360,6 +360,27 @@ def _example_spans(criterion: Criterion) -> list[tuple[int, int]]:
     return spans
 
 
+_BRACKET = re.compile(r"\s*\(([^()]*)\)")
+
+
+def _degree_by_limit(entity: Entity, criterion: Criterion) -> bool:
+    """Whether a bracket right after an entity holds a limit the criterion decides
+    eligibility on ("severe COPD (FEV1 < 50%)"): the limit defines its degree."""
+    text = criterion.text or ""
+    base = criterion.start or 0
+    bracket = _BRACKET.match(text, entity.end - base)
+    if bracket is None:
+        return False
+    start, end = base + bracket.start(1), base + bracket.end(1)
+    return any(
+        t.start is not None
+        and start <= t.start < end
+        and t.variable != "other"
+        and (t.eligible is not None or t.eligible_values is not None)
+        for t in criterion.thresholds
+    )
+
+
 _PURPOSE = re.compile(r"\(\s*(?:for|to)\b[^()]*\)", re.IGNORECASE)
 
 
@@ -378,6 +399,10 @@ def meaning_of(criterion: Criterion) -> Meaning:
         # A measurement its own thresholds limit is said by the limit ("ECOG 0-1").
         if fact is None or fact.concept in limited:
             continue
+        if fact.degrees and _degree_by_limit(entity, criterion):
+            # "Moderate to severe OSA (AHI > 15)": the limit says the degree, and is compared
+            # as a limit; the words would narrow the fact a second time.
+            fact = dataclasses.replace(fact, degrees=frozenset())
         inside = any(s <= entity.start - base and entity.end - base <= e for s, e in examples)
         if inside and any(not f.example for f in facts):
             fact = dataclasses.replace(fact, example=True)
