@@ -157,6 +157,18 @@ def test_what_makes_a_patient_eligible_for_a_later_phase_is_not_asked_at_entry()
     assert row.verdict == "same", row.detail
 
 
+def test_two_treatments_of_one_class_at_other_times_are_not_paired() -> None:
+    """Able to receive chemotherapy now is not having had hormone therapy before; two
+    surgeries both planned are the procedure each trial is about."""
+    found = rows(exclusion("Unable to receive chemotherapy"), inclusion("Prior hormone therapy"))
+    assert sorted(p.verdict for p in found) == ["only_a", "only_b"], [p.detail for p in found]
+    row = only_row(
+        inclusion("Scheduled for laparoscopic cholecystectomy"),
+        inclusion("Scheduled for thoracoscopic lobectomy"),
+    )
+    assert row.verdict == "different"
+
+
 def test_unrelated_conditions_are_not_paired() -> None:
     found = rows(
         exclusion("Hepatic disorder"),

@@ -146,12 +146,24 @@ def related_heads(x: Meaning, y: Meaning) -> bool:
         return False
     if related(fx, fy):
         return True  # "clinical stage T1-3" / "localized prostate cancer"
-    # Two procedures of one class both required: the surgery each trial is about.
+    # Two procedures of one class both required at one time: the surgery each trial is
+    # about; not "unable to receive chemotherapy" (now) / "prior endocrine therapy" (ever).
     return (
         fx.relation == fy.relation
         and fx.requirement == "required"
+        and _same_time(fx, fy)
         and bool(fx.broader & fy.broader)
     )
+
+
+def _same_time(x: Fact, y: Fact) -> bool:
+    """Whether two required facts are of one time: both now or planned (a procedure
+    planned and one under way are one requirement), both ever, both in the family."""
+
+    def time(f: Fact) -> str:
+        return "now" if f.when == "future" else f.when
+
+    return time(x) == time(y)
 
 
 def related(x: Fact, y: Fact) -> bool:
