@@ -39,6 +39,8 @@ def facts(text: str, section: str = "exclusion"):
         (inclusion("CHA2DS2-VASc ≥ 3"), inclusion("Patients requiring anticoagulation therapy")),
         # a treatment and the condition it treats
         (exclusion("Currently receiving psychiatric care"), exclusion("Severe mental illness")),
+        (exclusion("Treated with antidepressants"), exclusion("Major depression")),
+        (exclusion("Currently on dialysis"), exclusion("End-stage renal failure")),
         # a finding and the procedure it rules out
         (
             exclusion("Local infection at the injection site"),
@@ -95,3 +97,31 @@ def test_a_degree_of_extent_bears_on_the_tumour_stage() -> None:
     assert "tumor_stage" in cancer.related
     (plain,) = facts("Prostate cancer")
     assert "tumor_stage" not in plain.related
+
+
+def test_bearing_on_a_class_of_a_concept_is_a_weaker_link() -> None:
+    """Psychiatric care bears on psychiatric disorders, schizophrenia is one: linked
+    less surely than to the disorders named as such, and not enough to pull a single
+    need for care into a row about named diagnoses."""
+    (named,) = rows(exclusion("Receiving psychiatric care"), exclusion("Psychiatric disorder"))
+    (member,) = rows(exclusion("Receiving psychiatric care"), exclusion("Schizophrenia"))
+    assert named.confidence == 0.8 and member.confidence == 0.64
+    found = rows(
+        exclusion("Requires urgent mental health care"), exclusion("Autism or schizophrenia")
+    )
+    assert sorted(p.verdict for p in found) == ["only_a", "only_b"]
+
+
+def test_a_treatment_beside_the_condition_it_treats_adds_no_link() -> None:
+    """ "hypertension despite antihypertensive therapy" names hypertension itself: the
+    therapy's bearing on it must not pull the criterion into another about hypertension."""
+    text = exclusion(
+        "Hypertensive crises or hypertensive encephalopathy",
+        "Current hypertension with systolic blood pressure ≥160 mmHg despite oral "
+        "antihypertensive therapy",
+    )
+    found = rows(text, text)
+    assert [(p.a_ids, p.b_ids, p.verdict) for p in found] == [
+        (("exc-1",), ("exc-1",), "same"),
+        (("exc-2",), ("exc-2",), "same"),
+    ]

@@ -144,7 +144,7 @@ def related_heads(x: Meaning, y: Meaning) -> bool:
         return fx.requirement == fy.requirement or len(x.concepts) == 1
     if fx.requirement != fy.requirement:
         return False
-    if related(fx, fy):
+    if bears_directly(fx, fy):
         return True  # "clinical stage T1-3" / "localized prostate cancer"
     # Two procedures of one class both required at one time: the surgery each trial is
     # about; not "unable to receive chemotherapy" (now) / "prior endocrine therapy" (ever).
@@ -172,6 +172,12 @@ def related(x: Fact, y: Fact) -> bool:
     a finding and the procedure it rules out ("infection at the puncture site" /
     "contraindication to regional anaesthesia"). Whatever they ask of it."""
     return bool(x.related & y.broader or y.related & x.broader)
+
+
+def bears_directly(x: Fact, y: Fact) -> bool:
+    """Whether one fact bears on the other's own concept, not only on a class of it
+    ("mental health care" on a psychiatric disorder, not on schizophrenia)."""
+    return y.concept in x.related or x.concept in y.related
 
 
 def compatible(x: str, y: str) -> bool:

@@ -32,6 +32,7 @@ from .limits import limits
 from .meaning import (
     Fact,
     Meaning,
+    bears_directly,
     compatible,
     concept_weights,
     key_of,
@@ -85,13 +86,18 @@ def _concept_score(a: Meaning, b: Meaning, weights: dict[str, float]) -> float:
         shared.append(2.0 * weights.get(c, 1.0) * (1.0, _CLASS_WEIGHT, _SIBLING_WEIGHT)[2 - named])
     # A concept that shares nothing with the other side but bears on one of its facts,
     # asked the same way at a compatible time, counts for itself.
-    matched: set[tuple[str, str]] = set()
+    # Borne on through a class of it ("mental health care" / "schizophrenia", a
+    # psychiatric disorder) it counts as a class does.
+    matched: dict[tuple[str, str], float] = {}
     for fx, fy in _related_facts(a, b):
-        if key_of(fx) not in cb:
-            matched.add(("a", key_of(fx)))
-        if key_of(fy) not in ca:
-            matched.add(("b", key_of(fy)))
-    shared += [_RELATED_WEIGHT * weights.get(k, 1.0) for _, k in sorted(matched)]
+        if key_of(fy) in ca or key_of(fx) in cb:
+            continue  # "hypertension despite antihypertensive therapy": named itself
+        strength = _RELATED_WEIGHT * (1.0 if bears_directly(fx, fy) else _CLASS_WEIGHT)
+        for side, fact, other in (("a", fx, cb), ("b", fy, ca)):
+            if key_of(fact) not in other:
+                k = (side, key_of(fact))
+                matched[k] = max(matched.get(k, 0.0), strength)
+    shared += [s * weights.get(k, 1.0) for (_, k), s in sorted(matched.items())]
     total = math.fsum(weights.get(c, 1.0) for own in (own_a, own_b) for c in own)
     return min(1.0, math.fsum(shared) / total) if total else 0.0
 
@@ -110,7 +116,8 @@ def _related_facts(a: Meaning, b: Meaning) -> list[tuple[Fact, Fact]]:
 def _contained(inner: Meaning, outer: Meaning, weights: dict[str, float]) -> float:
     """The share of ``inner``'s concepts that ``outer`` names too, itself or by a class
     of it asked the same way (camrelizumab in "no PD-1 inhibitors"; not a past surgery
-    in "planned cholecystectomy")."""
+    in "planned cholecystectomy"), or by a concept it bears on itself ("braces" in
+    "metallic devices")."""
     if not inner.facts:
         return 0.0
     total: list[float] = []
@@ -123,7 +130,7 @@ def _contained(inner: Meaning, outer: Meaning, weights: dict[str, float]) -> flo
             g.requirement == f.requirement
             for f in mine
             for g in outer.facts
-            if compatible(f.when, g.when) and (key_of(g) in reach or related(f, g))
+            if compatible(f.when, g.when) and (key_of(g) in reach or bears_directly(f, g))
         ):
             found.append(weight)
     return math.fsum(found) / math.fsum(total) if total else 0.0
