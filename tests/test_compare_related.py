@@ -125,3 +125,16 @@ def test_a_treatment_beside_the_condition_it_treats_adds_no_link() -> None:
         (("exc-1",), ("exc-1",), "same"),
         (("exc-2",), ("exc-2",), "same"),
     ]
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "Patients who do not accept the procedure",
+        "Patients who declined to participate",
+        "Unwilling to participate",
+    ],
+)
+def test_ways_of_refusing_are_one_demand(other: str) -> None:
+    (row,) = rows(exclusion("Patient refusal"), exclusion(other))
+    assert (bool(row.a and row.b), row.verdict) == (True, "same"), row.detail
