@@ -304,3 +304,42 @@ def test_module_examples_hold() -> None:
 
     for module in (api, facts, limits, matching):
         assert doctest.testmod(module).failed == 0, module.__name__
+
+
+# ------------------------------------------- a criterion alone, a shared concept
+
+_OTHERS = ("Pregnancy", "HIV infection", "Epilepsy")
+
+
+def test_a_criterion_alone_joins_the_one_asking_a_kind_of_its_concept() -> None:
+    """B's "kidney disease" is about A's "renal failure", though A's criterion is in a
+    row with B's heart failure already."""
+    found = rows(
+        exclusion("Heart failure or renal failure", *_OTHERS),
+        exclusion("Heart failure", "Liver disease or kidney disease", *_OTHERS),
+    )
+    row = found[0]
+    assert (row.a_ids, row.b_ids) == (("exc-1",), ("exc-1", "exc-2"))
+    assert row.verdict == "b_stricter", row.detail
+
+
+def test_a_concept_asked_of_another_time_joins_nothing() -> None:
+    """Ongoing chemotherapy is not chemotherapy planned during the study: B's criterion
+    about it stays alone."""
+    found = rows(
+        exclusion("Heart failure or chemotherapy ongoing", *_OTHERS),
+        exclusion(
+            "Heart failure", "Liver disease or chemotherapy planned during the study", *_OTHERS
+        ),
+    )
+    assert [p.verdict for p in found if "exc-2" in p.b_ids] == ["only_b"]
+
+
+def test_the_object_of_a_word_of_time_is_no_fact() -> None:
+    """ "before surgery" says when the opioids were used; the criterion asks nothing of
+    a surgery, so it is not about A's revision surgery."""
+    found = rows(
+        exclusion("Revision surgery", *_OTHERS),
+        exclusion("Daily opioid use for pain control before surgery", *_OTHERS),
+    )
+    assert [p.verdict for p in found if "exc-1" in p.a_ids + p.b_ids] == ["only_a", "only_b"]

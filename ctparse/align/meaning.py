@@ -291,6 +291,19 @@ def _in_period(entity: Entity, windows: Sequence[Window], text: str, base: int) 
     return False
 
 
+_TIME_WORD = re.compile(
+    r"\b(?:before|prior\s+to|after|following|since|until)\s+(?:the\s+|(?:his|her|their)\s+)?"
+    r"(?:(?:planned|scheduled|index|elective)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _anchor(entity: Entity, text: str, base: int) -> bool:
+    """Whether an entity only says when another fact is ("opioid use for pain control
+    before surgery", "chemotherapy after resection"): the object of a word of time."""
+    return bool(_TIME_WORD.search(text[: entity.start - base]))
+
+
 def _fact(entity: Entity, windows: Sequence[tuple[Window, frozenset[str]]]) -> Fact | None:
     if entity.concept is None or entity.concept.id.startswith("mesh:"):
         return None
@@ -411,7 +424,9 @@ def meaning_of(criterion: Criterion) -> Meaning:
     examples = _example_spans(criterion)
     base = criterion.start or 0
     for entity in criterion.entities:
-        if _in_period(entity, windows, criterion.text or "", base):
+        if _in_period(entity, windows, criterion.text or "", base) or _anchor(
+            entity, criterion.text or "", base
+        ):
             continue
         fact = _fact(entity, with_concepts)
         # A measurement its own thresholds limit is said by the limit ("ECOG 0-1").

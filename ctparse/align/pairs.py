@@ -136,6 +136,26 @@ def _contained(inner: Meaning, outer: Meaning, weights: dict[str, float]) -> flo
     return math.fsum(found) / math.fsum(total) if total else 0.0
 
 
+def _shares(inner: Meaning, outer: Meaning, weights: dict[str, float]) -> float:
+    """The weight of the heaviest concept ``inner`` asks of a patient that ``outer`` asks
+    the same way of the same time (a past surgery is not a planned resection), itself
+    or by a kind of it; 0 if none."""
+    best = 0.0
+    for f in inner.facts:
+        if f.example or f.requirement not in ("required", "excluded"):
+            continue
+        for g in outer.facts:
+            if (
+                not g.example
+                and g.requirement == f.requirement
+                and g.relation == f.relation
+                and g.when == f.when
+                and f.concept in g.broader
+            ):
+                best = max(best, weights.get(key_of(f), 1.0))
+    return best
+
+
 def _window_score(a: Meaning, b: Meaning, weights: dict[str, float]) -> float:
     """How surely two criteria time the same event ("radiotherapy within 14 days" /
     "radiation therapy within 2 weeks"), by their windows' events and anchors."""
@@ -236,6 +256,14 @@ def align_criteria(
                     best is None or max(s, inside / 2) > score
                 ):
                     best, score = n, max(s, inside / 2)
+            if best is None:
+                # Else it joins the one asking the most telling of its concepts itself,
+                # or a kind of it ("kidney disease (creatinine ≥ 1.5)" / "stage III or IV
+                # heart failure, stage III or IV renal failure").
+                shared = [(_shares(m, other, weights), n) for n, other in enumerate(theirs)]
+                weight, n = max(shared, default=(0.0, 0))
+                if weight >= JOIN_WEIGHT:
+                    best, score = n, FLOOR
             if best is not None:
                 i, j = (k, best) if side == "a" else (best, k)
                 groups.union(("a", i), ("b", j))
