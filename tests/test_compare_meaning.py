@@ -343,3 +343,31 @@ def test_the_object_of_a_word_of_time_is_no_fact() -> None:
         exclusion("Daily opioid use for pain control before surgery", *_OTHERS),
     )
     assert [p.verdict for p in found if "exc-1" in p.a_ids + p.b_ids] == ["only_a", "only_b"]
+
+
+@pytest.mark.parametrize(
+    ("inner", "outer", "shared"),
+    [
+        ("Any surgery", "Heart failure or resection of the liver", 1.0),
+        (
+            "Any surgery within the last 6 months",
+            "Heart failure or surgery within the last 3 months",
+            1.0,
+        ),
+        # a surgery in the last 6 months is not a resection now
+        ("Any surgery within the last 6 months", "Heart failure or resection of the liver", 0.0),
+        # a kind of it, not a class of it: "resection" is no "surgery" the other asks
+        ("Resection of the liver", "Heart failure or any surgery", 0.0),
+    ],
+)
+def test_what_a_criterion_alone_shares_is_asked_of_the_same_time(
+    inner: str, outer: str, shared: float
+) -> None:
+    from ctparse.align.meaning import meaning_of
+    from ctparse.align.pairs import _shares
+
+    def meaning(line: str):
+        (criterion,) = ctparse.criteria(exclusion(line))
+        return meaning_of(criterion)
+
+    assert _shares(meaning(inner), meaning(outer), {}) == shared

@@ -138,8 +138,8 @@ def _contained(inner: Meaning, outer: Meaning, weights: dict[str, float]) -> flo
 
 def _shares(inner: Meaning, outer: Meaning, weights: dict[str, float]) -> float:
     """The weight of the heaviest concept ``inner`` asks of a patient that ``outer`` asks
-    the same way of the same time (a past surgery is not a planned resection), itself
-    or by a kind of it; 0 if none."""
+    the same way of the same time (a surgery in the last 6 months is not a resection
+    now, nor a planned one), itself or by a kind of it; 0 if none."""
     best = 0.0
     for f in inner.facts:
         if f.example or f.requirement not in ("required", "excluded"):
@@ -149,7 +149,7 @@ def _shares(inner: Meaning, outer: Meaning, weights: dict[str, float]) -> float:
                 not g.example
                 and g.requirement == f.requirement
                 and g.relation == f.relation
-                and g.when == f.when
+                and (g.when, g.extent > 0) == (f.when, f.extent > 0)
                 and f.concept in g.broader
             ):
                 best = max(best, weights.get(key_of(f), 1.0))
