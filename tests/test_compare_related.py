@@ -138,3 +138,11 @@ def test_a_treatment_beside_the_condition_it_treats_adds_no_link() -> None:
 def test_ways_of_refusing_are_one_demand(other: str) -> None:
     (row,) = rows(exclusion("Patient refusal"), exclusion(other))
     assert (bool(row.a and row.b), row.verdict) == (True, "same"), row.detail
+
+
+def test_consent_and_assent_ask_more_than_consent() -> None:
+    (row,) = rows(
+        exclusion("Unable to provide informed consent"),
+        exclusion("Participant or caregiver unable to give consent and assent"),
+    )
+    assert row.verdict == "b_stricter", row.detail
