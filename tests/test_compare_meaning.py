@@ -371,3 +371,15 @@ def test_what_a_criterion_alone_shares_is_asked_of_the_same_time(
         return meaning_of(criterion)
 
     assert _shares(meaning(inner), meaning(outer), {}) == shared
+
+
+def test_an_excluded_history_joins_a_required_history_of_a_kind_of_it() -> None:
+    """ "History of anti-cancer therapy" excluded and "prior endocrine therapy" required
+    are about one thing, the treatment the patients have had."""
+    found = rows(
+        inclusion("Metastatic breast cancer")
+        + exclusion("History of anti-cancer therapy for metastatic disease", *_OTHERS),
+        inclusion("Received prior endocrine therapy") + exclusion(*_OTHERS),
+    )
+    row = next(p for p in found if "exc-1" in p.a_ids)
+    assert (row.b_ids, row.verdict) == (("inc-1",), "different"), row.detail

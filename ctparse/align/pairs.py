@@ -44,6 +44,8 @@ from .rows import alone, judge, pair
 from .text import same_section
 from .windows import EVENT_FLOOR, event_score, event_tokens
 
+#: What a criterion asks of a concept (a grant asks nothing).
+_ASKED = ("required", "excluded")
 #: Links less sure than this are not made.
 FLOOR = 0.5
 #: A criterion alone joins a row whose criterion names all its concepts (or most of
@@ -138,16 +140,22 @@ def _contained(inner: Meaning, outer: Meaning, weights: dict[str, float]) -> flo
 
 def _shares(inner: Meaning, outer: Meaning, weights: dict[str, float]) -> float:
     """The weight of the heaviest concept ``inner`` asks of a patient that ``outer`` asks
-    the same way of the same time (a surgery in the last 6 months is not a resection
-    now, nor a planned one), itself or by a kind of it; 0 if none."""
+    the same way (or, of the past, the other way) of the same time (a surgery in the
+    last 6 months is not a resection now, nor a planned one), itself or by a kind of
+    it; 0 if none."""
     best = 0.0
     for f in inner.facts:
-        if f.example or f.requirement not in ("required", "excluded"):
+        if f.example or f.requirement not in _ASKED:
             continue
         for g in outer.facts:
             if (
                 not g.example
-                and g.requirement == f.requirement
+                # Asked the other way round only of the past: "history of anti-cancer
+                # therapy" / "prior endocrine therapy"; a present "atrial fibrillation
+                # associated with …" excluded is a part of the population required.
+                and (
+                    g.requirement == f.requirement or (g.requirement in _ASKED and f.when == "ever")
+                )
                 and g.relation == f.relation
                 and (g.when, g.extent > 0) == (f.when, f.extent > 0)
                 and f.concept in g.broader
