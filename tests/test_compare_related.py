@@ -146,3 +146,9 @@ def test_consent_and_assent_ask_more_than_consent() -> None:
         exclusion("Participant or caregiver unable to give consent and assent"),
     )
     assert row.verdict == "b_stricter", row.detail
+
+
+@pytest.mark.parametrize("name", ["Non-valvular atrial fibrillation", "NVAF", "Valvular AF"])
+def test_valvular_and_non_valvular_af_are_kinds_of_af(name: str) -> None:
+    (row,) = rows(inclusion(name), inclusion("Atrial fibrillation"))
+    assert row.verdict == "a_stricter", row.detail
