@@ -146,6 +146,29 @@ def test_a_degree_defined_by_a_limit_in_brackets_is_the_limit(a: str, b: str, ve
     assert row.verdict == verdict, row.detail
 
 
+@pytest.mark.parametrize(
+    ("a", "b", "verdict"),
+    [
+        # excluding any neuropathy keeps out more than excluding grade 2 or higher
+        ("Peripheral neuropathy", "Peripheral neuropathy grade 2 or higher", "a_stricter"),
+        ("Peripheral neuropathy", "Grade ≥ 2 peripheral neuropathy", "a_stricter"),
+        # a grade and a degree in words are not on one scale
+        ("Moderate or severe mitral stenosis", "Mitral stenosis > grade 2", "different"),
+        # two grades of one condition are compared as limits
+        (
+            "Peripheral neuropathy grade 3 or higher",
+            "Peripheral neuropathy grade 2 or higher",
+            "b_stricter",
+        ),
+    ],
+)
+def test_a_grade_of_a_condition_the_other_side_names_narrows_that_condition(
+    a: str, b: str, verdict: str
+) -> None:
+    row = only_row(exclusion(a), exclusion(b))
+    assert row.verdict == verdict, row.detail
+
+
 def test_what_makes_a_patient_eligible_for_a_later_phase_is_not_asked_at_entry() -> None:
     row = only_row(
         inclusion(

@@ -216,7 +216,7 @@ def _when(entity: Entity) -> str:
     )
 
 
-def _broader(concept: str) -> frozenset[str]:
+def broader_concepts(concept: str) -> frozenset[str]:
     """The concept and every class it is a kind of, transitively (heart failure: heart
     disease, cardiovascular disease)."""
     return _broader_in(concept, models_dir())
@@ -321,7 +321,7 @@ def _fact(entity: Entity, windows: Sequence[tuple[Window, frozenset[str]]]) -> F
     relation = next((q for q, k in kinds.items() if k == "relation"), None)
     requirement = entity.requirement
     window = _window_of(entity, windows)
-    broader = _broader(concept)
+    broader = broader_concepts(concept)
     if window is not None and window.eligible is not None and window.comparator not in _DURATION:
         # "within 4 weeks before": the event is excluded (or required) in that period.
         if window.eligible.lower is not None:
