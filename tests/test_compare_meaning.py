@@ -126,6 +126,72 @@ def test_a_narrowing_qualifier_makes_the_other_side_stricter() -> None:
     assert row.detail == "B excludes hepatitis B at any time (A: active hepatitis B)"
 
 
+@pytest.mark.parametrize(
+    ("a", "b", "verdict"),
+    [
+        # the limit in brackets says the degree: only "newly diagnosed" narrows
+        (
+            "Moderate to severe obstructive sleep apnoea (AHI ≥ 15)",
+            "Newly diagnosed obstructive sleep apnoea with AHI ≥ 15",
+            "b_stricter",
+        ),
+        ("Severe COPD (FEV1 < 50% predicted)", "COPD with FEV1 < 50% predicted", "same"),
+        # without a limit in its bracket the degree narrows
+        ("Severe COPD (see appendix)", "COPD", "a_stricter"),
+        ("Severe COPD", "COPD", "a_stricter"),
+    ],
+)
+def test_a_degree_defined_by_a_limit_in_brackets_is_the_limit(a: str, b: str, verdict: str) -> None:
+    row = only_row(inclusion(a), inclusion(b))
+    assert row.verdict == verdict, row.detail
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "verdict"),
+    [
+        # excluding any neuropathy keeps out more than excluding grade 2 or higher
+        ("Peripheral neuropathy", "Peripheral neuropathy grade 2 or higher", "a_stricter"),
+        ("Peripheral neuropathy", "Grade ≥ 2 peripheral neuropathy", "a_stricter"),
+        # a grade and a degree in words are not on one scale
+        ("Moderate or severe mitral stenosis", "Mitral stenosis > grade 2", "different"),
+        # two grades of one condition are compared as limits
+        (
+            "Peripheral neuropathy grade 3 or higher",
+            "Peripheral neuropathy grade 2 or higher",
+            "b_stricter",
+        ),
+    ],
+)
+def test_a_grade_of_a_condition_the_other_side_names_narrows_that_condition(
+    a: str, b: str, verdict: str
+) -> None:
+    row = only_row(exclusion(a), exclusion(b))
+    assert row.verdict == verdict, row.detail
+
+
+def test_what_makes_a_patient_eligible_for_a_later_phase_is_not_asked_at_entry() -> None:
+    row = only_row(
+        inclusion(
+            "have elected to undergo radical prostatectomy; those found to have circulating "
+            "tumour cells will be eligible to proceed onto the treatment phase of the protocol"
+        ),
+        inclusion("Indication for radical prostatectomy"),
+    )
+    assert row.verdict == "same", row.detail
+
+
+def test_two_treatments_of_one_class_at_other_times_are_not_paired() -> None:
+    """Able to receive chemotherapy now is not having had hormone therapy before; two
+    surgeries both planned are the procedure each trial is about."""
+    found = rows(exclusion("Unable to receive chemotherapy"), inclusion("Prior hormone therapy"))
+    assert sorted(p.verdict for p in found) == ["only_a", "only_b"], [p.detail for p in found]
+    row = only_row(
+        inclusion("Scheduled for laparoscopic cholecystectomy"),
+        inclusion("Scheduled for thoracoscopic lobectomy"),
+    )
+    assert row.verdict == "different"
+
+
 def test_unrelated_conditions_are_not_paired() -> None:
     found = rows(
         exclusion("Hepatic disorder"),
@@ -261,3 +327,82 @@ def test_module_examples_hold() -> None:
 
     for module in (api, facts, limits, matching):
         assert doctest.testmod(module).failed == 0, module.__name__
+
+
+# ------------------------------------------- a criterion alone, a shared concept
+
+_OTHERS = ("Pregnancy", "HIV infection", "Epilepsy")
+
+
+def test_a_criterion_alone_joins_the_one_asking_a_kind_of_its_concept() -> None:
+    """B's "kidney disease" is about A's "renal failure", though A's criterion is in a
+    row with B's heart failure already."""
+    found = rows(
+        exclusion("Heart failure or renal failure", *_OTHERS),
+        exclusion("Heart failure", "Liver disease or kidney disease", *_OTHERS),
+    )
+    row = found[0]
+    assert (row.a_ids, row.b_ids) == (("exc-1",), ("exc-1", "exc-2"))
+    assert row.verdict == "b_stricter", row.detail
+
+
+def test_a_concept_asked_of_another_time_joins_nothing() -> None:
+    """Ongoing chemotherapy is not chemotherapy planned during the study: B's criterion
+    about it stays alone."""
+    found = rows(
+        exclusion("Heart failure or chemotherapy ongoing", *_OTHERS),
+        exclusion(
+            "Heart failure", "Liver disease or chemotherapy planned during the study", *_OTHERS
+        ),
+    )
+    assert [p.verdict for p in found if "exc-2" in p.b_ids] == ["only_b"]
+
+
+def test_the_object_of_a_word_of_time_is_no_fact() -> None:
+    """ "before surgery" says when the opioids were used; the criterion asks nothing of
+    a surgery, so it is not about A's revision surgery."""
+    found = rows(
+        exclusion("Revision surgery", *_OTHERS),
+        exclusion("Daily opioid use for pain control before surgery", *_OTHERS),
+    )
+    assert [p.verdict for p in found if "exc-1" in p.a_ids + p.b_ids] == ["only_a", "only_b"]
+
+
+@pytest.mark.parametrize(
+    ("inner", "outer", "shared"),
+    [
+        ("Any surgery", "Heart failure or resection of the liver", 1.0),
+        (
+            "Any surgery within the last 6 months",
+            "Heart failure or surgery within the last 3 months",
+            1.0,
+        ),
+        # a surgery in the last 6 months is not a resection now
+        ("Any surgery within the last 6 months", "Heart failure or resection of the liver", 0.0),
+        # a kind of it, not a class of it: "resection" is no "surgery" the other asks
+        ("Resection of the liver", "Heart failure or any surgery", 0.0),
+    ],
+)
+def test_what_a_criterion_alone_shares_is_asked_of_the_same_time(
+    inner: str, outer: str, shared: float
+) -> None:
+    from ctparse.align.meaning import meaning_of
+    from ctparse.align.pairs import _shares
+
+    def meaning(line: str):
+        (criterion,) = ctparse.criteria(exclusion(line))
+        return meaning_of(criterion)
+
+    assert _shares(meaning(inner), meaning(outer), {}) == shared
+
+
+def test_an_excluded_history_joins_a_required_history_of_a_kind_of_it() -> None:
+    """ "History of anti-cancer therapy" excluded and "prior endocrine therapy" required
+    are about one thing, the treatment the patients have had."""
+    found = rows(
+        inclusion("Metastatic breast cancer")
+        + exclusion("History of anti-cancer therapy for metastatic disease", *_OTHERS),
+        inclusion("Received prior endocrine therapy") + exclusion(*_OTHERS),
+    )
+    row = next(p for p in found if "exc-1" in p.a_ids)
+    assert (row.b_ids, row.verdict) == (("inc-1",), "different"), row.detail

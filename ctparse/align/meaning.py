@@ -37,7 +37,7 @@ from pathlib import Path
 
 from ..nlp.concepts import lexicon
 from ..nlp.mentions import mentions
-from ..nlp.qualifiers import kind_of
+from ..nlp.qualifiers import concept_of, kind_of
 from ..resources import models_dir, per_text
 from ..schema import Criterion, Entity, Window
 from . import matching
@@ -65,6 +65,9 @@ class Fact:
     window: Window | None = None
     relation: str | None = None  # "contraindication", "allergy": what is asked is about that
     example: bool = False  # an example of another fact ("IBD (such as Crohn's disease)")
+    # Concepts it bears on without being a kind of them (the lexicon's ``related``, a
+    # degree's concept): CHA2DS2-VASc → anticoagulation, "localized" → tumor stage.
+    related: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -141,12 +144,40 @@ def related_heads(x: Meaning, y: Meaning) -> bool:
         return fx.requirement == fy.requirement or len(x.concepts) == 1
     if fx.requirement != fy.requirement:
         return False
-    # Two procedures of one class both required: the surgery each trial is about.
+    if bears_directly(fx, fy):
+        return True  # "clinical stage T1-3" / "localized prostate cancer"
+    # Two procedures of one class both required at one time: the surgery each trial is
+    # about; not "unable to receive chemotherapy" (now) / "prior endocrine therapy" (ever).
     return (
         fx.relation == fy.relation
         and fx.requirement == "required"
+        and _same_time(fx, fy)
         and bool(fx.broader & fy.broader)
     )
+
+
+def _same_time(x: Fact, y: Fact) -> bool:
+    """Whether two required facts are of one time: both now or planned (a procedure
+    planned and one under way are one requirement), both ever, both in the family."""
+
+    def time(f: Fact) -> str:
+        return "now" if f.when == "future" else f.when
+
+    return time(x) == time(y)
+
+
+def related(x: Fact, y: Fact) -> bool:
+    """Whether one fact bears on the other's concept or a class of it, either way: a
+    risk score and the treatment it decides, a treatment and the condition it treats,
+    a finding and the procedure it rules out ("infection at the puncture site" /
+    "contraindication to regional anaesthesia"). Whatever they ask of it."""
+    return bool(x.related & y.broader or y.related & x.broader)
+
+
+def bears_directly(x: Fact, y: Fact) -> bool:
+    """Whether one fact bears on the other's own concept, not only on a class of it
+    ("mental health care" on a psychiatric disorder, not on schizophrenia)."""
+    return y.concept in x.related or x.concept in y.related
 
 
 def compatible(x: str, y: str) -> bool:
@@ -185,7 +216,7 @@ def _when(entity: Entity) -> str:
     )
 
 
-def _broader(concept: str) -> frozenset[str]:
+def broader_concepts(concept: str) -> frozenset[str]:
     """The concept and every class it is a kind of, transitively (heart failure: heart
     disease, cardiovascular disease)."""
     return _broader_in(concept, models_dir())
@@ -203,6 +234,14 @@ def _broader_in(concept: str, directory: Path) -> frozenset[str]:
                 found.add(cls)
                 todo.append(cls)
     return frozenset(found)
+
+
+def _related(concepts: frozenset[str], qualifiers: Sequence[str]) -> frozenset[str]:
+    """What a concept and its classes bear on, with what its degrees state."""
+    entries = lexicon().entries
+    out = {r for c in concepts if (entry := entries.get(c)) for r in entry.related}
+    out.update(c for q in qualifiers if (c := concept_of(q)))
+    return frozenset(out)
 
 
 def _state(concept: str) -> bool:
@@ -252,6 +291,19 @@ def _in_period(entity: Entity, windows: Sequence[Window], text: str, base: int) 
     return False
 
 
+_TIME_WORD = re.compile(
+    r"\b(?:before|prior\s+to|after|following|since|until)\s+(?:the\s+|(?:his|her|their)\s+)?"
+    r"(?:(?:planned|scheduled|index|elective)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _anchor(entity: Entity, text: str, base: int) -> bool:
+    """Whether an entity only says when another fact is ("opioid use for pain control
+    before surgery", "chemotherapy after resection"): the object of a word of time."""
+    return bool(_TIME_WORD.search(text[: entity.start - base]))
+
+
 def _fact(entity: Entity, windows: Sequence[tuple[Window, frozenset[str]]]) -> Fact | None:
     if entity.concept is None or entity.concept.id.startswith("mesh:"):
         return None
@@ -269,6 +321,7 @@ def _fact(entity: Entity, windows: Sequence[tuple[Window, frozenset[str]]]) -> F
     relation = next((q for q, k in kinds.items() if k == "relation"), None)
     requirement = entity.requirement
     window = _window_of(entity, windows)
+    broader = broader_concepts(concept)
     if window is not None and window.eligible is not None and window.comparator not in _DURATION:
         # "within 4 weeks before": the event is excluded (or required) in that period.
         if window.eligible.lower is not None:
@@ -293,9 +346,10 @@ def _fact(entity: Entity, windows: Sequence[tuple[Window, frozenset[str]]]) -> F
         extent=extent,
         flags=flags,
         degrees=degrees,
-        broader=_broader(concept),
+        broader=broader,
         window=window,
         relation=relation,
+        related=_related(broader, entity.qualifiers),
     )
 
 
@@ -337,6 +391,27 @@ def _example_spans(criterion: Criterion) -> list[tuple[int, int]]:
     return spans
 
 
+_BRACKET = re.compile(r"\s*\(([^()]*)\)")
+
+
+def _degree_by_limit(entity: Entity, criterion: Criterion) -> bool:
+    """Whether a bracket right after an entity holds a limit the criterion decides
+    eligibility on ("severe COPD (FEV1 < 50%)"): the limit defines its degree."""
+    text = criterion.text or ""
+    base = criterion.start or 0
+    bracket = _BRACKET.match(text, entity.end - base)
+    if bracket is None:
+        return False
+    start, end = base + bracket.start(1), base + bracket.end(1)
+    return any(
+        t.start is not None
+        and start <= t.start < end
+        and t.variable != "other"
+        and (t.eligible is not None or t.eligible_values is not None)
+        for t in criterion.thresholds
+    )
+
+
 _PURPOSE = re.compile(r"\(\s*(?:for|to)\b[^()]*\)", re.IGNORECASE)
 
 
@@ -349,12 +424,18 @@ def meaning_of(criterion: Criterion) -> Meaning:
     examples = _example_spans(criterion)
     base = criterion.start or 0
     for entity in criterion.entities:
-        if _in_period(entity, windows, criterion.text or "", base):
+        if _in_period(entity, windows, criterion.text or "", base) or _anchor(
+            entity, criterion.text or "", base
+        ):
             continue
         fact = _fact(entity, with_concepts)
         # A measurement its own thresholds limit is said by the limit ("ECOG 0-1").
         if fact is None or fact.concept in limited:
             continue
+        if fact.degrees and _degree_by_limit(entity, criterion):
+            # "Moderate to severe OSA (AHI > 15)": the limit says the degree, and is compared
+            # as a limit; the words would narrow the fact a second time.
+            fact = dataclasses.replace(fact, degrees=frozenset())
         inside = any(s <= entity.start - base and entity.end - base <= e for s, e in examples)
         if inside and any(not f.example for f in facts):
             fact = dataclasses.replace(fact, example=True)

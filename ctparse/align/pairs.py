@@ -8,8 +8,9 @@ confidence:
    criterion of the other side limiting it, so that all the limits on age are
    one row;
 2. **the same concepts** (entities with concept ids: radiotherapy = radiation
-   therapy, breastfeeding = nursing, a drug and its class), weighted by how rare
-   each concept is in the two studies, and the windows on them;
+   therapy, breastfeeding = nursing, a drug and its class, and concepts the
+   lexicon says bear on each other: CHA2DS2-VASc / anticoagulation), weighted by
+   how rare each concept is in the two studies, and the windows on them;
 3. **the same words**, acronyms spelled out and each concept counted once.
 
 Concept and word links are made one to one, by an optimal assignment over
@@ -28,11 +29,23 @@ from collections.abc import Sequence
 from ..schema import Criterion, Pair
 from . import matching
 from .limits import limits
-from .meaning import Meaning, compatible, concept_weights, key_of, meaning_of, related_heads
+from .meaning import (
+    Fact,
+    Meaning,
+    bears_directly,
+    compatible,
+    concept_weights,
+    key_of,
+    meaning_of,
+    related,
+    related_heads,
+)
 from .rows import alone, judge, pair
 from .text import same_section
 from .windows import EVENT_FLOOR, event_score, event_tokens
 
+#: What a criterion asks of a concept (a grant asks nothing).
+_ASKED = ("required", "excluded")
 #: Links less sure than this are not made.
 FLOOR = 0.5
 #: A criterion alone joins a row whose criterion names all its concepts (or most of
@@ -49,6 +62,9 @@ HEAD_FLOOR = 0.1
 #: (cholecystectomy / lobectomy, both surgery) this much.
 _CLASS_WEIGHT = 0.8
 _SIBLING_WEIGHT = 0.3
+#: A concept one criterion names and the other only by one it bears on (CHA2DS2-VASc /
+#: anticoagulation therapy) counts this much of a shared concept.
+_RELATED_WEIGHT = 0.8
 
 
 def _concept_score(a: Meaning, b: Meaning, weights: dict[str, float]) -> float:
@@ -69,15 +85,41 @@ def _concept_score(a: Meaning, b: Meaning, weights: dict[str, float]) -> float:
             for wy, ry in times_b[c]
         ):
             continue  # a planned surgery and a past one are other things
-        shared.append(weights.get(c, 1.0) * (1.0, _CLASS_WEIGHT, _SIBLING_WEIGHT)[2 - named])
+        shared.append(2.0 * weights.get(c, 1.0) * (1.0, _CLASS_WEIGHT, _SIBLING_WEIGHT)[2 - named])
+    # A concept that shares nothing with the other side but bears on one of its facts,
+    # asked the same way at a compatible time, counts for itself.
+    # Borne on through a class of it ("mental health care" / "schizophrenia", a
+    # psychiatric disorder) it counts as a class does.
+    matched: dict[tuple[str, str], float] = {}
+    for fx, fy in _related_facts(a, b):
+        if key_of(fy) in ca or key_of(fx) in cb:
+            continue  # "hypertension despite antihypertensive therapy": named itself
+        strength = _RELATED_WEIGHT * (1.0 if bears_directly(fx, fy) else _CLASS_WEIGHT)
+        for side, fact, other in (("a", fx, cb), ("b", fy, ca)):
+            if key_of(fact) not in other:
+                k = (side, key_of(fact))
+                matched[k] = max(matched.get(k, 0.0), strength)
+    shared += [s * weights.get(k, 1.0) for (_, k), s in sorted(matched.items())]
     total = math.fsum(weights.get(c, 1.0) for own in (own_a, own_b) for c in own)
-    return min(1.0, 2.0 * math.fsum(shared) / total) if total else 0.0
+    return min(1.0, math.fsum(shared) / total) if total else 0.0
+
+
+def _related_facts(a: Meaning, b: Meaning) -> list[tuple[Fact, Fact]]:
+    """The facts of ``a`` and ``b`` that bear on each other, asked the same way at a
+    compatible time."""
+    return [
+        (fx, fy)
+        for fx in a.facts
+        for fy in b.facts
+        if fx.requirement == fy.requirement and compatible(fx.when, fy.when) and related(fx, fy)
+    ]
 
 
 def _contained(inner: Meaning, outer: Meaning, weights: dict[str, float]) -> float:
     """The share of ``inner``'s concepts that ``outer`` names too, itself or by a class
     of it asked the same way (camrelizumab in "no PD-1 inhibitors"; not a past surgery
-    in "planned cholecystectomy")."""
+    in "planned cholecystectomy"), or by a concept it bears on itself ("braces" in
+    "metallic devices")."""
     if not inner.facts:
         return 0.0
     total: list[float] = []
@@ -90,10 +132,36 @@ def _contained(inner: Meaning, outer: Meaning, weights: dict[str, float]) -> flo
             g.requirement == f.requirement
             for f in mine
             for g in outer.facts
-            if compatible(f.when, g.when) and key_of(g) in reach
+            if compatible(f.when, g.when) and (key_of(g) in reach or bears_directly(f, g))
         ):
             found.append(weight)
     return math.fsum(found) / math.fsum(total) if total else 0.0
+
+
+def _shares(inner: Meaning, outer: Meaning, weights: dict[str, float]) -> float:
+    """The weight of the heaviest concept ``inner`` asks of a patient that ``outer`` asks
+    the same way (or, of the past, the other way) of the same time (a surgery in the
+    last 6 months is not a resection now, nor a planned one), itself or by a kind of
+    it; 0 if none."""
+    best = 0.0
+    for f in inner.facts:
+        if f.example or f.requirement not in _ASKED:
+            continue
+        for g in outer.facts:
+            if (
+                not g.example
+                # Asked the other way round only of the past: "history of anti-cancer
+                # therapy" / "prior endocrine therapy"; a present "atrial fibrillation
+                # associated with …" excluded is a part of the population required.
+                and (
+                    g.requirement == f.requirement or (g.requirement in _ASKED and f.when == "ever")
+                )
+                and g.relation == f.relation
+                and (g.when, g.extent > 0) == (f.when, f.extent > 0)
+                and f.concept in g.broader
+            ):
+                best = max(best, weights.get(key_of(f), 1.0))
+    return best
 
 
 def _window_score(a: Meaning, b: Meaning, weights: dict[str, float]) -> float:
@@ -196,6 +264,14 @@ def align_criteria(
                     best is None or max(s, inside / 2) > score
                 ):
                     best, score = n, max(s, inside / 2)
+            if best is None:
+                # Else it joins the one asking the most telling of its concepts itself,
+                # or a kind of it ("kidney disease (creatinine ≥ 1.5)" / "stage III or IV
+                # heart failure, stage III or IV renal failure").
+                shared = [(_shares(m, other, weights), n) for n, other in enumerate(theirs)]
+                weight, n = max(shared, default=(0.0, 0))
+                if weight >= JOIN_WEIGHT:
+                    best, score = n, FLOOR
             if best is not None:
                 i, j = (k, best) if side == "a" else (best, k)
                 groups.union(("a", i), ("b", j))

@@ -10,12 +10,14 @@ side; otherwise ``different``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from ..schema import Criterion, Entity, Pair, Verdict
+from . import matching
 from .facts import asks, compare_facts, name
-from .limits import compare_limits, label, limits
-from .meaning import Meaning
+from .limits import compare_limits, describe_excluded, label, limits
+from .meaning import Fact, Meaning, broader_concepts
 from .text import compare_texts
 from .windows import match_windows
 from .wording import facts as facts_in_words
@@ -125,6 +127,7 @@ def judge(
     variable = None
     about: list[str] = []
     basis = "text"
+    graded: dict[str, dict[str, str]] = {"A": {}, "B": {}}
     for key in dict.fromkeys([*keys_a, *keys_b]):
         name_ = label(key[0])
         when = f" (when {key[1]})" if key[1] else ""
@@ -145,6 +148,16 @@ def judge(
         )
         other = "B" if side == "A" else "A"
         limit = next(iter(mine[key].values()))
+        concept = _graded(side_a if side == "A" else side_b, key)
+        if concept and any(
+            concept in f.broader or f.concept in broader_concepts(concept)
+            for m in (side_b if side == "A" else side_a)
+            for f in m.facts
+        ):
+            # "mitral stenosis > grade 2" / "moderate or severe mitral stenosis": a
+            # grade of the condition the other side names, said with the condition.
+            graded[side][concept] = f"{name_} {describe_excluded(limit) or limit_words(limit)}"
+            continue
         if key[0] in others:
             said = f"only {side} decides eligibility on {name_} ({side} {limit_words(limit)})"
         else:
@@ -162,13 +175,13 @@ def judge(
         about.append(x.event or "")
     # Examples ("such as Crohn's disease") illustrate what they follow; they ask nothing.
     facts_a = [
-        f
+        _with_grade(f, graded["A"])
         for m in side_a
         for f in m.facts
         if not f.example and (f.window is None or id(f.window) not in paired)
     ]
     facts_b = [
-        f
+        _with_grade(f, graded["B"])
         for m in side_b
         for f in m.facts
         if not f.example and (f.window is None or id(f.window) not in paired)
@@ -200,6 +213,45 @@ def judge(
         detail += f" (limits that are alternatives: {'; '.join(alternatives)})"
     shown = ", ".join(dict.fromkeys(a for a in about if a)) or None
     return verdict, detail, variable, shown, basis
+
+
+def _graded(side: Sequence[Meaning], key: tuple[str, str]) -> str | None:
+    """The condition a side's limit on ``key`` grades: the concept of the condition
+    its threshold belongs to ("mitral stenosis > grade 2"), if any."""
+    for m in side:
+        entities = {e.id: e for e in m.criterion.entities}
+        for t in m.criterion.thresholds:
+            if (t.variable, matching.normalize(t.condition or "")) != key:
+                continue
+            entity = entities.get(t.entity_id or "")
+            if entity is not None and entity.concept and entity.concept.id == t.variable:
+                # "Peripheral neuropathy grade ≥ 2", "grade ≥ 2 neuropathy": the grade's
+                # own word; the condition is the one written right beside it.
+                entity = _beside(m.criterion, entity.start, t.end)
+            if entity is not None and entity.type == "condition" and entity.concept:
+                return entity.concept.id
+    return None
+
+
+def _beside(criterion: Criterion, start: int, end: int | None) -> Entity | None:
+    """The entity written right before ``start`` or right after ``end``."""
+    text, base = criterion.text or "", criterion.start or 0
+    for e in criterion.entities:
+        before = text[e.end - base : start - base] if e.end <= start else None
+        after = text[end - base : e.start - base] if end is not None and e.start >= end else None
+        if (before is not None and not before.strip(" ,")) or (
+            after is not None and not after.strip(" ,")
+        ):
+            return e
+    return None
+
+
+def _with_grade(fact: Fact, graded: dict[str, str]) -> Fact:
+    """A fact with the grade its side gives it, as a degree of its own dimension."""
+    words = graded.get(fact.concept)
+    if words is None:
+        return fact
+    return dataclasses.replace(fact, degrees=fact.degrees | {("grade", words)})
 
 
 def _examples(criteria_a: Sequence[Criterion], criteria_b: Sequence[Criterion]) -> str:

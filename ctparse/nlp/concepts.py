@@ -152,6 +152,10 @@ class ConceptEntry:
     # A state a patient is in now ("pregnant", "breastfeeding"): written alone it means
     # the present, where a condition written alone ("epilepsy") means any time.
     state: bool = False
+    # Concepts it bears on without being a kind of them: a risk score and the treatment
+    # it decides (CHA2DS2-VASc: anticoagulation), a treatment and the condition it
+    # treats (psychiatric treatment: psychiatric disorder).
+    related: tuple[str, ...] = ()
 
     def concept(self) -> Concept:
         return Concept(id=self.id, name=self.name, mesh=self.mesh)
@@ -173,7 +177,15 @@ def _check(entry: dict[str, Any], where: str) -> None:
         raise ResourceError(where, f"id {entry['id']!r} is not lower_snake")
     if entry.get("mesh") is not None and not _MESH.fullmatch(entry["mesh"]):
         raise ResourceError(where, f"mesh {entry['mesh']!r} is no MeSH descriptor id")
-    for name in ("synonyms", "abbreviations", "misspellings", "examples", "drug_class", "classes"):
+    for name in (
+        "synonyms",
+        "abbreviations",
+        "misspellings",
+        "examples",
+        "drug_class",
+        "classes",
+        "related",
+    ):
         values = entry.get(name) or []
         if not all(isinstance(v, str) and v.strip() for v in values):
             raise ResourceError(where, f"{name} must be a list of non-empty strings")
@@ -270,6 +282,9 @@ def load_concepts(directory: Path | None = None) -> Lexicon:
         for cls in classes:
             if cls not in ids:
                 raise ResourceError(where, f"unknown class concept {cls!r}")
+        for other in entry.get("related") or ():
+            if other not in ids:
+                raise ResourceError(where, f"unknown related concept {other!r}")
         assert name is not None  # _check
         _refuse_repeats(entry, name, names, abbreviations, directory)
         built[entry["id"]] = ConceptEntry(
@@ -284,6 +299,7 @@ def load_concepts(directory: Path | None = None) -> Lexicon:
             abbreviations=tuple(dict.fromkeys(abbreviations)),
             broad=bool(entry.get("broad")),
             state=bool(entry.get("state")),
+            related=tuple(entry.get("related") or ()),
         )
         # An example is an entity text, or "text ⇒ expected" (ctparse.evaluation.examples).
         examples[entry["id"]] = tuple(e.rpartition(" ⇒ ")[0] or e for e in entry["examples"])

@@ -30,7 +30,7 @@ from ..resources import load_rules, per_models
 from ..text.patterns import phrase_pattern
 from .mentions import Mention, mentions
 
-__all__ = ["Qualifier", "kind_of", "mentions", "qualifiers", "relation_span"]
+__all__ = ["Qualifier", "concept_of", "kind_of", "mentions", "qualifiers", "relation_span"]
 
 #: Words before an entity searched for its qualifiers.
 LOOKBACK_WORDS = 5
@@ -47,7 +47,8 @@ _JOIN = re.compile(r"^\s*(?:,\s*)?(?:(?:and\s*/\s*or|and|or|nor|&)\s+|,\s*|/\s*)
 @dataclass(frozen=True)
 class Qualifier:
     id: str
-    kind: str  # flag | severity
+    kind: str  # flag | relation | severity | course | extent
+    concept: str | None = None  # the measurement a degree states ("localized": tumor stage)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def load_qualifiers(directory: Path | None = None) -> _Lexicon:
     of: dict[str, Qualifier] = {}
     after_of: dict[str, Qualifier] = {}
     for entry in load_rules("qualifiers.jsonl", directory=directory):
-        qualifier = Qualifier(entry["id"], entry["kind"])
+        qualifier = Qualifier(entry["id"], entry["kind"], entry.get("concept"))
         for phrase in entry["phrases"]:
             (after_of if entry.get("after") else of)[_fold(phrase)] = qualifier
     # A space of a folded phrase matches spaces or a hyphen ("end-stage", "new onset").
@@ -81,6 +82,14 @@ def load_qualifiers(directory: Path | None = None) -> _Lexicon:
 @per_models
 def _lexicon() -> _Lexicon:
     return load_qualifiers()
+
+
+def concept_of(qualifier: str) -> str | None:
+    """The concept a degree states ("localized", "metastatic": the tumor stage), if any."""
+    for q in _lexicon().of.values():
+        if q.id == qualifier:
+            return q.concept
+    return None
 
 
 def kind_of(qualifier: str) -> str:
