@@ -203,7 +203,10 @@ def read_member(
             out += pending
             pending = b""
         else:
-            out += inflater.decompress(pending, limit + 1 - len(out))
+            try:
+                out += inflater.decompress(pending, limit + 1 - len(out))
+            except zlib.error as exc:
+                raise ValueError(f"corrupt compressed data ({exc})") from exc
             pending = inflater.unconsumed_tail
         if len(out) > limit:
             raise ValueError("more data than its header declares (a zip bomb?)")

@@ -169,3 +169,67 @@ def test_a_second_run_on_a_locked_dataset_is_refused(tmp_path: Path, capsys) -> 
         and err
         == f"ctparse: error: {directory}: another ctparse build or update is running on it\n"
     )
+
+
+def test_a_member_whose_compressed_data_is_corrupt_is_an_error_row(tmp_path: Path, capsys) -> None:
+    import zipfile
+
+    bulk = tmp_path / "ctg-studies.json.zip"
+    ids = archive(bulk, 20, seed=3)
+    with zipfile.ZipFile(bulk) as z:
+        victim = min(
+            (i for i in z.infolist() if i.filename.endswith(".json")), key=lambda i: i.filename
+        )
+    data = bytearray(bulk.read_bytes())
+    name_len, extra_len = (
+        int.from_bytes(data[victim.header_offset + 26 : victim.header_offset + 28], "little"),
+        int.from_bytes(data[victim.header_offset + 28 : victim.header_offset + 30], "little"),
+    )
+    body = victim.header_offset + 30 + name_len + extra_len
+    data[body : body + 8] = b"\xff" * 8  # an invalid deflate block type
+    bulk.write_bytes(bytes(data))
+    directory = tmp_path / "out"
+    code, _, err = run(["dataset", "build", str(bulk), "-o", str(directory), *FAST], capsys)
+    assert code == 0 and "1 error" in err
+    with connect(directory) as db:
+        ((study, reason),) = db.execute("SELECT study_id, reason FROM errors").fetchall()
+    assert study == ids[0] and "corrupt compressed data" in reason
+    assert len(ids_of(directory)) == 19
+
+
+def test_a_run_that_fails_before_it_commits_leaves_nothing(tmp_path: Path, capsys) -> None:
+    bulk = tmp_path / "ctg-studies.json.zip"
+    archive(bulk, 5, seed=3)
+    truncated = tmp_path / "truncated.zip"
+    truncated.write_bytes(bulk.read_bytes()[:-200])  # no end of central directory
+    directory = tmp_path / "out"
+    code, out, err = run(["dataset", "build", str(truncated), "-o", str(directory)], capsys)
+    assert (code, out) == (2, "") and err.count("\n") == 1 and "not a readable ZIP" in err
+    assert not directory.exists()
+    # An empty folder given by the user stays, empty; the next build may use it.
+    directory.mkdir()
+    code, _, _ = run(["dataset", "build", str(truncated), "-o", str(directory)], capsys)
+    assert code == 2 and list(directory.iterdir()) == []
+    code, _, err = run(["dataset", "build", str(bulk), "-o", str(directory), *FAST], capsys)
+    assert code == 0 and len(ids_of(directory)) == 5
+
+
+def test_sql_that_is_empty_or_more_than_one_statement_is_one_line(tmp_path: Path, capsys) -> None:
+    bulk = tmp_path / "ctg-studies.json.zip"
+    archive(bulk, 3, seed=3)
+    directory = tmp_path / "out"
+    run(["dataset", "build", str(bulk), "-o", str(directory), *FAST], capsys)
+    for sql, words in (
+        ("", "is empty"),
+        ("   ", "is empty"),
+        ("SELECT 1; SELECT 2", "2 statements"),
+    ):
+        code, out, err = run(["dataset", "query", str(directory), sql], capsys)
+        assert (code, out) == (2, "") and err.count("\n") == 1 and words in err
+    code, _, err = run(["dataset", "query", str(directory), "SELECT 1", "-f", "html"], capsys)
+    assert code == 2 and err.count("\n") == 1 and err.startswith("ctparse: error: Invalid value")
+    code, _, err = run(
+        ["dataset", "build", str(bulk), "-o", str(tmp_path / "x"), "--scheduler", "tcp://h:1"],
+        capsys,
+    )
+    assert code == 2 and err.count("\n") == 1 and "--scheduler is for --engine dask" in err

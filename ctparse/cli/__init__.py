@@ -76,6 +76,10 @@ def main(argv: list[str] | None = None) -> Any:
         fail(exc.one_line())
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        # A wrong option or argument: one line, like every other error.
+        command = exc.ctx.command_path if exc.ctx is not None else "ctparse"
+        fail(f"{' '.join(exc.format_message().split())} (see `{command} --help`)")
     except click.ClickException as exc:
         exc.show()
         sys.exit(2)

@@ -139,6 +139,8 @@ def _options(kwargs: dict[str, Any]) -> Any:
         raise click.UsageError(
             "--engine dask needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)"
         )
+    if kwargs["scheduler"] and kwargs["engine"] != "dask":
+        raise click.UsageError("--scheduler is for --engine dask; add --engine dask")
     return Options(
         workers=kwargs["workers"],
         engine=kwargs["engine"],
@@ -232,8 +234,9 @@ def build(sources: tuple[str, ...], directory: Path, **kwargs: Any) -> None:
 @_run_options
 def update(directory: Path, sources: tuple[str, ...], compact: bool, **kwargs: Any) -> None:
     """Bring DIR up to date: read its sources again (or new SOURCE...), and
-    re-parse only the records whose last update, ctparse version or rules
-    changed. Their rows go to small delta parts of the partitions they are
+    re-parse only the records whose input changed (an archive member's CRC
+    and size, a file's size and time, the registry's last update) or whose
+    ctparse version or rules changed. Their rows go to small delta parts of the partitions they are
     in (DIR/_delta/); the DuckDB views and ctparse.dataset.open() show the
     current rows. A partition folds its deltas into its base parts when
     they replace a tenth of its studies, or with --compact. Registry
@@ -321,11 +324,18 @@ def info(directory: Path, top: int, fmt: str | None, output: Path | None) -> Non
 
 def _info_header(facts: dict[str, Any]) -> str:
     sources = "; ".join(_describe(s) for s in facts["sources"])
-    entities = "" if facts.get("entity_stage") else "; no entity stage in the pipeline yet"
+    entities = "" if facts.get("entity_stage") else "; built --no-entities (no entities table)"
+    pending = facts.get("partitions_with_deltas") or 0
+    deltas = (
+        f"\n{pending} partitions hold updates in delta parts (DIR/_delta/): read through the "
+        "views, or run `ctparse dataset update DIR --compact` before reading the Parquet files"
+        if pending
+        else ""
+    )
     return (
         f"{facts['directory']}: {facts['partitions']} partitions from {sources}\n"
         f"ctparse {facts['ctparse_version']}, rules {facts['rules_version']}, "
-        f"schema {facts['schema_version']}, updated {facts['updated']}{entities}"
+        f"schema {facts['schema_version']}, updated {facts['updated']}{entities}{deltas}"
     )
 
 
@@ -345,7 +355,7 @@ def _info_sections(facts: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]
         {
             "item": v["variable"],
             "count": human_count(v["thresholds"]),
-            "share": f"{v['studies']:,} studies",
+            "studies": f"{v['studies']:,}",
         }
         for v in facts["top_variables"]
     ]
@@ -359,7 +369,7 @@ def _info_sections(facts: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]
     return [
         ("rows per table", rows_per_table, ["item", "count"]),
         ("criteria by parse status", status, ["item", "count", "share"]),
-        ("top variables (thresholds, studies)", variables, ["item", "count", "share"]),
+        ("top variables (thresholds, studies)", variables, ["item", "count", "studies"]),
         ("studies by phase", phases, ["item", "count"]),
         ("studies by status", statuses, ["item", "count"]),
     ]

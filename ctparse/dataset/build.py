@@ -187,38 +187,56 @@ def run(
     progress = progress or Progress()
     started = time.perf_counter()
     validate_models(models_dir())  # a bad rule fails here, in one line, not in every worker
+    fresh = not directory.exists()
     with store.locked(directory):
-        store.sweep_temporary(directory)
-        store.write_json(
-            directory / store.RUN,
-            {"sources": [s.to_dict() for s in sources], "started": store.now()},
+        try:
+            return _run(directory, sources, options, progress, refresh, started)
+        except BaseException:
+            # Only while we hold the lock: another run's files are never touched.
+            store.forget_empty_start(directory, remove_folder=fresh)
+            raise
+
+
+def _run(
+    directory: Path,
+    sources: list[Source],
+    options: Options,
+    progress: Progress,
+    refresh: bool,
+    started: float,
+) -> Summary:
+    """Under the lock: sweep, plan, run the partitions, commit."""
+    store.sweep_temporary(directory)
+    store.write_json(
+        directory / store.RUN,
+        {"sources": [s.to_dict() for s in sources], "started": store.now()},
+    )
+    with contextlib.ExitStack() as stack:
+        archives = _archives(directory, sources, options, progress, stack)
+        context = Context(
+            corpus_dir=options.corpus_dir,
+            base_url=options.base_url,
+            offline=options.offline,
+            refresh=refresh,
+            rate=options.rate,
+            backoff=options.backoff,
+            archives=archives,
+            say=progress.say,
         )
-        with contextlib.ExitStack() as stack:
-            archives = _archives(directory, sources, options, progress, stack)
-            context = Context(
-                corpus_dir=options.corpus_dir,
-                base_url=options.base_url,
-                offline=options.offline,
-                refresh=refresh,
-                rate=options.rate,
-                backoff=options.backoff,
-                archives=archives,
-                say=progress.say,
-            )
-            entities = options.entities is not False
-            workers = _workers(options, entities, stack)  # loading while we plan
-            tick = time.perf_counter()
-            jobs, partitions, todo = _plan(
-                directory, sources, context, progress, entities, options.compact
-            )
-            summary = Summary(directory, partitions=len(partitions))
-            summary.plan_seconds = time.perf_counter() - tick
-            progress.start(todo)
-            results = _execute(jobs, options, progress, summary, workers)
-            tick = time.perf_counter()
-            manifest = _manifest(directory, sources, partitions, results, summary, entities)
-            store.commit(directory, manifest)
-            summary.commit_seconds = time.perf_counter() - tick
+        entities = options.entities is not False
+        workers = _workers(options, entities, stack)  # loading while we plan
+        tick = time.perf_counter()
+        jobs, partitions, todo = _plan(
+            directory, sources, context, progress, entities, options.compact
+        )
+        summary = Summary(directory, partitions=len(partitions))
+        summary.plan_seconds = time.perf_counter() - tick
+        progress.start(todo)
+        results = _execute(jobs, options, progress, summary, workers)
+        tick = time.perf_counter()
+        manifest = _manifest(directory, sources, partitions, results, summary, entities)
+        store.commit(directory, manifest)
+        summary.commit_seconds = time.perf_counter() - tick
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -44,6 +44,16 @@ def execute(connection: Any, sql: str, *, where: str = "SQL") -> tuple[list[str]
     import duckdb
 
     try:
+        statements = connection.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise QueryError(where, " ".join(str(exc).split())) from exc
+    if not statements:
+        raise QueryError(where, "is empty; give one SQL statement, such as SELECT * FROM studies")
+    if len(statements) > 1:
+        raise QueryError(
+            where, f"holds {len(statements)} statements; give one (only its result is printed)"
+        )
+    try:
         result = connection.execute(sql)
     except duckdb.Error as exc:
         raise QueryError(where, " ".join(str(exc).split())) from exc
@@ -134,6 +144,15 @@ def info(directory: Path, *, top: int = 10) -> dict[str, Any]:
         "updated": manifest.get("updated"),
         "sources": manifest.get("sources", []),
         "partitions": len(manifest.get("partitions", {})),
+        # Partitions whose updates wait in delta parts (`dataset update --compact` folds them).
+        "partitions_with_deltas": len(
+            {Path(name).name.split(".")[0] for name in manifest.get(store.REPLACED, [])}
+            | {
+                Path(name).name.split(".")[0]
+                for files in manifest.get("deltas", {}).values()
+                for name in files
+            }
+        ),
         "rows": rows_per_table,
         "criteria_status": status_share,
         "top_variables": variables,

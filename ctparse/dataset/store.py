@@ -203,6 +203,26 @@ def sweep_temporary(directory: Path) -> int:
     return removed
 
 
+def forget_empty_start(directory: Path, *, remove_folder: bool) -> None:
+    """After a run that failed before committing anything (no manifest, no
+    partition): remove what it wrote, so that nothing is left half-written and
+    the next build may use DIR for any sources; the folder too when the run
+    made it. A run that committed partitions keeps everything: it resumes."""
+    if not directory.is_dir() or (directory / MANIFEST).exists():
+        return
+    if committed_partitions(directory):
+        return
+    if remove_folder:
+        shutil.rmtree(directory, ignore_errors=True)
+        return
+    for entry in list(directory.iterdir()):
+        with contextlib.suppress(OSError):
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+
+
 def load_state(directory: Path, partition: str) -> dict[str, Any] | None:
     path = directory / STATE / f"{partition}.json"
     if not path.is_file():
