@@ -130,6 +130,24 @@ def test_two_workers_give_the_same_tables_as_one(
     assert_same_tables(directory, reference)
 
 
+def test_a_plan_spilled_to_disk_gives_the_same_tables(
+    bulk: Path, reference: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from ctparse.dataset import plan
+
+    monkeypatch.setattr(plan, "SPOOL_HELD", 7)  # spill every 7 claims (the registry's path)
+    spilled: list[int] = []
+    spill = plan.Spool._spill
+    monkeypatch.setattr(plan.Spool, "_spill", lambda self: (spilled.append(1), spill(self)))
+    directory = tmp_path / "spilled"
+    builder.build(directory, classify((str(bulk),)), options=builder.Options(workers=1))
+    assert len(spilled) >= STUDIES // 7
+    assert_same_tables(directory, reference)
+    assert (
+        store.load_manifest(directory)["partitions"] == store.load_manifest(reference)["partitions"]
+    )
+
+
 def test_a_second_build_of_the_same_sources_parses_nothing(
     reference: Path, bulk: Path, capsys
 ) -> None:

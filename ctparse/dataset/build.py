@@ -292,7 +292,7 @@ def _plan(
     wanted = versions(entities)
     sized: list[tuple[int, Job]] = []
     partitions: dict[str, str] = {}
-    for plan in finalize(folder, wanted):
+    for plan in finalize(folder, wanted, spool):
         name, gen = plan.name, plan.gen
         partitions[name] = gen
         state = store.load_state(directory, name)

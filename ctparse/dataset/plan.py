@@ -36,6 +36,7 @@ from .sources import NCT_ID, Claim
 SPOOL = "spool"
 _SPOOLED = ".marshal"
 _SPOOL_BLOCK = 512  # claims of a partition written as one marshal record
+SPOOL_HELD = 150_000  # claims held in memory (~55 MB) before the spool spills to disk
 
 
 def partition_of(study: str | None, input: str) -> str:
@@ -102,21 +103,25 @@ class PartitionPlan:
 
 
 class Spool:
-    """Claims appended to one file per partition (bounded memory), as
-    :mod:`marshal` records: this run writes and reads them back, nothing else
-    does, and marshal is several times faster than JSON for the ~600,000
-    claims of the registry."""
+    """Claims grouped by partition, held in memory up to :data:`SPOOL_HELD`
+    claims (~55 MB) and spilled beyond it to one file per partition as
+    :mod:`marshal` blocks, so that memory stays bounded for any input (the
+    registry's ~600,000 claims spill; 100,000 do not). Only this run writes
+    and reads the files back."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder / SPOOL
         self.folder.mkdir(parents=True, exist_ok=True)
         self._files: dict[str, BinaryIO] = {}
-        self._pending: dict[str, list[tuple[Any, ...]]] = {}
+        self.pending: dict[str, list[tuple[Any, ...]]] = {}
+        self._held = 0
         self.claims = 0
 
     def add(self, source_index: int, claim: Claim) -> None:
         partition = partition_of(claim.study, claim.input)
-        pending = self._pending.setdefault(partition, [])
+        pending = self.pending.get(partition)
+        if pending is None:
+            pending = self.pending[partition] = []
         pending.append(
             (
                 source_index,
@@ -129,20 +134,24 @@ class Spool:
             )
         )
         self.claims += 1
-        if len(pending) >= _SPOOL_BLOCK:
-            self._flush(partition)
+        self._held += 1
+        if self._held >= SPOOL_HELD:
+            self._spill()
 
-    def _flush(self, partition: str) -> None:
-        stream = self._files.get(partition)
-        if stream is None:
-            stream = self._files[partition] = open(  # noqa: SIM115 - closed in close()
-                self.folder / f"{partition}{_SPOOLED}", "ab"
-            )
-        marshal.dump(self._pending.pop(partition), stream)
+    def _spill(self) -> None:
+        for partition, lines in self.pending.items():
+            stream = self._files.get(partition)
+            if stream is None:
+                stream = self._files[partition] = open(  # noqa: SIM115 - closed in close()
+                    self.folder / f"{partition}{_SPOOLED}", "ab"
+                )
+            for at in range(0, len(lines), _SPOOL_BLOCK):
+                marshal.dump(lines[at : at + _SPOOL_BLOCK], stream)
+        self.pending = {}
+        self._held = 0
 
     def close(self) -> None:
-        for partition in list(self._pending):
-            self._flush(partition)
+        """Close the spilled files (the claims held stay for :func:`finalize`)."""
         for stream in self._files.values():
             stream.close()
         self._files.clear()
@@ -188,23 +197,29 @@ def _resolve(name: str, lines: list[list[Any]], versions: tuple[Any, ...]) -> Pa
     return PartitionPlan(name, kept, errors_sorted, digest.hexdigest()[:16])
 
 
-def finalize(folder: Path, versions: tuple[Any, ...]) -> Iterator[PartitionPlan]:
-    """Turn every spool into ``<partition>.json``; yield each plan, in partition order."""
-    spool = folder / SPOOL
-    names = sorted(p.stem for p in spool.glob(f"*{_SPOOLED}")) if spool.is_dir() else []
-    for name in names:
-        path = spool / f"{name}{_SPOOLED}"
+def finalize(
+    folder: Path, versions: tuple[Any, ...], spool: Spool | None = None
+) -> Iterator[PartitionPlan]:
+    """Turn every partition's claims (spilled under ``folder`` and held by
+    ``spool``) into ``<partition>.json``; yield each plan, in partition order."""
+    spilled = folder / SPOOL
+    held = spool.pending if spool is not None else {}
+    names = {p.stem for p in spilled.glob(f"*{_SPOOLED}")} if spilled.is_dir() else set()
+    for name in sorted(names | set(held)):
+        path = spilled / f"{name}{_SPOOLED}"
         lines: list[Any] = []
-        with open(path, "rb") as stream:
-            while True:
-                try:
-                    lines += marshal.load(stream)
-                except EOFError:
-                    break
+        if name in names:
+            with open(path, "rb") as stream:
+                while True:
+                    try:
+                        lines += marshal.load(stream)
+                    except EOFError:
+                        break
+            os.unlink(path)
+        lines += held.pop(name, [])
         plan = _resolve(name, lines, versions)
         target = folder / f"{name}.json"
         target.write_text(plan.to_json(), encoding="utf-8")
-        os.unlink(path)
         yield plan
 
 

@@ -37,6 +37,8 @@ from .rows import study_id
 
 NCT_ID = re.compile(r"^NCT\d{8}$", re.IGNORECASE)
 _NAMED = re.compile(r"^(NCT\d{8}|local-[0-9a-f]{16})(\.[^/\\]*)?$", re.IGNORECASE)
+#: A member as the registry's bulk archive names it: ``ctg-studies.json/NCT059xxxxx/NCT05912345.json``.
+_REGISTRY_MEMBER = re.compile(r"[\w.-]+/NCT\d{4}x{5}/(NCT\d{8})\.json\Z")
 _NCT_LIKE = re.compile(r"^NCT[\W_]*\d*$", re.IGNORECASE)
 CORPUS = "corpus"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -353,6 +355,20 @@ def _query_ids(source: Source, context: Context) -> list[str]:
     return sorted(found)
 
 
+def _locator(location: str, member: Any) -> list[Any]:
+    """How a worker reads an archive member back (``Reader``)."""
+    return [
+        "z",
+        location,
+        member.header_offset,
+        member.compressed_size,
+        member.size,
+        member.crc,
+        member.method,
+        member.flags,
+    ]
+
+
 def _zip_claims(source: Source, context: Context) -> Iterator[Claim]:
     from ..bulk import _unsafe_name, iter_members, read_member
 
@@ -365,9 +381,14 @@ def _zip_claims(source: Source, context: Context) -> Iterator[Claim]:
     with stream:
         for member in iter_members(stream, source=location):
             name = member.name
+            fingerprint = f"z:{member.crc:08x}:{member.size}"
+            registry = _REGISTRY_MEMBER.match(name)
+            if registry is not None:  # the bulk archive's own layout: safe, and named
+                locator = _locator(location, member)
+                yield Claim(registry.group(1), name, fingerprint, locator, named=True)
+                continue
             if name.endswith("/"):
                 continue
-            fingerprint = f"z:{member.crc:08x}:{member.size}"
             if _unsafe_name(name):
                 yield Claim(
                     None,
@@ -379,16 +400,7 @@ def _zip_claims(source: Source, context: Context) -> Iterator[Claim]:
             if not name.lower().endswith(".json"):
                 context.ignored += 1
                 continue
-            locator = [
-                "z",
-                location,
-                member.header_offset,
-                member.compressed_size,
-                member.size,
-                member.crc,
-                member.method,
-                member.flags,
-            ]
+            locator = _locator(location, member)
             record_id = named_id(name)
             if record_id is not None:
                 yield Claim(record_id, name, fingerprint, locator, named=True)
