@@ -235,15 +235,24 @@ def change_archive(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--studies", type=int, default=100_000)
-    parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--studies", type=int, default=100_000, help="studies to write")
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=HERE.parent.parent / "shared",
+        help="the shared folder whose dev gold lines are recombined",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, same archive)")
     parser.add_argument(
         "--change", type=float, help="with --from: the fraction of studies to change"
     )
     parser.add_argument("--from", dest="source", type=Path, help="the archive to copy with changes")
     parser.add_argument("-o", "--output", type=Path, required=True)
     args = parser.parse_args(argv)
+    if (args.change is None) != (args.source is None):
+        parser.error("--change and --from go together: --from ARCHIVE --change FRACTION")
+    if args.source is not None and args.source.resolve() == args.output.resolve():
+        parser.error("--from and -o name the same file; write the changed copy elsewhere")
     lines = gold_lines(args.shared)
     if args.change is not None:
         changed = change_archive(
