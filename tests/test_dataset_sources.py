@@ -233,3 +233,15 @@ def test_sql_that_is_empty_or_more_than_one_statement_is_one_line(tmp_path: Path
         capsys,
     )
     assert code == 2 and err.count("\n") == 1 and "--scheduler is for --engine dask" in err
+
+
+def test_an_archive_with_no_members_is_an_empty_dataset_not_an_error(
+    tmp_path: Path, capsys
+) -> None:
+    import zipfile
+
+    empty = tmp_path / "ctg-studies.json.zip"
+    zipfile.ZipFile(empty, "w").close()
+    directory = tmp_path / "out"
+    code, _, err = run(["dataset", "build", str(empty), "-o", str(directory), *FAST], capsys)
+    assert code == 0 and "0 studies, 0 criteria, 0 errors" in err

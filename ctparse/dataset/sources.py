@@ -42,6 +42,7 @@ _REGISTRY_MEMBER = re.compile(r"[\w.-]+/NCT\d{4}x{5}/(NCT\d{8})\.json\Z")
 _NCT_LIKE = re.compile(r"^NCT[\W_]*\d*$", re.IGNORECASE)
 CORPUS = "corpus"
 ZIP_MAGIC = b"PK\x03\x04"
+EMPTY_ZIP_MAGIC = b"PK\x05\x06"  # an archive with no members: its end record alone
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def _is_url(text: str) -> bool:
 def _is_zip(path: Path) -> bool:
     try:
         with open(path, "rb") as stream:
-            return stream.read(4) == ZIP_MAGIC
+            return stream.read(4) in (ZIP_MAGIC, EMPTY_ZIP_MAGIC)
     except OSError:
         return False
 
