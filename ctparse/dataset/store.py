@@ -256,7 +256,7 @@ def load_manifest(directory: Path) -> dict[str, Any]:
     path = directory / MANIFEST
     if not path.is_file():
         hint = (
-            " (a build was interrupted: run `ctparse dataset update` on it)"
+            " (a build was interrupted: run the same build again, or `ctparse dataset update` on it)"
             if (directory / RUN).is_file()
             else ""
         )
