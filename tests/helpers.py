@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctparse
 from ctparse.nlp import load
 from ctparse.nlp.study import text_criteria
 from ctparse.schema import Criterion
@@ -38,3 +39,18 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
         code = int(exc.code or 0)
     captured = capsys.readouterr()
     return code, captured.out, captured.err
+
+
+def exclusion(*lines: str) -> str:
+    """A plain-text exclusion section with one bullet per line."""
+    return "Exclusion Criteria:\n" + "".join(f"- {line}\n" for line in lines)
+
+
+def inclusion(*lines: str) -> str:
+    """A plain-text inclusion section with one bullet per line."""
+    return "Inclusion Criteria:\n" + "".join(f"- {line}\n" for line in lines)
+
+
+def rows(a: str, b: str) -> list:
+    """The rows of comparing two plain criteria texts."""
+    return list(ctparse.compare(a, b).pairs)

@@ -10,24 +10,12 @@ import shutil
 
 import pytest
 from conftest import CORPUS, SAMPLES, need_shared
-from helpers import run
+from helpers import exclusion, inclusion, rows, run
 
 import ctparse
 from ctparse.corpus import Corpus
 
 PAGE = SAMPLES / "api_v2_studies_page.json"
-
-
-def exclusion(*lines: str) -> str:
-    return "Exclusion Criteria:\n" + "".join(f"- {line}\n" for line in lines)
-
-
-def inclusion(*lines: str) -> str:
-    return "Inclusion Criteria:\n" + "".join(f"- {line}\n" for line in lines)
-
-
-def rows(a: str, b: str) -> list:
-    return list(ctparse.compare(a, b).pairs)
 
 
 def only_row(a: str, b: str):

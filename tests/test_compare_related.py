@@ -7,23 +7,11 @@ linked (one row), and said ``different`` unless a class makes one side broader."
 from __future__ import annotations
 
 import pytest
+from helpers import exclusion, inclusion, rows
 
-import ctparse
 from ctparse.align.meaning import meaning_of, related
 from ctparse.nlp.entity_facts import tag_entities
 from ctparse.schema import Criterion
-
-
-def exclusion(*lines: str) -> str:
-    return "Exclusion Criteria:\n" + "".join(f"- {line}\n" for line in lines)
-
-
-def inclusion(*lines: str) -> str:
-    return "Inclusion Criteria:\n" + "".join(f"- {line}\n" for line in lines)
-
-
-def rows(a: str, b: str) -> list:
-    return list(ctparse.compare(a, b).pairs)
 
 
 def facts(text: str, section: str = "exclusion"):

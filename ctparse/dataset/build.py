@@ -356,12 +356,13 @@ def _execute(
             jobs, scheduler=options.scheduler, retries=options.retries, on_result=on_dask_result
         )
     else:
-        from . import engine_local
-
         if workers is not None:
             workers.run(jobs, on_progress=progress.advance, on_result=on_result)
-        else:
-            engine_local.run(jobs, workers=1, on_progress=progress.advance, on_result=on_result)
+        else:  # one worker: this process
+            from .partition import run_job
+
+            for job in jobs:
+                on_result(run_job(job, progress.advance))
     summary.partitions_run = len(results)
     return results
 

@@ -185,24 +185,6 @@ class Workers:
             raise
 
 
-def run(
-    jobs: Iterable[Job],
-    *,
-    workers: int,
-    on_progress: Callable[[int], None],
-    on_result: Callable[[Result], None],
-    entities: bool = True,
-) -> None:
-    """Run every job in ``workers`` processes (in this one when 1 or a single job)."""
-    jobs = list(jobs)
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            on_result(run_job(job, on_progress))
-        return
-    with Workers(min(workers, len(jobs)), entities=entities) as pool:
-        pool.run(jobs, on_progress=on_progress, on_result=on_result)
-
-
 def _drain(progress: Any, on_progress: Callable[[int], None]) -> None:
     while True:
         try:

@@ -311,7 +311,8 @@ def _write(
                 written.deltas[name] = delta
             written.counts[name] = int(state["counts"][name])
             continue
-        kept_delta = _rows_of(_read(directory, delta, name), drop, keep=False)
+        old_delta = _read(directory, delta, name)
+        kept_delta = _rows_of(old_delta, drop, keep=False)
         if mode == "compact":
             old = _read(directory, base, name)
             rows = _sorted(
@@ -327,7 +328,7 @@ def _write(
             continue
         rows = _sorted(pa.concat_tables([kept_delta, new]), name)
         written.files[name] = base
-        if delta and rows.equals(_read(directory, delta, name)):
+        if delta and rows.equals(old_delta):
             written.deltas[name] = delta
         elif rows.num_rows:
             written.deltas[name] = put(store.delta_name(name, job.partition, job.gen), rows)
