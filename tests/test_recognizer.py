@@ -263,3 +263,46 @@ def test_malformed_entity_gold_is_one_line_and_exit_2(capsys, tmp_path):
     code, out, err = run(capsys, "eval", "--task", "entities", "--gold", str(gold))
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and str(gold) in err
+
+
+# ------------------------------------------------------------- BLAS threads
+
+
+def blas_threads() -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+
+def test_the_recognizer_runs_blas_on_one_thread_and_gives_the_threads_back():
+    import numpy  # noqa: F401  (the BLAS pool the recognizer uses)
+
+    from ctparse.nlp.recognizer import one_blas_thread
+
+    before = blas_threads()
+    for _ in range(2):  # the cached view of the pools limits every time, not only the first
+        with one_blas_thread():
+            assert blas_threads() and set(blas_threads()) == {1}
+        assert blas_threads() == before
+
+
+def test_the_loaded_thread_pools_are_looked_up_once_per_process(monkeypatch):
+    import threadpoolctl
+
+    from ctparse.nlp import recognizer
+
+    made = []
+    real = threadpoolctl.ThreadpoolController
+
+    def counting() -> object:
+        made.append(1)
+        return real()
+
+    monkeypatch.setattr(threadpoolctl, "ThreadpoolController", counting)
+    recognizer._blas_controller.cache_clear()
+    try:
+        recognize(["Prior pembrolizumab", "Active hepatitis B"])
+        recognize(["Prior nivolumab"])
+        assert len(made) == 1
+    finally:
+        recognizer._blas_controller.cache_clear()
