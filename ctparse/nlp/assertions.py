@@ -48,6 +48,7 @@ About 48,000 entities/s on one core (``make bench``, area ``entities``).
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -55,7 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ResourceError
-from ..resources import load_rules, models_dir, per_models, spec, validate_entry
+from ..resources import load_rules, models_dir, per_models, per_text, spec, validate_entry
 from ..text.patterns import phrase_pattern
 from .polarity import Cues
 
@@ -256,7 +257,15 @@ def lexicon() -> Lexicon:
 
 
 class Scanner:
-    """The cues of one text, found once, asked per entity span."""
+    """The cues of one text, found once, asked per entity span.
+
+    :meth:`of` gives the one instance per text (the recognizer's entities and the
+    lexicon's mentions of a criterion ask the same text); a scanner is never
+    changed once made."""
+
+    @staticmethod
+    def of(text: str) -> Scanner:
+        return _scanner_of(text, models_dir())
 
     def __init__(self, text: str) -> None:
         lex = lexicon()
@@ -337,9 +346,15 @@ class Scanner:
         )
 
 
+@per_text
+@functools.lru_cache(maxsize=512)
+def _scanner_of(text: str, directory: Path) -> Scanner:
+    return Scanner(text)
+
+
 def qualify(text: str, spans: Sequence[tuple[int, int]]) -> list[Qualifiers]:
     """The assertion cues reaching each entity span (``(start, end)`` offsets into ``text``)."""
-    scanner = Scanner(text)
+    scanner = Scanner.of(text)
     return [scanner.qualify(start, end) for start, end in spans]
 
 
@@ -410,7 +425,7 @@ def requirements(
 ) -> list[tuple[str, str | None]]:
     """``(assertion, requirement)`` of each entity span of one criterion."""
     cues = Cues.of(text)
-    scanner = Scanner(text)
+    scanner = Scanner.of(text)
     out = []
     for start, end in spans:
         qualifiers = scanner.qualify(start, end)

@@ -61,7 +61,7 @@ def build_entities(
     """
     text = criterion.text
     base = criterion.start or 0
-    scanner = Scanner(text)
+    scanner = Scanner.of(text)
     cues = Cues.of(text)
     out: list[Entity] = []
     parts = [
@@ -135,7 +135,7 @@ def tag_entities(criteria: Iterable[Criterion]) -> tuple[Criterion, ...]:
             out.append(criterion)
             continue
         text, base = criterion.text, criterion.start
-        scanner, cues = Scanner(text), Cues(text)
+        scanner, cues = Scanner.of(text), Cues.of(text)
         entities = []
         relation: tuple[int, int] | None = None
         for number, (mention, qualified) in enumerate(
