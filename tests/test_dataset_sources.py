@@ -245,3 +245,45 @@ def test_an_archive_with_no_members_is_an_empty_dataset_not_an_error(
     directory = tmp_path / "out"
     code, _, err = run(["dataset", "build", str(empty), "-o", str(directory), *FAST], capsys)
     assert code == 0 and "0 studies, 0 criteria, 0 errors" in err
+
+
+@pytest.mark.parametrize(
+    "folder",
+    ["NCT000xxxxx", "NCT0000xxxx", "NCT00xxxxxx"],  # folders by id range, any width
+)
+def test_members_named_as_the_bulk_archive_names_them_are_claimed_without_a_look(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str
+) -> None:
+    """Planning 600,000 members: the registry's own layout takes the fast path."""
+    import zipfile
+
+    from ctparse.dataset import sources
+
+    path = tmp_path / "bulk.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(f"ctg-studies.json/{folder}/NCT00000102.json", "{}")
+
+    def no_look(name: str) -> None:
+        raise AssertionError(f"{name} took the slow path")
+
+    monkeypatch.setattr(sources, "named_id", no_look)
+    (claim,) = sources.enumerate_source(sources.Source("zip", str(path)), sources.Context())
+    assert (claim.study, claim.input, claim.error) == (
+        "NCT00000102",
+        f"ctg-studies.json/{folder}/NCT00000102.json",
+        None,
+    )
+
+
+def test_a_member_path_out_of_the_archive_is_refused_even_in_the_registry_layout(
+    tmp_path: Path,
+) -> None:
+    import zipfile
+
+    from ctparse.dataset import sources
+
+    path = tmp_path / "bulk.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("../NCT000xxxxx/NCT00000102.json", "{}")
+    (claim,) = sources.enumerate_source(sources.Source("zip", str(path)), sources.Context())
+    assert claim.error == ("read", "unsafe member path (outside the archive)")

@@ -286,7 +286,8 @@ def _write(
         mode = "delta"
 
     def put(name: str, table: pa.Table) -> str:
-        store.write_part(directory / name, table)
+        delta = name.startswith(f"{store.DELTA}/")
+        store.write_part(directory / name, table, compression="snappy" if delta else "zstd")
         return name
 
     bases: dict[str, pa.Table] = {}  # the base parts written in this run

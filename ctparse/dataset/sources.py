@@ -37,8 +37,10 @@ from .rows import study_id
 
 NCT_ID = re.compile(r"^NCT\d{8}$", re.IGNORECASE)
 _NAMED = re.compile(r"^(NCT\d{8}|local-[0-9a-f]{16})(\.[^/\\]*)?$", re.IGNORECASE)
-#: A member as the registry's bulk archive names it: ``ctg-studies.json/NCT059xxxxx/NCT05912345.json``.
-_REGISTRY_MEMBER = re.compile(r"[\w.-]+/NCT\d{4}x{5}/(NCT\d{8})\.json\Z")
+#: A member as the registry's bulk archive names it: ``ctg-studies.json/NCT059xxxxx/NCT05912345.json``
+#: (folders by id range, whatever the width of the range). Such a name is safe (no
+#: component is ``..``) and names its study, so the claim needs no further look.
+_REGISTRY_MEMBER = re.compile(r"(?!\.)[\w.-]+/NCT\d+x+/(NCT\d{8})\.json\Z")
 _NCT_LIKE = re.compile(r"^NCT[\W_]*\d*$", re.IGNORECASE)
 CORPUS = "corpus"
 ZIP_MAGIC = b"PK\x03\x04"
