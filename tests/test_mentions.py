@@ -113,3 +113,54 @@ def test_a_test_result_is_the_test() -> None:
     assert [m.entry.id for m in mentions("the serum pregnancy result will prevail")] == [
         "pregnancy_test"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        # A list of organ words before one head noun: each names its disease.
+        (
+            "History of cardiac, renal or hepatic disease",
+            ["heart_disease", "kidney_disease", "liver_disease"],
+        ),
+        (
+            "significant pulmonary, neurological, or psychiatric illness",
+            ["pulmonary_disease", "neurological_disease", "psychiatric_disorder"],
+        ),
+        # The word next to the head names nothing: the list still shares the head.
+        (
+            "gastrointestinal, endocrine or vestibular disorders",
+            ["gi_disease", "endocrine_disease"],
+        ),
+        # "X system" is the organ system X.
+        (
+            "endocrine system or nervous system disorders",
+            ["endocrine_disease", "neurological_disease"],
+        ),
+        # The head first: "diseases of the X, Y or Z", past a bracketed aside.
+        (
+            "Disorders of the skin, eye or thyroid",
+            ["skin_disease", "eye_disease", "thyroid_disease"],
+        ),
+        (
+            "diseases of the kidney (e.g. nephritis), liver or lung",
+            ["kidney_disease", "glomerulonephritis", "liver_disease", "pulmonary_disease"],
+        ),
+        # Conjuncts that are diseases already borrow nothing.
+        ("Diabetes, hypertension or renal disease", ["diabetes", "hypertension", "kidney_disease"]),
+        # "non-" denies the word: a non-cardiac disease is no heart disease.
+        ("non-cardiac or non-renal disease", []),
+    ],
+)
+def test_a_list_of_organ_words_shares_its_head_noun(text: str, named: list[str]) -> None:
+    assert [m.entry.id for m in mentions(text)] == named
+
+
+def test_a_lent_head_names_the_conjunct_where_it_is_written() -> None:
+    text = "History of cardiac, renal or hepatic disease"
+    found = [(text[m.start : m.end], m.name) for m in mentions(text)]
+    assert found == [
+        ("cardiac", "cardiac disease"),
+        ("renal", "renal disease"),
+        ("hepatic disease", "hepatic disease"),
+    ]

@@ -260,6 +260,130 @@ def _borrow(
     return added
 
 
+#: Head nouns a list of organ words shares: "renal, hepatic or cardiac disease",
+#: "diseases of the liver, kidney or lung" (folded, singular).
+_HEADS = frozenset({"disease", "disorder", "illness", "condition"})
+#: The heads the lexicon names organ diseases with, tried after the one written
+#: ("pulmonary illness": pulmonary disease).
+_HEAD_NAMES = ("disease", "disorder")
+#: A conjunct "X system" names the organ system X ("endocrine system": endocrine).
+_SYSTEM = "system"
+#: The longest list a shared head is lent across.
+_MAX_CONJUNCTS = 14
+
+
+def _lend_head(
+    text: str, tokens: list[_Token], first: int, last: int, head: str, lex: Lexicon, *, broad: bool
+) -> tuple[int, int, str, str] | None:
+    """The concept conjunct ``tokens[first..last]`` names with the shared head:
+    its last one or two words and the head ("renal" + "disorders": kidney disease;
+    "nervous system" + "diseases": neurological disease; "endocrine system" +
+    "diseases": endocrine disease). A conjunct after "non" names nothing ("non-
+    malignant illness" is no cancer)."""
+    for width in (2, 1):
+        start = last - width + 1
+        if start < first:
+            continue
+        if start > 0 and tokens[start - 1].folded == "non" and _attached(text, tokens, start):
+            return None
+        own = text[tokens[start].start : tokens[last].end]
+        words = [own]
+        if width == 2 and tokens[last].folded == _SYSTEM:
+            words.append(text[tokens[start].start : tokens[start].end])
+        for word in words:
+            for noun in dict.fromkeys((head, *_HEAD_NAMES)):
+                cid = _lookup(f"{word} {noun}", lex, broad=broad)
+                if cid is not None:
+                    return start, last + 1, cid, f"{own} {head}"
+    return None
+
+
+def _after_aside(text: str, tokens: list[_Token], k: int) -> int:
+    """Token ``k``, or the first token after a bracketed aside that opens right after
+    token ``k - 1`` ("liver (including carriers of hepatitis virus), kidney")."""
+    if k == 0 or k >= len(tokens):
+        return k
+    gap_start = tokens[k - 1].end
+    opened = text[gap_start : tokens[k].start].lstrip()
+    if not opened.startswith("("):
+        return k
+    close = text.find(")", gap_start)
+    if close < 0:
+        return k
+    j = k
+    while j < len(tokens) and tokens[j].start < close:
+        j += 1
+    return j if j < len(tokens) and _JOIN.match(text[close + 1 : tokens[j].start]) else k
+
+
+def _shared_heads(
+    text: str,
+    tokens: list[_Token],
+    found: list[tuple[int, int, str, str]],
+    lex: Lexicon,
+    *,
+    broad: bool,
+) -> list[tuple[int, int, str, str]]:
+    """The organ words of a list that share a head noun, each with the head: "history
+    of hepatobiliary, renal, cardiovascular or musculoskeletal disorders" names
+    kidney disease and cardiovascular disease, whatever the word next to the head
+    names; "diseases of the liver, kidney or nervous system" names liver, kidney and
+    neurological disease. A conjunct that names nothing with the head lends
+    nothing, and the list goes on past it."""
+    taken = {i for s, e, _, _ in found for i in range(s, e)}
+    added: list[tuple[int, int, str, str]] = []
+
+    def take(got: tuple[int, int, str, str] | None) -> None:
+        if got is not None and not any(t in taken for t in range(got[0], got[1])):
+            added.append(got)
+            taken.update(range(got[0], got[1]))
+
+    for h, token in enumerate(tokens):
+        if token.folded not in _HEADS:
+            continue
+        head = text[token.start : token.end]
+        head = head.lower() if head[:1].isupper() and not head.isupper() else head
+        # Before the head: "renal, hepatic or cardiac disease".
+        if h > 0 and _attached(text, tokens, h) and text[tokens[h - 1].end : token.start] == " ":
+            last = h - 1
+            for _ in range(_MAX_CONJUNCTS):
+                first = last
+                while (
+                    first > 0
+                    and last - first < 1
+                    and tokens[first - 1].folded not in _CONJUNCTIONS
+                    and text[tokens[first - 1].end : tokens[first].start] == " "
+                ):
+                    first -= 1
+                got = _lend_head(text, tokens, first, last, head, lex, broad=broad)
+                take(got)
+                k = got[0] if got is not None else first
+                previous = _previous_conjunct(text, tokens, k)
+                if previous is None:
+                    break
+                last = previous
+        # After the head: "diseases of the liver, kidney or lung".
+        j = h + 1
+        if j < len(tokens) and tokens[j].folded == "of":
+            j += 1
+            if j < len(tokens) and tokens[j].folded == "the":
+                j += 1
+            for _ in range(_MAX_CONJUNCTS):
+                if j >= len(tokens):
+                    break
+                last = j + 1 if j + 1 < len(tokens) and tokens[j + 1].folded == _SYSTEM else j
+                got = _lend_head(text, tokens, j, last, head, lex, broad=broad)
+                if got is not None and got[0] != j:
+                    got = None  # the conjunct's own first word must be in the name
+                take(got)
+                k = _after_aside(text, tokens, last + 1)
+                following = k if k != last + 1 else _next_conjunct(text, tokens, k)
+                if following is None:
+                    break
+                j = following
+    return added
+
+
 def mentions(text: str, *, broad: bool = False) -> tuple[Mention, ...]:
     """The concepts ``text`` names, in text order, without overlaps (see the module
     docstring). ``broad``: include catch-all concepts ("disease", "therapy")."""
@@ -291,6 +415,7 @@ def _mentions(text: str, broad: bool, directory: Path) -> tuple[Mention, ...]:
         found.append((i, j, cid, text[tokens[i].start : tokens[j - 1].end]))
         i = j
     found += _borrow(text, tokens, found, lex, broad=broad)
+    found += _shared_heads(text, tokens, found, lex, broad=broad)
     out = [
         Mention(
             start=tokens[s].start,
