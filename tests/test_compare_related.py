@@ -140,3 +140,49 @@ def test_consent_and_assent_ask_more_than_consent() -> None:
 def test_valvular_and_non_valvular_af_are_kinds_of_af(name: str) -> None:
     (row,) = rows(inclusion(name), inclusion("Atrial fibrillation"))
     assert row.verdict == "a_stricter", row.detail
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "verdict"),
+    [
+        # complying with the protocol: required on one side, its lack excluded on the other
+        (
+            inclusion("Willing and able to comply with the study protocol"),
+            exclusion("Unable to comply with study procedures"),
+            "same",
+        ),
+        (
+            inclusion("Able to adhere to the study protocol"),
+            inclusion("Must comply with scheduled visits"),
+            "same",
+        ),
+        # being there for the follow-up, in other words
+        (
+            exclusion("Lost to follow-up risk: lives too far from the study site"),
+            exclusion("Geographically inaccessible for follow-up"),
+            "same",
+        ),
+    ],
+)
+def test_protocol_compliance_and_follow_up_pair_by_meaning(a: str, b: str, verdict: str) -> None:
+    (row,) = rows(a, b)
+    assert row.a and row.b, row
+    assert row.verdict == verdict, row.detail
+
+
+def test_complying_with_visits_and_staying_for_follow_up_are_one_row() -> None:
+    (row,) = rows(
+        inclusion("Willing to comply with study visits"),
+        exclusion("Unable to return for follow-up visits"),
+    )
+    assert row.a and row.b, row
+
+
+def test_a_period_ahead_is_no_washout() -> None:
+    (row,) = rows(
+        inclusion("Able to attend follow-up visits for 12 months"),
+        exclusion("Plans to move out of the area within 6 months"),
+    )
+    # A needs a year of follow-up; B lets in someone leaving after 7 months.
+    assert row.verdict == "a_stricter", row.detail
+    assert "washout" not in row.detail and "6 months longer" in row.detail

@@ -149,3 +149,22 @@ def test_a_series_closed_by_a_hypernym_shares_its_period() -> None:
 )
 def test_a_series_of_things_each_get_the_period(text: str, events: list[str]) -> None:
     assert [w.event for w in parse(text, "exclusion").windows] == events
+
+
+@pytest.mark.parametrize(
+    ("text", "event"),
+    [
+        ("Plans to move out of the area within 6 months", "Plans to move out of the area"),
+        ("Planned major surgery within 3 months", "Planned major surgery"),
+        ("Scheduled elective surgery in 4 weeks", "Scheduled elective surgery"),
+        ("Intends to become pregnant within 12 months", "Intends to become pregnant"),
+    ],
+)
+def test_an_intended_event_lies_ahead(text: str, event: str) -> None:
+    (w,) = parse(text, section="exclusion").windows
+    assert (w.event, w.direction) == (event, "after")
+
+
+def test_a_past_event_without_direction_words_has_none() -> None:
+    (w,) = parse("Chemotherapy within 4 weeks", section="exclusion").windows
+    assert w.direction is None

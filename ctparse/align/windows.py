@@ -94,7 +94,10 @@ def compare_windows(ca: Criterion, x: Window, cb: Criterion, y: Window) -> tuple
     if longer_stricter is None or longer_stricter != _longer_is_stricter(y):
         return "different", f"A {pa}; B {pb} (one requires, the other excludes)"
     a_stricter = longer_a == longer_stricter
-    what = "washout" if longer_stricter else "window"
+    # A washout keeps a past event away; a period ahead ("plans to move away
+    # within 6 months") is no washout.
+    ahead = "after" in (x.direction, y.direction) and not x.anchor and not y.anchor
+    what = "window" if not longer_stricter else "period" if ahead else "washout"
     return ("a_stricter" if a_stricter else "b_stricter"), (
         f"A {pa}; B {pb}: {'A' if longer_a else 'B'}'s {what} is {period.gap()} longer"
     )

@@ -319,7 +319,7 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
                     days=days,
                     value_max=value_max,
                     days_max=to_days(value_max, unit) if value_max is not None else None,
-                    direction=direction,
+                    direction=direction or ("after" if _INTENDED.match(each or "") else None),
                     anchor=anchor,
                     start=base + start,
                     end=base + end,
@@ -510,6 +510,12 @@ _PURPOSE = re.compile(
     re.IGNORECASE,
 )
 _PARALLEL = re.compile(r"\s*(?:,|;)?\s*(?:and/or|and|or)?\s*")
+#: An event a patient intends ("plans to move out of the area within 6 months",
+#: "planned surgery within 3 months"): it lies ahead, whatever the period's words.
+_INTENDED = re.compile(
+    r"(?:plan(?:s|ned|ning)?|intend(?:s|ed|ing)?|intention|scheduled|expect(?:s|ed|ing)?)\b",
+    re.IGNORECASE,
+)
 _POST_WORD = re.compile(
     r"(?i)post-?(?:partum|operative(?:ly)?|op|transplant(?:ation)?|surgery|natal)\b"
 )
