@@ -186,3 +186,61 @@ def test_a_period_ahead_is_no_washout() -> None:
     # A needs a year of follow-up; B lets in someone leaving after 7 months.
     assert row.verdict == "a_stricter", row.detail
     assert "washout" not in row.detail and "6 months longer" in row.detail
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "verdict"),
+    [
+        # affiliation to health insurance, written either way round
+        (
+            exclusion("Not affiliated to a social security scheme"),
+            inclusion("Covered by health insurance"),
+            "same",
+        ),
+        # a limitation of care, in other words
+        (
+            exclusion("Do not resuscitate order"),
+            exclusion("Limitation of life-sustaining treatment"),
+            "same",
+        ),
+        # agreeing to take part is consenting to it
+        (
+            inclusion("Agree to participate and sign the consent form"),
+            inclusion("Written informed consent"),
+            "same",
+        ),
+        # another study's exclusion period is taking part in another study
+        (
+            exclusion("Subject in the exclusion period of a previous study"),
+            exclusion("Participation in another interventional study"),
+            "same",
+        ),
+    ],
+)
+def test_administrative_demands_pair_by_meaning(a: str, b: str, verdict: str) -> None:
+    (row,) = rows(a, b)
+    assert row.a and row.b, row
+    assert row.verdict == verdict, row.detail
+
+
+def test_a_criterion_repeated_for_each_cohort_joins_its_twin() -> None:
+    a = inclusion(
+        "Cohort 1: responders",
+        "Confirmed type 2 diabetes",
+        "Cohort 2: non-responders",
+        "Confirmed type 2 diabetes",
+    )
+    b = inclusion("Diagnosed with type 2 diabetes mellitus", "Treated with metformin")
+    found = [r for r in rows(a, b) if "inc-2" in r.a_ids]
+    (row,) = found
+    assert (row.a_ids, row.b_ids, row.verdict) == (("inc-2", "inc-4"), ("inc-1",), "same")
+
+
+def test_hip_and_knee_replacement_are_kinds_of_joint_replacement() -> None:
+    from ctparse.align.meaning import broader_concepts
+    from ctparse.nlp.mentions import mentions
+
+    named = [m.entry.id for m in mentions("total knee prosthesis or total hip arthroplasty")]
+    assert named == ["knee_replacement", "hip_replacement"]
+    assert "joint_replacement" in broader_concepts("knee_replacement")
+    assert "cardiac_surgery" in broader_concepts("cabg")

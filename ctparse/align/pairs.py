@@ -231,8 +231,12 @@ def align_criteria(
             row.append(max(concepts, words, _window_score(x, y, event_weights)))
         scores.append(row)
     linked = {(i, j) for i, j in confidence}
+    # A criterion written again on one side (each cohort of a trial lists "diagnosed
+    # with type 2 diabetes") is paired once; its repeats join the first one's row.
+    twins_a, twins_b = _repeats(ma), _repeats(mb)
     candidates = [
-        [0.0 if (i, j) in linked else s for j, s in enumerate(row)] for i, row in enumerate(scores)
+        [0.0 if (i, j) in linked or i in twins_a or j in twins_b else s for j, s in enumerate(row)]
+        for i, row in enumerate(scores)
     ]
     chosen = matching.assign(candidates, floor=FLOOR) if ma and mb else []
     for i, j in chosen:
@@ -245,8 +249,9 @@ def align_criteria(
     paired_a = {i for i, _ in confidence}
     paired_b = {j for _, j in confidence}
     for side, mine, theirs, paired in (("a", ma, mb, paired_a), ("b", mb, ma, paired_b)):
+        twins = twins_a if side == "a" else twins_b
         for k, m in enumerate(mine):
-            if k in paired or not m.concepts:
+            if k in paired or k in twins or not m.concepts:
                 continue
             best, score = None, 0.0
             for n, other in enumerate(theirs):
@@ -277,6 +282,14 @@ def align_criteria(
                 groups.union(("a", i), ("b", j))
                 confidence[(i, j)] = max(score, FLOOR)
                 basis[(i, j)] = "concepts"
+    for side, twins in (("a", twins_a), ("b", twins_b)):
+        for k, first in twins.items():
+            for (i, j), sure in list(confidence.items()):
+                if (i if side == "a" else j) != first:
+                    continue
+                edge = (k, j) if side == "a" else (i, k)
+                groups.union(("a", edge[0]), ("b", edge[1]))
+                confidence[edge], basis[edge] = sure, basis[(i, j)]
     # Rows: the connected groups.
     members: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
     for i in range(len(ma)):
@@ -325,6 +338,23 @@ def align_criteria(
         if j not in in_rows_b:
             pairs.append(alone(m, "b", missing_other=missing_a, other_variables=variables_a))
     return _ordered(pairs, criteria_a, criteria_b)
+
+
+def _repeats(meanings: Sequence[Meaning]) -> dict[int, int]:
+    """Each criterion that repeats an earlier one of its side word for word (in the
+    same section), with the index of that first one."""
+    first: dict[tuple[str, str], int] = {}
+    out: dict[int, int] = {}
+    for k, m in enumerate(meanings):
+        text = matching.normalize(m.criterion.text)
+        if not text:
+            continue
+        key = (m.criterion.section, text)
+        if key in first:
+            out[k] = first[key]
+        else:
+            first[key] = k
+    return out
 
 
 def _shown(meanings: Sequence[Meaning], ids: list[int]) -> int:
