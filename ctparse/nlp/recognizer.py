@@ -190,7 +190,7 @@ def one_blas_thread() -> contextlib.AbstractContextManager[object]:
     the lookup reads the process's memory map, 2.5 ms a call, which per
     document was a tenth of the entity stage's time.
     """
-    return _blas_controller().limit(limits=1, user_api="blas")  # type: ignore[no-any-return]
+    return _blas_controller().limit(limits=1, user_api="blas")
 
 
 @cache
