@@ -244,3 +244,4 @@ def test_hip_and_knee_replacement_are_kinds_of_joint_replacement() -> None:
     assert named == ["knee_replacement", "hip_replacement"]
     assert "joint_replacement" in broader_concepts("knee_replacement")
     assert "cardiac_surgery" in broader_concepts("cabg")
+    assert {"dementia", "cognitive_impairment"} <= broader_concepts("alzheimer_disease")

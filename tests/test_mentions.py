@@ -146,6 +146,11 @@ def test_a_test_result_is_the_test() -> None:
             "diseases of the kidney (e.g. nephritis), liver or lung",
             ["kidney_disease", "glomerulonephritis", "liver_disease", "pulmonary_disease"],
         ),
+        # Events share their head too.
+        (
+            "recent cardiac or thromboembolic events",
+            ["cardiovascular_event", "thrombosis"],
+        ),
         # Conjuncts that are diseases already borrow nothing.
         ("Diabetes, hypertension or renal disease", ["diabetes", "hypertension", "kidney_disease"]),
         # "non-" denies the word: a non-cardiac disease is no heart disease.

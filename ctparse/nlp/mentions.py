@@ -261,8 +261,9 @@ def _borrow(
 
 
 #: Head nouns a list of organ words shares: "renal, hepatic or cardiac disease",
-#: "diseases of the liver, kidney or lung" (folded, singular).
-_HEADS = frozenset({"disease", "disorder", "illness", "condition"})
+#: "diseases of the liver, kidney or lung", "cardiac or cerebrovascular events"
+#: (folded, singular).
+_HEADS = frozenset({"disease", "disorder", "illness", "condition", "event"})
 #: The heads the lexicon names organ diseases with, tried after the one written
 #: ("pulmonary illness": pulmonary disease).
 _HEAD_NAMES = ("disease", "disorder")
