@@ -245,3 +245,29 @@ def test_hip_and_knee_replacement_are_kinds_of_joint_replacement() -> None:
     assert "joint_replacement" in broader_concepts("knee_replacement")
     assert "cardiac_surgery" in broader_concepts("cabg")
     assert {"dementia", "cognitive_impairment"} <= broader_concepts("alzheimer_disease")
+
+
+def test_allergies_to_different_things_are_not_paired() -> None:
+    found = rows(exclusion("Allergic to latex"), exclusion("Known allergy to penicillin"))
+    assert sorted(r.verdict for r in found) == ["only_a", "only_b"], found
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "verdict"),
+    [
+        # any allergy keeps out everyone an allergy to latex does, and more
+        (exclusion("Any known allergy"), exclusion("Allergy to latex"), "a_stricter"),
+        (exclusion("Allergy to latex"), exclusion("History of allergy"), "b_stricter"),
+        # an allergy to more things keeps out more
+        (exclusion("Allergy to latex"), exclusion("Allergy to latex or penicillin"), "b_stricter"),
+        (
+            exclusion("Hypersensitivity against iodinated contrast"),
+            exclusion("Allergy to contrast media"),
+            "same",
+        ),
+    ],
+)
+def test_an_allergy_is_said_by_what_it_is_to(a: str, b: str, verdict: str) -> None:
+    (row,) = rows(a, b)
+    assert row.a and row.b, row
+    assert row.verdict == verdict, row.detail

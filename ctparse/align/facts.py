@@ -49,11 +49,13 @@ def _time(fact: Fact) -> str:
 
 def broader(outer: Fact, inner: Fact) -> bool:
     """Whether everyone ``inner`` names, ``outer`` names too (see the module docstring)."""
-    if outer.concept not in inner.broader:
+    # Any allergy is broader than an allergy to latex.
+    of_relation = outer.relation is None and inner.relation == outer.concept
+    if outer.concept not in inner.broader and not of_relation:
         return False
     if _time(outer) != _time(inner):
         return False
-    if outer.relation != inner.relation or not outer.flags <= inner.flags:
+    if (outer.relation != inner.relation and not of_relation) or not outer.flags <= inner.flags:
         return False
     for dimension in {d for d, _ in outer.degrees}:
         mine = {v for d, v in outer.degrees if d == dimension}

@@ -96,14 +96,15 @@ class Meaning:
 
     @property
     def reach(self) -> frozenset[str]:
-        """:attr:`concepts` with their classes (a drug's drug classes)."""
-        return frozenset(_key(f, c) for f in self.facts for c in f.broader)
+        """:attr:`concepts` with their classes (a drug's drug classes); what a
+        relation is to reaches the relation itself ("allergy:latex" is an allergy)."""
+        return frozenset(k for f in self.facts for k in _reach(f))
 
     def reaches(self) -> dict[str, frozenset[str]]:
         """Each of :attr:`concepts` with the keys of its classes."""
         out: dict[str, set[str]] = {}
         for f in self.facts:
-            out.setdefault(_key(f, f.concept), set()).update(_key(f, c) for c in f.broader)
+            out.setdefault(_key(f, f.concept), set()).update(_reach(f))
         return {k: frozenset(v) for k, v in out.items()}
 
     def times(self) -> dict[str, frozenset[tuple[str, str | None]]]:
@@ -111,8 +112,8 @@ class Meaning:
         future, family) and what it asks of it."""
         out: dict[str, set[tuple[str, str | None]]] = {}
         for f in self.facts:
-            for c in f.broader:
-                out.setdefault(_key(f, c), set()).add((f.when, f.requirement))
+            for c in _reach(f):
+                out.setdefault(c, set()).add((f.when, f.requirement))
         return {k: frozenset(v) for k, v in out.items()}
 
     @property
@@ -195,6 +196,12 @@ def key_of(fact: Fact) -> str:
 
 def _key(fact: Fact, concept: str) -> str:
     return f"{fact.relation}:{concept}" if fact.relation else concept
+
+
+def _reach(fact: Fact) -> list[str]:
+    """A fact's keys with its classes, and the relation it is the object of."""
+    keys = [_key(fact, c) for c in fact.broader]
+    return [*keys, fact.relation] if fact.relation else keys
 
 
 def decided(criterion: Criterion) -> frozenset[tuple[str, str]]:
@@ -440,6 +447,10 @@ def meaning_of(criterion: Criterion) -> Meaning:
         if inside and any(not f.example for f in facts):
             fact = dataclasses.replace(fact, example=True)
         facts.append(fact)
+    # "Allergy to latex": the allergy is said by what it is to, not as a fact of its own
+    # (which would make the criterion exclude any allergy too).
+    objects = {(f.relation, f.requirement) for f in facts if f.relation}
+    facts = [f for f in facts if f.relation or (f.concept, f.requirement) not in objects]
     return Meaning(
         criterion=criterion,
         keys=decided(criterion),
