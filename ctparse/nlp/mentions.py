@@ -11,7 +11,8 @@ abbreviations as written ("HBV", "RT"; "ms" is nothing). Catch-all concepts
 
 A coordination lends its shared word to a conjunct that names nothing alone:
 "hepatitis B or C" gives hepatitis B and hepatitis C, "breast or ovarian
-cancer" breast cancer and ovarian cancer.
+cancer" breast cancer and ovarian cancer; a list of organ words lends its head
+noun to each, whatever the last word names with it (:func:`_shared_heads`).
 
     >>> [(m.text, m.entry.id) for m in mentions("Prior radiation therapy or anti-PD-1 antibodies")]
     [('radiation therapy', 'radiotherapy'), ('anti-PD-1 antibodies', 'pd1_inhibitor')]
@@ -19,6 +20,8 @@ cancer" breast cancer and ovarian cancer.
     ['HIV', 'hepatitis B', 'hepatitis C']
     >>> [m.text for m in mentions("Active hepatitis B infection")]
     ['Active hepatitis B infection']
+    >>> [m.entry.id for m in mentions("History of renal, hepatic or vestibular disorders")]
+    ['kidney_disease', 'liver_disease']
 
 A pure function of the text: about 2,000 criteria a second on one core.
 """
