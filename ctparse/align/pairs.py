@@ -76,8 +76,6 @@ def _concept_score(a: Meaning, b: Meaning, weights: dict[str, float]) -> float:
     times_a, times_b = a.times(), b.times()
     shared: list[float] = []  # summed with fsum: the same whatever order the set gives
     for c in ca & cb:
-        if _other_objects(a, b, c):
-            continue  # an allergy to latex is not one to the drugs of anaesthesia
         named = (c in own_a) + (c in own_b)
         # Asked the other way round, a fact must be of the same time: "unable to receive
         # chemotherapy" (now) is not "one previous line of chemotherapy" (ever).
@@ -104,18 +102,6 @@ def _concept_score(a: Meaning, b: Meaning, weights: dict[str, float]) -> float:
     shared += [s * weights.get(k, 1.0) for (_, k), s in sorted(matched.items())]
     total = math.fsum(weights.get(c, 1.0) for own in (own_a, own_b) for c in own)
     return min(1.0, math.fsum(shared) / total) if total else 0.0
-
-
-def _other_objects(a: Meaning, b: Meaning, concept: str) -> bool:
-    """Whether both criteria name what a relation concept (an allergy, a
-    contraindication) is to, and never the same thing: then sharing the relation's own
-    word pairs nothing. "Any allergy" against "allergy to latex" still pairs."""
-
-    def objects(m: Meaning) -> frozenset[str]:
-        return frozenset(c for f in m.facts if f.relation == concept for c in f.broader)
-
-    found_a, found_b = objects(a), objects(b)
-    return bool(found_a and found_b and not found_a & found_b)
 
 
 def _related_facts(a: Meaning, b: Meaning) -> list[tuple[Fact, Fact]]:
@@ -268,10 +254,7 @@ def align_criteria(
             if k in paired or k in twins or not m.concepts:
                 continue
             best, score = None, 0.0
-            apart = {n for n, other in enumerate(theirs) if _other_objects(m, other, m.head or "")}
             for n, other in enumerate(theirs):
-                if n in apart:
-                    continue
                 s = scores[k][n] if side == "a" else scores[n][k]
                 inside = _contained(m, other, weights)
                 bundles = len(other.concepts) > len(m.concepts) and (
@@ -290,11 +273,7 @@ def align_criteria(
                 # Else it joins the one asking the most telling of its concepts itself,
                 # or a kind of it ("kidney disease (creatinine ≥ 1.5)" / "stage III or IV
                 # heart failure, stage III or IV renal failure").
-                shared = [
-                    (_shares(m, other, weights), n)
-                    for n, other in enumerate(theirs)
-                    if n not in apart
-                ]
+                shared = [(_shares(m, other, weights), n) for n, other in enumerate(theirs)]
                 weight, n = max(shared, default=(0.0, 0))
                 if weight >= JOIN_WEIGHT:
                     best, score = n, FLOOR
