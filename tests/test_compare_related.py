@@ -142,34 +142,6 @@ def test_valvular_and_non_valvular_af_are_kinds_of_af(name: str) -> None:
     assert row.verdict == "a_stricter", row.detail
 
 
-@pytest.mark.parametrize(
-    ("a", "b", "verdict"),
-    [
-        # complying with the protocol: required on one side, its lack excluded on the other
-        (
-            inclusion("Willing and able to comply with the study protocol"),
-            exclusion("Unable to comply with study procedures"),
-            "same",
-        ),
-        (
-            inclusion("Able to adhere to the study protocol"),
-            inclusion("Must comply with scheduled visits"),
-            "same",
-        ),
-        # being there for the follow-up, in other words
-        (
-            exclusion("Lost to follow-up risk: lives too far from the study site"),
-            exclusion("Geographically inaccessible for follow-up"),
-            "same",
-        ),
-    ],
-)
-def test_protocol_compliance_and_follow_up_pair_by_meaning(a: str, b: str, verdict: str) -> None:
-    (row,) = rows(a, b)
-    assert row.a and row.b, row
-    assert row.verdict == verdict, row.detail
-
-
 def test_complying_with_visits_and_staying_for_follow_up_are_one_row() -> None:
     (row,) = rows(
         inclusion("Willing to comply with study visits"),
@@ -186,41 +158,6 @@ def test_a_period_ahead_is_no_washout() -> None:
     # A needs a year of follow-up; B lets in someone leaving after 7 months.
     assert row.verdict == "a_stricter", row.detail
     assert "washout" not in row.detail and "6 months longer" in row.detail
-
-
-@pytest.mark.parametrize(
-    ("a", "b", "verdict"),
-    [
-        # affiliation to health insurance, written either way round
-        (
-            exclusion("Not affiliated to a social security scheme"),
-            inclusion("Covered by health insurance"),
-            "same",
-        ),
-        # a limitation of care, in other words
-        (
-            exclusion("Do not resuscitate order"),
-            exclusion("Limitation of life-sustaining treatment"),
-            "same",
-        ),
-        # agreeing to take part is consenting to it
-        (
-            inclusion("Agree to participate and sign the consent form"),
-            inclusion("Written informed consent"),
-            "same",
-        ),
-        # another study's exclusion period is taking part in another study
-        (
-            exclusion("Subject in the exclusion period of a previous study"),
-            exclusion("Participation in another interventional study"),
-            "same",
-        ),
-    ],
-)
-def test_administrative_demands_pair_by_meaning(a: str, b: str, verdict: str) -> None:
-    (row,) = rows(a, b)
-    assert row.a and row.b, row
-    assert row.verdict == verdict, row.detail
 
 
 def test_a_criterion_repeated_for_each_cohort_joins_its_twin() -> None:
@@ -255,7 +192,48 @@ def test_allergies_to_different_things_are_not_paired() -> None:
 @pytest.mark.parametrize(
     ("a", "b", "verdict"),
     [
-        # any allergy keeps out everyone an allergy to latex does, and more
+        # complying with the protocol: required on one side, its lack excluded on the other
+        (
+            inclusion("Willing and able to comply with the study protocol"),
+            exclusion("Unable to comply with study procedures"),
+            "same",
+        ),
+        (
+            inclusion("Able to adhere to the study protocol"),
+            inclusion("Must comply with scheduled visits"),
+            "same",
+        ),
+        # being there for the follow-up, in other words
+        (
+            exclusion("Lost to follow-up risk: lives too far from the study site"),
+            exclusion("Geographically inaccessible for follow-up"),
+            "same",
+        ),
+        # affiliation to health insurance, written either way round
+        (
+            exclusion("Not affiliated to a social security scheme"),
+            inclusion("Covered by health insurance"),
+            "same",
+        ),
+        # a limitation of care, in other words
+        (
+            exclusion("Do not resuscitate order"),
+            exclusion("Limitation of life-sustaining treatment"),
+            "same",
+        ),
+        # agreeing to take part is consenting to it
+        (
+            inclusion("Agree to participate and sign the consent form"),
+            inclusion("Written informed consent"),
+            "same",
+        ),
+        # another study's exclusion period is taking part in another study
+        (
+            exclusion("Subject in the exclusion period of a previous study"),
+            exclusion("Participation in another interventional study"),
+            "same",
+        ),
+        # an allergy is said by what it is to: any allergy keeps out everyone an allergy to latex does, and more
         (exclusion("Any known allergy"), exclusion("Allergy to latex"), "a_stricter"),
         (exclusion("Allergy to latex"), exclusion("History of allergy"), "b_stricter"),
         # an allergy to more things keeps out more
@@ -267,7 +245,7 @@ def test_allergies_to_different_things_are_not_paired() -> None:
         ),
     ],
 )
-def test_an_allergy_is_said_by_what_it_is_to(a: str, b: str, verdict: str) -> None:
+def test_criteria_about_one_thing_in_other_words_are_one_row(a: str, b: str, verdict: str) -> None:
     (row,) = rows(a, b)
     assert row.a and row.b, row
     assert row.verdict == verdict, row.detail

@@ -348,7 +348,7 @@ def _shared_heads(
         head = text[token.start : token.end]
         head = head.lower() if head[:1].isupper() and not head.isupper() else head
         # Before the head: "renal, hepatic or cardiac disease".
-        if h > 0 and _attached(text, tokens, h) and text[tokens[h - 1].end : token.start] == " ":
+        if h > 0 and text[tokens[h - 1].end : token.start] == " ":
             last = h - 1
             for _ in range(_MAX_CONJUNCTS):
                 first = last
