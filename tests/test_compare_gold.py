@@ -14,7 +14,12 @@ from conftest import SHARED, need_shared
 from ctparse.evaluation.compare import evaluate, load_side, read_gold
 
 GOLD_DIR = Path(__file__).parent / "gold"
-FILES = ["compare_pairs.jsonl", "compare_pairs_blind.jsonl", "compare_pairs_blind2.jsonl"]
+FILES = [
+    "compare_pairs.jsonl",
+    "compare_pairs_blind.jsonl",
+    "compare_pairs_blind2.jsonl",
+    "compare_pairs_blind3.jsonl",
+]
 
 
 @pytest.mark.parametrize("name", FILES)
