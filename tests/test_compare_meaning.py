@@ -180,6 +180,54 @@ def test_two_treatments_of_one_class_at_other_times_are_not_paired() -> None:
     assert row.verdict == "different"
 
 
+@pytest.mark.parametrize(
+    ("a", "b", "verdict"),
+    [
+        ("History of malignancy", "History of breast cancer", "a_stricter"),
+        ("Atrial fibrillation", "Any arrhythmia", "b_stricter"),
+        ("Other ocular diseases", "Glaucoma", "a_stricter"),
+        ("Uncontrolled hypertension", "Cardiovascular disease", "b_stricter"),
+        ("Psychiatric problems", "Schizophrenia", "a_stricter"),
+        ("Pulmonary dysfunction", "Lung disease", "same"),
+    ],
+)
+def test_a_condition_and_a_kind_of_it_pair_and_the_wider_side_is_stricter(
+    a: str, b: str, verdict: str
+) -> None:
+    """The lexicon's classes: breast cancer is a cancer, glaucoma an eye disease; an
+    organ with a vague head ("pulmonary dysfunction") is the organ's disease."""
+    row = only_row(exclusion(a), exclusion(b))
+    assert row.verdict == verdict, row.detail
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Anemia due to chronic kidney disease", "Anemia"),
+        (
+            "Atrial fibrillation associated with structural heart disease",
+            "Structural heart disease",
+        ),
+    ],
+)
+def test_a_cause_narrows_what_it_follows(a: str, b: str) -> None:
+    """ "X due to Y" excludes only some X, and not Y on its own: the other side, which
+    excludes any X (or any Y), is stricter."""
+    row = only_row(exclusion(a), exclusion(b))
+    assert row.verdict == "b_stricter", row.detail
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Breast cancer", "Lung cancer"), ("Atrial fibrillation", "Ventricular tachycardia")],
+)
+def test_two_kinds_of_one_class_are_not_paired(a: str, b: str) -> None:
+    """Siblings share their nearest class once, not once more per ancestor (two
+    arrhythmias are not paired for being heart and cardiovascular diseases too)."""
+    found = rows(exclusion(a), exclusion(b))
+    assert sorted(p.verdict for p in found) == ["only_a", "only_b"], [p.detail for p in found]
+
+
 def test_unrelated_conditions_are_not_paired() -> None:
     found = rows(
         exclusion("Hepatic disorder"),
@@ -394,3 +442,14 @@ def test_an_excluded_history_joins_a_required_history_of_a_kind_of_it() -> None:
     )
     row = next(p for p in found if "exc-1" in p.a_ids)
     assert (row.b_ids, row.verdict) == (("inc-1",), "different"), row.detail
+
+
+def test_a_condition_to_come_is_a_risk_and_a_treatment_to_come_is_planned() -> None:
+    about = {
+        p.about
+        for p in rows(
+            exclusion("Subjects at risk of developing fistula"),
+            exclusion("Planned surgery during the study"),
+        )
+    }
+    assert about == {"a risk of fistula", "planned surgery"}

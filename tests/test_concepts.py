@@ -22,12 +22,11 @@ from ctparse.nlp import entity_facts as entity_facts_module
 from ctparse.nlp.concepts import (
     concept_of,
     entry_of,
-    ground,
     lexicon,
     load_concepts,
     split_coordination,
 )
-from ctparse.nlp.entity_facts import build_entities
+from ctparse.nlp.entity_facts import build_entities, ground
 from ctparse.readers.api_json import mesh_terms
 from ctparse.resources import models_dir
 from ctparse.schema import Criterion
@@ -156,6 +155,24 @@ def test_the_longest_name_that_ends_the_text_is_its_concept() -> None:
     assert concept_of("hepatitis B infection", "condition").id == "hepatitis_b"
     assert concept_of("MRI scan", "procedure").id == "mri"
     assert concept_of("uncontrolled hypertension", "condition").id == "hypertension"
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("pulmonary dysfunction", "pulmonary_disease"),
+        ("cardiac problems", "heart_disease"),
+        ("neurological abnormalities", "neurological_disease"),
+        ("psychiatric problems", "psychiatric_disorder"),  # no "psychiatric disease": disorder
+        ("bleeding abnormalities", "bleeding_disorder"),
+        ("hormonal abnormalities", None),  # no hormonal disease or disorder is named
+        ("medical problems", None),  # "medical disease" is no concept
+        ("gastrointestinal", None),  # an organ alone is left to its list's head
+    ],
+)
+def test_an_organ_with_a_vague_head_is_the_organs_disease(text: str, concept: str | None) -> None:
+    found = concept_of(text, "condition")
+    assert (found.id if found else None) == concept
 
 
 def test_a_catch_all_concept_names_only_a_whole_text() -> None:

@@ -105,7 +105,8 @@ def name(fact: Fact) -> str:
     if fact.when == "family":
         return f"a family history of {head}"
     if fact.when == "future":
-        return f"planned {head}"
+        # A treatment is planned; a condition is one a patient may come to have.
+        return f"planned {head}" if fact.type in ("procedure", "drug") else f"a risk of {head}"
     window = fact.window
     if window is not None and window.value is not None and window.unit and fact.extent:
         return f"{head} within {amount(window.value, window.unit)}"

@@ -395,6 +395,9 @@ def _example_spans(criterion: Criterion) -> list[tuple[int, int]]:
     # A purpose in brackets ("anticoagulation (for prevention of cerebral infarction)")
     # says why, not what is asked.
     spans += [(m.start(), m.end()) for m in _PURPOSE.finditer(text)]
+    # A cause after what is asked ("atrial fibrillation associated with structural heart
+    # disease", "anemia due to bleeding") narrows it: it is not asked on its own.
+    spans += [(m.start(), m.end()) for m in _CAUSE.finditer(text)]
     return spans
 
 
@@ -420,6 +423,11 @@ def _degree_by_limit(entity: Entity, criterion: Criterion) -> bool:
 
 
 _PURPOSE = re.compile(r"\(\s*(?:for|to)\b[^()]*\)", re.IGNORECASE)
+_CAUSE = re.compile(
+    r"(?<=\w)\s*,?\s*\b(?:associated\s+with|due\s+to|secondary\s+to|caused\s+by|"
+    r"resulting\s+from|attributable\s+to)\b[^.;()]*",
+    re.IGNORECASE,
+)
 
 
 def meaning_of(criterion: Criterion) -> Meaning:

@@ -33,6 +33,7 @@ from .meaning import (
     Fact,
     Meaning,
     bears_directly,
+    broader_concepts,
     compatible,
     concept_weights,
     key_of,
@@ -75,16 +76,19 @@ def _concept_score(a: Meaning, b: Meaning, weights: dict[str, float]) -> float:
     own_a, own_b = a.concepts, b.concepts
     times_a, times_b = a.times(), b.times()
     shared: list[float] = []  # summed with fsum: the same whatever order the set gives
+    common = set()
     for c in ca & cb:
         named = (c in own_a) + (c in own_b)
         # Asked the other way round, a fact must be of the same time: "unable to receive
         # chemotherapy" (now) is not "one previous line of chemotherapy" (ever).
-        if not any(
+        if any(
             compatible(wx, wy) and (rx == ry or (named == 2 and wx == wy))
             for wx, rx in times_a[c]
             for wy, ry in times_b[c]
         ):
-            continue  # a planned surgery and a past one are other things
+            common.add(c)
+    for c in _nearest(common):
+        named = (c in own_a) + (c in own_b)
         shared.append(2.0 * weights.get(c, 1.0) * (1.0, _CLASS_WEIGHT, _SIBLING_WEIGHT)[2 - named])
     # A concept that shares nothing with the other side but bears on one of its facts,
     # asked the same way at a compatible time, counts for itself.
@@ -102,6 +106,13 @@ def _concept_score(a: Meaning, b: Meaning, weights: dict[str, float]) -> float:
     shared += [s * weights.get(k, 1.0) for (_, k), s in sorted(matched.items())]
     total = math.fsum(weights.get(c, 1.0) for own in (own_a, own_b) for c in own)
     return min(1.0, math.fsum(shared) / total) if total else 0.0
+
+
+def _nearest(common: set[str]) -> list[str]:
+    """The shared concepts that are no class of another shared one: "breast cancer" on
+    both sides is one match, not one more for cancer and one for neoplasm; two
+    cancers are siblings under cancer only, not again under neoplasm."""
+    return [c for c in common if not any(c != d and c in broader_concepts(d) for d in common)]
 
 
 def _related_facts(a: Meaning, b: Meaning) -> list[tuple[Fact, Fact]]:

@@ -24,8 +24,8 @@ conjunct, a shared head or modifier distributed ("myocarditis, cardiomyopathy
 or malignant arrhythmia" -> three; "hepatitis B or C" -> hepatitis B,
 hepatitis C; "breast or ovarian cancer" -> breast cancer, ovarian cancer).
 
-:func:`mesh_terms` and :func:`ground` use the registry's own MeSH indexing of a
-record (API v2 ``derivedSection.conditionBrowseModule`` /
+:func:`ctparse.nlp.entity_facts.ground` uses the registry's own MeSH indexing
+of a record (API v2 ``derivedSection.conditionBrowseModule`` /
 ``interventionBrowseModule``) to give an entity the MeSH id the record names.
 
 >>> concept_of("Brain metastases", "condition").id
@@ -38,14 +38,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import ResourceError
 from ..resources import load_rules, models_dir, per_models, where_is
-from ..schema import Concept, MeshTerm
+from ..schema import Concept
 
 TYPES = ("condition", "drug", "procedure", "measurement", "device")
 _MESH = re.compile(r"[DC]\d{6}(?:\d{3})?")
@@ -451,6 +451,14 @@ def entry_named(text: str, kind: str | None = None) -> ConceptEntry | None:
     return lex.entries[found] if found else None
 
 
+# Vague heads a condition is named with besides "disease" ("cardiac dysfunction", "renal
+# problems", "neurological abnormalities"), folded: read as "disease", then "disorder".
+_VAGUE_HEADS = frozenset(
+    ["problem", "condition", "abnormality", "dysfunction", "disorder", "morbidity", "illness",
+     "pathology", "complaint", "disease"]
+)  # fmt: skip
+
+
 def entry_of(text: str, kind: str | None = None) -> ConceptEntry | None:
     """The lexicon entry an entity text names (see :func:`concept_of`)."""
     lex = lexicon()
@@ -458,7 +466,27 @@ def entry_of(text: str, kind: str | None = None) -> ConceptEntry | None:
     if found is None:
         tokens = [t for t in _TOKEN.findall(text) if t[0].isalnum() or t == "+"]
         found = _head(tokens, kind, lex) if tokens else None
+        if found is None and tokens and kind in (None, "condition"):
+            found = _vague(tokens, kind, lex)
     return lex.entries[found] if found else None
+
+
+def _vague(tokens: list[str], kind: str | None, lex: Lexicon) -> str | None:
+    """A condition named by an organ and a vague head ("pulmonary dysfunction",
+    "psychiatric problems"): the organ's disease or disorder, when the lexicon names
+    one. (An organ word alone is left to its list's head: "gastrointestinal or
+    colonic malignancy" is no gastrointestinal disease.)"""
+    modifier = tokens[:-1]
+    if key(tokens[-1]) not in _VAGUE_HEADS or not modifier:
+        return None
+    for head in ("disease", "disorder"):
+        name = " ".join([*modifier, head])
+        if key(name) == key(" ".join(tokens)):
+            continue
+        found = _whole(name, kind, lex, strict=True)
+        if found and not lex.entries[found].broad:
+            return found
+    return None
 
 
 def concept_of(text: str, kind: str | None = None) -> Concept | None:
@@ -562,33 +590,3 @@ def split_coordination(text: str, kind: str | None = None) -> list[Part]:
     if not any(p.concept for p in parts) and whole.concept is not None:
         return [whole]
     return parts
-
-
-# ---------------------------------------------------------------- the record's MeSH
-
-
-def ground(
-    texts: Iterable[str], terms: Sequence[MeshTerm], *, kind: str | None = None
-) -> list[str | None]:
-    """The MeSH id of each entity text that one of the record's terms names, else None.
-
-    An entity matches a term when its folded text is the term's or the text the
-    registry found it as ("Breast Cancer" for Breast Neoplasms), or when its
-    concept has that MeSH id or one of its names is the term.
-    """
-    by_key: dict[str, str] = {}
-    ids = {t.id for t in terms}
-    for t in terms:
-        for name in (t.term, t.found_as):
-            if name:
-                by_key.setdefault(key(name), t.id)
-    out: list[str | None] = []
-    for text in texts:
-        found = by_key.get(key(text))
-        if found is None and (entry := entry_of(text, kind)) is not None:
-            if entry.mesh in ids:
-                found = entry.mesh
-            else:
-                found = next((by_key[k] for n in entry.names if (k := key(n)) in by_key), None)
-        out.append(found)
-    return out

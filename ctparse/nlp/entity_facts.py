@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 
 from ..schema import Concept, Criterion, Entity, MeshTerm
 from .assertions import Scanner, permission_of, requirement_of
-from .concepts import ground, lexicon, split_coordination
+from .concepts import entry_of, key, lexicon, split_coordination
 from .mentions import Mention, mentions
 from .polarity import Cues
 from .qualifiers import kind_of, qualifiers, relation_span
@@ -52,7 +52,7 @@ def build_entities(
         criterion: the criterion the spans are in.
         spans: ``(start, end, type)`` per recognized entity, offsets into
             ``criterion.text``, end exclusive.
-        mesh: the record's MeSH terms (:func:`ctparse.nlp.concepts.mesh_terms`);
+        mesh: the record's MeSH terms (:func:`ctparse.readers.api_json.mesh_terms`);
             an entity the record's indexing names gets that MeSH id.
 
     Returns:
@@ -284,3 +284,30 @@ def _before(
     preferred = [e for e in candidates if prefer is None or e.type == prefer]
     chosen = preferred or candidates
     return chosen[-1] if chosen else None
+
+
+def ground(
+    texts: Iterable[str], terms: Sequence[MeshTerm], *, kind: str | None = None
+) -> list[str | None]:
+    """The MeSH id of each entity text that one of the record's terms names, else None.
+
+    An entity matches a term when its folded text is the term's or the text the
+    registry found it as ("Breast Cancer" for Breast Neoplasms), or when its
+    concept has that MeSH id or one of its names is the term.
+    """
+    by_key: dict[str, str] = {}
+    ids = {t.id for t in terms}
+    for t in terms:
+        for name in (t.term, t.found_as):
+            if name:
+                by_key.setdefault(key(name), t.id)
+    out: list[str | None] = []
+    for text in texts:
+        found = by_key.get(key(text))
+        if found is None and (entry := entry_of(text, kind)) is not None:
+            if entry.mesh in ids:
+                found = entry.mesh
+            else:
+                found = next((by_key[k] for n in entry.names if (k := key(n)) in by_key), None)
+        out.append(found)
+    return out
