@@ -83,6 +83,36 @@ def test_paraphrases_pair_and_say_the_same(a: str, b: str, verdict: str) -> None
     assert row.confidence is not None and row.confidence >= 0.5
 
 
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            inclusion("Patients have to be able to give informed consent"),
+            exclusion("Participant is mentally or legally incapacitated"),
+        ),
+        (
+            exclusion("Known hypersensitivity to any component of the study drug"),
+            exclusion("Allergy to study medication"),
+        ),
+        (exclusion("Unable to read or write"), exclusion("Illiteracy")),
+        (
+            inclusion("Those who voluntarily decide to participate"),
+            inclusion("Signed informed consent"),
+        ),
+    ],
+)
+def test_administrative_demands_in_other_words_are_the_same(a, b) -> None:
+    """Excluding incapacity is requiring consent (the lexicon's ``negates``); the
+    components of the study drug are the study drug."""
+    (row,) = rows(a, b)
+    assert row.verdict == "same", row.detail
+
+
+def test_legal_protection_is_not_consent() -> None:
+    found = rows(inclusion("Signed informed consent"), exclusion("Patient under guardianship"))
+    assert sorted(p.verdict for p in found) == ["only_a", "only_b"], [p.detail for p in found]
+
+
 def test_periods_in_other_units_are_the_same_period() -> None:
     row = only_row(
         exclusion("Radiotherapy within 14 days before the first dose"),
@@ -453,3 +483,17 @@ def test_a_condition_to_come_is_a_risk_and_a_treatment_to_come_is_planned() -> N
         )
     }
     assert about == {"a risk of fistula", "planned surgery"}
+
+
+def test_letter_grades_are_an_ordinal_scale_said_as_letters() -> None:
+    row = only_row(exclusion("Child-Pugh B or C"), inclusion("Child-Pugh class A"))
+    assert row.verdict == "same", row.detail
+    assert row.detail == "both require Child-Pugh class A"
+
+
+def test_a_graded_form_pairs_with_its_score_and_claims_no_missing_limit() -> None:
+    """ "Child-Pugh A" and "Child-Pugh score ≤ 7" limit one scale in two forms: one row,
+    "different" (not on one scale), and neither side is said to set no limit."""
+    row = only_row(inclusion("Child-Pugh A or B"), inclusion("Child-Pugh score ≤ 7"))
+    assert row.verdict == "different", row.detail
+    assert "sets no limit" not in row.detail

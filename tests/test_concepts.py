@@ -103,6 +103,7 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
         ({"variable": "no_such_variable"}, "unknown variable"),
         ({"type": "drug", "drug": "no_such_drug"}, "unknown drug"),
         ({"classes": ["no_such_class"]}, "unknown class"),
+        ({"negates": "no_such_concept"}, "unknown related"),
         ({"synonyms": ["", "x"]}, "non-empty strings"),
     ],
 )

@@ -181,6 +181,12 @@ def _set_text(values: Iterable[float], variable: str | None = None) -> str:
     if not ordered:
         return "no value"
     known = _ordinal(variable) if variable else None
+    if known is not None and known.letters:
+        # Grades written as letters are said as letters: Child-Pugh "B–C", not "2–3".
+        letters = [known.letters[int(v) - 1] for v in ordered if 1 <= v <= len(known.letters)]
+        if len(letters) == len(ordered):
+            run = ordered == [ordered[0] + i for i in range(len(ordered))] and len(ordered) > 1
+            return f"{letters[0]}–{letters[-1]}" if run else " or ".join(letters)
     grades = list(known.grades()) if known else []
     if len(ordered) > 1 and grades and all(v in grades for v in ordered):
         first = grades.index(ordered[0])

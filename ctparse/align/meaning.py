@@ -38,6 +38,7 @@ from pathlib import Path
 from ..nlp.concepts import lexicon
 from ..nlp.mentions import mentions
 from ..nlp.qualifiers import concept_of, kind_of
+from ..nlp.rules import rules
 from ..resources import models_dir, per_text
 from ..schema import Criterion, Entity, Window
 from . import matching
@@ -321,12 +322,15 @@ def _fact(entity: Entity, windows: Sequence[tuple[Window, frozenset[str]]]) -> F
         # patients a criterion lets in: "intolerance … of vardenafil" and "soy
         # intolerance" are about vardenafil and soy.
         return None
+    requirement = entity.requirement
+    if entry is not None and entry.negates and requirement in _OPPOSITE:
+        # "Legally incapacitated" excluded is informed consent required.
+        concept, requirement = entry.negates, _OPPOSITE[requirement]
     when = _when(entity)
     kinds = {q: kind_of(q) for q in entity.qualifiers}
     flags = frozenset(q for q, k in kinds.items() if k == "flag")
     degrees = frozenset((k, q) for q, k in kinds.items() if k not in ("flag", "relation"))
     relation = next((q for q, k in kinds.items() if k == "relation"), None)
-    requirement = entity.requirement
     window = _window_of(entity, windows)
     broader = broader_concepts(concept)
     if window is not None and window.eligible is not None and window.comparator not in _DURATION:
@@ -340,7 +344,11 @@ def _fact(entity: Entity, windows: Sequence[tuple[Window, frozenset[str]]]) -> F
         extent = INFINITE
     elif flags & _NOW:
         extent = 0.0
-    elif entity.type in ("drug", "procedure", "device") or _state(concept):
+    elif (
+        entity.type in ("drug", "procedure", "device")
+        or _state(concept)
+        or (entry is not None and entry.state)
+    ):
         extent = 0.0  # "receiving anticoagulants", "pregnant": now
     else:
         extent = INFINITE  # "epilepsy", "HIV": whenever it was diagnosed
@@ -360,6 +368,7 @@ def _fact(entity: Entity, windows: Sequence[tuple[Window, frozenset[str]]]) -> F
     )
 
 
+_OPPOSITE = {"required": "excluded", "excluded": "required"}
 _WORD = re.compile(r"[A-Za-z]+|\d+(?:\.\d+)?")
 
 
@@ -435,7 +444,8 @@ def meaning_of(criterion: Criterion) -> Meaning:
     windows = tuple(w for w in criterion.windows if w.days is not None or w.event)
     with_concepts = [(w, _event_concepts(w)) for w in windows]
     facts: list[Fact] = []
-    limited = {t.variable for t in criterion.thresholds}
+    # A scale limited in its graded form names the scale too ("Child-Pugh B": the score).
+    limited = {v for t in criterion.thresholds for v in family(t.variable)}
     examples = _example_spans(criterion)
     base = criterion.start or 0
     for entity in criterion.entities:
@@ -462,11 +472,20 @@ def meaning_of(criterion: Criterion) -> Meaning:
     return Meaning(
         criterion=criterion,
         keys=decided(criterion),
-        variables=frozenset(t.variable for t in criterion.thresholds if t.variable != "other"),
+        variables=frozenset(
+            v for t in criterion.thresholds if t.variable != "other" for v in family(t.variable)
+        ),
         facts=tuple(facts),
         windows=windows,
         tokens=_tokens(criterion),
     )
+
+
+def family(variable: str) -> tuple[str, ...]:
+    """A variable and the one its grades are a graded form of (Child-Pugh class: the
+    Child-Pugh score, ``letters_after`` in ``models/variables.jsonl``)."""
+    known = rules().variables.get(variable)
+    return (variable, known.letters_after) if known and known.letters_after else (variable,)
 
 
 def concept_weights(meanings: Sequence[Meaning]) -> dict[str, float]:

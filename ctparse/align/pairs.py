@@ -221,7 +221,8 @@ def align_criteria(
     # 1. The same variable decided on both sides.
     for i, x in enumerate(ma):
         for j, y in enumerate(mb):
-            if x.keys & y.keys:
+            # One variable, or one and its graded form ("Child-Pugh ≤ 7" / "Child-Pugh A").
+            if x.keys & y.keys or (x.keys and y.keys and x.variables & y.variables):
                 groups.union(("a", i), ("b", j))
                 confidence[(i, j)] = 1.0
                 basis[(i, j)] = "limits"

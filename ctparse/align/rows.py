@@ -17,7 +17,7 @@ from ..schema import Criterion, Entity, Pair, Verdict
 from . import matching
 from .facts import asks, compare_facts, name
 from .limits import compare_limits, describe_excluded, label, limits
-from .meaning import Fact, Meaning, broader_concepts
+from .meaning import Fact, Meaning, broader_concepts, family
 from .text import compare_texts
 from .windows import match_windows
 from .wording import facts as facts_in_words
@@ -158,7 +158,7 @@ def judge(
             # grade of the condition the other side names, said with the condition.
             graded[side][concept] = f"{name_} {describe_excluded(limit) or limit_words(limit)}"
             continue
-        if key[0] in others:
+        if set(family(key[0])) & set(others):
             said = f"only {side} decides eligibility on {name_} ({side} {limit_words(limit)})"
         else:
             said = f"{other} sets no limit on {name_} ({side} {limit_words(limit)})"
@@ -299,7 +299,9 @@ def alone(
     else:
         detail = f"no matching criterion in {other}"
         free = [
-            v for v in dict.fromkeys(k[0] for k in sorted(meaning.keys)) if v not in other_variables
+            v
+            for v in dict.fromkeys(k[0] for k in sorted(meaning.keys))
+            if not set(family(v)) & other_variables
         ]
         if free:
             detail += f"; {other} sets no limit on " + ", ".join(label(v) for v in free)

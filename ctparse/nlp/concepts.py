@@ -156,6 +156,8 @@ class ConceptEntry:
     # it decides (CHA2DS2-VASc: anticoagulation), a treatment and the condition it
     # treats (psychiatric treatment: psychiatric disorder).
     related: tuple[str, ...] = ()
+    # The concept whose absence it is: excluding legal incapacity is requiring consent.
+    negates: str | None = None
 
     def concept(self) -> Concept:
         return Concept(id=self.id, name=self.name, mesh=self.mesh)
@@ -282,7 +284,7 @@ def load_concepts(directory: Path | None = None) -> Lexicon:
         for cls in classes:
             if cls not in ids:
                 raise ResourceError(where, f"unknown class concept {cls!r}")
-        for other in entry.get("related") or ():
+        for other in [*(entry.get("related") or ()), *filter(None, [entry.get("negates")])]:
             if other not in ids:
                 raise ResourceError(where, f"unknown related concept {other!r}")
         assert name is not None  # _check
@@ -300,6 +302,7 @@ def load_concepts(directory: Path | None = None) -> Lexicon:
             broad=bool(entry.get("broad")),
             state=bool(entry.get("state")),
             related=tuple(entry.get("related") or ()),
+            negates=entry.get("negates"),
         )
         # An example is an entity text, or "text ⇒ expected" (ctparse.evaluation.examples).
         examples[entry["id"]] = tuple(e.rpartition(" ⇒ ")[0] or e for e in entry["examples"])

@@ -65,6 +65,11 @@ def _attach(values: list[_Value], text: str) -> None:
     previous: _Value | None = None
     previous_end = 0
     for value in values:
+        if value.letter_of is not None:
+            # "Child-Pugh B": letters are read only after their variable's name, which
+            # the value found with them.
+            previous, previous_end = value, value.end
+            continue
         what = _count_of(value, text)
         if what is not None:
             # "no more than 2 antihypertensive drugs": a count, whatever was named before it

@@ -69,7 +69,7 @@ from .units import (
     is_exact,
     to_canonical,
 )
-from .values import _SMALL_SCALE, _find_values, _Value
+from .values import _SMALL_SCALE, _find_values, _Value, holds_letter_grades
 
 
 def add_thresholds(criterion: Criterion, text: str) -> Criterion:
@@ -84,7 +84,7 @@ def add_thresholds(criterion: Criterion, text: str) -> Criterion:
 def extract_thresholds(criterion: Criterion) -> tuple[Threshold, ...]:
     """The thresholds of one criterion, in text order."""
     local = numbers.ascii_punctuation(criterion.text or "")
-    if not local or not numbers.may_hold_a_limit(local):
+    if not local or not (numbers.may_hold_a_limit(local) or holds_letter_grades(local)):
         return ()
     values = _find_values(local)
     if values and (asides := aside_spans(local)):

@@ -151,6 +151,8 @@ class _Value:
     lead: tuple[int, int] | None = None  # the words before the variable named: "Men with "
     # Whether a range's lower and upper bounds are eligible ("(exclusive)" after one).
     closed: tuple[bool, bool] = (True, True)
+    # The variable whose grades it writes as letters ("Child-Pugh B or C"), if it does.
+    letter_of: str | None = None
 
 
 # ------------------------------------------------------------------ values
@@ -266,6 +268,11 @@ def _find_values(text: str) -> list[_Value]:
                 old=False,
             )
         )
+    found += [
+        v
+        for v in _letter_values(text)
+        if not any(v.start < o.end and o.start < v.end for o in found)
+    ]
     found.sort(key=lambda v: v.start)
     for value in found:
         cond = grammar().condition.match(text, value.end)
@@ -287,3 +294,85 @@ def _strip_paren(rel: str) -> str:
     """The relative phrase without "(ULN)" after it or a rank's ending before it."""
     rel = re.sub(r"(?i)^(?:st|nd|rd|th)\s*", "", rel.strip())
     return re.sub(r"\s*\((?:ULN|LLN)\)$", "", rel)
+
+
+# ------------------------------------------------------------ letter grades
+
+_LETTER_OPS = {
+    "≥": ">=", ">=": ">=", "at least": ">=", ">": ">", "greater than": ">", "more than": ">",
+    "worse than": ">", "≤": "<=", "<=": "<=", "at most": "<=", "<": "<", "less than": "<",
+    "better than": "<",
+}  # fmt: skip
+_LETTER_POST = {"higher": ">=", "above": ">=", "more": ">=", "greater": ">=", "worse": ">=",
+                "lower": "<=", "below": "<=", "less": "<=", "better": "<="}  # fmt: skip
+_LETTER_RANGE = frozenset({"-", "–", "to"})
+
+
+@per_models
+def _letter_patterns() -> list[tuple[str, tuple[str, ...], re.Pattern[str]]]:
+    """For each variable graded by letters: its id, letters and the expression of a
+    limit written with them ("Child-Pugh class B or C", "Child-Pugh ≥ B")."""
+    out = []
+    for variable in rules().variables.values():
+        if not variable.letters:
+            continue
+        names = "|".join(re.escape(n) for n in sorted(variable.letter_names, key=len, reverse=True))
+        one = rf"(?:{'|'.join(map(re.escape, variable.letters))})(?![A-Za-z0-9])"
+        ops = "|".join(re.escape(o) for o in sorted(_LETTER_OPS, key=len, reverse=True))
+        pattern = (
+            rf"(?<![A-Za-z])(?P<name>(?i:{names}))(?:\s+(?i:class(?:ification)?|category|grade|stage|score))?"
+            rf"\s*(?::|=|(?i:of))?\s*(?P<pre>(?i:{ops}))?\s*"
+            rf"(?P<letters>{one}(?:\s*(?:,|/|-|–|(?i:to|or|and|and/or))\s*{one})*)"
+            rf"(?:\s+(?i:or)\s+(?P<post>(?i:{'|'.join(_LETTER_POST)}))(?![A-Za-z]))?"
+        )
+        out.append((variable.id, variable.letters, re.compile(pattern)))
+    return out
+
+
+def holds_letter_grades(text: str) -> bool:
+    """Whether a text may limit a scale graded by letters (the cheap test beside
+    :func:`ctparse.nlp.numbers.may_hold_a_limit`)."""
+    return any(p.search(text) for _, _, p in _letter_patterns())
+
+
+def _letter_values(text: str) -> list[_Value]:
+    """Limits on a scale graded by letters: "Child-Pugh A" (grade 1), "Child-Pugh
+    class B or C" (2, 3), "Child-Pugh ≥ B", "Child-Pugh B or worse"."""
+    found = []
+    for variable, letters, pattern in _letter_patterns():
+        for m in pattern.finditer(text):
+            raws = re.findall(
+                rf"(?:{'|'.join(map(re.escape, letters))})(?![A-Za-z0-9])", m["letters"]
+            )
+            nums = [float(letters.index(r) + 1) for r in raws]
+            connector = re.sub(r"[A-Z]", " ", m["letters"]).split()
+            shape = "single" if len(raws) == 1 else "list"
+            if len(raws) == 2 and connector and connector[0].lower() in _LETTER_RANGE:
+                shape = "range"
+            pre = (m["pre"] or "").lower()
+            op = _LETTER_OPS.get(pre) or (_LETTER_POST[m["post"].lower()] if m["post"] else None)
+            if op and shape != "single":
+                continue  # "≥ B or C": no one reading
+            start = m.start("pre") if m["pre"] else m.start("letters")
+            found.append(
+                _Value(
+                    start=start,
+                    end=m.end(),
+                    pre=pre,
+                    op=op,
+                    shape=shape,
+                    nums=nums,
+                    raws=raws,
+                    unit_written=None,
+                    unit=None,
+                    relative=None,
+                    roman=False,
+                    old=False,
+                    num_start=m.start("letters"),
+                    source=text,
+                    units=[None] * len(raws),
+                    letter_of=variable,
+                    targets=[(variable, m["name"])],
+                )
+            )
+    return found
