@@ -219,6 +219,12 @@ def test_two_treatments_of_one_class_at_other_times_are_not_paired() -> None:
         ("Uncontrolled hypertension", "Cardiovascular disease", "b_stricter"),
         ("Psychiatric problems", "Schizophrenia", "a_stricter"),
         ("Pulmonary dysfunction", "Lung disease", "same"),
+        (
+            "Colonoscopy within the last 6 months",
+            "Endoscopy within the last 6 months",
+            "b_stricter",
+        ),
+        ("Prior PCI", "Prior coronary revascularization", "b_stricter"),
     ],
 )
 def test_a_condition_and_a_kind_of_it_pair_and_the_wider_side_is_stricter(
