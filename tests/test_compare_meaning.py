@@ -305,6 +305,27 @@ def test_every_criterion_is_in_a_row_also_two_limits_of_one(samples) -> None:
     assert "3" not in texts and "1,5" not in texts  # footnote markers are no criteria
 
 
+@pytest.mark.parametrize(
+    ("text", "rows_of_a"),
+    [
+        (  # items indented under a criterion: the criterion is one too
+            "Exclusion Criteria:\n  -  Pregnancy or lactation.\n  -  Declined informed consent.\n"
+            "       -  Patients with cognitive dysfunction.\n       -  Surgery within six weeks.\n",
+            {"exc-1", "exc-2", "exc-3", "exc-4"},
+        ),
+        (  # items under a lead-in: the lead-in is said by its items
+            "Exclusion Criteria:\n  -  Any of the following:\n       -  HIV\n       -  Hepatitis B\n",
+            {"exc-2", "exc-3"},
+        ),
+    ],
+)
+def test_a_criterion_with_items_below_it_keeps_its_row(text: str, rows_of_a: set) -> None:
+    comparison = ctparse.compare(text, "Exclusion Criteria:\n- Pregnancy\n")
+    ids = [i for p in comparison.pairs for i in p.a_ids]
+    assert set(ids) == rows_of_a and len(ids) == len(rows_of_a)
+    assert comparison.summary.a_criteria == len(rows_of_a)
+
+
 def test_a_consent_rule_for_an_age_band_claims_no_missing_age_limit(samples) -> None:
     studies = {s.nct_id: s for s in ctparse.read_studies(PAGE)}
     comparison = ctparse.compare(studies["NCT01511679"], studies["NCT05602779"])

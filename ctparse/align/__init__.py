@@ -129,9 +129,23 @@ def align_tagged(
 
 def leaves(criteria: Sequence[Criterion]) -> tuple[Criterion, ...]:
     """The atomic criteria: a registry line split into pieces is represented
-    by its pieces (``Criterion.parent``), so nothing is counted twice."""
+    by its pieces, and a lead-in ("… the following:") by its items
+    (``Criterion.parent``), so nothing is counted twice. A criterion with
+    sub-items of its own ("Declined informed consent." above indented items)
+    is a criterion too."""
+    split = {c.parent for c in criteria if c.parent and c.id.startswith(f"{c.parent}.")}
     parents = {c.parent for c in criteria if c.parent}
-    return tuple(c for c in criteria if c.id not in parents)
+    return tuple(
+        c for c in criteria if c.id not in split and not (c.id in parents and _lead_in(c.text))
+    )
+
+
+def _lead_in(text: str) -> bool:
+    """Whether a criterion only introduces the items below it."""
+    from ..nlp.clauses import rules
+
+    stripped = text.rstrip()
+    return stripped.endswith(":") or bool(rules().lead_in.fullmatch(stripped))
 
 
 def has_criteria(study: Study) -> bool:
