@@ -49,6 +49,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..nlp.clauses import rules
 from ..nlp.entity_facts import tag_entities
 from ..schema import Comparison, Criterion, Study, StudyRef, Summary
 from .pairs import align_criteria
@@ -142,8 +143,6 @@ def leaves(criteria: Sequence[Criterion]) -> tuple[Criterion, ...]:
 
 def _lead_in(text: str) -> bool:
     """Whether a criterion only introduces the items below it."""
-    from ..nlp.clauses import rules
-
     stripped = text.rstrip()
     return stripped.endswith(":") or bool(rules().lead_in.fullmatch(stripped))
 

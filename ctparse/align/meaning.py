@@ -252,11 +252,6 @@ def _related(concepts: frozenset[str], qualifiers: Sequence[str]) -> frozenset[s
     return frozenset(out)
 
 
-def _state(concept: str) -> bool:
-    entry = lexicon().entries.get(concept)
-    return bool(entry and entry.state)
-
-
 def _event_concepts(window: Window) -> frozenset[str]:
     return frozenset(m.entry.id for m in mentions(window.event or ""))
 
@@ -344,12 +339,8 @@ def _fact(entity: Entity, windows: Sequence[tuple[Window, frozenset[str]]]) -> F
         extent = INFINITE
     elif flags & _NOW:
         extent = 0.0
-    elif (
-        entity.type in ("drug", "procedure", "device")
-        or _state(concept)
-        or (entry is not None and entry.state)
-    ):
-        extent = 0.0  # "receiving anticoagulants", "pregnant": now
+    elif entity.type in ("drug", "procedure", "device") or (entry is not None and entry.state):
+        extent = 0.0  # "receiving anticoagulants", "pregnant", "incapacitated": now
     else:
         extent = INFINITE  # "epilepsy", "HIV": whenever it was diagnosed
     return Fact(

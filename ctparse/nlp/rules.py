@@ -17,7 +17,6 @@ matching in C and fast on tens of thousands of criteria.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -84,9 +83,9 @@ class Variable:
     step: float = 1.0
     living: tuple[float, float] | None = None
     # Grades written as letters, from grade 1 ("A", "B", "C" of the Child-Pugh class),
-    # and the names they follow: the variable's own and those of ``letters_after``.
+    # read after the variable's own names and those of ``letters_after`` (the variable
+    # they are a graded form of: the Child-Pugh score).
     letters: tuple[str, ...] = ()
-    letter_names: tuple[str, ...] = ()
     letters_after: str | None = None
 
     @property
@@ -171,9 +170,7 @@ def rules() -> Rules:
     misspelled: set[str] = set()
     ci: list[str] = []
     cs: list[str] = []
-    synonyms_of: dict[str, list[str]] = {}
     for entry in load_rules("variables.jsonl"):
-        synonyms_of[entry["id"]] = entry["synonyms"]
         scale = entry.get("scale")
         variables[entry["id"]] = Variable(
             id=entry["id"],
@@ -190,6 +187,7 @@ def rules() -> Rules:
             if (living := entry.get("living"))
             else None,
             letters=tuple(entry.get("letters") or ()),
+            letters_after=entry.get("letters_after"),
         )
         for synonym in entry["synonyms"]:
             variable_of.setdefault(_fold(synonym), entry["id"])
@@ -209,13 +207,6 @@ def rules() -> Rules:
                 )
             variable_of.setdefault(abbreviation, entry["id"])
             cs.append(abbreviation)
-    for entry in load_rules("variables.jsonl"):
-        if entry.get("letters"):
-            after = entry.get("letters_after")
-            names = [*entry["synonyms"], *(synonyms_of[after] if after else ())]
-            variables[entry["id"]] = dataclasses.replace(
-                variables[entry["id"]], letter_names=tuple(names), letters_after=after
-            )
     edge_l, edge_r = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
     variable_ci = re.compile(f"{edge_l}(?i:{phrase_pattern(ci)}){edge_r}")
     variable_cs = re.compile(f"{edge_l}(?:{phrase_pattern(cs)}){edge_r}")

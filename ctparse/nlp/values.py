@@ -308,60 +308,67 @@ _LETTER_POST = {"higher": ">=", "above": ">=", "more": ">=", "greater": ">=", "w
 _LETTER_RANGE = frozenset({"-", "–", "to"})
 
 
+@dataclass(frozen=True)
+class _LetterScale:
+    variable: str
+    letters: tuple[str, ...]
+    letter: re.Pattern[str]  # one letter grade
+    limit: re.Pattern[str]  # a limit written with them ("Child-Pugh class B or C")
+
+
 @per_models
-def _letter_patterns() -> list[tuple[str, tuple[str, ...], re.Pattern[str]]]:
-    """For each variable graded by letters: its id, letters and the expression of a
-    limit written with them ("Child-Pugh class B or C", "Child-Pugh ≥ B")."""
+def _letter_scales() -> list[_LetterScale]:
+    """The variables graded by letters, each with the expressions of its limits, read
+    after its own names and those of the variable it is a graded form of."""
+    r = rules()
+    ops = "|".join(re.escape(o) for o in sorted(_LETTER_OPS, key=len, reverse=True))
     out = []
-    for variable in rules().variables.values():
+    for variable in r.variables.values():
         if not variable.letters:
             continue
-        names = "|".join(re.escape(n) for n in sorted(variable.letter_names, key=len, reverse=True))
+        named = {variable.id, variable.letters_after}
+        names = sorted((n for n, v in r.variable_of.items() if v in named), key=len, reverse=True)
         one = rf"(?:{'|'.join(map(re.escape, variable.letters))})(?![A-Za-z0-9])"
-        ops = "|".join(re.escape(o) for o in sorted(_LETTER_OPS, key=len, reverse=True))
-        pattern = (
-            rf"(?<![A-Za-z])(?P<name>(?i:{names}))(?:\s+(?i:class(?:ification)?|category|grade|stage|score))?"
+        limit = (
+            rf"(?<![A-Za-z])(?P<name>(?i:{'|'.join(map(re.escape, names))}))"
+            r"(?:\s+(?i:class(?:ification)?|category|grade|stage|score))?"
             rf"\s*(?::|=|(?i:of))?\s*(?P<pre>(?i:{ops}))?\s*"
             rf"(?P<letters>{one}(?:\s*(?:,|/|-|–|(?i:to|or|and|and/or))\s*{one})*)"
             rf"(?:\s+(?i:or)\s+(?P<post>(?i:{'|'.join(_LETTER_POST)}))(?![A-Za-z]))?"
         )
-        out.append((variable.id, variable.letters, re.compile(pattern)))
+        out.append(_LetterScale(variable.id, variable.letters, re.compile(one), re.compile(limit)))
     return out
 
 
 def holds_letter_grades(text: str) -> bool:
     """Whether a text may limit a scale graded by letters (the cheap test beside
     :func:`ctparse.nlp.numbers.may_hold_a_limit`)."""
-    return any(p.search(text) for _, _, p in _letter_patterns())
+    return any(scale.limit.search(text) for scale in _letter_scales())
 
 
 def _letter_values(text: str) -> list[_Value]:
     """Limits on a scale graded by letters: "Child-Pugh A" (grade 1), "Child-Pugh
     class B or C" (2, 3), "Child-Pugh ≥ B", "Child-Pugh B or worse"."""
     found = []
-    for variable, letters, pattern in _letter_patterns():
-        for m in pattern.finditer(text):
-            raws = re.findall(
-                rf"(?:{'|'.join(map(re.escape, letters))})(?![A-Za-z0-9])", m["letters"]
-            )
-            nums = [float(letters.index(r) + 1) for r in raws]
-            connector = re.sub(r"[A-Z]", " ", m["letters"]).split()
+    for scale in _letter_scales():
+        for m in scale.limit.finditer(text):
+            raws = scale.letter.findall(m["letters"])
+            between = [c.strip().lower() for c in scale.letter.split(m["letters"])[1:-1]]
             shape = "single" if len(raws) == 1 else "list"
-            if len(raws) == 2 and connector and connector[0].lower() in _LETTER_RANGE:
+            if len(raws) == 2 and between[0] in _LETTER_RANGE:
                 shape = "range"
             pre = (m["pre"] or "").lower()
             op = _LETTER_OPS.get(pre) or (_LETTER_POST[m["post"].lower()] if m["post"] else None)
             if op and shape != "single":
                 continue  # "≥ B or C": no one reading
-            start = m.start("pre") if m["pre"] else m.start("letters")
             found.append(
                 _Value(
-                    start=start,
+                    start=m.start("pre") if m["pre"] else m.start("letters"),
                     end=m.end(),
                     pre=pre,
                     op=op,
                     shape=shape,
-                    nums=nums,
+                    nums=[float(scale.letters.index(r) + 1) for r in raws],
                     raws=raws,
                     unit_written=None,
                     unit=None,
@@ -371,8 +378,8 @@ def _letter_values(text: str) -> list[_Value]:
                     num_start=m.start("letters"),
                     source=text,
                     units=[None] * len(raws),
-                    letter_of=variable,
-                    targets=[(variable, m["name"])],
+                    letter_of=scale.variable,
+                    targets=[(scale.variable, m["name"])],
                 )
             )
     return found
