@@ -181,8 +181,8 @@ def test_flattened_bullets_after_a_run_of_spaces() -> None:
 
 
 def test_flattened_numbering_in_sequence() -> None:
-    text = "Inclusion Criteria:   1. Age ≥ 18, male or female;   2. Documented MM;   3. Measurable disease"
-    assert texts(text) == ["Age ≥ 18, male or female", "Documented MM", "Measurable disease"]
+    text = "Inclusion Criteria:   1. Age ≥ 18 years;   2. Documented MM;   3. Measurable disease"
+    assert texts(text) == ["Age ≥ 18 years", "Documented MM", "Measurable disease"]
 
 
 # ------------------------------------------------------------ packed lines

@@ -87,6 +87,12 @@ def test_clause_rule_example_does_what_the_rule_says(rule: dict, example: str) -
         criteria = segment("Exclusion Criteria: " + example)
         assert len(criteria) >= 2 and all(c.parent is None for c in criteria)
         assert any(rule_matches(rule, c.text) for c in criteria[1:])
+    elif rule["kind"] == "demand":
+        # a comma list of demands: the line's pieces hang from it, one is this demand
+        criteria = segment("Inclusion Criteria:\n* " + example)
+        line, pieces = criteria[0], criteria[1:]
+        assert len(pieces) >= 2 and all(c.parent == line.id for c in pieces)
+        assert any(rule_fullmatches(rule, c.text.rstrip(".")) for c in pieces)
     else:
         # a lead-in: its items become criteria that hang from it
         criteria = segment("Exclusion Criteria: " + example)
@@ -94,6 +100,12 @@ def test_clause_rule_example_does_what_the_rule_says(rule: dict, example: str) -
         assert lead.text.endswith(":")
         children = [c for c in criteria if c.parent == lead.id]
         assert len(children) >= 2
+
+
+def rule_fullmatches(rule: dict, text: str) -> bool:
+    import re
+
+    return re.fullmatch(f"(?i:{rule['pattern']})", text) is not None
 
 
 def rule_matches(rule: dict, text: str) -> bool:

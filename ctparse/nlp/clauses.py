@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from ..resources import load_rules, per_models
 from ..text.sentences import sentences
 
-_CLAUSE_KINDS = ("qualifier", "lead_in", "continuation", "opening")
+_CLAUSE_KINDS = ("qualifier", "lead_in", "continuation", "opening", "demand")
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class _Rules:
     lead_in: re.Pattern[str]
     continuation: re.Pattern[str]
     opening: re.Pattern[str]  # a word criteria open with (ctparse.nlp.openings)
+    demand: re.Pattern[str]  # a comma-list part that is a demand of its own
 
 
 @per_models
@@ -35,6 +36,7 @@ def rules() -> _Rules:
             r"(?i)(?:and\s+|or\s+)?(?:" + "|".join(by_kind["continuation"]) + ")"
         ),
         opening=re.compile("(?i)(?:" + "|".join(by_kind["opening"]) + ")"),
+        demand=re.compile("(?i)(?:" + "|".join(by_kind["demand"]) + ")"),
     )
 
 

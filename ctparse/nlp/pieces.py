@@ -77,7 +77,10 @@ def _split_once(text: str, start: int, end: int) -> list[tuple[int, int]]:
     clauses = _clauses(text, start, end)
     if len(clauses) >= 2:
         return clauses
-    return _measured_list(text, start, end)
+    measured = _measured_list(text, start, end)
+    if measured:
+        return measured
+    return _demand_list(text, start, end)
 
 
 def _enumeration(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -164,6 +167,28 @@ def _measured_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
     parts = _merge_alternatives(text, parts)
     measured = sum(1 for s, e in parts if e - s <= 300 and _measured(_PARENS.sub("", text[s:e])))
     return parts if measured >= 2 and len(parts) >= 2 else []
+
+
+def _demand_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A comma list whose every part is a demand of its own -- a sex, an age, a score,
+    a consent, a measured value ("Female, age ≥ 18 years, signed informed consent") --
+    is split at its commas. One part that is not (a condition, a list of names) keeps
+    the line whole."""
+    if text.count(",", start, end) == 0:
+        return []
+    parts = _merge_alternatives(text, _split_top(text, start, end, ",", need_space=True))
+    if len(parts) < 2:
+        return []
+    demand = rules().demand
+    for s, e in parts:
+        s, e = trim(text, s, e, piece=True)
+        while e > s and text[e - 1] in ".":
+            e -= 1
+        if demand.fullmatch(text, s, e) is None and not (
+            e - s <= 60 and _measured(_PARENS.sub("", text[s:e]))
+        ):
+            return []
+    return parts
 
 
 def _measured(part: str) -> bool:
