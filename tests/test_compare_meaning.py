@@ -99,6 +99,8 @@ def test_paraphrases_pair_and_say_the_same(a: str, b: str, verdict: str) -> None
             inclusion("Those who voluntarily decide to participate"),
             inclusion("Signed informed consent"),
         ),
+        (inclusion("Written informed consent"), exclusion("Refusal to participate")),
+        (exclusion("Patient refusal"), exclusion("Refusal to participate in the study")),
     ],
 )
 def test_administrative_demands_in_other_words_are_the_same(a, b) -> None:
@@ -106,6 +108,57 @@ def test_administrative_demands_in_other_words_are_the_same(a, b) -> None:
     components of the study drug are the study drug."""
     (row,) = rows(a, b)
     assert row.verdict == "same", row.detail
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "verdict"),
+    [
+        (inclusion("Adult patient"), inclusion("Over 18 years old"), "same"),
+        (inclusion("Adults"), inclusion("Age 18 years or older"), "same"),
+        (exclusion("Minors"), inclusion("Age ≥ 18 years"), "same"),
+        (inclusion("Both sexes aged between 20-90 years."), inclusion("Adults"), "a_stricter"),
+        (inclusion("Adult volunteers"), inclusion("Age 18 to 65 years"), "b_stricter"),
+    ],
+)
+def test_an_age_said_in_words_is_an_age_limit(a, b, verdict: str) -> None:
+    """ "Adult" is age 18 or older and "minors" are under 18 (compare reads the words;
+    the extractor does not), and "over 18" is 18 or older."""
+    row = only_row(a, b)
+    assert (row.verdict, row.variable) == (verdict, "age"), row.detail
+
+
+def test_an_age_read_from_words_says_so() -> None:
+    row = only_row(inclusion("Adult patients"), inclusion("Age ≥ 20 years"))
+    assert row.verdict == "b_stricter", row.detail
+    assert "read from words: A's from “Adult”" in row.detail, row.detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Minor surgical procedure within 3 days",
+        "Adults who lack the capacity to consent",
+        "Adult and pediatric patients",
+        "Adult-onset diabetes",
+    ],
+)
+def test_words_that_are_not_an_age_set_no_age_limit(text: str) -> None:
+    section = exclusion if text.startswith(("Minor", "Adults who")) else inclusion
+    found = rows(section(text), inclusion("Age ≥ 18 years"))
+    assert all(p.variable != "age" or p.a is None for p in found), [p.detail for p in found]
+
+
+def test_a_comma_list_of_demands_pairs_each_with_its_own() -> None:
+    """ "Female, age ≥ 18, signed consent" is three criteria: its consent is in the
+    consent row, not in the age row."""
+    found = rows(
+        inclusion("Female, age ≥18 years and ≤70 years, signed informed consent."),
+        inclusion("Age 18 years or older", "Written informed consent"),
+    )
+    by_variable = {p.variable: p for p in found if p.a and p.b}
+    assert by_variable["age"].a_ids == ("inc-1.2",), by_variable["age"]
+    (consent,) = [p for p in found if p.a and p.b and p.variable is None]
+    assert consent.verdict == "same" and consent.a_ids == ("inc-1.3",), consent.detail
 
 
 def test_legal_protection_is_not_consent() -> None:
@@ -215,6 +268,8 @@ def test_two_treatments_of_one_class_at_other_times_are_not_paired() -> None:
     [
         ("History of malignancy", "History of breast cancer", "a_stricter"),
         ("Atrial fibrillation", "Any arrhythmia", "b_stricter"),
+        ("Heart rhythm disturbances", "Second and third-degree heart block", "a_stricter"),
+        ("Previous history of opiate abuse", "History of substance abuse", "b_stricter"),
         ("Other ocular diseases", "Glaucoma", "a_stricter"),
         ("Uncontrolled hypertension", "Cardiovascular disease", "b_stricter"),
         ("Psychiatric problems", "Schizophrenia", "a_stricter"),

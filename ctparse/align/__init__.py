@@ -40,6 +40,7 @@ never runs the NLP.
     windows.py   time windows lined up by event and anchor
     facts.py     verdicts on excluded and required concepts
     text.py      verdicts by words
+    implied.py   age limits said in words ("Adult patients", "Minors")
     study.py     study-level fields (phase, drugs, outcomes, …)
     wording.py   criteria and windows put into words
     matching.py  text normalization, similarity and the assignment
@@ -52,6 +53,7 @@ from collections.abc import Sequence
 from ..nlp.clauses import rules
 from ..nlp.entity_facts import tag_entities
 from ..schema import Comparison, Criterion, Study, StudyRef, Summary
+from .implied import implied
 from .pairs import align_criteria
 from .study import study_diffs
 
@@ -72,7 +74,9 @@ def align(
         criteria_a, criteria_b: their criteria as the pipeline gave them
             (:func:`ctparse.api.criteria`); ``align`` never runs the NLP.
     """
-    criteria_a, criteria_b = leaves(criteria_a), leaves(criteria_b)
+    # "Adult patients" is an age limit to compare (.implied), read on the leaves only.
+    criteria_a = tuple(implied(c) for c in leaves(criteria_a))
+    criteria_b = tuple(implied(c) for c in leaves(criteria_b))
     has_a, has_b = has_criteria(a), has_criteria(b)
     rows, neither = study_diffs(a, b)
     pairs = align_criteria(

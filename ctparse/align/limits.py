@@ -303,7 +303,7 @@ def _how_much(name: str, loose: tuple[str, Limit], strict: tuple[str, Limit], or
             f"{ln} also admits {name} {_set_text(extra, lim_l.variable)}; "
             f"{sn} needs {describe(lim_s)}"
         )
-    rl, rs, unit = lim_l.eligible, lim_s.eligible, _unit(lim_s)
+    rl, rs, unit = _in_whole_years(lim_l), _in_whole_years(lim_s), _unit(lim_s)
     assert rl is not None and rs is not None
     parts = []
     if not _lower_le(rs, rl) and rs.lower is not None:
@@ -338,8 +338,39 @@ def compare_limits(la: Limit, lb: Limit) -> tuple[Verdict, str]:
 
     An implausible limit ("Albumin < 2.0 mg/dl", 0.02 g/L) is never called the same
     as or stricter than another: the pair is ``different``, and the sentence says
-    what it probably meant.
+    what it probably meant. A limit read from words ("Adult patients") says so.
     """
+    verdict, detail = _compare_limits(la, lb)
+    read = [
+        f"{side}'s from “{t.entity}”"
+        for side, limit in (("A", la), ("B", lb))
+        for t in _implied(limit)
+    ]
+    if read:
+        detail += f" ({label(la.variable)} read from words: {', '.join(read)})"
+    return verdict, detail
+
+
+def _in_whole_years(limit: Limit) -> Range | None:
+    """An age range as people say it: "over 18" is "18 or older" (an adult), so a
+    lower age bound admits its own year either way; an upper bound is read as
+    written ("under 80" keeps out the 80-year-olds "80 or younger" admits)."""
+    r = limit.eligible
+    if r is None or limit.variable != "age" or r.lower is None:
+        return r
+    return dataclasses.replace(r, lower_inclusive=True)
+
+
+def _implied(limit: Limit) -> list[Threshold]:
+    return [
+        t
+        for c in limit.criteria
+        for t in c.thresholds
+        if t.variable == limit.variable and t.source == "implied"
+    ][:1]
+
+
+def _compare_limits(la: Limit, lb: Limit) -> tuple[Verdict, str]:
     name = label(la.variable)
     for side, limit in (("A", la), ("B", lb)):
         if limit.suspect is not None:
@@ -360,7 +391,7 @@ def compare_limits(la: Limit, lb: Limit) -> tuple[Verdict, str]:
         if set_b < set_a:
             return "b_stricter", _how_much(name, ("A", la), ("B", lb), True)
         return "different", f"A requires {name} {da}; B {db}"
-    ra, rb = la.eligible, lb.eligible
+    ra, rb = _in_whole_years(la), _in_whole_years(lb)
     if ra is None or rb is None:
         if da == db:
             return "same", f"both require {name} {da}"
@@ -369,6 +400,8 @@ def compare_limits(la: Limit, lb: Limit) -> tuple[Verdict, str]:
     if a_in_b and b_in_a:
         if da == db:
             return "same", f"both require {name} {da}"
+        if la.eligible != ra or lb.eligible != rb:
+            return "same", f"both require {name} {da} (B: {db}; over N years is N or older)"
         return "same", f"both require {name} {da} (B: {db}, equal after unit conversion)"
     if a_in_b:
         return "a_stricter", _how_much(name, ("B", lb), ("A", la), False)

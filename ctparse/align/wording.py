@@ -113,11 +113,12 @@ def limit_words(limit: Limit, criterion: Criterion | None = None) -> str:
         for t in c.thresholds
         if t.variable == limit.variable and t.relative_to == limit.relative_to
     ]
+    words = next((f" (read from “{t.entity}”)" for t in excluded if t.source == "implied"), "")
     if excluded and all(t.requirement == "excluded" for t in excluded):
         kept_out = describe_excluded(limit) or limit.stated
         if kept_out:
-            return f"excludes {label(limit.variable)} {kept_out}"
-    return f"requires {label(limit.variable)} {describe(limit)}"
+            return f"excludes {label(limit.variable)} {kept_out}{words}"
+    return f"requires {label(limit.variable)} {describe(limit)}{words}"
 
 
 def facts(criterion: Criterion) -> str:

@@ -1,0 +1,77 @@
+"""What a criterion says about age without a number: "Adult patients" in the
+inclusion criteria admits age 18 or more, "Minors" in the exclusion criteria
+keeps out age under 18.
+
+The comparator reads these as age limits, so that they pair and weigh with the
+other trial's age criteria ("Adult patient" against "Over 18 years old" is the
+same); the extractor does not (``ctparse thresholds``, the datasets and the
+threshold gold keep what is written). A limit read so has ``source="implied"``
+and the comparison says it was read from the word.
+
+>>> from ctparse.schema import Criterion
+>>> c = implied(Criterion(id="inc-1", section="inclusion", text="Adult patient", start=0, end=13))
+>>> [(t.comparator, t.value, t.source, t.entity) for t in c.thresholds]
+[('>=', 18.0, 'implied', 'Adult')]
+>>> minor = Criterion(id="exc-1", section="exclusion", text="Minor surgery", start=0, end=13)
+>>> implied(minor).thresholds
+()
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..schema import Criterion, Normalized, Range, Threshold
+
+#: The age of majority the words are read at.
+AGE_OF_MAJORITY = 18.0
+
+_PEOPLE = r"(?:patients?|subjects?|participants?|volunteers?|individuals?|persons?|people)"
+# "Adult patients ...", "Healthy adults", "Adult (>18 years old) outpatients": the
+# criterion opens with the adult it asks for.
+_ADULT = re.compile(
+    rf"(?i)(?:{_PEOPLE}\s+(?:who\s+are\s+|being\s+)?)?(?:(?:healthy|consecutive)\s+)?"
+    r"(?:adults?)\b(?!\s*[-‐]?\s*onset)"
+)
+# "Minors", "Minor patients", "Patients who are minors", "Persons under legal age".
+_MINOR = re.compile(
+    rf"(?i)(?:{_PEOPLE}\s+(?:who\s+are\s+|being\s+)?)?(?:minors\b|minor(?=\s*(?:$|[.,;(])|\s+{_PEOPLE}\b)|(?:under|below)\s+"
+    r"(?:the\s+)?(?:legal\s+age|age\s+of\s+(?:majority|consent))\b)"
+)
+# A criterion about other people, other ages, or capacity, not about being adult.
+_ELSE = re.compile(
+    r"(?i)\b(?:child(?:ren)?|p(?:a)?ediatric|adolescents?|teen\w*|infants?|young|older|"
+    r"elderly|caregivers?|carers?|parents?|family|relatives?|guardians?|lack\w*|unable|"
+    r"unwilling|incapable|incapacit\w*|protected|vulnerable)\b"
+)
+
+
+def implied(criterion: Criterion) -> Criterion:
+    """The criterion with the age limit its words imply, when it states none."""
+    text = criterion.text or ""
+    if any(t.variable == "age" for t in criterion.thresholds) or _ELSE.search(text):
+        return criterion
+    if criterion.section == "inclusion":
+        found, requirement, comparator = _ADULT.match(text), "required", ">="
+    elif criterion.section == "exclusion":
+        found, requirement, comparator = _MINOR.match(text), "excluded", "<"
+    else:
+        return criterion
+    if found is None:
+        return criterion
+    base = criterion.start or 0
+    threshold = Threshold(
+        variable="age",
+        entity=found.group(0),
+        comparator=comparator,
+        value=AGE_OF_MAJORITY,
+        unit="years",
+        normalized=Normalized(value=AGE_OF_MAJORITY, unit="years"),
+        eligible=Range(lower=AGE_OF_MAJORITY, lower_inclusive=True),
+        source="implied",
+        start=base + found.start(),
+        end=base + found.end(),
+        requirement=requirement,
+    )
+    return replace(criterion, thresholds=(*criterion.thresholds, threshold))
