@@ -330,6 +330,18 @@ def test_unrelated_conditions_are_not_paired() -> None:
     assert sorted(p.verdict for p in found) == ["only_a", "only_b"]
 
 
+def test_an_adjective_of_a_stay_or_a_treatment_is_no_condition() -> None:
+    """ "psychiatric hospitalisation" is a stay in hospital; "psychiatric diagnoses"
+    are psychiatric disorders."""
+    found = rows(
+        exclusion("Very likely to require psychiatric hospitalisation"),
+        exclusion("Severe psychiatric disorders"),
+    )
+    assert sorted(p.verdict for p in found) == ["only_a", "only_b"], [p.detail for p in found]
+    row = only_row(exclusion("Psychiatric diagnoses"), exclusion("Severe psychiatric disorders"))
+    assert row.verdict == "a_stricter", row.detail
+
+
 @pytest.mark.parametrize(
     ("a", "b"),
     [

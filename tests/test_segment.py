@@ -350,3 +350,40 @@ def test_seed_004_organ_function_requirements_are_pieces() -> None:
     for word in ("neutrophils", "platelet count", "hemoglobin", "creatinine", "bilirubin"):
         holders = [c for c in criteria if word in c.text and c.id.count(".") == 1]
         assert len(holders) <= 2, word  # each requirement is its own piece
+
+
+@pytest.mark.parametrize(
+    ("line", "parts"),
+    [
+        (
+            "Female, age ≥18 years and ≤70 years, signed informed consent.",
+            ["Female", "age ≥18 years and ≤70 years", "signed informed consent."],
+        ),
+        (
+            "Patients aged 18-74, receiving therapy for active ulcerative colitis",
+            ["Patients aged 18-74", "receiving therapy for active ulcerative colitis"],
+        ),
+        ("Over 18 years old, ASA I-III", ["Over 18 years old", "ASA I-III"]),
+    ],
+)
+def test_a_comma_list_of_demands_is_split_into_them(line: str, parts: list[str]) -> None:
+    """Each part asks one thing of its own (a sex, an age, a score, a consent), or
+    opens as a criterion does beside one that does."""
+    criteria = segment("Inclusion Criteria:\n- " + line)
+    assert [c.text for c in criteria] == [line, *parts]
+    assert all(c.parent == criteria[0].id for c in criteria[1:])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Subjects must give written, signed and dated informed consent",
+        "age, 18 to 65 years old",
+        "Cardiovascular disease, such as coronary heart disease, heart failure greater than NYHA 2",
+        "History of myocardial infarction, unstable angina, creatinine > 2 mg/dL",
+        "Have at least 10 teeth in function, excluding third molars",
+        "Minor burn, TBSA < 20 %",
+    ],
+)
+def test_a_comma_list_with_a_part_that_asks_nothing_alone_stays_whole(line: str) -> None:
+    assert texts("Inclusion Criteria:\n- " + line) == [line]

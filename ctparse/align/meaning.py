@@ -422,6 +422,27 @@ def _degree_by_limit(entity: Entity, criterion: Criterion) -> bool:
     )
 
 
+# A lone adjective ("psychiatric") of a noun that is no condition: "psychiatric
+# hospitalisation" is a stay in hospital, not a psychiatric disorder ("psychiatric, or
+# neurological disease", "psychiatric diagnoses" and "diabetic patients" are).
+_ADJECTIVE = re.compile(r"[A-Za-z]+(?:ic|al|ary|ous)", re.IGNORECASE)
+_NOT_A_CONDITION = re.compile(
+    r"[ \t]+(?:hospital\w*|care|treatments?|therapy|evaluations?|assessments?|"
+    r"consultations?|follow-?up|medications?|services?|wards?|units?|associations?|"
+    r"facilit(?:y|ies)|institutions?|settings?|clinics?|staff|team)\b",
+    re.IGNORECASE,
+)
+
+
+def _modifier(entity: Entity, text: str, base: int) -> bool:
+    """Whether a condition entity is only an adjective of the thing after it."""
+    return (
+        entity.type == "condition"
+        and _ADJECTIVE.fullmatch(entity.text) is not None
+        and _NOT_A_CONDITION.match(text, entity.end - base) is not None
+    )
+
+
 _PURPOSE = re.compile(r"\(\s*(?:for|to)\b[^()]*\)", re.IGNORECASE)
 _CAUSE = re.compile(
     r"(?<=\w)\s*,?\s*\b(?:associated\s+with|due\s+to|secondary\s+to|caused\s+by|"
@@ -440,8 +461,10 @@ def meaning_of(criterion: Criterion) -> Meaning:
     examples = _example_spans(criterion)
     base = criterion.start or 0
     for entity in criterion.entities:
-        if _in_period(entity, windows, criterion.text or "", base) or _anchor(
-            entity, criterion.text or "", base
+        if (
+            _in_period(entity, windows, criterion.text or "", base)
+            or _anchor(entity, criterion.text or "", base)
+            or _modifier(entity, criterion.text or "", base)
         ):
             continue
         fact = _fact(entity, with_concepts)

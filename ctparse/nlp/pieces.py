@@ -170,25 +170,46 @@ def _measured_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _demand_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """A comma list whose every part is a demand of its own -- a sex, an age, a score,
-    a consent, a measured value ("Female, age ≥ 18 years, signed informed consent") --
-    is split at its commas. One part that is not (a condition, a list of names) keeps
-    the line whole."""
+    """A comma list of demands of their own -- a sex, an age, a score, a consent, a
+    measured value ("Female, age ≥ 18 years, signed informed consent") -- is split at
+    its commas; so is one that opens with such a demand and goes on with parts that open
+    as criteria do ("Patients aged 18-74, receiving therapy for active ulcerative
+    colitis"). A part that is neither (a condition in a list, "such as …", a name), or
+    a list that opens with a condition ("History of MI, unstable angina, …": its lead
+    may be shared) keeps the line whole."""
     if text.count(",", start, end) == 0:
         return []
     parts = _merge_alternatives(text, _split_top(text, start, end, ",", need_space=True))
     if len(parts) < 2:
         return []
-    demand = rules().demand
+    demand, opening = rules().demand, rules().opening
+    asks = 0
     for s, e in parts:
         s, e = trim(text, s, e, piece=True)
         while e > s and text[e - 1] in ".":
             e -= 1
-        if demand.fullmatch(text, s, e) is None and not (
+        if demand.fullmatch(text, s, e) is not None or (
             e - s <= 60 and _measured(_PARENS.sub("", text[s:e]))
         ):
+            asks += 1
+        elif (
+            not asks  # "History of MI, unstable angina, …": a lead shared by the list
+            or opening.match(text, s, e) is None
+            or len(text[s:e].split()) < 2
+            or _MODIFIER_END.search(text, s, e)
+        ):
+            # Not a criterion of its own: "age, 18 to 65 years"; a series of modifiers
+            # of one noun: "written, signed and dated informed consent".
             return []
-    return parts
+    return parts if asks else []
+
+
+# A part ending in a modifier or a function word is the start of a series of modifiers.
+_MODIFIER_END = re.compile(
+    r"(?i)\b(?:written|signed|dated|oral|verbal|informed|voluntary|severe|moderate|mild|"
+    r"active|chronic|acute|uncontrolled|significant|known|prior|previous|current|"
+    r"a|an|the|of|to|for|with|and|or|in|on|at|by)\s*$"
+)
 
 
 def _measured(part: str) -> bool:
