@@ -330,6 +330,24 @@ def test_unrelated_conditions_are_not_paired() -> None:
     assert sorted(p.verdict for p in found) == ["only_a", "only_b"]
 
 
+@pytest.mark.parametrize("b", ["Liver insufficiency > CHILD B", "Hepatic insufficiency (Child C)"])
+def test_a_child_class_narrows_the_liver_disease_it_grades(b: str) -> None:
+    """ "Child B" is the Child-Pugh class; excluding only class C liver disease admits
+    the patients with class A or B that excluding any hepatic insufficiency keeps out."""
+    row = only_row(exclusion("Hepatic insufficiency"), exclusion(b))
+    assert row.verdict == "a_stricter", row.detail
+    assert "Child-Pugh class C" in row.detail, row.detail
+
+
+def test_what_a_thing_is_needed_for_is_not_asked() -> None:
+    """ "medication required for surgery": the surgery is no criterion of its own."""
+    found = rows(
+        exclusion("History of knee surgery"),
+        exclusion("Allergy against medication required for surgery or anaesthesia"),
+    )
+    assert sorted(p.verdict for p in found) == ["only_a", "only_b"], [p.detail for p in found]
+
+
 def test_an_adjective_of_a_stay_or_a_treatment_is_no_condition() -> None:
     """ "psychiatric hospitalisation" is a stay in hospital; "psychiatric diagnoses"
     are psychiatric disorders."""

@@ -444,6 +444,12 @@ def _modifier(entity: Entity, text: str, base: int) -> bool:
 
 
 _PURPOSE = re.compile(r"\(\s*(?:for|to)\b[^()]*\)", re.IGNORECASE)
+# What a thing is needed for ("medication required for surgery or anaesthesia", "tests
+# needed for the study"): not asked of the patient at all.
+_NEEDED_FOR = re.compile(
+    r"(?<=\w)[ \t]+(?:required|needed|necessary)[ \t]+(?:for|during)\b[^.;()\n]*",
+    re.IGNORECASE,
+)
 _CAUSE = re.compile(
     r"(?<=\w)\s*,?\s*\b(?:associated\s+with|due\s+to|secondary\s+to|caused\s+by|"
     r"resulting\s+from|attributable\s+to)\b[^.;()]*",
@@ -459,12 +465,14 @@ def meaning_of(criterion: Criterion) -> Meaning:
     # A scale limited in its graded form names the scale too ("Child-Pugh B": the score).
     limited = {v for t in criterion.thresholds for v in family(t.variable)}
     examples = _example_spans(criterion)
+    needed_for = [m.span() for m in _NEEDED_FOR.finditer(criterion.text or "")]
     base = criterion.start or 0
     for entity in criterion.entities:
         if (
             _in_period(entity, windows, criterion.text or "", base)
             or _anchor(entity, criterion.text or "", base)
             or _modifier(entity, criterion.text or "", base)
+            or any(s <= entity.start - base < e for s, e in needed_for)
         ):
             continue
         fact = _fact(entity, with_concepts)

@@ -87,6 +87,8 @@ class Variable:
     # they are a graded form of: the Child-Pugh score).
     letters: tuple[str, ...] = ()
     letters_after: str | None = None
+    # Names said only right before a letter grade ("Child B", never "child" alone).
+    letter_names: tuple[str, ...] = ()
 
     @property
     def ordinal(self) -> bool:
@@ -188,6 +190,7 @@ def rules() -> Rules:
             else None,
             letters=tuple(entry.get("letters") or ()),
             letters_after=entry.get("letters_after"),
+            letter_names=tuple(entry.get("letter_names") or ()),
         )
         for synonym in entry["synonyms"]:
             variable_of.setdefault(_fold(synonym), entry["id"])

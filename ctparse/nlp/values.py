@@ -327,9 +327,15 @@ def _letter_scales() -> list[_LetterScale]:
         if not variable.letters:
             continue
         named = {variable.id, variable.letters_after}
-        names = sorted((n for n, v in r.variable_of.items() if v in named), key=len, reverse=True)
+        names = sorted(
+            {n for n, v in r.variable_of.items() if v in named} | set(variable.letter_names),
+            key=len,
+            reverse=True,
+        )
         one = rf"(?:{'|'.join(map(re.escape, variable.letters))})(?![A-Za-z0-9])"
         limit = (
+            # the comparator may come first: "liver insufficiency > Child B"
+            rf"(?:(?P<lead>(?i:{ops}))\s*)?"
             rf"(?<![A-Za-z])(?P<name>(?i:{'|'.join(map(re.escape, names))}))"
             r"(?:\s+(?i:class(?:ification)?|category|grade|stage|score))?"
             rf"\s*(?::|=|(?i:of))?\s*(?P<pre>(?i:{ops}))?\s*"
@@ -357,13 +363,13 @@ def _letter_values(text: str) -> list[_Value]:
             shape = "single" if len(raws) == 1 else "list"
             if len(raws) == 2 and between[0] in _LETTER_RANGE:
                 shape = "range"
-            pre = (m["pre"] or "").lower()
+            pre = (m["pre"] or m["lead"] or "").lower()
             op = _LETTER_OPS.get(pre) or (_LETTER_POST[m["post"].lower()] if m["post"] else None)
             if op and shape != "single":
                 continue  # "≥ B or C": no one reading
             found.append(
                 _Value(
-                    start=m.start("pre") if m["pre"] else m.start("letters"),
+                    start=next(m.start(g) for g in ("pre", "lead", "letters") if m[g]),
                     end=m.end(),
                     pre=pre,
                     op=op,
