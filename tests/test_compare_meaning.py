@@ -609,3 +609,14 @@ def test_a_graded_form_pairs_with_its_score_and_claims_no_missing_limit() -> Non
     row = only_row(inclusion("Child-Pugh A or B"), inclusion("Child-Pugh score ≤ 7"))
     assert row.verdict == "different", row.detail
     assert "sets no limit" not in row.detail
+
+
+def test_a_wish_to_become_pregnant_is_a_future_pregnancy() -> None:
+    """Excluding pregnancy or a wish to become pregnant keeps out women B admits, and
+    B keeps out breastfeeding women A admits: neither is stricter."""
+    row = only_row(
+        exclusion("Pregnancy or wishing/trying to get pregnant"),
+        exclusion("Pregnancy or lactation."),
+    )
+    assert row.verdict == "different", row.detail
+    assert "A excludes a future pregnancy" in row.detail, row.detail

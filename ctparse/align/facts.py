@@ -105,8 +105,11 @@ def name(fact: Fact) -> str:
     if fact.when == "family":
         return f"a family history of {head}"
     if fact.when == "future":
-        # A treatment is planned; a condition is one a patient may come to have.
-        return f"planned {head}" if fact.type in ("procedure", "drug") else f"a risk of {head}"
+        # A treatment is planned; a state (pregnancy) is to come; a condition is one a
+        # patient may come to have.
+        if fact.type in ("procedure", "drug"):
+            return f"planned {head}"
+        return f"a future {head}" if _is_state(fact.concept) else f"a risk of {head}"
     window = fact.window
     if window is not None and window.value is not None and window.unit and fact.extent:
         return f"{head} within {amount(window.value, window.unit)}"
@@ -171,3 +174,9 @@ def _both(facts: Sequence[Fact]) -> str:
     if required:
         parts.append(f"require {_list(required)}")
     return "both " + " and ".join(parts) if parts else "both say the same"
+
+
+def _is_state(concept: str) -> bool:
+    """Whether a concept is a state a patient is in (pregnancy, breastfeeding)."""
+    entry = lexicon().entries.get(concept)
+    return bool(entry and entry.state)
