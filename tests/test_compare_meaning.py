@@ -140,6 +140,7 @@ def test_an_age_read_from_words_says_so() -> None:
         "Adults who lack the capacity to consent",
         "Adult and pediatric patients",
         "Adult-onset diabetes",
+        "Adults with Colles' type fractures of the distal radius",
     ],
 )
 def test_words_that_are_not_an_age_set_no_age_limit(text: str) -> None:

@@ -1,6 +1,7 @@
 """What a criterion says about age without a number: "Adult patients" in the
 inclusion criteria admits age 18 or more, "Minors" in the exclusion criteria
-keeps out age under 18.
+keeps out age under 18 -- when that is all the criterion says (the age of "Adults
+with a distal radius fracture" cannot be compared apart from the fracture).
 
 The comparator reads these as age limits, so that they pair and weigh with the
 other trial's age criteria ("Adult patient" against "Over 18 years old" is the
@@ -14,6 +15,9 @@ and the comparison says it was read from the word.
 [('>=', 18.0, 'implied', 'Adult')]
 >>> minor = Criterion(id="exc-1", section="exclusion", text="Minor surgery", start=0, end=13)
 >>> implied(minor).thresholds
+()
+>>> more = Criterion(id="inc-2", section="inclusion", text="Adults with a fracture", start=0, end=22)
+>>> implied(more).thresholds
 ()
 """
 
@@ -47,6 +51,16 @@ _ELSE = re.compile(
 )
 
 
+# What may follow the word in a criterion that says only it: "Adult patients.",
+# "Adults (≥ 18 years)". "Adults with a Colles' fracture …" says more: its age cannot be
+# compared apart from the fracture, so it is read as written.
+_REST = re.compile(rf"(?i)\s*(?:{_PEOPLE}|outpatients?|inpatients?)?\s*(?:\([^()]*\))?\s*[.;,]?\s*")
+
+
+def _alone(text: str, end: int) -> bool:
+    return _REST.fullmatch(text, end) is not None
+
+
 def implied(criterion: Criterion) -> Criterion:
     """The criterion with the age limit its words imply, when it states none."""
     text = criterion.text or ""
@@ -58,7 +72,7 @@ def implied(criterion: Criterion) -> Criterion:
         found, requirement, comparator = _MINOR.match(text), "excluded", "<"
     else:
         return criterion
-    if found is None:
+    if found is None or not _alone(text, found.end()):
         return criterion
     base = criterion.start or 0
     threshold = Threshold(
