@@ -621,3 +621,30 @@ def test_a_wish_to_become_pregnant_is_a_future_pregnancy() -> None:
     )
     assert row.verdict == "different", row.detail
     assert "A excludes a future pregnancy" in row.detail, row.detail
+
+
+def test_a_side_restating_in_its_exclusions_what_its_inclusions_ask_is_one_row() -> None:
+    """ "Not currently pregnant or nursing" (inclusion) with "Pregnant" and "Nursing"
+    (exclusion) on both sides: one row, the same."""
+    text = inclusion("Not currently pregnant or nursing") + exclusion("Pregnant", "Nursing")
+    (row,) = rows(text, text.replace("currently ", ""))
+    assert (row.a_ids, row.b_ids) == (("inc-1", "exc-1", "exc-2"),) * 2, row
+    assert row.verdict == "same", row.detail
+
+
+def test_two_criteria_of_one_section_about_one_thing_keep_their_rows() -> None:
+    """Only a restatement in the other section joins: an AF trial's criteria are not
+    one row for naming AF."""
+    found = rows(
+        inclusion("Atrial fibrillation", "Atrial fibrillation documented on ECG"),
+        inclusion("Atrial fibrillation", "Atrial fibrillation documented on ECG"),
+    )
+    assert len(found) == 2, [(p.a_ids, p.b_ids) for p in found]
+
+
+def test_why_a_criterion_is_there_is_not_asked() -> None:
+    row = only_row(
+        inclusion("Not currently pregnant or nursing (pregnancy affects PdG levels)"),
+        inclusion("Not pregnant or nursing"),
+    )
+    assert row.verdict == "same", row.detail

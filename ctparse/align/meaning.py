@@ -324,6 +324,8 @@ def _fact(entity: Entity, windows: Sequence[tuple[Window, frozenset[str]]]) -> F
     when = _when(entity)
     kinds = {q: kind_of(q) for q in entity.qualifiers}
     flags = frozenset(q for q, k in kinds.items() if k == "flag")
+    if entry is not None and entry.state:
+        flags -= {"active"}  # "currently pregnant" is pregnant: a state is now
     degrees = frozenset((k, q) for q, k in kinds.items() if k not in ("flag", "relation"))
     relation = next((q for q, k in kinds.items() if k == "relation"), None)
     window = _window_of(entity, windows)
@@ -444,6 +446,16 @@ def _modifier(entity: Entity, text: str, base: int) -> bool:
 
 
 _PURPOSE = re.compile(r"\(\s*(?:for|to)\b[^()]*\)", re.IGNORECASE)
+# Why a criterion is there, in brackets ("Not currently pregnant or nursing (pregnancy
+# affects PdG levels)", "(advanced age can hinder hormone levels)"): not asked either.
+# Not examples ("(e.g., can read)") nor lists ("(plaster cast, …, or other causes that
+# may lead to …)").
+_RATIONALE = re.compile(
+    r"\((?!\s*(?:e\.?\s?g|i\.?\s?e|such\s+as|including|for\s+example)\b)(?=[^(),]*(?:,[^(),]*)?\))"
+    r"[^()]*\b(?:affects?|causes?|hinders?|can|may|might|could|allows?|makes?|because|"
+    r"interferes?|influences?)\b[^()]*\)",
+    re.IGNORECASE,
+)
 # What a thing is needed for ("medication required for surgery or anaesthesia", "tests
 # needed for the study"): not asked of the patient at all.
 _NEEDED_FOR = re.compile(
@@ -466,6 +478,7 @@ def meaning_of(criterion: Criterion) -> Meaning:
     limited = {v for t in criterion.thresholds for v in family(t.variable)}
     examples = _example_spans(criterion)
     needed_for = [m.span() for m in _NEEDED_FOR.finditer(criterion.text or "")]
+    needed_for += [m.span() for m in _RATIONALE.finditer(criterion.text or "")]
     base = criterion.start or 0
     for entity in criterion.entities:
         if (

@@ -302,6 +302,14 @@ def align_criteria(
                 edge = (k, j) if side == "a" else (i, k)
                 groups.union(("a", edge[0]), ("b", edge[1]))
                 confidence[edge], basis[edge] = sure, basis[(i, j)]
+    # Criteria of one side about the same things are one row ("Not pregnant or nursing"
+    # with "Pregnant" and "Nursing" of the exclusions).
+    for side, mine in (("a", ma), ("b", mb)):
+        in_a_row = {(i if side == "a" else j) for i, j in confidence}
+        for k in sorted(in_a_row):
+            for n in sorted(in_a_row):
+                if n != k and _states_part_of(mine[k], mine[n]):
+                    groups.union((side, k), (side, n))
     # Rows: the connected groups.
     members: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
     for i in range(len(ma)):
@@ -350,6 +358,25 @@ def align_criteria(
         if j not in in_rows_b:
             pairs.append(alone(m, "b", missing_other=missing_a, other_variables=variables_a))
     return _ordered(pairs, criteria_a, criteria_b)
+
+
+def _states_part_of(part: Meaning, whole: Meaning) -> bool:
+    """Whether a criterion restates in the other section what another of its side asks,
+    the same way ("Pregnant" excluded, "Not currently pregnant or nursing" required): no
+    limits, no windows, and every fact of it, with its qualifiers, a fact of the other."""
+    if (
+        part.keys
+        or part.windows
+        or not part.facts
+        or part.criterion.section == whole.criterion.section
+    ):
+        return False
+    asked = {_asked(f) for f in whole.facts}
+    return all(_asked(f) in asked for f in part.facts)
+
+
+def _asked(fact: Fact) -> tuple:
+    return (key_of(fact), fact.requirement, fact.when, fact.flags, fact.degrees)
 
 
 def _repeats(meanings: Sequence[Meaning]) -> dict[int, int]:
