@@ -127,6 +127,17 @@ def test_an_age_said_in_words_is_an_age_limit(a, b, verdict: str) -> None:
     assert (row.verdict, row.variable) == (verdict, "age"), row.detail
 
 
+def test_an_age_before_who_the_patient_is_is_a_piece_of_its_own() -> None:
+    """ "Adults with a Colles' fracture": the adult is in the age row, the fracture not."""
+    found = rows(
+        inclusion("Adults with Colles' type fractures of the distal radius"),
+        inclusion("Age > 18 years"),
+    )
+    (age,) = [p for p in found if p.variable == "age"]
+    assert (age.a_ids, age.verdict) == (("inc-1.1",), "same"), age.detail
+    assert [p.a_ids for p in found if p.verdict == "only_a"] == [("inc-1.2",)]
+
+
 def test_an_age_read_from_words_says_so() -> None:
     row = only_row(inclusion("Adult patients"), inclusion("Age ≥ 20 years"))
     assert row.verdict == "b_stricter", row.detail
@@ -140,7 +151,6 @@ def test_an_age_read_from_words_says_so() -> None:
         "Adults who lack the capacity to consent",
         "Adult and pediatric patients",
         "Adult-onset diabetes",
-        "Adults with Colles' type fractures of the distal radius",
     ],
 )
 def test_words_that_are_not_an_age_set_no_age_limit(text: str) -> None:

@@ -364,6 +364,11 @@ def test_seed_004_organ_function_requirements_are_pieces() -> None:
             ["Patients aged 18-74", "receiving therapy for active ulcerative colitis"],
         ),
         ("Over 18 years old, ASA I-III", ["Over 18 years old", "ASA I-III"]),
+        (
+            "Subjects over 60 years of age with a clinical diagnosis of Parkinson's disease",
+            ["Subjects over 60 years of age", "with a clinical diagnosis of Parkinson's disease"],
+        ),
+        ("Adult patients with colorectal cancer.", ["Adult patients", "with colorectal cancer."]),
     ],
 )
 def test_a_comma_list_of_demands_is_split_into_them(line: str, parts: list[str]) -> None:
@@ -383,6 +388,10 @@ def test_a_comma_list_of_demands_is_split_into_them(line: str, parts: list[str])
         "History of myocardial infarction, unstable angina, creatinine > 2 mg/dL",
         "Have at least 10 teeth in function, excluding third molars",
         "Minor burn, TBSA < 20 %",
+        "Women who are pregnant or breastfeeding",
+        "Undergoing primary total knee arthroplasty with spinal anesthesia",
+        "Consent to follow with study procedures",
+        "Chronic ankle sprain more than 3 months with chronic ankle pain",
     ],
 )
 def test_a_comma_list_with_a_part_that_asks_nothing_alone_stays_whole(line: str) -> None:

@@ -80,7 +80,7 @@ def _split_once(text: str, start: int, end: int) -> list[tuple[int, int]]:
     measured = _measured_list(text, start, end)
     if measured:
         return measured
-    return _demand_list(text, start, end)
+    return _demand_list(text, start, end) or _demand_with(text, start, end)
 
 
 def _enumeration(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -202,6 +202,36 @@ def _demand_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
             # of one noun: "written, signed and dated informed consent".
             return []
     return parts if asks else []
+
+
+# Who a criterion goes on to be about, after a demand on age: "Subjects over 60
+# years of age | with a clinical diagnosis of Parkinson's disease".
+_WITH = re.compile(
+    r"[ \t]+(?=(?:with|who\s+(?:have|has|are|underwent|undergo)|diagnosed\s+with|suffering\s+"
+    r"from|undergoing|scheduled\s+for|planned\s+for|presenting\s+with)\b)",
+    re.IGNORECASE,
+)
+
+
+def _demand_with(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A demand on age, then who the patient is ("Women aged 18-45 with polycystic
+    ovary syndrome"): two pieces."""
+    found = _WITH.search(text, start, end)
+    if found is None or not ALNUM.search(text, found.end(), end):
+        return []
+    s, e = trim(text, start, found.start(), piece=True)
+    head = text[s:e]
+    if not _AGE.search(head) or not (
+        rules().demand.fullmatch(text, s, e) is not None
+        or (e - s <= 40 and _measured(_PARENS.sub("", head)))
+    ):
+        return []
+    return [(start, found.start()), (found.end(), end)]
+
+
+# An age: "over 60 years of age", "≥ 18 y.o.", "Adult patients" (no sex alone, no consent,
+# no procedure: "Women | who are pregnant" is one demand).
+_AGE = re.compile(r"(?i)\b(?:adults?|aged?|years?|yrs?|y\.\s?o)\b|\d\s*(?:-|–|to)\s*\d")
 
 
 # A part ending in a modifier or a function word is the start of a series of modifiers.
