@@ -225,6 +225,12 @@ def _chosen(argument: str) -> tuple[str, str] | None:
     return m["path"], m["id"]
 
 
+def names_one_study(argument: str) -> bool:
+    """Whether ``argument`` is one study of an existing file (``page.json#NCT05013879``)."""
+    chosen = _chosen(argument)
+    return chosen is not None and Path(chosen[0]).exists()
+
+
 def follow_link(
     study: Study,
     *,

@@ -101,6 +101,17 @@ def test_api_and_legacy_samples(capsys, samples) -> None:
         assert sections == {"inclusion", "exclusion"}
 
 
+def test_one_study_of_a_multi_study_file(capsys, samples) -> None:
+    """ "page.json#NCT…" names one study of a list page, as it does for ``compare``."""
+    page = SAMPLES / "api_v2_studies_page.json"
+    code, out, err = run(capsys, "criteria", "--offline", "-f", "json", f"{page}#NCT04175379")
+    assert code == 0, err
+    (study,) = json.loads(out)
+    assert study["nct_id"] == "NCT04175379" and study["criteria"]
+    code, out, err = run(capsys, "criteria", "--offline", f"{page}#NCT99999999")
+    assert code == 2 and out == "" and "no study NCT99999999" in err
+
+
 def test_bad_ref_is_one_line_and_exit_2(capsys) -> None:
     code, out, err = run(capsys, "criteria", "--offline", "no-such-file.json")
     assert code == 2 and out == ""

@@ -49,10 +49,11 @@ def check(arguments: tuple[str, ...], *, allow_text: bool) -> None:
     import os
 
     from ..errors import MissingInputError
+    from ..refs import names_one_study
 
     for argument in arguments:
         kind = classify(argument)  # raises on a malformed NCT or local id
-        if kind != "path" or os.path.exists(argument):
+        if kind != "path" or os.path.exists(argument) or names_one_study(argument):
             continue
         if not allow_text or looks_like_path(argument):
             raise MissingInputError(argument, "no such file (and not an NCT id or local id)")
