@@ -214,8 +214,9 @@ _WITH = re.compile(
 
 
 def _demand_with(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """A demand on age, then who the patient is ("Women aged 18-45 with polycystic
-    ovary syndrome"): two pieces."""
+    """A demand on age, then who the patient is ("Adult patients with colorectal
+    cancer", "Subjects over 60 years of age with a clinical diagnosis of Parkinson's
+    disease"): two pieces."""
     found = _WITH.search(text, start, end)
     if found is None or not ALNUM.search(text, found.end(), end):
         return []
