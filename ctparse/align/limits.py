@@ -344,7 +344,7 @@ def compare_limits(la: Limit, lb: Limit) -> tuple[Verdict, str]:
     read = [
         f"{side}'s from “{t.entity}”"
         for side, limit in (("A", la), ("B", lb))
-        for t in _implied(limit)
+        for t in implied_by_words(limit)
     ]
     if read:
         detail += f" ({label(la.variable)} read from words: {', '.join(read)})"
@@ -361,7 +361,8 @@ def _in_whole_years(limit: Limit) -> Range | None:
     return dataclasses.replace(r, lower_inclusive=True)
 
 
-def _implied(limit: Limit) -> list[Threshold]:
+def implied_by_words(limit: Limit) -> list[Threshold]:
+    """The first of a limit's thresholds read from words ("Adult patients"), if any."""
     return [
         t
         for c in limit.criteria

@@ -477,15 +477,16 @@ def meaning_of(criterion: Criterion) -> Meaning:
     # A scale limited in its graded form names the scale too ("Child-Pugh B": the score).
     limited = {v for t in criterion.thresholds for v in family(t.variable)}
     examples = _example_spans(criterion)
-    needed_for = [m.span() for m in _NEEDED_FOR.finditer(criterion.text or "")]
-    needed_for += [m.span() for m in _RATIONALE.finditer(criterion.text or "")]
+    not_asked = [
+        m.span() for rule in (_NEEDED_FOR, _RATIONALE) for m in rule.finditer(criterion.text or "")
+    ]
     base = criterion.start or 0
     for entity in criterion.entities:
         if (
             _in_period(entity, windows, criterion.text or "", base)
             or _anchor(entity, criterion.text or "", base)
             or _modifier(entity, criterion.text or "", base)
-            or any(s <= entity.start - base < e for s, e in needed_for)
+            or any(s <= entity.start - base < e for s, e in not_asked)
         ):
             continue
         fact = _fact(entity, with_concepts)

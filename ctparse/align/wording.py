@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from ..schema import Criterion, Threshold, Window
 from . import matching
-from .limits import Limit, describe, describe_excluded, label, limits, number
+from .limits import Limit, describe, describe_excluded, implied_by_words, label, limits, number
 from .limits import stated as stated_text
 
 
@@ -113,7 +113,7 @@ def limit_words(limit: Limit, criterion: Criterion | None = None) -> str:
         for t in c.thresholds
         if t.variable == limit.variable and t.relative_to == limit.relative_to
     ]
-    words = next((f" (read from “{t.entity}”)" for t in excluded if t.source == "implied"), "")
+    words = "".join(f" (read from “{t.entity}”)" for t in implied_by_words(limit))
     if excluded and all(t.requirement == "excluded" for t in excluded):
         kept_out = describe_excluded(limit) or limit.stated
         if kept_out:

@@ -182,15 +182,13 @@ def _demand_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
     parts = _merge_alternatives(text, _split_top(text, start, end, ",", need_space=True))
     if len(parts) < 2:
         return []
-    demand, opening = rules().demand, rules().opening
+    opening = rules().opening
     asks = 0
     for s, e in parts:
         s, e = trim(text, s, e, piece=True)
         while e > s and text[e - 1] in ".":
             e -= 1
-        if demand.fullmatch(text, s, e) is not None or (
-            e - s <= 60 and _measured(_PARENS.sub("", text[s:e]))
-        ):
+        if _a_demand(text, s, e, measured_up_to=60):
             asks += 1
         elif (
             not asks  # "History of MI, unstable angina, …": a lead shared by the list
@@ -221,13 +219,17 @@ def _demand_with(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if found is None or not ALNUM.search(text, found.end(), end):
         return []
     s, e = trim(text, start, found.start(), piece=True)
-    head = text[s:e]
-    if not _AGE.search(head) or not (
-        rules().demand.fullmatch(text, s, e) is not None
-        or (e - s <= 40 and _measured(_PARENS.sub("", head)))
-    ):
+    if not _AGE.search(text, s, e) or not _a_demand(text, s, e, measured_up_to=40):
         return []
     return [(start, found.start()), (found.end(), end)]
+
+
+def _a_demand(text: str, start: int, end: int, *, measured_up_to: int) -> bool:
+    """Whether ``text[start:end]`` asks one thing of its own: a demand rule's whole text,
+    or a short measured value."""
+    return rules().demand.fullmatch(text, start, end) is not None or (
+        end - start <= measured_up_to and _measured(_PARENS.sub("", text[start:end]))
+    )
 
 
 # An age: "over 60 years of age", "≥ 18 y.o.", "Adult patients" (no sex alone, no consent,
