@@ -54,6 +54,16 @@ def test_an_inclusion_and_the_complementary_exclusion_are_the_same() -> None:
     assert (row.verdict, row.detail) == ("same", "both require ECOG 0–1")
 
 
+def test_a_bare_class_of_heart_failure_is_the_nyha_class() -> None:
+    # NCT05013879 exc-1 against NCT04175379 exc-1: both keep out classes III and IV
+    row = only_row(
+        exclusion("stage III or IV heart failure, stage III or IV renal failure"),
+        exclusion("patients with heart failure (NYHA class III~IV)"),
+    )
+    assert "sets no limit" not in row.detail, row.detail
+    assert row.detail.startswith("both require NYHA functional class 1–2"), row.detail
+
+
 def test_an_excluded_class_is_never_said_as_required(samples) -> None:
     studies = {s.nct_id: s for s in ctparse.read_studies(PAGE)}
     comparison = ctparse.compare(studies["NCT06714279"], studies["NCT04175379"])
@@ -242,6 +252,9 @@ def test_a_degree_defined_by_a_limit_in_brackets_is_the_limit(a: str, b: str, ve
             "Peripheral neuropathy grade 2 or higher",
             "b_stricter",
         ),
+        # the class of a condition, with the scale named in brackets or not at all
+        ("Heart failure", "heart failure (NYHA class III~IV)", "a_stricter"),
+        ("Class III or IV congestive heart failure", "Heart failure", "b_stricter"),
     ],
 )
 def test_a_grade_of_a_condition_the_other_side_names_narrows_that_condition(

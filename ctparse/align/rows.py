@@ -225,9 +225,12 @@ def _graded(side: Sequence[Meaning], key: tuple[str, str]) -> str | None:
                 continue
             entity = entities.get(t.entity_id or "")
             if entity is not None and entity.concept and entity.concept.id == t.variable:
-                # "Peripheral neuropathy grade ≥ 2", "grade ≥ 2 neuropathy": the grade's
-                # own word; the condition is the one written right beside it.
+                # "Peripheral neuropathy grade ≥ 2", "grade ≥ 2 neuropathy", "heart failure
+                # (NYHA class III~IV)": the grade's own word; the condition is the one
+                # written right beside it.
                 entity = _beside(m.criterion, entity.start, t.end)
+            elif entity is None and t.start is not None:
+                entity = _beside(m.criterion, t.start, t.end)  # "class III or IV heart failure"
             if entity is not None and entity.type == "condition" and entity.concept:
                 return entity.concept.id
     return None
@@ -239,7 +242,7 @@ def _beside(criterion: Criterion, start: int, end: int | None) -> Entity | None:
     for e in criterion.entities:
         before = text[e.end - base : start - base] if e.end <= start else None
         after = text[end - base : e.start - base] if end is not None and e.start >= end else None
-        if (before is not None and not before.strip(" ,")) or (
+        if (before is not None and not before.strip(" ,(")) or (
             after is not None and not after.strip(" ,")
         ):
             return e

@@ -21,7 +21,7 @@ from ..text.timeunits import is_time
 from .counts import counted
 from .rules import Variable, rules
 from .units import conversion_factor, quantity
-from .values import _MAX_GAP, _SMALL_SCALE, _Value, grammar
+from .values import _MAX_GAP, _SMALL_SCALE, _Value, class_of, grammar
 
 # ---------------------------------------------------------------- entities
 
@@ -64,6 +64,7 @@ def _attach(values: list[_Value], text: str) -> None:
     variables = rules().variables
     previous: _Value | None = None
     previous_end = 0
+    class_read: set[int] = set()
     for value in values:
         if value.letter_of is not None:
             # "Child-Pugh B": letters are read only after their variable's name, which
@@ -112,7 +113,18 @@ def _attach(values: list[_Value], text: str) -> None:
             continue
         elif value.old and (value.op or value.shape != "single" or value.unit):
             targets = [("age", None)]  # "over 60 years of age", "18 years old and older"
-        elif previous is not None and previous.targets and _inherits(previous, value, text):
+        elif value.unit is None and (graded := class_of(text, value.start, value.end)):
+            # "Class III or IV heart failure", "CHF > class II": the scale of the condition
+            if value.op is None:
+                _comparator_before_name(value, text, graded[2])
+            targets = [(graded[0], graded[1])]
+            class_read.add(id(value))
+        elif (
+            previous is not None
+            and previous.targets
+            and id(previous) not in class_read  # "…heart failure, stage III renal failure"
+            and _inherits(previous, value, text)
+        ):
             if value.op is None and value.parenthesized and value.shape == "single":
                 previous.end = max(previous.end, _close_paren(text, value.end))
                 previous.equivalent = value

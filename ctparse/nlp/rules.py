@@ -89,6 +89,9 @@ class Variable:
     letters_after: str | None = None
     # Names said only right before a letter grade ("Child B", never "child" alone).
     letter_names: tuple[str, ...] = ()
+    # Conditions a bare "class" or "stage" grades on this scale ("class III or IV heart
+    # failure" is the NYHA class).
+    class_of: tuple[str, ...] = ()
 
     @property
     def ordinal(self) -> bool:
@@ -191,6 +194,7 @@ def rules() -> Rules:
             letters=tuple(entry.get("letters") or ()),
             letters_after=entry.get("letters_after"),
             letter_names=tuple(entry.get("letter_names") or ()),
+            class_of=tuple(entry.get("class_of") or ()),
         )
         for synonym in entry["synonyms"]:
             variable_of.setdefault(_fold(synonym), entry["id"])

@@ -389,3 +389,65 @@ def _letter_values(text: str) -> list[_Value]:
                 )
             )
     return found
+
+
+@dataclass(frozen=True)
+class _ClassOf:
+    variable: str
+    before: re.Pattern[str]  # "class", right before the value
+    after: re.Pattern[str]  # the condition, right after it: "III or IV heart failure"
+    named_before: re.Pattern[str]  # the condition, then "class": "heart failure (class"
+
+
+_CLASS_WORD = r"(?i:(?:functional\s+)?(?:class|stage))"
+
+
+@per_models
+def _classes_of() -> list[_ClassOf]:
+    """The scales a bare "class" grades when a condition of theirs is beside it."""
+    out = []
+    for variable in rules().variables.values():
+        if not variable.class_of:
+            continue
+        names = "|".join(
+            # an all-capitals abbreviation ("CHF") is matched as written
+            re.escape(n) if n.isupper() else f"(?i:{re.escape(n)})"
+            for n in sorted(variable.class_of, key=len, reverse=True)
+        )
+        condition = rf"(?:(?i:congestive|chronic|symptomatic)\s+)?(?P<name>{names})(?![A-Za-z])"
+        out.append(
+            _ClassOf(
+                variable.id,
+                re.compile(rf"(?<![A-Za-z]){_CLASS_WORD}\s*(?::|=|(?i:of))?\s*$"),
+                re.compile(rf"\s*{condition}"),
+                re.compile(
+                    rf"{condition}\s*(?:\(|:|-|(?i:of|with))?\s*"
+                    rf"(?:[<>≤≥]=?\s*)?{_CLASS_WORD}\s*(?::|=|(?i:of))?\s*$"
+                ),
+            )
+        )
+    return out
+
+
+def class_of(text: str, start: int, end: int) -> tuple[str, str, int] | None:
+    """The scale a value written with a bare "class" beside a condition grades, as
+    (variable, the condition as written, where "class" starts): "Class III or IV heart
+    failure", "heart failure (class 3 or 4)", "CHF > class II" are NYHA classes; "class
+    II obesity" is none.
+
+    >>> class_of("Class III or IV heart failure", 6, 15)
+    ('nyha', 'heart failure', 0)
+    >>> class_of("class II obesity", 6, 8) is None
+    True
+    """
+    for scale in _classes_of():
+        word = scale.before.search(text, max(0, start - 24), start)
+        if word is None:
+            continue
+        after = scale.after.match(text, end)
+        if after is not None:
+            return scale.variable, after["name"], word.start()
+        named = scale.named_before.search(text, max(0, start - 60), start)
+        if named is not None:
+            return scale.variable, named["name"], word.start()
+    return None
