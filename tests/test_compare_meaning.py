@@ -402,6 +402,24 @@ def test_an_unknown_variable_is_said_as_written_never_as_other() -> None:
     assert "other" not in row.detail.split() and "CHA2DS2VASc" in row.detail
 
 
+def test_an_unknown_count_is_said_as_written_and_not_with_another_clause() -> None:
+    # NCT05602779 inc-4: the "> 5" is of the lifetime clause, not of "6 months"
+    (row,) = rows(
+        "",
+        inclusion(
+            "Engaged in non-suicidal self-harm 3 times in the past 6 months or more than 5 "
+            "times in their life time"
+        ),
+    )
+    assert "“more than 5 times”" in row.detail, row.detail
+    assert "months > 5" not in row.detail and "times > 5" not in row.detail, row.detail
+
+
+def test_two_unknown_limits_are_each_said_with_their_own_name() -> None:
+    (row,) = rows(inclusion("C/D ratio ≤ 0.8, or RNFL thickness ≤ 70 µm"), "")
+    assert "C/D ratio ≤ 0.8" in row.detail and "RNFL thickness ≤ 70" in row.detail, row.detail
+
+
 # ------------------------------------------------------------ the samples
 
 

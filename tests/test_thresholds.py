@@ -430,6 +430,24 @@ def test_entity_of_an_unknown_variable(text: str, entity: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "entities"),
+    [
+        # the conjunction joins two limits; it is no part of the second one's name
+        ("Bishop score < 7 and cervical dilation ≤2 cm", ["Bishop", "cervical dilation"]),
+        ("AFI < 5 or MVP < 2", ["AFI", "MVP"]),
+        # a period or a frequency before belongs to a number of its own
+        (
+            "more than 3 ED visits in the prior 12 months, or at least 1 ambulatory "
+            "care-sensitive hospitalization in the prior 12 months",
+            ["ED visits", "ambulatory care-sensitive hospitalization"],
+        ),
+    ],
+)
+def test_entities_of_unknown_variables_side_by_side(text: str, entities: list[str]) -> None:
+    assert [t.entity for t in limits(text)] == entities
+
+
+@pytest.mark.parametrize(
     "text",
     ["All births more than 24 + 0 weeks", "Born beyond 33 Week", "within the 6 previous months"],
 )

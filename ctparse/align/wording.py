@@ -41,19 +41,31 @@ def _short(text: str) -> str:
     return (" ".join(words) or text[:EVENT_CHARS]).rstrip() + "…"
 
 
-def _same_event_threshold(criterion: Criterion, event: str) -> Threshold | None:
+def _same_event_threshold(criterion: Criterion, window: Window) -> Threshold | None:
     """A threshold of the criterion on the very thing the window constrains
-    ("weight loss > 10% in the 3 months before screening")."""
-    words = set(matching.tokens(event))
+    ("weight loss > 10% in the 3 months before screening"), not one of a clause
+    after it ("3 times in the past 6 months, or more than 5 times in their lifetime")."""
+    words = set(matching.tokens(window.event or ""))
     if not words:
         return None
     for threshold in criterion.thresholds:
+        if _clause_after(criterion, window, threshold):
+            continue
         names = (threshold.entity or "", label(threshold.variable))
         for name in names:
             other = set(matching.tokens(name))
             if other and (other <= words or words <= other):
                 return threshold
     return None
+
+
+def _clause_after(criterion: Criterion, window: Window, threshold: Threshold) -> bool:
+    """Whether a threshold is written in a clause of its own after the window."""
+    if window.end is None or threshold.start is None or threshold.start < window.end:
+        return False
+    base = criterion.start or 0
+    between = (criterion.text or "")[window.end - base : threshold.start - base]
+    return bool(re.search(r"[,;]|\b(?:or|and)\b", between))
 
 
 def _period_text(window: Window, *, with_days: bool) -> str:
@@ -92,7 +104,7 @@ def window_phrase(
     3 days before first dose", "allows treated brain metastases if they are
     clinically stable for at least 2 weeks". ``both`` gives the plural verb."""
     text = _short(window.event or UNNAMED)
-    threshold = threshold or _same_event_threshold(criterion, window.event or "")
+    threshold = threshold or _same_event_threshold(criterion, window)
     if threshold is not None:
         text = f"{text} {stated_text(threshold)}"
     verb = _VERBS.get(window.requirement or "", "concern")
@@ -127,13 +139,8 @@ def facts(criterion: Criterion) -> str:
     enrollment". A threshold that a window states ("weight loss > 10% within
     3 months") is said once, with the window."""
     windows = [w for w in criterion.windows if w.event and w.days is not None]
-    told = {
-        t.variable
-        for w in windows
-        if (t := _same_event_threshold(criterion, w.event or "")) is not None
-    }
+    told = {t.variable for w in windows if (t := _same_event_threshold(criterion, w)) is not None}
     allowed_variables = {t.variable for t in criterion.thresholds if t.requirement == "allowed"}
-    entity_of = {t.variable: t.entity for t in criterion.thresholds}
     # A limit the criterion excludes is said as written ("excludes BMI > 30 kg/m2",
     # "excludes NYHA functional class 3–4"), not as the range it leaves.
     excluded_sets = {
@@ -144,17 +151,22 @@ def facts(criterion: Criterion) -> str:
             u.requirement == "excluded" for u in criterion.thresholds if u.variable == t.variable
         )
     }
-    required, mentioned, allowed, excluded = [], [], [], []
+    required: list[str] = []
+    mentioned: list[str] = []
+    allowed: list[str] = []
+    excluded: list[str] = []
+    if "other" not in told:
+        # A limit on something the lexicon does not know, each said as written.
+        mentioned.extend(
+            _unknown_as_written(criterion, t) + _condition(t.condition or "")
+            for t in criterion.thresholds
+            if t.variable == "other"
+        )
     for (variable, condition), by_ref in limits([criterion]).items():
-        if variable in told:
+        if variable in told or variable == "other":
             continue
         for limit in by_ref.values():
             when = _condition(condition)
-            if variable == "other":
-                # A limit on something the lexicon does not know: say it as written.
-                said = " ".join((entity_of.get(variable) or "").split()) or "a value"
-                mentioned.append(f"{_short(said)} {limit.stated or ''}".strip() + when)
-                continue
             if variable in excluded_sets and (describe_excluded(limit) or limit.stated):
                 kept_out = describe_excluded(limit) or limit.stated
                 excluded.append(f"{label(variable)} {kept_out}{when}")
@@ -175,6 +187,18 @@ def facts(criterion: Criterion) -> str:
         parts.append("mentions " + "; ".join(mentioned))
     parts.extend(window_phrase(criterion, w) for w in _joined_events(windows))
     return "; ".join(parts)
+
+
+def _unknown_as_written(criterion: Criterion, threshold: Threshold) -> str:
+    """ "IIEF ≤ 21"; "more than 5 times" when the words after the value name it."""
+    name = " ".join((threshold.entity or "").split())
+    base, text = criterion.start or 0, criterion.text or ""
+    if name and threshold.start is not None and threshold.end is not None:
+        after = text[threshold.end - base :]
+        if after.lstrip().startswith(name) and len(after) - len(after.lstrip()) <= 1:
+            written = text[threshold.start - base : threshold.end - base] + after[: len(name) + 1]
+            return f"“{' '.join(written.split())}”"
+    return f"{_short(name or 'a value')} {stated_text(threshold) or ''}".strip()
 
 
 def _joined_events(windows: list[Window]) -> list[Window]:

@@ -375,6 +375,8 @@ _FUNCTION = (
     r"after|since|than|if|as|by|the|a|an|who|which|that|each|every|daily|weekly|using|"
     r"degrees?|points?|times|fold|c?Gy|units?|copies|cells|mmHg|ms|bpm|kg|g|mg|mL|ml|L|cm|mm|m)\b"
 )
+# "3 times in the past 6 months": a frequency or a period belongs to its own number
+_COUNTED = re.compile(rf"(?i)(?<![\w.\-/)])\d+(?:\.\d+)?\s+(?:times?\b|{timeunits.WORD})")
 _AFTER_WORDS = re.compile(rf"\s*([A-Za-z][\w\-]*(?:\s+(?!(?i:{_FUNCTION}))[A-Za-z][\w\-]*){{0,3}})")
 _AFTER_NOUN = re.compile(rf"(?!(?i:{_FUNCTION}))")
 # A noun right after a limit names what it limits ("<2mm intraarticular stepoff").
@@ -385,7 +387,7 @@ _OF_WHAT = re.compile(
     rf"(?:\s+(?!(?i:{_FUNCTION}))[A-Za-z][\w\-]*){{0,3}})"
 )
 _LAST_CLAUSE = re.compile(r"(?i)\b(?:who|which|that|with|having|has|have|had|whose|where)\b")
-_LEAD_WORDS = re.compile(r"(?i)^(?:(?:if|when|where|the|a|an|any|all|both|each)\s+)+")
+_LEAD_WORDS = re.compile(r"(?i)^(?:(?:if|when|where|the|a|an|any|all|both|each|and|or|and/or)\s+)+")
 _GENERIC = frozenset(
     [
         "patient",
@@ -452,6 +454,8 @@ def _fallback_entity(text: str, floor: int, value: _Value) -> str | None:
         if words and all(w.lower() in _GENERIC for w in words):
             generic = True
             break
+        if words and _COUNTED.search(phrase):
+            break  # "3 times in the past 6 months, or more than 5": words of another number
         if words:
             return " ".join(words[-6:])
         if phrase.strip() != segment.strip(" -–•*)]"):
