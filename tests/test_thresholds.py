@@ -753,3 +753,32 @@ def test_units_that_fit_are_normalized(text: str, value: float, unit: str) -> No
     t = one(text)
     assert t.normalized is not None
     assert (t.normalized.value, t.normalized.unit) == (pytest.approx(value), unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "variable", "grades"),
+    [
+        # an ordinal scale named after its grades
+        (
+            "general health condition I-III of American Society of Anesthesiologists (ASA)",
+            "asa",
+            (1, 2, 3),
+        ),
+        ("class I-II according to ASA classification", "asa", (1, 2)),
+        ("grade I-II according to the NYHA classification", "nyha", (1, 2)),
+        ("Stages of the disease 2-3 of Hoehn and Yahr", "hoehn_yahr", (2, 2.5, 3)),
+        # a bare class beside a condition the scale grades
+        ("Class III or IV congestive heart failure", "nyha", (1, 2)),
+    ],
+)
+def test_a_scale_named_after_its_grades(text: str, variable: str, grades: tuple) -> None:
+    threshold = one(text, "exclusion" if "heart failure" in text else "inclusion")
+    assert threshold.variable == variable
+    assert threshold.eligible_values == tuple(float(g) for g in grades)
+
+
+@pytest.mark.parametrize(
+    "text", ["Gleason score 7 of the prostate", "class II obesity", "grade 3 neuropathy"]
+)
+def test_words_after_a_grade_that_name_no_other_scale(text: str) -> None:
+    assert all(t.variable in ("gleason", "ctcae_grade") for t in limits(text))

@@ -15,12 +15,12 @@ import itertools
 import re
 
 from ..text import timeunits
-from ..text.bullets import strip_markers
 from ..text.people import GROUP, PARTICIPANT, PERSON
 from ..text.timeunits import is_time
 from .counts import counted
 from .rules import Variable, rules
 from .units import conversion_factor, quantity
+from .unnamed import _FUNCTION, _PARENTHETICAL, fallback_entity, known_entity
 from .values import _MAX_GAP, _SMALL_SCALE, _Value, class_of, grammar
 
 # ---------------------------------------------------------------- entities
@@ -33,11 +33,6 @@ _INHERIT_GAP = re.compile(r"(?i)^[\s,;(]*(?:and/or|and|or|but|,)?[\s(]*$")
 _AGE_ZONE = re.compile(
     rf"(?i)^[\s\-–•*.)(\d]*(?:(?:{PERSON}|and|or|of|both|sexes|genders?|healthy|aged?|between|"
     r"older|younger|any|must|be|who|are|is)\b[\s,;]*)*$"
-)
-_TRIM_WORDS = re.compile(
-    r"(?i)(?:\b(?:of|is|are|must|be|should|was|were|has|have|had|a|an|the|with|than|to|at|"
-    r"value|values|level|levels|score|count|concentration|result|results|measured|by|in|on|"
-    r"that|which|as|defined|and|or)\b|[\s,:(=\-–])+$"
 )
 
 
@@ -85,7 +80,14 @@ def _attach(values: list[_Value], text: str) -> None:
         zone = text[zone_start : value.start]
         mentions = _mentions(zone)
         targets: list[tuple[str, str | None]] = []
-        if mentions and len(zone) - mentions[-1][1] <= _MAX_GAP:
+        if (
+            mentions
+            and len(zone) - mentions[-1][1] <= _MAX_GAP
+            # "grade I-II according to the NYHA classification": the scale named after
+            and not (
+                zone[mentions[-1][0] :].strip().lower() == "grade" and _scale_after(value, text)
+            )
+        ):
             chain = [mentions[-1]]
             for mention in reversed(mentions[:-1]):
                 gap = zone[mention[1] : chain[-1][0]]
@@ -155,7 +157,7 @@ def _attach(values: list[_Value], text: str) -> None:
         elif (value.op and not is_time(value.unit)) or (
             value.shape == "range" and value.unit and not is_time(value.unit)
         ):
-            targets = [("other", _fallback_entity(text, previous_end, value))]
+            targets = [("other", fallback_entity(text, previous_end, value))]
         value.targets = [
             t for t in targets if _fits(value, t[0], variables) and _spelled_right(value, t)
         ]
@@ -187,8 +189,6 @@ _TIME_RELATION = re.compile(
     r"(?i)\s*\)?\s*(?:of\s+(?!age)|after|before|prior|since|from|post|ago|following|previously|"
     r"postmenopausal|post-?menopaus|out\s+(?:from|of)|beyond|earlier|later)\b"
 )
-_VERBAL_END = re.compile(r"(?i)(?:^|\s)(?:up|out|off|down|away)$")
-_NO_ENTITY = frozenset(["there", "it", "this", "that", "these", "those", "which", "and", "or"])
 
 
 def _sex_qualifiers(values: list[_Value], text: str) -> None:
@@ -244,19 +244,7 @@ def _drop_unknown(values: list[_Value]) -> None:
     for value in values:
         if value.unit or value.relative:
             continue
-        value.targets = [t for t in value.targets if t[0] != "other" or _known_entity(t[1])]
-
-
-def _known_entity(entity: str | None) -> bool:
-    """Whether fallback words name something measured: not empty, not only pronouns or
-    generic subjects, not a phrasal verb whose object the number counts ("coughing up or
-    spitting out ≥1 teaspoon")."""
-    if not entity:
-        return False
-    words = [w.lower() for w in re.findall(r"[A-Za-z][\w-]*", entity)]
-    if not words or all(w in _NO_ENTITY or w in _GENERIC for w in words):
-        return False
-    return not _VERBAL_END.search(entity.strip())
+        value.targets = [t for t in value.targets if t[0] != "other" or known_entity(t[1])]
 
 
 def _spelled_right(value: _Value, target: tuple[str, str | None]) -> bool:
@@ -302,6 +290,8 @@ def _mentions_after(value: _Value, text: str) -> list[tuple[int, int, str]]:
     """Variables named right after their limit: "(≥140 mmHg systolic and/or …)",
     "1.5 times upper limit of normal of serum creatinine, ALP, AST"."""
     period = is_time(value.unit)  # "26 to 34 weeks of gestational age", "< 70 days' gestation"
+    if value.unit is None and value.relative is None and (scale := _scale_after(value, text)):
+        return [scale]
     if value.op is None and value.relative is None and not (period and value.shape == "range"):
         return []
     lead = _AFTER_LEAD.match(text, value.end)
@@ -323,6 +313,24 @@ def _mentions_after(value: _Value, text: str) -> list[tuple[int, int, str]]:
             break
         chain.append(mention)
     return [(offset + s, offset + e, v) for s, e, v in chain]
+
+
+_SCALE_LEAD = re.compile(r"(?i)\s*(?:of|according\s+to|by|per|as\s+per|on|using|in)\s+(?:the\s+)?")
+
+
+def _scale_after(value: _Value, text: str) -> tuple[int, int, str] | None:
+    """An ordinal scale named after its grades: "I-III of American Society of
+    Anesthesiologists", "class I-II according to the NYHA classification"."""
+    lead = _SCALE_LEAD.match(text, value.end)
+    if lead is None:
+        return None
+    mentions = _mentions(text[lead.end() : lead.end() + 80])
+    if not mentions or mentions[0][0] != 0:
+        return None
+    start, end, variable = mentions[0]
+    if not rules().variables[variable].ordinal or grammar().value.match(text, lead.end() + end):
+        return None
+    return lead.end() + start, lead.end() + end, variable
 
 
 def _inherits(previous: _Value, value: _Value, text: str) -> bool:
@@ -349,7 +357,6 @@ _PARALLEL_GAP = re.compile(
     r"(?i)(?P<tail>[^;:.<>≤≥=\d]{0,60}?)\s*(?:,\s*(?:and/or|and|or)?|\b(?:and/or|and|or|but)\b)"
     r"\s*[(\[]?\s*"
 )
-_PARENTHETICAL = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 
 
 def _parallel(gap: str) -> bool:
@@ -370,100 +377,8 @@ def _close_paren(text: str, end: int) -> int:
     return end + m.end() if m else end
 
 
-_FUNCTION = (
-    r"(?:and|or|of|in|on|at|for|to|per|from|with|within|during|is|are|was|were|be|prior|before|"
-    r"after|since|than|if|as|by|the|a|an|who|which|that|each|every|daily|weekly|using|"
-    r"degrees?|points?|times|fold|c?Gy|units?|copies|cells|mmHg|ms|bpm|kg|g|mg|mL|ml|L|cm|mm|m)\b"
-)
-# "3 times in the past 6 months": a frequency or a period belongs to its own number
-_COUNTED = re.compile(rf"(?i)(?<![\w.\-/)])\d+(?:\.\d+)?\s+(?:times?\b|{timeunits.WORD})")
-_AFTER_WORDS = re.compile(rf"\s*([A-Za-z][\w\-]*(?:\s+(?!(?i:{_FUNCTION}))[A-Za-z][\w\-]*){{0,3}})")
-_AFTER_NOUN = re.compile(rf"(?!(?i:{_FUNCTION}))")
 # A noun right after a limit names what it limits ("<2mm intraarticular stepoff").
 _NOUN_AFTER = re.compile(rf"\s+(?!(?i:{_FUNCTION}))[A-Za-z][\w-]*(?![\w-]*/)")
-# "a minimum of 10 mL of whole blood", "less than 50% of excess weight lost"
-_OF_WHAT = re.compile(
-    rf"(?:\s+per\s+[a-z]+)?\s+of\s+(?:the\s+)?((?!(?i:{_FUNCTION}))[A-Za-z][\w\-]*"
-    rf"(?:\s+(?!(?i:{_FUNCTION}))[A-Za-z][\w\-]*){{0,3}})"
-)
-_LAST_CLAUSE = re.compile(r"(?i)\b(?:who|which|that|with|having|has|have|had|whose|where)\b")
-_LEAD_WORDS = re.compile(r"(?i)^(?:(?:if|when|where|the|a|an|any|all|both|each|and|or|and/or)\s+)+")
-_GENERIC = frozenset(
-    [
-        "patient",
-        "patients",
-        "subject",
-        "subjects",
-        "participant",
-        "participants",
-        "men",
-        "women",
-        "male",
-        "males",
-        "female",
-        "females",
-        "adult",
-        "adults",
-        "individual",
-        "individuals",
-        "person",
-        "persons",
-        "people",
-        "volunteer",
-        "volunteers",
-        "inpatient",
-        "inpatients",
-        "outpatient",
-        "outpatients",
-        "child",
-        "children",
-        "infant",
-        "infants",
-        "presence",
-    ]
-)
-# "a score of greater than 5 on the Roland-Morris Disability Questionnaire": the scale is
-# named after the value (also after a second limit: "a score > 1 or < -1 on the RASS").
-_SCORE_BEFORE = re.compile(r"(?i)\b(?:scores?|points?)(?:\s+of)?\s*$")
-_ON_SCALE = re.compile(
-    r"(?i)\s*(?:points?\s+)?(?:(?:or|and)\s*[<>≤≥]=?\s*-?\d+(?:\.\d+)?\s+)?(?:on|in)\s+"
-    r"(?:the\s+)?(?P<name>[^\s,;()]+(?:\s+[^\s,;()]+){0,7}?)(?<!\.)(?=\s*(?:[,;()]|\.(?:\s|$)|$))"
-)
-
-
-def _fallback_entity(text: str, floor: int, value: _Value) -> str | None:
-    """Words naming an unknown variable: the noun phrase before the value ("C/D ratio ≤
-    0.8", "Excess alcohol (>2 drinks/d)", "UAS7 score (range 0-42) ≥16"), the scale a score
-    is on ("score of ≥ 22 on the Montgomery-Åsberg Depression Scale"), else the noun the
-    measure modifies ("Patients with a ≥20mm colorectal polyp")."""
-    before = text[floor : value.start]
-    if _SCORE_BEFORE.search(before) or not before.strip(" -–•*(,;:"):
-        on = _ON_SCALE.match(text, value.end)
-        if on:
-            return on.group("name")
-    if value.unit_written and not is_time(value.unit) and value.unit != "%":
-        # "10 mL of whole blood" measures the blood; "80% of the interventions" is a share
-        # of a base, and the entity comes before it ("adherence rate of less than 80%").
-        of_what = _OF_WHAT.match(text, value.end)
-        if of_what:
-            return of_what.group(1)
-    generic = False
-    for segment in reversed(re.split(r"[,;:(\[]", _PARENTHETICAL.sub(" ", before))):
-        phrase = _LAST_CLAUSE.split(strip_markers(segment.strip(" -–•*)]")))[-1]
-        words = _LEAD_WORDS.sub("", _TRIM_WORDS.sub("", phrase.strip())).split()
-        if words and all(w.lower() in _GENERIC for w in words):
-            generic = True
-            break
-        if words and _COUNTED.search(phrase):
-            break  # "3 times in the past 6 months, or more than 5": words of another number
-        if words:
-            return " ".join(words[-6:])
-        if phrase.strip() != segment.strip(" -–•*)]"):
-            break  # "sites with at least 6 mm …": the words before "with" name something else
-    after = _AFTER_WORDS.match(text, value.end)
-    if after and (_AFTER_NOUN.match(after.group(1)) or not generic):
-        return after.group(1)
-    return None
 
 
 def _propagate_age(values: list[_Value], text: str) -> None:
