@@ -155,6 +155,31 @@ def test_an_age_read_from_words_says_so() -> None:
 
 
 @pytest.mark.parametrize(
+    ("a", "b", "verdict"),
+    [
+        (inclusion("Female"), exclusion("Male"), "same"),
+        (inclusion("Female"), inclusion("Women"), "same"),
+        (inclusion("Female (mandatory)"), inclusion("Male or female"), "a_stricter"),
+        (inclusion("Both sexes"), exclusion("Male"), "b_stricter"),
+        (inclusion("Men only"), inclusion("Female patients"), "different"),
+    ],
+)
+def test_a_sex_said_in_words_is_a_limit_on_sex(a: str, b: str, verdict: str) -> None:
+    row = only_row(a, b)
+    assert row.verdict == verdict, row.detail
+    assert "sex read from words" in row.detail, row.detail
+
+
+def test_a_side_that_names_a_sex_with_more_sets_a_limit_on_it() -> None:
+    found = rows(inclusion("Women of reproductive age"), inclusion("Female"))
+    assert all("sets no limit on sex" not in p.detail for p in found), [p.detail for p in found]
+    found = rows(inclusion("Female"), inclusion("Age 18 years or older"))
+    assert any(
+        "A sets no limit" not in p.detail and "B sets no limit on sex" in p.detail for p in found
+    ), [p.detail for p in found]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Minor surgical procedure within 3 days",

@@ -1,7 +1,8 @@
-"""What a criterion says about age without a number: "Adult patients" in the
-inclusion criteria admits age 18 or more, "Minors" in the exclusion criteria
-keeps out age under 18 -- when that is all the criterion says (the age of "Adults
-with a distal radius fracture" cannot be compared apart from the fracture).
+"""What a criterion says about age or sex without a number: "Adult patients" in
+the inclusion criteria admits age 18 or more, "Minors" in the exclusion criteria
+keeps out age under 18, "Female" admits women and "Male" excluded leaves them --
+when that is all the criterion says (the age of "Adults with a distal radius
+fracture" cannot be compared apart from the fracture).
 
 The comparator reads these as age limits, so that they pair and weigh with the
 other trial's age criteria ("Adult patient" against "Over 18 years old" is the
@@ -19,11 +20,15 @@ and the comparison says it was read from the word.
 >>> more = Criterion(id="inc-2", section="inclusion", text="Adults with a fracture", start=0, end=22)
 >>> implied(more).thresholds
 ()
+>>> male = Criterion(id="exc-2", section="exclusion", text="Male", start=0, end=4)
+>>> [(t.variable, t.eligible_values, t.requirement) for t in implied(male).thresholds]
+[('sex', (1.0,), 'excluded')]
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 
 from ..schema import Criterion, Normalized, Range, Threshold
@@ -61,9 +66,78 @@ def _alone(text: str, end: int) -> bool:
     return _REST.fullmatch(text, end) is not None
 
 
-def implied(criterion: Criterion) -> Criterion:
-    """The criterion with the age limit its words imply, when it states none."""
+#: The grades of the variable ``sex`` a criterion said in words is read on.
+SEXES = {1.0: "female", 2.0: "male"}
+_FEMALE = r"(?:females?|wom[ae]n|girls?)"
+_MALE = r"(?:males?|m[ae]n|boys?)"
+# "Female", "Women only", "Male or female patients", "Both sexes", "Sex: male",
+# "Female (mandatory)", "Men and women": the whole criterion is who may enrol by sex.
+_SEX = re.compile(
+    rf"(?i)\s*(?:(?:sex|gender)\s*[:=]?\s*)?(?:(?P<both>(?:both|either|all|any)\s+"
+    r"(?:sex(?:es)?|genders?))|(?P<one>"
+    rf"{_FEMALE}|{_MALE})(?:\s*(?:or|and|and/or|/|&)\s*(?P<other>{_FEMALE}|{_MALE}))?)"
+    rf"(?:\s+(?:sex|gender))?(?:\s+{_PEOPLE})?(?:\s+only)?\s*(?:\((?:mandatory|only)\))?"
+    r"\s*[.;,]?\s*"
+)
+
+
+_NAMES_SEX = re.compile(rf"(?i)\b(?:{_FEMALE}|{_MALE}|sex(?:es)?|genders?)\b")
+
+
+def names_sex(criteria: Iterable[Criterion]) -> frozenset[str]:
+    """``{"sex"}`` when a criterion names a sex ("Women of reproductive age")."""
+    named = any(_NAMES_SEX.search(c.text or "") for c in criteria)
+    return frozenset({"sex"}) if named else frozenset()
+
+
+def _sexes(text: str) -> tuple[float, ...] | None:
+    """The sexes a criterion that says only who may enrol by sex names, as grades."""
+    m = _SEX.fullmatch(text)
+    if m is None:
+        return None
+    if m["both"]:
+        return (1.0, 2.0)
+    named = {
+        1.0 if re.fullmatch(rf"(?i){_FEMALE}", w) else 2.0 for w in (m["one"], m["other"]) if w
+    }
+    return tuple(sorted(named))
+
+
+def _sex_limit(criterion: Criterion) -> Threshold | None:
+    """ "Female" (inclusion), "Male" (exclusion): a limit on sex, read from the words."""
     text = criterion.text or ""
+    named = _sexes(text)
+    if named is None or criterion.section not in ("inclusion", "exclusion"):
+        return None
+    excluded = criterion.section == "exclusion"
+    eligible = tuple(v for v in SEXES if v not in named) if excluded else named
+    if not eligible:
+        return None
+    base = criterion.start or 0
+    lead = len(text) - len(text.lstrip())
+    return Threshold(
+        variable="sex",
+        entity=text.strip(" .;,"),
+        comparator="in",
+        value=named[0],
+        unit=None,
+        values=named,
+        eligible=Range(
+            lower=eligible[0], lower_inclusive=True, upper=eligible[-1], upper_inclusive=True
+        ),
+        eligible_values=eligible,
+        source="implied",
+        start=base + lead,
+        end=base + len(text.rstrip()),
+        requirement="excluded" if excluded else "required",
+    )
+
+
+def implied(criterion: Criterion) -> Criterion:
+    """The criterion with the age or sex limit its words imply, when it states none."""
+    text = criterion.text or ""
+    if not criterion.thresholds and (sex := _sex_limit(criterion)) is not None:
+        return replace(criterion, thresholds=(sex,))
     if any(t.variable == "age" for t in criterion.thresholds) or _ELSE.search(text):
         return criterion
     if criterion.section == "inclusion":

@@ -180,6 +180,10 @@ def _set_text(values: Iterable[float], variable: str | None = None) -> str:
     ordered = sorted(values)
     if not ordered:
         return "no value"
+    if variable == "sex":  # read from words (.implied): "female", "female or male"
+        from .implied import SEXES
+
+        return " or ".join(SEXES.get(v, number(v)) for v in ordered)
     known = _ordinal(variable) if variable else None
     if known is not None and known.letters:
         # Grades written as letters are said as letters: Child-Pugh "B–C", not "2–3".

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 
 from ..schema import Criterion, Pair
 from . import matching
+from .implied import names_sex
 from .limits import limits
 from .meaning import (
     Fact,
@@ -213,8 +214,9 @@ def align_criteria(
     """Line up two lists of criteria (see the module docstring)."""
     ma = [meaning_of(c) for c in criteria_a]
     mb = [meaning_of(c) for c in criteria_b]
-    variables_a = frozenset(v for m in ma for v in m.variables)
-    variables_b = frozenset(v for m in mb for v in m.variables)
+    # A side that names a sex anywhere ("Women of reproductive age") limits it.
+    variables_a = frozenset(v for m in ma for v in m.variables) | names_sex(criteria_a)
+    variables_b = frozenset(v for m in mb for v in m.variables) | names_sex(criteria_b)
     groups = _Groups()
     confidence: dict[tuple[int, int], float] = {}
     basis: dict[tuple[int, int], str] = {}
