@@ -422,6 +422,27 @@ def test_criteria_sharing_only_a_catch_all_concept_are_not_paired(a: str, b: str
     assert sorted(p.verdict for p in found) == ["only_a", "only_b"], [p.detail for p in found]
 
 
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Antibiotic therapy within 2 weeks", "Use of systemic antibiotics within 14 days"),
+        ("Current corticosteroid therapy", "Taking corticosteroids"),
+        ("Immunosuppressive therapy", "Treatment with immunosuppressants"),
+        ("Anticoagulation therapy", "Taking anticoagulants"),
+    ],
+)
+def test_a_therapy_is_the_drug_it_gives(a: str, b: str) -> None:
+    # the lexicon's treats_with: "corticosteroid therapy" is taking corticosteroids, no
+    # kind of it (which would make the side excluding the drug stricter)
+    row = only_row(exclusion(a), exclusion(b))
+    assert row.verdict == "same", row.detail
+
+
+def test_current_use_of_a_drug_is_its_use() -> None:
+    row = only_row(exclusion("Current use of opioids"), exclusion("Opioid use"))
+    assert row.verdict == "same", row.detail
+
+
 def test_an_unknown_variable_is_said_as_written_never_as_other() -> None:
     (row,) = rows(inclusion("CHA2DS2VASc score ≥2"), "")
     assert "other" not in row.detail.split() and "CHA2DS2VASc" in row.detail

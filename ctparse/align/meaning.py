@@ -321,11 +321,15 @@ def _fact(entity: Entity, windows: Sequence[tuple[Window, frozenset[str]]]) -> F
     if entry is not None and entry.negates and requirement in _OPPOSITE:
         # "Legally incapacitated" excluded is informed consent required.
         concept, requirement = entry.negates, _OPPOSITE[requirement]
+    elif entry is not None and entry.treats_with:
+        concept = entry.treats_with  # "corticosteroid therapy" is taking corticosteroids
     when = _when(entity)
     kinds = {q: kind_of(q) for q in entity.qualifiers}
     flags = frozenset(q for q, k in kinds.items() if k == "flag")
-    if entry is not None and entry.state:
-        flags -= {"active"}  # "currently pregnant" is pregnant: a state is now
+    if (entry is not None and entry.state) or entity.type in ("drug", "procedure"):
+        # "currently pregnant" is pregnant, "current corticosteroid therapy" is taking
+        # corticosteroids: a state, a drug and a treatment are read as now already
+        flags -= {"active"}
     degrees = frozenset((k, q) for q, k in kinds.items() if k not in ("flag", "relation"))
     relation = next((q for q, k in kinds.items() if k == "relation"), None)
     window = _window_of(entity, windows)

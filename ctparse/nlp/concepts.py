@@ -158,6 +158,9 @@ class ConceptEntry:
     related: tuple[str, ...] = ()
     # The concept whose absence it is: excluding legal incapacity is requiring consent.
     negates: str | None = None
+    # The drug (class) a therapy is the giving of: "corticosteroid therapy" is taking
+    # corticosteroids, compared as such.
+    treats_with: str | None = None
 
     def concept(self) -> Concept:
         return Concept(id=self.id, name=self.name, mesh=self.mesh)
@@ -284,7 +287,10 @@ def load_concepts(directory: Path | None = None) -> Lexicon:
         for cls in classes:
             if cls not in ids:
                 raise ResourceError(where, f"unknown class concept {cls!r}")
-        for other in [*(entry.get("related") or ()), *filter(None, [entry.get("negates")])]:
+        for other in [
+            *(entry.get("related") or ()),
+            *filter(None, [entry.get("negates"), entry.get("treats_with")]),
+        ]:
             if other not in ids:
                 raise ResourceError(where, f"unknown related concept {other!r}")
         assert name is not None  # _check
@@ -303,6 +309,7 @@ def load_concepts(directory: Path | None = None) -> Lexicon:
             state=bool(entry.get("state")),
             related=tuple(entry.get("related") or ()),
             negates=entry.get("negates"),
+            treats_with=entry.get("treats_with"),
         )
         # An example is an entity text, or "text ⇒ expected" (ctparse.evaluation.examples).
         examples[entry["id"]] = tuple(e.rpartition(" ⇒ ")[0] or e for e in entry["examples"])
