@@ -336,3 +336,24 @@ def test_an_entity_the_lexicon_lacks_gets_the_record_mesh_term() -> None:
 def test_module_examples_hold() -> None:
     for module in (assertions_module, concepts_module, entity_facts_module):
         assert doctest.testmod(module).failed == 0, module.__name__
+
+
+@pytest.mark.parametrize(
+    ("text", "abbreviation", "concept"),
+    [
+        # defined in brackets after the words it stands for: their reading, not the lexicon's
+        ("Present locations with probing depth (PS) > 6 mm", "PS", None),
+        ("Use of acetylsalicylic acid (ASA) within 7 days", "ASA", "aspirin"),
+        # it spells more than the entity before it: its own, more telling reading
+        ("chronic obstructive pulmonary disease (COPD), GOLD grade 3", "COPD", "copd"),
+        ("Aspartate aminotransferase (AST) > 3 x ULN", "AST", "ast"),
+    ],
+)
+def test_an_abbreviation_defined_in_brackets_names_what_it_follows(
+    text: str, abbreviation: str, concept: str | None
+) -> None:
+    import ctparse
+
+    (criterion,) = ctparse.criteria(text, section="exclusion")
+    (entity,) = [e for e in criterion.entities if e.text == abbreviation]
+    assert (entity.concept.id if entity.concept else None) == concept

@@ -190,12 +190,75 @@ def with_entities(
             out.append(criterion)
             continue
         entities = build_entities(criterion, found, mesh=mesh) if found else ()
-        entities = with_lexicon(criterion, entities)
+        entities = _defined_in_brackets(criterion, with_lexicon(criterion, entities))
         if not entities:
             out.append(criterion)
             continue
         out.append(link(dataclasses.replace(criterion, entities=entities)))
     return out
+
+
+_ABBREVIATION = re.compile(r"[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9-]*")
+
+
+def _defined_in_brackets(
+    criterion: Criterion, entities: tuple[Entity, ...]
+) -> tuple[Entity, ...]:
+    """An abbreviation in brackets right after an entity is that entity's name, whatever
+    the lexicon says it abbreviates: "probing depth (PS)" is no performance status,
+    "acetylsalicylic acid (ASA)" no ASA physical status (see :func:`_own_reading`).
+
+    >>> c = Criterion(id="i", section="inclusion", text="probing depth (PS) > 6 mm", start=0, end=25)
+    >>> ps = Entity("i/e2", "measurement", "PS", 15, 17, concept=Concept("ecog", "ECOG"))
+    >>> [e.concept for e in _defined_in_brackets(c, (Entity("i/e1", "measurement", "probing depth", 0, 13), ps))]
+    [None, None]
+    """
+    text, base = criterion.text or "", criterion.start or 0
+    out = list(entities)
+    for k in range(1, len(out)):
+        before, e = out[k - 1], out[k]
+        if (
+            _ABBREVIATION.fullmatch(e.text)
+            and text[before.end - base : e.start - base] == " ("
+            and text[e.end - base : e.end - base + 1] == ")"
+            and (before.concept.id if before.concept else None)
+            != (e.concept.id if e.concept else None)
+            and not _own_reading(e, before, text, base)
+        ):
+            out[k] = dataclasses.replace(e, type=before.type, concept=before.concept)
+    return tuple(out)
+
+
+def _own_reading(abbreviation: Entity, before: Entity, text: str, base: int) -> bool:
+    """Whether a bracketed abbreviation keeps its own reading: it spells words that
+    start before the entity it follows (that entity is a part of what it names:
+    "chronic obstructive pulmonary disease (COPD)" read as "pulmonary disease"), or
+    that entity has no concept and it spells the words before it."""
+    start = _spelled_from(abbreviation.text, text[: abbreviation.start - base - 2])
+    if start is None:
+        return False
+    return before.concept is None or start < before.start - base
+
+
+def _spelled_from(abbreviation: str, before: str) -> int | None:
+    """Where the last words of ``before`` that an abbreviation spells start: its first
+    capital a word's initial, the others letters of those words, in order ("aspartate
+    transaminase (AST)"); None if it spells none.
+
+    >>> _spelled_from("COPD", "with chronic obstructive pulmonary disease")
+    5
+    >>> _spelled_from("PS", "probing depth") is None
+    True
+    """
+    capitals = "".join(ch for ch in abbreviation if ch.isupper()).lower()
+    words = list(re.finditer(r"[A-Za-z0-9]+", before.lower()))
+    for n in range(1, min(len(capitals) + 2, len(words)) + 1):
+        first = words[-n]
+        if capitals and first.group()[0] == capitals[0]:
+            rest = iter("".join(w.group() for w in words[-n:])[1:])
+            if all(ch in rest for ch in capitals[1:]):
+                return first.start()
+    return None
 
 
 def with_lexicon(criterion: Criterion, entities: Sequence[Entity]) -> tuple[Entity, ...]:
