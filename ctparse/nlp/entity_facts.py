@@ -201,9 +201,7 @@ def with_entities(
 _ABBREVIATION = re.compile(r"[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9-]*")
 
 
-def _defined_in_brackets(
-    criterion: Criterion, entities: tuple[Entity, ...]
-) -> tuple[Entity, ...]:
+def _defined_in_brackets(criterion: Criterion, entities: tuple[Entity, ...]) -> tuple[Entity, ...]:
     """An abbreviation in brackets right after an entity is that entity's name, whatever
     the lexicon says it abbreviates: "probing depth (PS)" is no performance status,
     "acetylsalicylic acid (ASA)" no ASA physical status (see :func:`_own_reading`).
