@@ -443,6 +443,39 @@ def test_current_use_of_a_drug_is_its_use() -> None:
     assert row.verdict == "same", row.detail
 
 
+@pytest.mark.parametrize(
+    ("a", "b", "said"),
+    [
+        (exclusion("Neutropenia"), exclusion("ANC < 1500/mm3"), "A excludes neutropenia"),
+        (exclusion("Anemia"), inclusion("Hemoglobin ≥ 9 g/dL"), "A excludes anemia"),
+        (exclusion("Hypokalemia"), exclusion("Serum potassium < 3.5 mmol/L"), "giving no value"),
+        (
+            exclusion("granulocyte-deficient patients."),
+            exclusion("Absolute Neutrophil Count < 500/mm³"),
+            "A names ANC without a value",
+        ),
+    ],
+)
+def test_a_condition_that_is_a_low_value_pairs_with_a_limit_on_it(
+    a: str, b: str, said: str
+) -> None:
+    # the lexicon's low / high: neutropenia is a low ANC; without a value the two
+    # cannot be put on one scale, and A does not "set no limit"
+    row = only_row(a, b)
+    assert row.verdict == "different", row.detail
+    assert said in row.detail and "sets no limit" not in row.detail, row.detail
+
+
+def test_a_side_that_limits_the_measure_elsewhere_pairs_its_limits() -> None:
+    found = rows(exclusion("Neutropenia", "ANC < 1500/mm3"), exclusion("ANC < 1000/mm3"))
+    assert [(p.a_ids, p.b_ids) for p in found if p.b_ids] == [(("exc-2",), ("exc-1",))]
+
+
+def test_an_organ_disorder_is_no_value_of_its_enzymes() -> None:
+    found = rows(exclusion("Hepatic disorder"), exclusion("AST > 3 x ULN"))
+    assert sorted(p.verdict for p in found) == ["only_a", "only_b"]
+
+
 def test_an_unknown_variable_is_said_as_written_never_as_other() -> None:
     (row,) = rows(inclusion("CHA2DS2VASc score ≥2"), "")
     assert "other" not in row.detail.split() and "CHA2DS2VASc" in row.detail

@@ -118,6 +118,23 @@ class Meaning:
         return {k: frozenset(v) for k, v in out.items()}
 
     @property
+    def measured(self) -> dict[str, Fact]:
+        """The variables it names without a limit, each with the fact naming it: a
+        measurement ("granulocyte-deficient": ANC) or a condition that is a low or high
+        value of one ("neutropenia": ANC, the lexicon's ``low`` / ``high``)."""
+        out: dict[str, Fact] = {}
+        entries = lexicon().entries
+        for f in self.facts:
+            entry = entries.get(f.concept)
+            if entry is None or f.example or f.requirement not in ("required", "excluded"):
+                continue
+            named = [entry.variable] if entry.variable else [*entry.low, *entry.high]
+            for v in named:
+                if v and v not in self.variables:
+                    out.setdefault(v, f)
+        return out
+
+    @property
     def head_fact(self) -> Fact | None:
         """The first fact it asks about: what it is mainly about."""
         for f in self.facts:

@@ -50,6 +50,8 @@ from .windows import EVENT_FLOOR, event_score, event_tokens
 _ASKED = ("required", "excluded")
 #: Links less sure than this are not made.
 FLOOR = 0.5
+#: A criterion naming a measure without a value ("neutropenia") and one limiting it.
+MEASURED_CONFIDENCE = 0.8
 #: A criterion alone joins a row whose criterion names all its concepts (or most of
 #: them, its first one among them) when they weigh at least this much together: one
 #: concept that half the criteria name is not enough.
@@ -215,8 +217,11 @@ def align_criteria(
     ma = [meaning_of(c) for c in criteria_a]
     mb = [meaning_of(c) for c in criteria_b]
     # A side that names a sex anywhere ("Women of reproductive age") limits it.
-    variables_a = frozenset(v for m in ma for v in m.variables) | names_sex(criteria_a)
-    variables_b = frozenset(v for m in mb for v in m.variables) | names_sex(criteria_b)
+    # ("Neutropenia" limits ANC, without a value.)
+    variables_a = frozenset(v for m in ma for v in [*m.variables, *m.measured])
+    variables_b = frozenset(v for m in mb for v in [*m.variables, *m.measured])
+    variables_a |= names_sex(criteria_a)
+    variables_b |= names_sex(criteria_b)
     groups = _Groups()
     confidence: dict[tuple[int, int], float] = {}
     basis: dict[tuple[int, int], str] = {}
@@ -232,6 +237,8 @@ def align_criteria(
     weights = concept_weights([*ma, *mb])
     word_weights = matching.idf([m.tokens for m in [*ma, *mb]])
     event_weights = matching.idf([event_tokens(w) for m in [*ma, *mb] for w in m.windows])
+    limited_a = {k[0] for m in ma for k in m.keys}
+    limited_b = {k[0] for m in mb for k in m.keys}
     scores = []
     for x in ma:
         row = []
@@ -242,7 +249,13 @@ def align_criteria(
                 if same_section(x.criterion, y.criterion)
                 else 0.0
             )
-            row.append(max(concepts, words, _window_score(x, y, event_weights)))
+            # "Neutropenia" / "ANC < 1500/mm3": one measure, one side without a value
+            measured = (
+                MEASURED_CONFIDENCE
+                if _measured_against(x, y, limited_a) or _measured_against(y, x, limited_b)
+                else 0.0
+            )
+            row.append(max(concepts, words, _window_score(x, y, event_weights), measured))
         scores.append(row)
     linked = {(i, j) for i, j in confidence}
     # A criterion written again on one side (each cohort of a trial lists "diagnosed
@@ -360,6 +373,13 @@ def align_criteria(
         if j not in in_rows_b:
             pairs.append(alone(m, "b", missing_other=missing_a, other_variables=variables_a))
     return _ordered(pairs, criteria_a, criteria_b)
+
+
+def _measured_against(x: Meaning, y: Meaning, limited_on_x_side: set[str]) -> bool:
+    """Whether ``x`` names without a value a variable ``y`` limits and ``x``'s side
+    limits nowhere ("Neutropenia" excluded / "ANC < 1500/mm3" excluded, or "ANC ≥
+    1500/mm3" required)."""
+    return bool(set(x.measured) & ({k[0] for k in y.keys} - limited_on_x_side))
 
 
 def _states_part_of(part: Meaning, whole: Meaning) -> bool:

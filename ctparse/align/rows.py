@@ -128,6 +128,7 @@ def judge(
     about: list[str] = []
     basis = "text"
     graded: dict[str, dict[str, str]] = {"A": {}, "B": {}}
+    named: dict[str, set[str]] = {"A": set(), "B": set()}  # facts said with a limit
     for key in dict.fromkeys([*keys_a, *keys_b]):
         name_ = label(key[0])
         when = f" (when {key[1]})" if key[1] else ""
@@ -148,6 +149,18 @@ def judge(
         )
         other = "B" if side == "A" else "A"
         limit = next(iter(mine[key].values()))
+        unmeasured = _named_without_value(side_b if side == "A" else side_a, key[0])
+        if unmeasured is not None:
+            # "Neutropenia" / "ANC < 1500/mm3": one measure, only one side gives a value
+            named[other].add(unmeasured.concept)
+            said = (
+                f"{other} names {name_} without a value"
+                if unmeasured.type == "measurement"
+                else f"{other} {_VERB.get(unmeasured.requirement or '', 'names')} "
+                f"{name(unmeasured)}, giving no value of {name_}"
+            )
+            parts.append(("different", f"{said} ({side} {limit_words(limit)}){when}"))
+            continue
         concept = _graded(side_a if side == "A" else side_b, key)
         if concept and any(
             concept in f.broader or f.concept in broader_concepts(concept)
@@ -178,13 +191,17 @@ def judge(
         _with_grade(f, graded["A"])
         for m in side_a
         for f in m.facts
-        if not f.example and (f.window is None or id(f.window) not in paired)
+        if not f.example
+        and (f.window is None or id(f.window) not in paired)
+        and f.concept not in named["A"]
     ]
     facts_b = [
         _with_grade(f, graded["B"])
         for m in side_b
         for f in m.facts
-        if not f.example and (f.window is None or id(f.window) not in paired)
+        if not f.example
+        and (f.window is None or id(f.window) not in paired)
+        and f.concept not in named["B"]
     ]
     if asks(facts_a) and asks(facts_b):
         verdict, detail = compare_facts(facts_a, facts_b)
@@ -213,6 +230,17 @@ def judge(
         detail += f" (limits that are alternatives: {'; '.join(alternatives)})"
     shown = ", ".join(dict.fromkeys(a for a in about if a)) or None
     return verdict, detail, variable, shown, basis
+
+
+_VERB = {"required": "requires", "excluded": "excludes"}
+
+
+def _named_without_value(side: Sequence[Meaning], variable: str) -> Fact | None:
+    """The fact of a side naming ``variable`` without a limit ("neutropenia": ANC)."""
+    for m in side:
+        if (fact := m.measured.get(variable)) is not None:
+            return fact
+    return None
 
 
 def _graded(side: Sequence[Meaning], key: tuple[str, str]) -> str | None:

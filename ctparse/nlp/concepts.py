@@ -161,6 +161,9 @@ class ConceptEntry:
     # The drug (class) a therapy is the giving of: "corticosteroid therapy" is taking
     # corticosteroids, compared as such.
     treats_with: str | None = None
+    # The variables whose low (high) values the condition is: neutropenia is a low ANC.
+    low: tuple[str, ...] = ()
+    high: tuple[str, ...] = ()
 
     def concept(self) -> Concept:
         return Concept(id=self.id, name=self.name, mesh=self.mesh)
@@ -310,6 +313,8 @@ def load_concepts(directory: Path | None = None) -> Lexicon:
             related=tuple(entry.get("related") or ()),
             negates=entry.get("negates"),
             treats_with=entry.get("treats_with"),
+            low=tuple(entry.get("low") or ()),
+            high=tuple(entry.get("high") or ()),
         )
         # An example is an entity text, or "text ⇒ expected" (ctparse.evaluation.examples).
         examples[entry["id"]] = tuple(e.rpartition(" ⇒ ")[0] or e for e in entry["examples"])
