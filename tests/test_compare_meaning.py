@@ -476,6 +476,35 @@ def test_an_organ_disorder_is_no_value_of_its_enzymes() -> None:
     assert sorted(p.verdict for p in found) == ["only_a", "only_b"]
 
 
+def test_a_time_on_a_treatment_is_no_time_since_it() -> None:
+    # "for at least 3 months" is how long a patient has been on it, not a washout
+    row = only_row(
+        inclusion("Hemodialysis for at least 3 months"),
+        exclusion("Hemodialysis within the last 3 months"),
+    )
+    assert row.verdict == "different", row.detail
+    assert "a time on it against a time since it" in row.detail, row.detail
+
+
+def test_two_times_on_a_treatment_compare_as_durations() -> None:
+    row = only_row(
+        inclusion("on stable dose of metformin for at least 3 months"),
+        inclusion("Stable metformin dose for ≥ 8 weeks"),
+    )
+    assert row.verdict == "a_stricter", row.detail
+    assert "duration is 34 days longer" in row.detail and "washout" not in row.detail
+
+
+def test_a_time_on_a_treatment_is_no_exclusion_of_it() -> None:
+    found = rows(
+        inclusion("Received stable hemodialysis at least 3 months."),
+        inclusion("Minimum of 3 hours of dialysis per session."),
+    )
+    assert all("A requires dialysis for at least 3 months" in p.detail for p in found), [
+        p.detail for p in found
+    ]
+
+
 def test_an_unknown_variable_is_said_as_written_never_as_other() -> None:
     (row,) = rows(inclusion("CHA2DS2VASc score ≥2"), "")
     assert "other" not in row.detail.split() and "CHA2DS2VASc" in row.detail

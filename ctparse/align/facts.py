@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from ..nlp.concepts import lexicon
 from ..schema import Verdict
 from .meaning import Fact
+from .windows import is_duration
 from .wording import amount
 
 _RELATIONS = {
@@ -111,6 +112,8 @@ def name(fact: Fact) -> str:
             return f"planned {head}"
         return f"a future {head}" if _is_state(fact.concept) else f"a risk of {head}"
     window = fact.window
+    if window is not None and window.value is not None and window.unit and is_duration(window):
+        return f"{head} for at least {amount(window.value, window.unit)}"
     if window is not None and window.value is not None and window.unit and fact.extent:
         return f"{head} within {amount(window.value, window.unit)}"
     if math.isinf(fact.extent) and fact.when == "ever":

@@ -42,6 +42,7 @@ from ..nlp.rules import rules
 from ..resources import models_dir, per_text
 from ..schema import Criterion, Entity, Window
 from . import matching
+from .windows import is_duration
 
 INFINITE = math.inf
 #: Qualifiers that make a condition current (no further back than now).
@@ -351,7 +352,12 @@ def _fact(entity: Entity, windows: Sequence[tuple[Window, frozenset[str]]]) -> F
     relation = next((q for q, k in kinds.items() if k == "relation"), None)
     window = _window_of(entity, windows)
     broader = broader_concepts(concept)
-    if window is not None and window.eligible is not None and window.comparator not in _DURATION:
+    if (
+        window is not None
+        and window.eligible is not None
+        and window.comparator not in _DURATION
+        and not is_duration(window)  # "on hemodialysis for at least 3 months": on it now
+    ):
         # "within 4 weeks before": the event is excluded (or required) in that period.
         if window.eligible.lower is not None:
             extent = window.eligible.lower

@@ -21,6 +21,20 @@ from .wording import amount, window_phrase
 EVENT_FLOOR = 0.5
 
 
+def is_duration(window: Window) -> bool:
+    """Whether a window is how long a patient has had something ("on hemodialysis for
+    at least 3 months", "stable metformin dose for ≥ 8 weeks"): at least a period
+    required, with no direction and no anchor; not a time since it ("≥ 4 weeks since
+    prior chemotherapy", "at least 4 weeks before enrollment", "no chemotherapy for at
+    least 4 weeks")."""
+    return (
+        window.comparator in (">=", ">")
+        and window.direction is None
+        and not window.anchor
+        and window.requirement == "required"
+    )
+
+
 def _longer_is_stricter(window: Window) -> bool | None:
     """Whether a longer period admits fewer patients, from the eligible time range
     the extractor recorded: "more than N days since X" (a washout, X excluded within
@@ -82,6 +96,9 @@ def compare_windows(ca: Criterion, x: Window, cb: Criterion, y: Window) -> tuple
     in_days = period.unit == "day" and x.unit != y.unit and "day" not in (x.unit, y.unit)
     pa = window_phrase(ca, x, with_days=in_days)
     pb = window_phrase(cb, y, with_days=in_days)
+    if is_duration(x) != is_duration(y):
+        # "hemodialysis for at least 3 months" / "hemodialysis within the last 3 months"
+        return "different", f"A {pa}; B {pb} (a time on it against a time since it)"
     if period.same:
         if pa == pb:
             return "same", "both " + window_phrase(ca, x, both=True)
@@ -97,7 +114,15 @@ def compare_windows(ca: Criterion, x: Window, cb: Criterion, y: Window) -> tuple
     # A washout keeps a past event away; a period ahead ("plans to move away
     # within 6 months") is no washout.
     ahead = "after" in (x.direction, y.direction) and not x.anchor and not y.anchor
-    what = "window" if not longer_stricter else "period" if ahead else "washout"
+    what = (
+        "window"
+        if not longer_stricter
+        else "duration"
+        if is_duration(x)
+        else "period"
+        if ahead
+        else "washout"
+    )
     return ("a_stricter" if a_stricter else "b_stricter"), (
         f"A {pa}; B {pb}: {'A' if longer_a else 'B'}'s {what} is {period.gap()} longer"
     )

@@ -149,21 +149,16 @@ class ConceptEntry:
     names: tuple[str, ...] = ()  # name, synonyms and misspellings (case-insensitive)
     abbreviations: tuple[str, ...] = ()  # matched as written
     broad: bool = False  # a catch-all ("disease", "treatment"): names only a whole entity text
-    # A state a patient is in now ("pregnant", "breastfeeding"): written alone it means
-    # the present, where a condition written alone ("epilepsy") means any time.
+    # A state a patient is in now ("pregnant"): written alone it means the present, where
+    # a condition written alone ("epilepsy") means any time.
     state: bool = False
-    # Concepts it bears on without being a kind of them: a risk score and the treatment
-    # it decides (CHA2DS2-VASc: anticoagulation), a treatment and the condition it
-    # treats (psychiatric treatment: psychiatric disorder).
+    # Concepts it bears on without being a kind of them: a risk score and the treatment it
+    # decides (CHA2DS2-VASc: anticoagulation), a treatment and what it treats.
     related: tuple[str, ...] = ()
-    # The concept whose absence it is: excluding legal incapacity is requiring consent.
-    negates: str | None = None
-    # The drug (class) a therapy is the giving of: "corticosteroid therapy" is taking
-    # corticosteroids, compared as such.
-    treats_with: str | None = None
-    # The variables whose low (high) values the condition is: neutropenia is a low ANC.
-    low: tuple[str, ...] = ()
-    high: tuple[str, ...] = ()
+    negates: str | None = None  # what it is the absence of: legal incapacity, consent
+    treats_with: str | None = None  # the drug a therapy gives: corticosteroid therapy
+    low: tuple[str, ...] = ()  # the variables whose low values it is: neutropenia, ANC
+    high: tuple[str, ...] = ()  # and high values: hyperkalemia, potassium
 
     def concept(self) -> Concept:
         return Concept(id=self.id, name=self.name, mesh=self.mesh)
@@ -290,10 +285,8 @@ def load_concepts(directory: Path | None = None) -> Lexicon:
         for cls in classes:
             if cls not in ids:
                 raise ResourceError(where, f"unknown class concept {cls!r}")
-        for other in [
-            *(entry.get("related") or ()),
-            *filter(None, [entry.get("negates"), entry.get("treats_with")]),
-        ]:
+        linked = [entry.get("negates"), entry.get("treats_with")]
+        for other in [*(entry.get("related") or ()), *filter(None, linked)]:
             if other not in ids:
                 raise ResourceError(where, f"unknown related concept {other!r}")
         assert name is not None  # _check
