@@ -438,6 +438,13 @@ def test_a_therapy_is_the_drug_it_gives(a: str, b: str) -> None:
     assert row.verdict == "same", row.detail
 
 
+def test_an_allergy_to_a_class_holds_its_members() -> None:
+    row = only_row(
+        exclusion("Allergy to penicillin"), exclusion("Allergy to beta-lactam antibiotics")
+    )
+    assert row.verdict == "b_stricter", row.detail
+
+
 def test_current_use_of_a_drug_is_its_use() -> None:
     row = only_row(exclusion("Current use of opioids"), exclusion("Opioid use"))
     assert row.verdict == "same", row.detail
