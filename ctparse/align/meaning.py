@@ -32,7 +32,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..nlp.concepts import lexicon
@@ -118,7 +118,7 @@ class Meaning:
                 out.setdefault(c, set()).add((f.when, f.requirement))
         return {k: frozenset(v) for k, v in out.items()}
 
-    @property
+    @cached_property
     def measured(self) -> dict[str, Fact]:
         """The variables it names without a limit, each with the fact naming it: a
         measurement ("granulocyte-deficient": ANC) or a condition that is a low or high
