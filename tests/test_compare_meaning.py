@@ -445,6 +445,22 @@ def test_an_allergy_to_a_class_holds_its_members() -> None:
     assert row.verdict == "b_stricter", row.detail
 
 
+@pytest.mark.parametrize(
+    ("a", "b", "verdict"),
+    [
+        # an allergy to something the lexicon does not know is no allergy to anything
+        ("Known allergy to tree nuts", "Any known allergy", "b_stricter"),
+        ("Known allergy to tree nuts or peanuts", "Allergy to aspirin", "different"),
+        ("Allergy to any medication", "Known drug allergy", "same"),
+        # a relation written as a coordination holds for what follows it
+        ("Known hypersensitivity or contraindication to aspirin", "Allergy to aspirin", "same"),
+    ],
+)
+def test_what_an_allergy_is_to(a: str, b: str, verdict: str) -> None:
+    found = rows(exclusion(a), exclusion(b))
+    assert [p.verdict for p in found] == [verdict], [p.detail for p in found]
+
+
 def test_current_use_of_a_drug_is_its_use() -> None:
     row = only_row(exclusion("Current use of opioids"), exclusion("Opioid use"))
     assert row.verdict == "same", row.detail

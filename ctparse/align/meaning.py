@@ -389,6 +389,20 @@ def _fact(entity: Entity, windows: Sequence[tuple[Window, frozenset[str]]]) -> F
 
 
 _OPPOSITE = {"required": "excluded", "excluded": "required"}
+#: Conditions that are a relation to something ("allergy", "intolerance"), and what
+#: names that something right after them.
+_RELATION_WORDS = frozenset({"allergy", "intolerance"})
+_OBJECT = re.compile(r"(?i)\s+(?:to|against|of)\s+(?:any\s+|the\s+)?(?=[a-z])")
+
+
+def _unknown_object(criterion: Criterion, entity: Entity) -> bool:
+    """Whether words the lexicon does not know follow a relation ("allergy to tree nuts",
+    not "allergy to any medication")."""
+    base = criterion.start or 0
+    m = _OBJECT.match(criterion.text or "", entity.end - base)
+    return m is not None and not any(e.start == base + m.end() for e in criterion.entities)
+
+
 _WORD = re.compile(r"[A-Za-z]+|\d+(?:\.\d+)?")
 
 
@@ -520,6 +534,10 @@ def meaning_of(criterion: Criterion) -> Meaning:
         # A measurement its own thresholds limit is said by the limit ("ECOG 0-1").
         if fact is None or fact.concept in limited:
             continue
+        if fact.concept in _RELATION_WORDS and _unknown_object(criterion, entity):
+            # "allergy to tree nuts": an allergy to something the lexicon does not know,
+            # no allergy to anything
+            fact = dataclasses.replace(fact, flags=fact.flags | {"restricted"})
         if fact.degrees and _degree_by_limit(entity, criterion):
             # "Moderate to severe OSA (AHI > 15)": the limit says the degree, and is compared
             # as a limit; the words would narrow the fact a second time.
