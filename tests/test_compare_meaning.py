@@ -154,6 +154,21 @@ def test_an_age_read_from_words_says_so() -> None:
     assert "read from words: A's from “Adult”" in row.detail, row.detail
 
 
+def test_an_age_a_demand_applies_to_is_no_age_limit() -> None:
+    # "if female and less than 60": who must have the test, not who may enrol
+    found = rows(
+        inclusion(
+            "Male or female, 18 to 65 years of age.",
+            "Negative pregnancy test if female and less then 60 y/o;",
+        ),
+        inclusion("Male or female, 18 years to 65 years old (inclusive)"),
+    )
+    (age,) = [p for p in found if p.variable == "age" and p.b_ids]
+    assert age.verdict == "same" and age.a_ids == ("inc-1.2",), age.detail
+    (sex,) = [p for p in found if p.variable == "sex"]
+    assert sex.verdict == "same", sex.detail
+
+
 @pytest.mark.parametrize(
     ("a", "b", "verdict"),
     [
