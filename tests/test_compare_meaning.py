@@ -469,6 +469,8 @@ def test_an_allergy_to_a_class_holds_its_members() -> None:
         ("Allergy to any medication", "Known drug allergy", "same"),
         # a relation written as a coordination holds for what follows it
         ("Known hypersensitivity or contraindication to aspirin", "Allergy to aspirin", "same"),
+        # and one with an aside in brackets inside it
+        ("Known hypersensitivity (e.g., anaphylaxis) to aspirin", "Allergy to aspirin", "same"),
     ],
 )
 def test_what_an_allergy_is_to(a: str, b: str, verdict: str) -> None:

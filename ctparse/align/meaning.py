@@ -392,7 +392,7 @@ _OPPOSITE = {"required": "excluded", "excluded": "required"}
 #: Conditions that are a relation to something ("allergy", "intolerance"), and what
 #: names that something right after them.
 _RELATION_WORDS = frozenset({"allergy", "intolerance"})
-_OBJECT = re.compile(r"(?i)\s+(?:to|against|of)\s+(?:(?:any|the|other|all)\s+)?(?=[a-z])")
+_OBJECT = re.compile(r"(?i)\s+(?:to|against|of)\s+(?:(?:any|the|other|all|an?)\s+)?(?=[a-z])")
 
 
 def _unknown_object(criterion: Criterion, entity: Entity) -> bool:

@@ -169,13 +169,15 @@ def relation_span(text: str, mention: Mention) -> tuple[int, int] | None:
     what it asks is read there."""
     lex = _lexicon()
     start = max(0, mention.start - 80)
+    # "hypersensitivity (including anaphylaxis) to": an aside inside the phrase is blanked
+    masked = _ASIDE.sub(lambda m: " " * len(m.group()), text[: mention.start])
     found = None
-    for m in lex.regex.finditer(text, start, mention.start):
+    for m in lex.regex.finditer(masked, start, mention.start):
         qualifier = lex.of.get(_fold(m.group(0)))
         if (
             qualifier is not None
             and qualifier.kind == "relation"
-            and _FILLER.fullmatch(text[m.end() : mention.start])
+            and _FILLER.fullmatch(masked[m.end() : mention.start])
         ):
             found = (m.start(), m.end())
     return found
@@ -185,7 +187,7 @@ def _relation(text: str, mention: Mention) -> list[str]:
     span = relation_span(text, mention)
     if span is None:
         return []
-    qualifier = _lexicon().of.get(_fold(text[span[0] : span[1]]))
+    qualifier = _lexicon().of.get(_fold(_ASIDE.sub(" ", text[span[0] : span[1]])))
     return [qualifier.id] if qualifier else []
 
 
