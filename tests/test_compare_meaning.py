@@ -478,6 +478,14 @@ def test_what_an_allergy_is_to(a: str, b: str, verdict: str) -> None:
     assert [p.verdict for p in found] == [verdict], [p.detail for p in found]
 
 
+def test_a_drug_or_device_study_is_another_trial() -> None:
+    row = only_row(
+        exclusion("Concurrent participation in another investigational drug or device study"),
+        exclusion("Currently enrolled in another clinical trial"),
+    )
+    assert row.verdict == "same", row.detail
+
+
 def test_current_use_of_a_drug_is_its_use() -> None:
     row = only_row(exclusion("Current use of opioids"), exclusion("Opioid use"))
     assert row.verdict == "same", row.detail
