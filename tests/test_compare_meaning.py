@@ -486,6 +486,21 @@ def test_a_drug_or_device_study_is_another_trial() -> None:
     assert row.verdict == "same", row.detail
 
 
+@pytest.mark.parametrize(
+    ("a", "b", "verdict"),
+    [
+        # a kind of surgery the lexicon does not know is no surgery of any kind
+        ("Prior knee surgery", "Any surgery within 3 months", "different"),
+        ("Abdominal surgery", "Major surgery", "different"),
+        # words of time or extent narrow nothing to a kind
+        ("Prior surgery", "Major surgery within 4 weeks", "a_stricter"),
+    ],
+)
+def test_a_kind_of_a_generic_head_is_no_any(a: str, b: str, verdict: str) -> None:
+    row = only_row(exclusion(a), exclusion(b))
+    assert row.verdict == verdict, row.detail
+
+
 def test_current_use_of_a_drug_is_its_use() -> None:
     row = only_row(exclusion("Current use of opioids"), exclusion("Opioid use"))
     assert row.verdict == "same", row.detail

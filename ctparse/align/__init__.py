@@ -34,13 +34,14 @@ entities (the recognizer's, or until it lands the dictionary tagger's, which
 never runs the NLP.
 
     meaning.py   a criterion as limits, facts and windows
+    narrowing.py words that narrow a fact ("knee surgery", "allergy to tree nuts")
     pairs.py     the links, the assignment and the rows
     rows.py      a row's verdict from its parts
     limits.py    a side's thresholds on one variable as one eligible range or set
     windows.py   time windows lined up by event and anchor
     facts.py     verdicts on excluded and required concepts
     text.py      verdicts by words
-    implied.py   age limits said in words ("Adult patients", "Minors")
+    implied.py   age and sex limits said in words ("Adult patients", "Minors", "Female")
     study.py     study-level fields (phase, drugs, outcomes, …)
     wording.py   criteria and windows put into words
     matching.py  text normalization, similarity and the assignment

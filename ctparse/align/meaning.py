@@ -42,6 +42,7 @@ from ..nlp.rules import rules
 from ..resources import models_dir, per_text
 from ..schema import Criterion, Entity, Window
 from . import matching
+from .narrowing import narrowed
 from .windows import is_duration
 
 INFINITE = math.inf
@@ -389,20 +390,6 @@ def _fact(entity: Entity, windows: Sequence[tuple[Window, frozenset[str]]]) -> F
 
 
 _OPPOSITE = {"required": "excluded", "excluded": "required"}
-#: Conditions that are a relation to something ("allergy", "intolerance"), and what
-#: names that something right after them.
-_RELATION_WORDS = frozenset({"allergy", "intolerance"})
-_OBJECT = re.compile(r"(?i)\s+(?:to|against|of)\s+(?:(?:any|the|other|all|an?)\s+)?(?=[a-z])")
-
-
-def _unknown_object(criterion: Criterion, entity: Entity) -> bool:
-    """Whether words the lexicon does not know follow a relation ("allergy to tree nuts",
-    not "allergy to any medication")."""
-    base = criterion.start or 0
-    m = _OBJECT.match(criterion.text or "", entity.end - base)
-    return m is not None and not any(e.start == base + m.end() for e in criterion.entities)
-
-
 _WORD = re.compile(r"[A-Za-z]+|\d+(?:\.\d+)?")
 
 
@@ -534,9 +521,8 @@ def meaning_of(criterion: Criterion) -> Meaning:
         # A measurement its own thresholds limit is said by the limit ("ECOG 0-1").
         if fact is None or fact.concept in limited:
             continue
-        if fact.concept in _RELATION_WORDS and _unknown_object(criterion, entity):
-            # "allergy to tree nuts": an allergy to something the lexicon does not know,
-            # no allergy to anything
+        if narrowed(fact.concept, criterion, entity):
+            # "knee surgery", "allergy to tree nuts": a kind the lexicon does not know
             fact = dataclasses.replace(fact, flags=fact.flags | {"restricted"})
         if fact.degrees and _degree_by_limit(entity, criterion):
             # "Moderate to severe OSA (AHI > 15)": the limit says the degree, and is compared
