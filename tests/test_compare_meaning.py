@@ -501,6 +501,17 @@ def test_a_kind_of_a_generic_head_is_no_any(a: str, b: str, verdict: str) -> Non
     assert row.verdict == verdict, row.detail
 
 
+def test_a_preposition_before_a_generic_head_names_no_kind() -> None:
+    # NCT04175379 inc-1: "... with one lung ventilation during surgery"
+    row = only_row(
+        inclusion(
+            "planning to have thoracoscopic single lobectomy with one lung ventilation during surgery"
+        ),
+        inclusion("Scheduled for lobectomy"),
+    )
+    assert "as qualified" not in row.detail, row.detail
+
+
 def test_current_use_of_a_drug_is_its_use() -> None:
     row = only_row(exclusion("Current use of opioids"), exclusion("Opioid use"))
     assert row.verdict == "same", row.detail

@@ -19,7 +19,8 @@ _OBJECT = re.compile(r"(?i)\s+(?:to|against|of)\s+(?:(?:any|the|other|all|an?)\s
 
 #: Concepts named by a generic head noun, which words before it may narrow to a kind.
 _GENERIC_HEADS = frozenset({"surgery", "fracture", "infection", "injury"})
-#: Words before such a head that say no kind of it (time, extent, how it is done or had).
+#: Words before such a head that say no kind of it (time, extent, how it is done or had,
+#: and prepositions: "one lung ventilation during surgery").
 # fmt: off
 _NO_KIND = frozenset([
     "any", "other", "prior", "previous", "recent", "past", "history", "of", "planned",
@@ -27,7 +28,8 @@ _NO_KIND = frozenset([
     "emergent", "scheduled", "current", "active", "undergo", "undergoing", "underwent",
     "undergone", "had", "have", "has", "having", "with", "without", "for", "to", "or", "and",
     "no", "a", "an", "the", "all", "recently", "known", "documented", "surgical", "open",
-    "closed", "acute", "chronic", "concomitant", "ongoing", "further", "new",
+    "closed", "acute", "chronic", "concomitant", "ongoing", "further", "new", "during",
+    "after", "before", "following", "from", "at", "in", "on", "by", "since", "until",
 ])
 # fmt: on
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z'-]+)\s+$")
