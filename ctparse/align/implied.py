@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
+from ..nlp.clauses import rules as demand_rules
 from ..schema import Criterion, Normalized, Range, Threshold
 
 #: The age of majority the words are read at.
@@ -70,15 +71,7 @@ def _alone(text: str, end: int) -> bool:
 SEXES = {1.0: "female", 2.0: "male"}
 _FEMALE = r"(?:females?|wom[ae]n|girls?)"
 _MALE = r"(?:males?|m[ae]n|boys?)"
-# "Female", "Women only", "Male or female patients", "Both sexes", "Sex: male",
-# "Female (mandatory)", "Men and women": the whole criterion is who may enrol by sex.
-_SEX = re.compile(
-    rf"(?i)\s*(?:(?:sex|gender)\s*[:=]?\s*)?(?:(?P<both>(?:both|either|all|any)\s+"
-    r"(?:sex(?:es)?|genders?))|(?P<one>"
-    rf"{_FEMALE}|{_MALE})(?:\s*(?:or|and|and/or|/|&)\s*(?P<other>{_FEMALE}|{_MALE}))?)"
-    rf"(?:\s+(?:sex|gender))?(?:\s+{_PEOPLE})?(?:\s+only)?\s*(?:\((?:mandatory|only)\))?"
-    r"\s*[.;,]?\s*"
-)
+_BOTH = re.compile(r"(?i)\b(?:both|either|all|any)\s+(?:sex(?:es)?|genders?)\b")
 
 
 _NAMES_SEX = re.compile(rf"(?i)\b(?:{_FEMALE}|{_MALE}|sex(?:es)?|genders?)\b")
@@ -91,16 +84,16 @@ def names_sex(criteria: Iterable[Criterion]) -> frozenset[str]:
 
 
 def _sexes(text: str) -> tuple[float, ...] | None:
-    """The sexes a criterion that says only who may enrol by sex names, as grades."""
-    m = _SEX.fullmatch(text)
-    if m is None:
+    """The sexes a criterion that is only a demand on sex (the segmentation rule
+    ``demand_sex``: "Female", "Men only", "Male or female patients", "Both sexes")
+    names, as grades."""
+    if demand_rules().sex.fullmatch(text.strip(" .;,")) is None:
         return None
-    if m["both"]:
+    if _BOTH.search(text):
         return (1.0, 2.0)
-    named = {
-        1.0 if re.fullmatch(rf"(?i){_FEMALE}", w) else 2.0 for w in (m["one"], m["other"]) if w
-    }
-    return tuple(sorted(named))
+    female = re.search(rf"(?i)\b{_FEMALE}\b", text) is not None
+    male = re.search(rf"(?i)\b{_MALE}\b", text) is not None
+    return tuple(v for v, named in ((1.0, female), (2.0, male)) if named)
 
 
 def _sex_limit(criterion: Criterion) -> Threshold | None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ..nlp.rules import Variable, rules
 from ..schema import Criterion, Range, Threshold, Verdict
 from . import matching
+from .implied import SEXES
 
 #: Bounds closer than this (relative) are equal: unit conversions round
 #: (hemoglobin 5.6 mmol/L = 90.2 g/L is "9 g/dL").
@@ -181,8 +182,6 @@ def _set_text(values: Iterable[float], variable: str | None = None) -> str:
     if not ordered:
         return "no value"
     if variable == "sex":  # read from words (.implied): "female", "female or male"
-        from .implied import SEXES
-
         return " or ".join(SEXES.get(v, number(v)) for v in ordered)
     known = _ordinal(variable) if variable else None
     if known is not None and known.letters:

@@ -216,11 +216,11 @@ def align_criteria(
     """Line up two lists of criteria (see the module docstring)."""
     ma = [meaning_of(c) for c in criteria_a]
     mb = [meaning_of(c) for c in criteria_b]
-    # A side that names a sex anywhere ("Women of reproductive age") limits it.
-    # ("Neutropenia" limits ANC, without a value.)
+    # What a side decides on: its limits, the measures it names without a value
+    # ("Neutropenia": ANC) and sex when it names one anywhere ("Women of reproductive age").
     variables_a = frozenset(v for m in ma for v in [*m.variables, *m.measured])
-    variables_b = frozenset(v for m in mb for v in [*m.variables, *m.measured])
     variables_a |= names_sex(criteria_a)
+    variables_b = frozenset(v for m in mb for v in [*m.variables, *m.measured])
     variables_b |= names_sex(criteria_b)
     groups = _Groups()
     confidence: dict[tuple[int, int], float] = {}

@@ -20,8 +20,8 @@ from .limits import compare_limits, describe_excluded, label, limits
 from .meaning import Fact, Meaning, broader_concepts, family
 from .text import compare_texts
 from .windows import match_windows
+from .wording import VERBS, limit_words, window_phrase
 from .wording import facts as facts_in_words
-from .wording import limit_words, window_phrase
 
 
 def pair(
@@ -156,7 +156,7 @@ def judge(
             said = (
                 f"{other} names {name_} without a value"
                 if unmeasured.type == "measurement"
-                else f"{other} {_VERB.get(unmeasured.requirement or '', 'names')} "
+                else f"{other} {VERBS.get(unmeasured.requirement or '', 'name')}s "
                 f"{name(unmeasured)}, giving no value of {name_}"
             )
             parts.append(("different", f"{said} ({side} {limit_words(limit)}){when}"))
@@ -230,9 +230,6 @@ def judge(
         detail += f" (limits that are alternatives: {'; '.join(alternatives)})"
     shown = ", ".join(dict.fromkeys(a for a in about if a)) or None
     return verdict, detail, variable, shown, basis
-
-
-_VERB = {"required": "requires", "excluded": "excludes"}
 
 
 def _named_without_value(side: Sequence[Meaning], variable: str) -> Fact | None:

@@ -107,13 +107,13 @@ def window_phrase(
     threshold = threshold or _same_event_threshold(criterion, window)
     if threshold is not None:
         text = f"{text} {stated_text(threshold)}"
-    verb = _VERBS.get(window.requirement or "", "concern")
+    verb = VERBS.get(window.requirement or "", "concern")
     verb = verb if both else verb + "s"
     period = _period_text(window, with_days=with_days)
     return f"{verb} {text} {period}"
 
 
-_VERBS = {"allowed": "allow", "required": "require", "excluded": "exclude"}
+VERBS = {"allowed": "allow", "required": "require", "excluded": "exclude"}
 
 
 def limit_words(limit: Limit, criterion: Criterion | None = None) -> str:
@@ -195,8 +195,9 @@ def _unknown_as_written(criterion: Criterion, threshold: Threshold) -> str:
     base, text = criterion.start or 0, criterion.text or ""
     if name and threshold.start is not None and threshold.end is not None:
         after = text[threshold.end - base :]
-        if after.lstrip().startswith(name) and len(after) - len(after.lstrip()) <= 1:
-            written = text[threshold.start - base : threshold.end - base] + after[: len(name) + 1]
+        gap = len(after) - len(after.lstrip())
+        if gap <= 1 and after[gap:].startswith(name):
+            written = text[threshold.start - base : threshold.end - base] + after[: gap + len(name)]
             return f"“{' '.join(written.split())}”"
     return f"{_short(name or 'a value')} {stated_text(threshold) or ''}".strip()
 

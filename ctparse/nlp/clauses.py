@@ -21,14 +21,17 @@ class _Rules:
     continuation: re.Pattern[str]
     opening: re.Pattern[str]  # a word criteria open with (ctparse.nlp.openings)
     demand: re.Pattern[str]  # a comma-list part that is a demand of its own
+    sex: re.Pattern[str]  # the demand on sex alone ("Male or female", "Both sexes")
 
 
 @per_models
 def rules() -> _Rules:
     """The clause rules of ``models/segmentation.jsonl``, compiled."""
     by_kind: dict[str, list[str]] = {kind: [] for kind in _CLAUSE_KINDS}
+    by_id: dict[str, str] = {}
     for entry in load_rules("segmentation.jsonl"):
         by_kind[entry["kind"]].append(f"(?:{entry['pattern']})")
+        by_id[entry["id"]] = entry["pattern"]
     return _Rules(
         qualifier=re.compile("(?i)" + "|".join(by_kind["qualifier"])),
         lead_in=re.compile("(?i)" + "|".join(by_kind["lead_in"])),
@@ -37,6 +40,7 @@ def rules() -> _Rules:
         ),
         opening=re.compile("(?i)(?:" + "|".join(by_kind["opening"]) + ")"),
         demand=re.compile("(?i)(?:" + "|".join(by_kind["demand"]) + ")"),
+        sex=re.compile(f"(?i)(?:{by_id.get('demand_sex', '(?!)')})"),
     )
 
 

@@ -394,12 +394,12 @@ def _letter_values(text: str) -> list[_Value]:
 @dataclass(frozen=True)
 class _ClassOf:
     variable: str
-    before: re.Pattern[str]  # "class", right before the value
     after: re.Pattern[str]  # the condition, right after it: "III or IV heart failure"
     named_before: re.Pattern[str]  # the condition, then "class": "heart failure (class"
 
 
 _CLASS_WORD = r"(?i:(?:functional\s+)?(?:class|stage))"
+_CLASS_BEFORE = re.compile(rf"(?<![A-Za-z]){_CLASS_WORD}\s*(?::|=|(?i:of))?\s*$")  # "class"
 
 
 @per_models
@@ -418,7 +418,6 @@ def _classes_of() -> list[_ClassOf]:
         out.append(
             _ClassOf(
                 variable.id,
-                re.compile(rf"(?<![A-Za-z]){_CLASS_WORD}\s*(?::|=|(?i:of))?\s*$"),
                 re.compile(rf"\s*{condition}"),
                 re.compile(
                     rf"{condition}\s*(?:\(|:|-|(?i:of|with))?\s*"
@@ -440,10 +439,10 @@ def class_of(text: str, start: int, end: int) -> tuple[str, str, int] | None:
     >>> class_of("class II obesity", 6, 8) is None
     True
     """
+    word = _CLASS_BEFORE.search(text, max(0, start - 24), start)
+    if word is None:
+        return None
     for scale in _classes_of():
-        word = scale.before.search(text, max(0, start - 24), start)
-        if word is None:
-            continue
         after = scale.after.match(text, end)
         if after is not None:
             return scale.variable, after["name"], word.start()
