@@ -75,6 +75,44 @@ def test_an_excluded_class_is_never_said_as_required(samples) -> None:
 
 
 @pytest.mark.parametrize(
+    ("a", "b", "concept"),
+    [
+        ("Current PD diagnosis", "With a clinical diagnosis of Parkinson's disease", "Parkinson"),
+        ("Chronic AD for at least 2 years", "Diagnosis of atopic dermatitis", "atopic"),
+    ],
+)
+def test_an_ambiguous_acronym_is_read_through_the_name_the_other_trial_spells(
+    a: str, b: str, concept: str
+) -> None:
+    row = only_row(inclusion(a), inclusion(b))
+    assert row.verdict not in ("only_a", "only_b")
+    assert concept.lower() in row.detail.lower()
+
+
+def test_an_acronym_two_names_spell_is_read_through_neither() -> None:
+    found = rows(
+        inclusion("Current PD diagnosis"),
+        inclusion("Parkinson's disease", "No peritoneal dialysis"),
+    )
+    assert any(r.verdict == "only_a" for r in found)
+
+
+def test_a_bracket_spelling_out_a_denied_entity_is_denied_with_it() -> None:
+    row = only_row(
+        inclusion("Without replacement therapy (dialysis or hemodialysis)"),
+        exclusion("Patients on dialysis"),
+    )
+    assert row.verdict == "same", row.detail
+
+
+def test_a_negative_pregnancy_test_required_is_pregnancy_excluded() -> None:
+    row = only_row(inclusion("Negative serum pregnancy test"), exclusion("Pregnant women"))
+    assert row.verdict == "same", row.detail
+    row = only_row(inclusion("Negative pregnancy test"), exclusion("Pregnancy or breastfeeding"))
+    assert row.verdict == "b_stricter", row.detail
+
+
+@pytest.mark.parametrize(
     ("a", "b", "verdict"),
     [
         (

@@ -42,6 +42,7 @@ never runs the NLP.
     facts.py     verdicts on excluded and required concepts
     text.py      verdicts by words
     implied.py   age and sex limits said in words ("Adult patients", "Minors", "Female")
+    acronyms.py  an ambiguous acronym read through the name either trial spells ("PD")
     study.py     study-level fields (phase, drugs, outcomes, …)
     wording.py   criteria and windows put into words
     matching.py  text normalization, similarity and the assignment
@@ -54,6 +55,7 @@ from collections.abc import Sequence
 from ..nlp.clauses import rules
 from ..nlp.entity_facts import tag_entities
 from ..schema import Comparison, Criterion, Study, StudyRef, Summary
+from .acronyms import resolve_acronyms
 from .implied import implied
 from .pairs import align_criteria
 from .study import study_diffs
@@ -78,6 +80,7 @@ def align(
     # "Adult patients" is an age limit to compare (.implied), read on the leaves only.
     criteria_a = tuple(implied(c) for c in leaves(criteria_a))
     criteria_b = tuple(implied(c) for c in leaves(criteria_b))
+    criteria_a, criteria_b = resolve_acronyms(criteria_a, criteria_b)
     has_a, has_b = has_criteria(a), has_criteria(b)
     rows, neither = study_diffs(a, b)
     pairs = align_criteria(

@@ -168,6 +168,7 @@ def tag_entities(criteria: Iterable[Criterion]) -> tuple[Criterion, ...]:
                     qualifiers=qualified,
                 )
             )
+        entities = list(_spelled_out_in_brackets(criterion, tuple(entities)))
         out.append(dataclasses.replace(criterion, entities=tuple(entities)))
     return tuple(out)
 
@@ -191,6 +192,7 @@ def with_entities(
             continue
         entities = build_entities(criterion, found, mesh=mesh) if found else ()
         entities = _defined_in_brackets(criterion, with_lexicon(criterion, entities))
+        entities = _spelled_out_in_brackets(criterion, entities)
         if not entities:
             out.append(criterion)
             continue
@@ -224,6 +226,54 @@ def _defined_in_brackets(criterion: Criterion, entities: tuple[Entity, ...]) -> 
             and not _own_reading(e, before, text, base)
         ):
             out[k] = dataclasses.replace(e, type=before.type, concept=before.concept)
+    return tuple(out)
+
+
+#: What may stand between the entities of a bracket that only lists them.
+_LIST_GAP = re.compile(
+    r"\s*(?:,|/|;|\bor\b|\band\b|\be\.g\.,?|\bi\.e\.,?|\bsuch as\b|\bincluding\b|\s)*\s*"
+)
+
+
+def _spelled_out_in_brackets(
+    criterion: Criterion, entities: tuple[Entity, ...]
+) -> tuple[Entity, ...]:
+    """The entities of a bracket that only lists them, right after a negated entity,
+    are negated with it: the bracket spells out what is denied ("Without replacement
+    therapy (dialysis or hemodialysis)" excludes dialysis), though a bracket ends a
+    negation's reach ("Without misalignment (dorsal angulation <10°)" says more than
+    names).
+
+    >>> text = "Without replacement therapy (dialysis or hemodialysis)"
+    >>> c = Criterion(id="i", section="inclusion", text=text, start=0, end=len(text))
+    >>> head = Entity("i/e1", "procedure", "replacement therapy", 8, 27, assertion="negated", requirement="excluded")
+    >>> inside = [Entity(f"i/e{n}", "procedure", w, text.index(w), text.index(w) + len(w), assertion="present", requirement="required")
+    ...           for n, w in ((2, "dialysis"), (3, "hemodialysis"))]
+    >>> [(e.text, e.assertion, e.requirement) for e in _spelled_out_in_brackets(c, (head, *inside))][1:]
+    [('dialysis', 'negated', 'excluded'), ('hemodialysis', 'negated', 'excluded')]
+    """
+    text, base = criterion.text or "", criterion.start or 0
+    out = list(entities)
+    k = 0
+    while k < len(out):
+        head = out[k]
+        k += 1
+        opening = re.compile(r"\s*\(").match(text, head.end - base)
+        if head.assertion != "negated" or opening is None:
+            continue
+        listed: list[Entity] = []
+        at = opening.end()
+        while k + len(listed) < len(out):
+            e = out[k + len(listed)]
+            gap = _LIST_GAP.fullmatch(text, at, e.start - base)
+            if gap is None or e.start - base < at:
+                break
+            listed.append(e)
+            at = e.end - base
+        if listed and re.compile(r"\s*\)").match(text, at):
+            for n, e in enumerate(listed, start=k):
+                out[n] = dataclasses.replace(e, assertion="negated", requirement=head.requirement)
+            k += len(listed)
     return tuple(out)
 
 
