@@ -49,6 +49,12 @@ def test_excluding_iii_iv_against_excluding_ii_or_higher_makes_b_stricter() -> N
     assert row.detail == "A also admits NYHA functional class 2; B needs 1"
 
 
+def test_two_exclusions_of_one_class_are_said_as_excluded() -> None:
+    row = only_row(exclusion("NYHA class III-IV"), exclusion("NYHA functional class III or IV"))
+    assert row.verdict == "same"
+    assert row.detail.startswith("both exclude NYHA functional class 3–4"), row.detail
+
+
 def test_an_inclusion_and_the_complementary_exclusion_are_the_same() -> None:
     row = only_row(inclusion("ECOG 0-1"), exclusion("ECOG performance status 2, 3 or 4"))
     assert (row.verdict, row.detail) == ("same", "both require ECOG 0–1")
@@ -61,7 +67,7 @@ def test_a_bare_class_of_heart_failure_is_the_nyha_class() -> None:
         exclusion("patients with heart failure (NYHA class III~IV)"),
     )
     assert "sets no limit" not in row.detail, row.detail
-    assert row.detail.startswith("both require NYHA functional class 1–2"), row.detail
+    assert row.detail.startswith("both exclude NYHA functional class 3–4"), row.detail
 
 
 def test_an_excluded_class_is_never_said_as_required(samples) -> None:

@@ -40,8 +40,11 @@ def test_a_shared_head_or_letter_is_lent_to_a_conjunct() -> None:
     ]
     # A conjunct that makes the same concept with the rest of the mention is a
     # kind of it, not a concept of its own ("urine test" here is no urinalysis).
-    found = mentions("Negative urine or serum pregnancy test")
+    found = mentions("urine or serum pregnancy test")
     assert [(m.text, m.entry.id) for m in found] == [("serum pregnancy test", "pregnancy_test")]
+    # A negative test is its own concept, read as pregnancy excluded.
+    (negative,) = mentions("Negative urine or serum pregnancy test")
+    assert negative.entry.id == "negative_pregnancy_test"
     assert [m.name for m in mentions("chronic or active hepatitis B")] == ["active hepatitis B"]
 
 

@@ -47,6 +47,11 @@ def test_every_bullet_kind_opens_a_criterion(marker: str) -> None:
     assert texts(text) == ["Age over 18", "ECOG 0-1"]
 
 
+def test_a_footnote_mark_glued_to_a_line_is_no_part_of_it() -> None:
+    text = "Exclusion Criteria:\n- lower extremity lymphedema;3\n- revision of both knees;1,5\n- ECOG 0-1;2"
+    assert texts(text) == ["lower extremity lymphedema", "revision of both knees", "ECOG 0-1;2"]
+
+
 def test_bullet_without_space_and_number_without_space() -> None:
     assert texts("Exclusion Criteria:\n-Stroke within 30 days\n-Pregnancy") == [
         "Stroke within 30 days",

@@ -389,6 +389,10 @@ def _compare_limits(la: Limit, lb: Limit) -> tuple[Verdict, str]:
     set_a, set_b = _ordinal_set(la), _ordinal_set(lb)
     if set_a is not None and set_b is not None:
         if set_a == set_b:
+            kept_out = describe_excluded(la)
+            if kept_out and _excluded_only(la) and _excluded_only(lb):
+                # "NYHA III-IV" excluded on both sides: said as written, not as its rest.
+                return "same", f"both exclude {name} {kept_out} (both admit {da})"
             return "same", f"both require {name} {da}"
         if set_a < set_b:
             return "a_stricter", _how_much(name, ("B", lb), ("A", la), True)
@@ -414,6 +418,14 @@ def _compare_limits(la: Limit, lb: Limit) -> tuple[Verdict, str]:
     if _overlap(ra, rb):
         return "different", f"A admits {name} {da}, B {db}: each admits values the other excludes"
     return "different", f"A requires {name} {da}, B {db}: no patient meets both"
+
+
+def _excluded_only(limit: Limit) -> bool:
+    """Whether every threshold of a limit on its variable is an exclusion."""
+    asked = [
+        t.requirement for c in limit.criteria for t in c.thresholds if t.variable == limit.variable
+    ]
+    return bool(asked) and all(r == "excluded" for r in asked)
 
 
 def _suspect_detail(side: str, name: str, threshold: Threshold) -> str:

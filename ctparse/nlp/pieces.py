@@ -20,6 +20,8 @@ _LEADING_CONJUNCTION = re.compile(r"(?i)(?:and/or|and|or)\b[ \t]*|[,;:][ \t]*")
 # a dangling conjunction at the end: "…; and" (a piece also drops "or", "and/or")
 _TRAILING_UNIT = re.compile(r"(?<![^\s,;])(?i:and)$")
 _TRAILING_PIECE = re.compile(r"(?<![^\s,;])(?i:and/or|and|or)$")
+# A footnote mark glued to the end of a line: "lower extremity lymphedema;3", "knees;1,5".
+_FOOTNOTE_MARK = re.compile(r"(?<=[A-Za-z)]);\d{1,2}(?:,\d{1,2})*$")
 ALNUM = re.compile(r"[^\W_]")
 # a measured value: a word, then a comparator, then a number ("platelets ≥ 100")
 _COMPARATOR = re.compile(
@@ -309,8 +311,13 @@ def _split_top(
 
 
 def trim(text: str, start: int, end: int, *, piece: bool = False) -> tuple[int, int]:
-    """Drop surrounding space, a trailing ";"/","/"; and", and for a piece a
-    leading conjunction or separator."""
+    """Drop surrounding space, a trailing ";"/","/"; and" or footnote mark
+    (";3"), and for a piece a leading conjunction or separator.
+
+    >>> text = "prior history of lower extremity lymphedema;3"
+    >>> text[slice(*trim(text, 0, len(text)))]
+    'prior history of lower extremity lymphedema'
+    """
     while start < end and text[start].isspace():
         start += 1
     if piece:
@@ -325,6 +332,10 @@ def trim(text: str, start: int, end: int, *, piece: bool = False) -> tuple[int, 
         char = text[end - 1]
         if char.isspace() or char in ",;":
             end -= 1
+            continue
+        mark = _FOOTNOTE_MARK.search(text, max(start, end - 8), end)
+        if mark is not None and mark.start() > start:
+            end = mark.start()
             continue
         tail = _TRAILING_PIECE if piece else _TRAILING_UNIT
         word = tail.search(text, max(start, end - 8), end)
