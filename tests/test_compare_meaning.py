@@ -103,6 +103,14 @@ def test_an_acronym_two_names_spell_is_read_through_neither() -> None:
     assert any(r.verdict == "only_a" for r in found)
 
 
+def test_a_difficult_airway_in_other_words_is_the_same() -> None:
+    row = only_row(
+        exclusion("anticipated difficult mask ventilation/ intubation"),
+        exclusion("Difficult airway"),
+    )
+    assert row.verdict == "same", row.detail
+
+
 def test_a_bracket_spelling_out_a_denied_entity_is_denied_with_it() -> None:
     row = only_row(
         inclusion("Without replacement therapy (dialysis or hemodialysis)"),

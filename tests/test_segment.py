@@ -52,6 +52,15 @@ def test_a_footnote_mark_glued_to_a_line_is_no_part_of_it() -> None:
     assert texts(text) == ["lower extremity lymphedema", "revision of both knees", "ECOG 0-1;2"]
 
 
+def test_a_comma_glued_between_two_demands_splits_them() -> None:
+    found = segment("Inclusion Criteria:\n- Body Mass Index 18-25kg/m2,body weight 40-65 kilograms")
+    assert [c.text for c in found if c.parent] == [
+        "Body Mass Index 18-25kg/m2",
+        "body weight 40-65 kilograms",
+    ]
+    assert texts("Inclusion Criteria:\n- Platelets ≥ 100,000/mm3") == ["Platelets ≥ 100,000/mm3"]
+
+
 def test_bullet_without_space_and_number_without_space() -> None:
     assert texts("Exclusion Criteria:\n-Stroke within 30 days\n-Pregnancy") == [
         "Stroke within 30 days",

@@ -24,6 +24,36 @@ def one(text: str, section: str = "inclusion") -> Threshold:
 # ------------------------------------------------ regressions peers get wrong
 
 
+@pytest.mark.parametrize(
+    ("text", "variable", "grades"),
+    [
+        ("American Society of Anesthesiologists GradeⅠ－II", "asa", (1.0, 2.0)),
+        ("ASA Ⅰ-Ⅲ", "asa", (1.0, 2.0, 3.0)),
+        ("NYHA class Ⅲ～Ⅳ", "nyha", (3.0, 4.0)),
+    ],
+)
+def test_unicode_roman_numerals_and_fullwidth_signs_are_read(
+    text: str, variable: str, grades: tuple
+) -> None:
+    t = one(text)
+    assert t.variable == variable
+    assert t.eligible_values == grades
+
+
+@pytest.mark.parametrize(
+    ("text", "variable"),
+    [
+        ("PaO2/FiO2 < 300", "pf_ratio"),
+        ("P/F ratio ≤ 200 mmHg", "pf_ratio"),
+        ("PaO2 < 60 mmHg on room air", "pao2"),
+        ("PaCO2≥50mmHg when extubation", "paco2"),
+        ("Partial pressure of arterial carbon dioxide (PaCO2) ≤ 45 mmHg", "paco2"),
+    ],
+)
+def test_blood_gases_are_their_own_variables(text: str, variable: str) -> None:
+    assert one(text).variable == variable
+
+
 def test_european_thousands_per_mmc() -> None:
     t = one("Platelets <50.000 /mmc")
     assert (t.variable, t.comparator, t.value, t.unit) == ("platelets", "<", 50000, "/mmc")

@@ -48,7 +48,12 @@ _SIMPLE = "|".join(sorted((w for w in WORDS if w not in _TENS.split("|")), key=l
 WORD_NUMBER = rf"(?i:(?:{_TENS})(?:[- ](?:{_UNITS}))?|(?:{_SIMPLE}))"
 
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6}
-ROMAN_NUMBER = r"(?:VI|IV|V|I{1,3})(?![A-Za-z])"
+# The Roman numerals of Unicode ("ASA GradeⅠ－II"), one character each, also glued to
+# the word before them.
+UNICODE_ROMAN = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "Ⅵ": 6}
+ROMAN |= UNICODE_ROMAN
+ROMAN_NUMBER = r"(?:VI|IV|V|I{1,3}|[ⅠⅡⅢⅣⅤⅥ])(?![A-Za-z])"
+UNICODE_ROMAN_NUMBER = r"[ⅠⅡⅢⅣⅤⅥ](?![A-Za-z])"
 
 # Digits: thousands with commas (1,500 / 100,000), European thousands with dots
 # (50.000, decided against the unit later), decimals with a dot or, before a
@@ -69,12 +74,12 @@ NUMBER = rf"(?:(?:(?<![\w./^])|{_GLUED})(?:(?<=[≤≥<>=])[-−]|(?<=[≤≥<>=
 
 # Fullwidth punctuation of criteria written with a CJK input method ("BMI > 42，females …")
 # read as its ASCII twin; one character for one, so offsets are kept.
-_FULLWIDTH = str.maketrans("，；：（）％", ",;:()%")
+_FULLWIDTH = str.maketrans("，；：（）％－～＞＜＝", ",;:()%-~><=")
 
 
 def ascii_punctuation(text: str) -> str:
-    """``text`` with fullwidth commas, semicolons, colons, parentheses and percent signs
-    as ASCII (same length).
+    """``text`` with fullwidth commas, semicolons, colons, parentheses, percent signs,
+    hyphens, tildes and comparison signs as ASCII (same length).
 
     >>> ascii_punctuation("BMI > 42，females；")
     'BMI > 42,females;'
@@ -102,6 +107,8 @@ def parse_number(text: str) -> float:
     lower = raw.lower()
     if lower in WORDS:
         return float(WORDS[lower])
+    if raw in UNICODE_ROMAN:
+        return float(UNICODE_ROMAN[raw])
     if raw[:1].isalpha():
         if raw in ROMAN:
             return float(ROMAN[raw])
@@ -133,7 +140,7 @@ def is_word_number(text: str) -> bool:
 _WORDS = re.compile(r"[a-z]+")
 _DIGIT = re.compile(r"\d")
 _NUMBER_WORDS = frozenset(WORDS)
-_ROMAN_WORD = re.compile(r"(?<![A-Za-z])(?:I{1,3}|IV|VI?)(?![A-Za-z])")
+_ROMAN_WORD = re.compile(r"(?<![A-Za-z])(?:I{1,3}|IV|VI?)(?![A-Za-z])|[ⅠⅡⅢⅣⅤⅥ]")
 
 
 def has_word_number(text: str) -> bool:

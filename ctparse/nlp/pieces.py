@@ -301,7 +301,11 @@ def _split_top(
             - text.count("]", counted, pos)
         )
         counted = pos
-        spaced = pos + 1 < end and text[pos + 1].isspace()
+        # A comma glued between a word and the next ("18-25kg/m2,body weight 40-65 kg")
+        # separates as a spaced one does; one between digits is a number's ("1,500").
+        spaced = pos + 1 < end and (
+            text[pos + 1].isspace() or (text[pos + 1].isalpha() and text[pos - 1].isalnum())
+        )
         if (not need_space or spaced) and depth <= 0:
             parts.append((previous, pos))
             previous = pos + 1

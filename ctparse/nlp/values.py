@@ -59,7 +59,9 @@ def grammar() -> Grammar:
     rel = rf"{rank}(?i:{r.patterns['relative']})(?![A-Za-z])(?:\s*\((?:ULN|LLN)\))?"
     unit = rf"(?:{r.unit_pattern})(?![A-Za-z])"
     sci = rf"{numbers.SCIENTIFIC}(?=\s*(?:/|cells|G\b|per\b|c/))"
-    num = rf"(?:{numbers.NUMBER}|(?<![A-Za-z]){numbers.ROMAN_NUMBER})"
+    num = (
+        rf"(?:{numbers.NUMBER}|(?<![A-Za-z]){numbers.ROMAN_NUMBER}|{numbers.UNICODE_ROMAN_NUMBER})"
+    )
     conn = rf"(?i:{r.patterns['range']}|{r.patterns['list']})"
     # "between 50kg (inclusive) and 90kg (exclusive)": whether a bound is eligible
     # (comparators.jsonl kind "bound")
