@@ -95,6 +95,13 @@ def test_an_ambiguous_acronym_is_read_through_the_name_the_other_trial_spells(
     assert concept.lower() in row.detail.lower()
 
 
+def test_current_said_of_a_diagnosis_narrows_nothing() -> None:
+    row = only_row(inclusion("Current diagnosis of asthma"), inclusion("Diagnosis of asthma"))
+    assert row.verdict == "same", row.detail
+    row = only_row(inclusion("Current asthma"), inclusion("History of asthma"))
+    assert row.verdict == "a_stricter", row.detail
+
+
 def test_an_acronym_two_names_spell_is_read_through_neither() -> None:
     found = rows(
         inclusion("Current PD diagnosis"),

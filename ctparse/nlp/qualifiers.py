@@ -41,6 +41,13 @@ _EXAMPLES = re.compile(
     re.IGNORECASE,
 )
 _ASIDE = re.compile(r"\s*\([^()]*\)")
+# "Current PD diagnosis", "current diagnosis of depression": "current" is said of the
+# diagnosis, which a lasting condition has whether active or not.
+_CURRENT_BEFORE = re.compile(r"(?i)\bcurrent(?:ly)?\s+$")
+_DIAGNOSIS_AFTER = re.compile(r"(?i)\s+diagnos[ie]s\b")
+_CURRENT_DIAGNOSIS = re.compile(
+    r"(?i)\bcurrent(?:ly)?\s+(?:a\s+)?diagnos(?:is|ed)\s+(?:of|with|as)\s+(?:an?\s+)?$"
+)
 _JOIN = re.compile(r"^\s*(?:,\s*)?(?:(?:and\s*/\s*or|and|or|nor|&)\s+|,\s*|/\s*)$", re.IGNORECASE)
 
 
@@ -205,6 +212,22 @@ def _after(text: str, start: int) -> str:
     return m.group(1) if m else ""
 
 
+def _of_the_diagnosis(text: str, mention: Mention) -> bool:
+    """Whether "current" before a mention is said of its diagnosis ("Current PD
+    diagnosis", "currently diagnosed with asthma"), not of the condition.
+
+    >>> from ctparse.nlp.mentions import mentions
+    >>> text = "Current diagnosis of asthma"
+    >>> _of_the_diagnosis(text, mentions(text)[0])
+    True
+    """
+    before = text[: mention.start]
+    return bool(
+        (_CURRENT_BEFORE.search(before) and _DIAGNOSIS_AFTER.match(text, mention.end))
+        or _CURRENT_DIAGNOSIS.search(before)
+    )
+
+
 def qualifiers(text: str, found: Sequence[Mention]) -> list[tuple[str, ...]]:
     """The qualifiers of each mention of ``text`` (in their order), as ids."""
     out: list[tuple[str, ...]] = []
@@ -257,6 +280,8 @@ def qualifiers(text: str, found: Sequence[Mention]) -> list[tuple[str, ...]]:
             restricting = _lexicon().after_of.get(_fold(clause.group(1)))
             if restricting is not None and restricting.id not in own:
                 own.append(restricting.id)
+        if "active" in own and "active" not in inside and _of_the_diagnosis(text, mention):
+            own.remove("active")
         out.append(tuple(sorted(own)))
     # "local anesthetics and opioid allergy": a relation written after a coordination
     # is the relation of each of its conjuncts.
