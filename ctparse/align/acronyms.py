@@ -46,13 +46,14 @@ def initials(name: str) -> str:
     return "".join(w[0].lower() for w in words if w.lower() not in _SKIPPED)
 
 
-def _spelled(criteria: Sequence[Criterion]) -> dict[str, set[Concept]]:
-    """The concepts the entities of ``criteria`` name, by the initials of their text."""
+def _spelled(*sides: Sequence[Criterion]) -> dict[str, set[Concept]]:
+    """The concepts the entities of the criteria name, by the initials of their text."""
     out: dict[str, set[Concept]] = {}
-    for criterion in criteria:
+    for criterion in (c for side in sides for c in side):
         for e in criterion.entities:
-            if e.concept is not None and len(initials(e.text)) >= 2:
-                out.setdefault(initials(e.text), set()).add(e.concept)
+            letters = initials(e.text)
+            if e.concept is not None and len(letters) >= 2:
+                out.setdefault(letters, set()).add(e.concept)
     return out
 
 
@@ -61,10 +62,7 @@ def resolve_acronyms(
 ) -> tuple[tuple[Criterion, ...], tuple[Criterion, ...]]:
     """Both sides' criteria, each acronym without a concept given the one concept
     whose name either trial spells out with its letters (see the module docstring)."""
-    spelled: dict[str, set[Concept]] = {}
-    for criteria in (criteria_a, criteria_b):
-        for k, v in _spelled(criteria).items():
-            spelled.setdefault(k, set()).update(v)
+    spelled = _spelled(criteria_a, criteria_b)
 
     def resolved(entity: Entity) -> Entity:
         if entity.concept is not None or not _ACRONYM.fullmatch(entity.text):

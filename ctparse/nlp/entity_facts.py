@@ -168,8 +168,8 @@ def tag_entities(criteria: Iterable[Criterion]) -> tuple[Criterion, ...]:
                     qualifiers=qualified,
                 )
             )
-        entities = list(_spelled_out_in_brackets(criterion, tuple(entities)))
-        out.append(dataclasses.replace(criterion, entities=tuple(entities)))
+        spelled_out = _spelled_out_in_brackets(criterion, tuple(entities))
+        out.append(dataclasses.replace(criterion, entities=spelled_out))
     return tuple(out)
 
 
@@ -233,6 +233,8 @@ def _defined_in_brackets(criterion: Criterion, entities: tuple[Entity, ...]) -> 
 _LIST_GAP = re.compile(
     r"\s*(?:,|/|;|\bor\b|\band\b|\be\.g\.,?|\bi\.e\.,?|\bsuch as\b|\bincluding\b|\s)*\s*"
 )
+_OPENS = re.compile(r"\s*\(")
+_CLOSES = re.compile(r"\s*\)")
 
 
 def _spelled_out_in_brackets(
@@ -258,7 +260,7 @@ def _spelled_out_in_brackets(
     while k < len(out):
         head = out[k]
         k += 1
-        opening = re.compile(r"\s*\(").match(text, head.end - base)
+        opening = _OPENS.match(text, head.end - base)
         if head.assertion != "negated" or opening is None:
             continue
         listed: list[Entity] = []
@@ -270,7 +272,7 @@ def _spelled_out_in_brackets(
                 break
             listed.append(e)
             at = e.end - base
-        if listed and re.compile(r"\s*\)").match(text, at):
+        if listed and _CLOSES.match(text, at):
             for n, e in enumerate(listed, start=k):
                 out[n] = dataclasses.replace(e, assertion="negated", requirement=head.requirement)
             k += len(listed)

@@ -51,9 +51,9 @@ ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6}
 # The Roman numerals of Unicode ("ASA GradeⅠ－II"), one character each, also glued to
 # the word before them.
 UNICODE_ROMAN = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "Ⅵ": 6}
+ROMAN_NUMBER = r"(?:VI|IV|V|I{1,3})(?![A-Za-z])"
+UNICODE_ROMAN_NUMBER = rf"[{''.join(UNICODE_ROMAN)}](?![A-Za-z])"
 ROMAN |= UNICODE_ROMAN
-ROMAN_NUMBER = r"(?:VI|IV|V|I{1,3}|[ⅠⅡⅢⅣⅤⅥ])(?![A-Za-z])"
-UNICODE_ROMAN_NUMBER = r"[ⅠⅡⅢⅣⅤⅥ](?![A-Za-z])"
 
 # Digits: thousands with commas (1,500 / 100,000), European thousands with dots
 # (50.000, decided against the unit later), decimals with a dot or, before a
@@ -107,11 +107,9 @@ def parse_number(text: str) -> float:
     lower = raw.lower()
     if lower in WORDS:
         return float(WORDS[lower])
-    if raw in UNICODE_ROMAN:
-        return float(UNICODE_ROMAN[raw])
+    if raw in ROMAN:
+        return float(ROMAN[raw])
     if raw[:1].isalpha():
-        if raw in ROMAN:
-            return float(ROMAN[raw])
         parts = re.split(r"[- ]", lower)
         return float(sum(WORDS.get(part, 0) for part in parts))
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
@@ -140,7 +138,7 @@ def is_word_number(text: str) -> bool:
 _WORDS = re.compile(r"[a-z]+")
 _DIGIT = re.compile(r"\d")
 _NUMBER_WORDS = frozenset(WORDS)
-_ROMAN_WORD = re.compile(r"(?<![A-Za-z])(?:I{1,3}|IV|VI?)(?![A-Za-z])|[ⅠⅡⅢⅣⅤⅥ]")
+_ROMAN_WORD = re.compile(rf"(?<![A-Za-z])(?:I{{1,3}}|IV|VI?)(?![A-Za-z])|{UNICODE_ROMAN_NUMBER}")
 
 
 def has_word_number(text: str) -> bool:
