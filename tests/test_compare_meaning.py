@@ -133,6 +133,24 @@ def test_a_negative_pregnancy_test_required_is_pregnancy_excluded() -> None:
     assert row.verdict == "b_stricter", row.detail
 
 
+def test_alternatives_an_inclusion_offers_admit_more() -> None:
+    row = only_row(inclusion("Breast cancer"), inclusion("Breast or ovarian cancer"))
+    assert (row.verdict, row.detail) == ("a_stricter", "B also admits ovarian cancer")
+    row = only_row(inclusion("Breast, ovarian or endometrial cancer"), inclusion("Breast cancer"))
+    assert row.verdict == "b_stricter", row.detail
+    row = only_row(inclusion("Diabetes and hypertension"), inclusion("Diabetes or hypertension"))
+    assert row.verdict == "a_stricter", row.detail
+    assert row.detail.endswith(", B any one of them"), row.detail
+    # Exclusions of a list exclude each: no alternatives.
+    row = only_row(exclusion("HIV or hepatitis B"), exclusion("HIV"))
+    assert row.verdict == "a_stricter", row.detail
+
+
+def test_a_hanging_prefix_offers_both_kinds() -> None:
+    row = only_row(inclusion("Major depressive disorder"), inclusion("Uni- or bipolar depression"))
+    assert (row.verdict, row.detail) == ("a_stricter", "B also admits bipolar disorder")
+
+
 @pytest.mark.parametrize(
     ("a", "b", "verdict"),
     [
@@ -192,8 +210,8 @@ def test_administrative_demands_in_other_words_are_the_same(a, b) -> None:
 def test_an_age_said_in_words_is_an_age_limit(a, b, verdict: str) -> None:
     """ "Adult" is age 18 or older and "minors" are under 18 (compare reads the words;
     the extractor does not), and "over 18" is 18 or older."""
-    row = only_row(a, b)
-    assert (row.verdict, row.variable) == (verdict, "age"), row.detail
+    (row,) = [r for r in rows(a, b) if r.variable == "age"]
+    assert row.verdict == verdict, row.detail
 
 
 def test_an_age_before_who_the_patient_is_is_a_piece_of_its_own() -> None:
@@ -205,6 +223,29 @@ def test_an_age_before_who_the_patient_is_is_a_piece_of_its_own() -> None:
     (age,) = [p for p in found if p.variable == "age"]
     assert (age.a_ids, age.verdict) == (("inc-1.1",), "same"), age.detail
     assert [p.a_ids for p in found if p.verdict == "only_a"] == [("inc-1.2",)]
+
+
+def test_an_age_before_what_the_patient_needs_is_a_piece_of_its_own() -> None:
+    found = rows(
+        inclusion("Patients under 40 or over 60 years of age who require spinal anesthesia"),
+        inclusion("Age: 20 years old to 70 years of age."),
+    )
+    (age,) = [p for p in found if p.variable == "age"]
+    assert (age.a_ids, age.verdict) == (("inc-1.1",), "different"), age.detail
+    # The two limits are alternatives: over 65 is within one of them.
+    row = only_row(inclusion("Patients under 40 or over 60 years of age"), inclusion("Age over 65"))
+    assert (row.verdict, row.detail) == (
+        "b_stricter",
+        "A admits age < 40 or > 60 years, B only > 65 years",
+    )
+
+
+def test_the_moment_an_age_is_taken_at_asks_nothing_more() -> None:
+    row = only_row(
+        inclusion("Age ≥ 18 years old at the time of hospitalization"),
+        inclusion("≥18 years of age upon admission"),
+    )
+    assert (row.verdict, row.variable) == ("same", "age"), row.detail
 
 
 def test_an_age_read_from_words_says_so() -> None:

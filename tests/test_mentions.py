@@ -32,6 +32,28 @@ def test_synonyms_and_abbreviations_name_one_concept(text: str, concepts: list[s
     assert [m.entry.id for m in mentions(text)] == concepts
 
 
+def test_a_hanging_prefix_takes_the_rest_of_the_next_word() -> None:
+    found = mentions("Patients with uni- or bipolar depression")
+    assert [(m.text, m.entry.id) for m in found] == [
+        ("uni", "major_depression"),
+        ("bipolar depression", "bipolar_disorder"),
+    ]
+    assert [m.entry.id for m in mentions("hypo- or hyperthyroidism")] == [
+        "hypothyroidism",
+        "hyperthyroidism",
+    ]
+    # A letter is no prefix, and a word without one shares nothing.
+    assert [m.entry.id for m in mentions("B- or T-cell lymphoma")] == ["lymphoma"]
+    assert [m.entry.id for m in mentions("uni- or bipolar")] == []
+
+
+def test_a_classification_cited_by_its_version_names_nothing() -> None:
+    assert [m.entry.id for m in mentions("depression diagnosed according to ICD-10")] == [
+        "depression"
+    ]
+    assert [m.entry.id for m in mentions("an ICD or a pacemaker")] == ["icd", "pacemaker"]
+
+
 def test_a_shared_head_or_letter_is_lent_to_a_conjunct() -> None:
     assert [m.name for m in mentions("hepatitis B or C")] == ["hepatitis B", "hepatitis C"]
     assert [m.name for m in mentions("breast or ovarian cancer")] == [

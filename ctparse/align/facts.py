@@ -70,15 +70,28 @@ def _asked(facts: Sequence[Fact], requirement: str) -> list[Fact]:
     return [f for f in facts if f.requirement == requirement]
 
 
+def _either(facts: Sequence[Fact]) -> list[list[Fact]]:
+    """The requirements of ``facts``, alternatives together: each list is met by
+    any one of its facts (:attr:`Fact.either`)."""
+    groups: dict[object, list[Fact]] = {}
+    for i, f in enumerate(_asked(facts, "required")):
+        groups.setdefault(("either", f.either) if f.either is not None else i, []).append(f)
+    return list(groups.values())
+
+
+def _met(group: Sequence[Fact], other: Sequence[Sequence[Fact]]) -> bool:
+    """Whether everyone who meets one of the ``other`` requirements meets ``group``:
+    each alternative of one of them is a kind of an alternative of ``group``."""
+    return any(all(any(broader(r, o) for r in group) for o in theirs) for theirs in other)
+
+
 def admits_all(side: Sequence[Fact], other: Sequence[Fact]) -> bool:
     """Whether ``side`` lets in everyone ``other`` lets in, on these facts."""
     exclusions_met = all(
         any(broader(o, e) for o in _asked(other, "excluded")) for e in _asked(side, "excluded")
     )
-    requirements_met = all(
-        any(broader(r, o) for o in _asked(other, "required")) for r in _asked(side, "required")
-    )
-    return exclusions_met and requirements_met
+    theirs = _either(other)
+    return exclusions_met and all(_met(group, theirs) for group in _either(side))
 
 
 def asks(facts: Sequence[Fact]) -> bool:
@@ -136,6 +149,7 @@ def compare_facts(facts_a: Sequence[Fact], facts_b: Sequence[Fact]) -> tuple[Ver
     parts = []
     for side, mine, theirs in (("A", facts_a, facts_b), ("B", facts_b, facts_a)):
         other = "B" if side == "A" else "A"
+        parts += _also_admitted(side, mine, theirs)
         for requirement, verb in (("excluded", "excludes"), ("required", "requires")):
             if requirement == "excluded":
                 extra = [
@@ -144,10 +158,12 @@ def compare_facts(facts_a: Sequence[Fact], facts_b: Sequence[Fact]) -> tuple[Ver
                     if not any(broader(o, e) for o in _asked(theirs, requirement))
                 ]
             else:
+                their_groups = _either(theirs)
                 extra = [
                     r
-                    for r in _asked(mine, requirement)
-                    if not any(broader(r, o) for o in _asked(theirs, requirement))
+                    for group in _either(mine)
+                    if not _met(group, their_groups) and not _widened(group, their_groups)
+                    for r in group
                 ]
             if not extra:
                 continue
@@ -167,6 +183,36 @@ def compare_facts(facts_a: Sequence[Fact], facts_b: Sequence[Fact]) -> tuple[Ver
     if a_loose:
         return "b_stricter", said
     return "different", said
+
+
+def _widened(group: Sequence[Fact], other: Sequence[Sequence[Fact]]) -> bool:
+    """Whether an alternatives list of ``other`` offers what ``group`` requires and
+    more ("breast cancer" / "breast or ovarian cancer"): said by
+    :func:`_also_admitted`, not as a requirement of ``group``'s side."""
+    return any(
+        len(theirs) > 1 and any(broader(r, o) for r in group for o in theirs) for theirs in other
+    )
+
+
+def _also_admitted(side: str, mine: Sequence[Fact], theirs: Sequence[Fact]) -> list[str]:
+    """ "B also admits ovarian cancer": the alternatives ``side`` offers beyond what
+    the other side requires."""
+    out = []
+    their_groups = _either(theirs)
+    for group in _either(mine):
+        if len(group) < 2:
+            continue
+        overlapping = [g for g in their_groups if any(broader(r, o) for r in g for o in group)]
+        if not overlapping:
+            continue
+        beyond = [o for o in group if not any(broader(r, o) for g in overlapping for r in g)]
+        if beyond:
+            out.append(f"{side} also admits {_list(beyond)}")
+        elif len(overlapping) > 1:
+            other = "B" if side == "A" else "A"
+            each = " and ".join(dict.fromkeys(name(r) for g in overlapping for r in g))
+            out.append(f"{other} requires {each}, {side} any one of them")
+    return out
 
 
 def _both(facts: Sequence[Fact]) -> str:

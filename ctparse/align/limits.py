@@ -399,6 +399,8 @@ def _compare_limits(la: Limit, lb: Limit) -> tuple[Verdict, str]:
         if set_b < set_a:
             return "b_stricter", _how_much(name, ("A", la), ("B", lb), True)
         return "different", f"A requires {name} {da}; B {db}"
+    if _empty(la.eligible) or _empty(lb.eligible):
+        return _compare_either(la, lb)
     ra, rb = _in_whole_years(la), _in_whole_years(lb)
     if ra is None or rb is None:
         if da == db:
@@ -418,6 +420,50 @@ def _compare_limits(la: Limit, lb: Limit) -> tuple[Verdict, str]:
     if _overlap(ra, rb):
         return "different", f"A admits {name} {da}, B {db}: each admits values the other excludes"
     return "different", f"A requires {name} {da}, B {db}: no patient meets both"
+
+
+def _empty(r: Range | None) -> bool:
+    """Whether no value is in ``r``: the limits of one side contradict each other."""
+    if r is None or r.lower is None or r.upper is None:
+        return False
+    if close(r.lower, r.upper):
+        return not (_inc(r.lower_inclusive) and _inc(r.upper_inclusive))
+    return r.lower > r.upper
+
+
+def _parts(limit: Limit) -> list[tuple[Range, str]]:
+    """The ranges a side admits, each with its words: one range, or, where its
+    limits contradict each other ("under 40 or over 60 years of age"), each limit's
+    own range, for the limits are alternatives."""
+    if not _empty(limit.eligible):
+        assert limit.eligible is not None
+        return [(limit.eligible, describe(limit))]
+    return [
+        (t.eligible, stated(t))
+        for c in limit.criteria
+        for t in c.thresholds
+        if t.variable == limit.variable
+        and t.eligible is not None
+        and t.relative_to == limit.relative_to
+    ]
+
+
+def _compare_either(la: Limit, lb: Limit) -> tuple[Verdict, str]:
+    """Two sides' limits where one admits alternatives ("under 40 or over 60"): a side
+    admits everyone the other does when each range of the other lies in one of its."""
+    name = label(la.variable)
+    pa, pb = _parts(la), _parts(lb)
+    da = " or ".join(words for _, words in pa)
+    db = " or ".join(words for _, words in pb)
+    a_in_b = all(any(_contains(outer, inner) for outer, _ in pb) for inner, _ in pa)
+    b_in_a = all(any(_contains(outer, inner) for outer, _ in pa) for inner, _ in pb)
+    if a_in_b and b_in_a:
+        return "same", f"both require {name} {da}"
+    if a_in_b:
+        return "a_stricter", f"B admits {name} {db}, A only {da}"
+    if b_in_a:
+        return "b_stricter", f"A admits {name} {da}, B only {db}"
+    return "different", f"A admits {name} {da}, B {db}: each admits values the other excludes"
 
 
 def _excluded_only(limit: Limit) -> bool:

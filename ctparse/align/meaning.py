@@ -42,6 +42,7 @@ from ..nlp.rules import rules
 from ..resources import models_dir, per_text
 from ..schema import Criterion, Entity, Window
 from . import matching
+from .alternatives import alternatives
 from .narrowing import narrowed
 from .windows import is_duration
 
@@ -71,6 +72,9 @@ class Fact:
     # Concepts it bears on without being a kind of them (the lexicon's ``related``, a
     # degree's concept): CHA2DS2-VASc → anticoagulation, "localized" → tumor stage.
     related: frozenset[str] = frozenset()
+    # Requirements offered as alternatives ("breast or ovarian cancer") share a number:
+    # any one of them lets a patient in.
+    either: int | None = None
 
 
 @dataclass(frozen=True)
@@ -314,7 +318,8 @@ def _in_period(entity: Entity, windows: Sequence[Window], text: str, base: int) 
 
 
 _TIME_WORD = re.compile(
-    r"\b(?:before|prior\s+to|after|following|since|until)\s+(?:the\s+|(?:his|her|their)\s+)?"
+    r"\b(?:before|prior\s+to|after|following|since|until|upon|at\s+(?:the\s+)?time\s+of)\s+"
+    r"(?:the\s+|(?:his|her|their)\s+)?"
     r"(?:(?:planned|scheduled|index|elective)\s+)?$",
     re.IGNORECASE,
 )
@@ -322,7 +327,8 @@ _TIME_WORD = re.compile(
 
 def _anchor(entity: Entity, text: str, base: int) -> bool:
     """Whether an entity only says when another fact is ("opioid use for pain control
-    before surgery", "chemotherapy after resection"): the object of a word of time."""
+    before surgery", "chemotherapy after resection", "age ≥ 18 at the time of
+    hospitalization"): the object of a word of time."""
     return bool(_TIME_WORD.search(text[: entity.start - base]))
 
 
@@ -509,6 +515,7 @@ def meaning_of(criterion: Criterion) -> Meaning:
         m.span() for rule in (_NEEDED_FOR, _RATIONALE) for m in rule.finditer(criterion.text or "")
     ]
     base = criterion.start or 0
+    at: list[Entity] = []
     for entity in criterion.entities:
         if (
             _in_period(entity, windows, criterion.text or "", base)
@@ -532,6 +539,20 @@ def meaning_of(criterion: Criterion) -> Meaning:
         if inside and any(not f.example for f in facts):
             fact = dataclasses.replace(fact, example=True)
         facts.append(fact)
+        at.append(entity)
+    either = alternatives(
+        [
+            (e.start - base, e.end - base)
+            if f.requirement == "required" and not f.example
+            else None
+            for f, e in zip(facts, at, strict=True)
+        ],
+        criterion.text or "",
+    )
+    facts = [
+        dataclasses.replace(f, either=n) if n is not None else f
+        for f, n in zip(facts, either, strict=True)
+    ]
     # "Allergy to latex": the allergy is said by what it is to, not as a fact of its own
     # (which would make the criterion exclude any allergy too).
     objects = {(f.relation, f.requirement) for f in facts if f.relation}

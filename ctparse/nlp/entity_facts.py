@@ -35,7 +35,7 @@ from collections.abc import Iterable, Sequence
 from ..schema import Concept, Criterion, Entity, MeshTerm
 from .assertions import Scanner, permission_of, requirement_of
 from .concepts import entry_of, key, lexicon, split_coordination
-from .mentions import Mention, mentions
+from .mentions import Mention, cites, mentions, references
 from .polarity import Cues
 from .qualifiers import kind_of, qualifiers, relation_span
 
@@ -190,6 +190,10 @@ def with_entities(
         if criterion.id in parents:
             out.append(criterion)
             continue
+        cited = references(criterion.text)
+        found = [
+            (s, e, kind) for s, e, kind in found if kind == "measurement" or not cites(cited, s, e)
+        ]
         entities = build_entities(criterion, found, mesh=mesh) if found else ()
         entities = _defined_in_brackets(criterion, with_lexicon(criterion, entities))
         entities = _spelled_out_in_brackets(criterion, entities)

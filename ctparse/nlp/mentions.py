@@ -34,8 +34,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..resources import models_dir, per_text
+from ..resources import load_rules, models_dir, per_text
 from .concepts import _DASHES, ConceptEntry, Lexicon, _singular, lexicon
+from .suspended import restore
 
 _TOKEN = re.compile(r"[\w+]+")
 #: What may stand between the conjuncts of a coordination.
@@ -394,15 +395,43 @@ def mentions(text: str, *, broad: bool = False) -> tuple[Mention, ...]:
     return _mentions(text, broad, models_dir())
 
 
+@lru_cache(maxsize=4)
+def _reference_pattern(directory: Path) -> re.Pattern[str]:
+    (entry,) = [
+        e for e in load_rules("noise.jsonl", directory=directory) if e["id"] == "named_version"
+    ]
+    return re.compile(entry["pattern"])
+
+
+def references(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` cites a classification by its version ("ICD-10", "DSM-IV",
+    "TNM 8"; the ``named_version`` pattern of ``models/noise.jsonl``): a name that
+    opens such a citation is the citation's, not a concept of the patient
+    ("diagnosed according to ICD-10" names no defibrillator)."""
+    return [m.span() for m in _reference_pattern(models_dir()).finditer(text)]
+
+
+def cites(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``start:end`` is the name that opens one of the citations ``spans``."""
+    return any(s == start and end < e for s, e in spans)
+
+
 @per_text
 @lru_cache(maxsize=8192)
 def _mentions(text: str, broad: bool, directory: Path) -> tuple[Mention, ...]:
     lex = lexicon()
     tokens = _tokens(text)
+    cited = references(text)
     found: list[tuple[int, int, str, str]] = []
     i = 0
     while i < len(tokens):
         match = _match(text, tokens, i, lex, broad=broad)
+        if (
+            match is not None
+            and lex.entries[match[1]].type != "measurement"
+            and cites(cited, tokens[i].start, tokens[match[0] - 1].end)
+        ):
+            match = None
         if match is None:
             i += 1
             continue
@@ -420,6 +449,7 @@ def _mentions(text: str, broad: bool, directory: Path) -> tuple[Mention, ...]:
         i = j
     found += _borrow(text, tokens, found, lex, broad=broad)
     found += _shared_heads(text, tokens, found, lex, broad=broad)
+    found = restore(text, tokens, found, lambda words: _lookup(words, lex, broad=broad))
     out = [
         Mention(
             start=tokens[s].start,

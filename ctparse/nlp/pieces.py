@@ -26,7 +26,7 @@ ALNUM = re.compile(r"[^\W_]")
 # a measured value: a word, then a comparator, then a number ("platelets ≥ 100")
 _COMPARATOR = re.compile(
     r"[<>≤≥＜＞=]|\b(?i:greater|less|more|fewer|higher|lower|above|below|at\s+least|"
-    r"at\s+most|no\s+more|up\s+to|exceed\w*)\b"
+    r"at\s+most|no\s+more|up\s+to|exceed\w*|over|under|older|younger)\b"
 )
 _LETTER = re.compile(r"[^\W\d_]")
 _DIGIT = re.compile(r"\d")
@@ -82,7 +82,11 @@ def _split_once(text: str, start: int, end: int) -> list[tuple[int, int]]:
     measured = _measured_list(text, start, end)
     if measured:
         return measured
-    return _demand_list(text, start, end) or _demand_with(text, start, end)
+    return (
+        _demand_list(text, start, end)
+        or _demand_with(text, start, end)
+        or _sex_then_age(text, start, end)
+    )
 
 
 def _enumeration(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -207,8 +211,9 @@ def _demand_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
 # Who a criterion goes on to be about, after a demand on age: "Subjects over 60
 # years of age | with a clinical diagnosis of Parkinson's disease".
 _WITH = re.compile(
-    r"[ \t]+(?=(?:with|who\s+(?:have|has|are|underwent|undergo)|diagnosed\s+with|suffering\s+"
-    r"from|undergoing|scheduled\s+for|planned\s+for|presenting\s+with)\b)",
+    r"[ \t]+(?=(?:with|who\s+(?:have|has|are|underwent|undergo|will\s+undergo|require|requires|"
+    r"need|needs)|diagnosed\s+with|suffering\s+from|undergoing|requiring|scheduled\s+for|"
+    r"planned\s+for|presenting\s+with)\b)",
     re.IGNORECASE,
 )
 
@@ -221,9 +226,24 @@ def _demand_with(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if found is None or not ALNUM.search(text, found.end(), end):
         return []
     s, e = trim(text, start, found.start(), piece=True)
-    if not _AGE.search(text, s, e) or not _a_demand(text, s, e, measured_up_to=40):
+    if not _AGE.search(text, s, e) or not _a_demand(text, s, e, measured_up_to=50):
         return []
     return [(start, found.start()), (found.end(), end)]
+
+
+def _sex_then_age(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A demand on sex, then one on age without a comma ("Men and women from 18 to 65
+    years old", "Females aged ≥ 18"): two pieces."""
+    s, e = trim(text, start, end, piece=True)
+    sex = rules().sex.match(text, s, e)
+    if sex is None or not text[sex.end() : sex.end() + 1].isspace():
+        return []
+    rest, stop = trim(text, sex.end(), e, piece=True)
+    while stop > rest and text[stop - 1] == ".":
+        stop -= 1
+    if not _AGE.search(text, rest, stop) or not _a_demand(text, rest, stop, measured_up_to=40):
+        return []
+    return [(start, sex.end()), (sex.end(), end)]
 
 
 def _a_demand(text: str, start: int, end: int, *, measured_up_to: int) -> bool:

@@ -564,8 +564,10 @@ def _comparator(m: re.Match[str], r: Rules) -> str:
         op = r.op_for("suffix", m.group("post"))
         if op:
             return op
-    if m.group("pre"):
-        op = r.op_for("prefix", re.sub(r"\s+", " ", m.group("pre").strip()))
+    pre = re.sub(r"\s+", " ", (m.group("pre") or "").strip())
+    if pre and not (m.group("look") and pre.lower() == "over"):
+        # "over the past 4 weeks" is a look back over 4 weeks, not more than 4 weeks
+        op = r.op_for("prefix", pre)
         if op:
             return op
     if m.group("look"):
