@@ -61,6 +61,22 @@ def test_a_comma_glued_between_two_demands_splits_them() -> None:
     assert texts("Inclusion Criteria:\n- Platelets ≥ 100,000/mm3") == ["Platelets ≥ 100,000/mm3"]
 
 
+def test_a_second_kind_of_patient_after_or_is_excluded_on_its_own() -> None:
+    line = "- Smokers or those subjects with high alcohol consumption (> 2 drinks/day)"
+    found = segment(f"Exclusion Criteria:\n{line}")
+    assert [c.text for c in found if c.parent] == [
+        "Smokers",
+        "those subjects with high alcohol consumption (> 2 drinks/day)",
+    ]
+    found = segment("Exclusion Criteria:\n- Weight change of more than 4 kg or who have dieted")
+    assert [c.text for c in found if c.parent] == [
+        "Weight change of more than 4 kg",
+        "who have dieted",
+    ]
+    # In an inclusion the two kinds are alternatives: one criterion.
+    assert not [c for c in segment(f"Inclusion Criteria:\n{line}") if c.parent]
+
+
 def test_bullet_without_space_and_number_without_space() -> None:
     assert texts("Exclusion Criteria:\n-Stroke within 30 days\n-Pregnancy") == [
         "Stroke within 30 days",

@@ -43,11 +43,17 @@ def list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return parts if parts else [(start, end)]
 
 
-def pieces(text: str, start: int, end: int, depth: int = 0) -> list[tuple[int, int]]:
-    """The pieces of one unit (leaves of a recursive split), or [] if it is atomic."""
+def pieces(
+    text: str, start: int, end: int, depth: int = 0, *, section: str | None = None
+) -> list[tuple[int, int]]:
+    """The pieces of one unit (leaves of a recursive split), or [] if it is atomic.
+    In an exclusion, a restated subject after "or" opens a piece of its own
+    ("Smokers or those subjects with high alcohol consumption")."""
     if depth > 4 or end - start < 12:
         return []
     spans = _split_once(text, start, end)
+    if len(spans) < 2 and section == "exclusion":
+        spans = _restated_subject(text, start, end)
     if len(spans) < 2:
         return []
     leaves: list[tuple[int, int]] = []
@@ -59,9 +65,31 @@ def pieces(text: str, start: int, end: int, depth: int = 0) -> list[tuple[int, i
             # "lymphedema;3", "knees;1,5": footnote markers, not criteria of their own.
             leaves[-1] = (leaves[-1][0], e)
             continue
-        sub = pieces(text, s, e, depth + 1)
+        sub = pieces(text, s, e, depth + 1, section=section)
         leaves.extend(sub or [(s, e)])
     return leaves if len(leaves) >= 2 else []
+
+
+# "… or those subjects with …", "… or who have undergone …": a second kind of patient.
+_RESTATED = re.compile(
+    r"\s*,?\s+(?:or|and/or)\s+(?=(?:those|patients|subjects|participants|individuals|persons|"
+    r"people)(?:\s+(?:patients|subjects|participants|individuals|persons|people))?\s+(?:who|"
+    r"with|that|having|under|on|in)\b|who\s+(?:have|has|had|are|is|were|was|will|cannot|can|"
+    r"did|do|does|underwent|received|take|took)\b)",
+    re.IGNORECASE,
+)
+
+
+def _restated_subject(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """An exclusion that goes on to a second kind of patient after "or": each kind is
+    excluded, a piece each (outside brackets)."""
+    spans, previous = [], start
+    for m in _RESTATED.finditer(text, start, end):
+        if text.count("(", start, m.start()) != text.count(")", start, m.start()):
+            continue
+        spans.append((previous, m.start()))
+        previous = m.end()
+    return [*spans, (previous, end)] if spans else []
 
 
 def _split_once(text: str, start: int, end: int) -> list[tuple[int, int]]:

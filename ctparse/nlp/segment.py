@@ -220,7 +220,7 @@ def _finish(text: str, units: list[_Unit], index: int) -> int | None:
         return None
     if not unit.paragraph:
         unit.lead_in = text[end - 1] == ":"
-        unit.pieces = [] if unit.lead_in else pieces(text, start, end)
+        unit.pieces = [] if unit.lead_in else pieces(text, start, end, section=unit.section)
         return index if unit.lead_in else None
     spans: list[tuple[int, int, bool]] = []  # (start, end, is lead-in)
     lead_in = rules().lead_in
@@ -250,7 +250,7 @@ def _finish(text: str, units: list[_Unit], index: int) -> int | None:
         target.start, target.end = s, e
         target.parent = lead_index if (lead_index is not None and not is_lead) else parent
         target.lead_in = is_lead
-        target.pieces = [] if is_lead else pieces(text, s, e)
+        target.pieces = [] if is_lead else pieces(text, s, e, section=unit.section)
         if is_lead:
             lead_index = target_index
         elif lead_index is not None and text[e - 1] in ".!?":
