@@ -133,6 +133,16 @@ def test_a_negative_pregnancy_test_required_is_pregnancy_excluded() -> None:
     assert row.verdict == "b_stricter", row.detail
 
 
+def test_intact_membranes_required_are_rupture_excluded() -> None:
+    row = only_row(inclusion("Intact membranes"), exclusion("Ruptured membranes"))
+    assert (row.verdict, row.detail) == ("same", "both exclude rupture of membranes")
+
+
+def test_a_need_for_intubation_and_an_order_against_it_are_one_question() -> None:
+    row = only_row(exclusion("Immediate need for intubation"), exclusion("Do-not-intubate"))
+    assert row.verdict == "different", row.detail
+
+
 def test_alternatives_an_inclusion_offers_admit_more() -> None:
     row = only_row(inclusion("Breast cancer"), inclusion("Breast or ovarian cancer"))
     assert (row.verdict, row.detail) == ("a_stricter", "B also admits ovarian cancer")
