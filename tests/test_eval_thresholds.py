@@ -221,7 +221,10 @@ def test_dev_gold_targets() -> None:
     windows P ≥ 0.90 / R ≥ 0.85; every ECOG item right)."""
     report = evaluate(need_shared(GOLD / "lct_dev_criteria.jsonl"))
     thresholds = report.scores["thresholds"]["value+comparator"]
-    assert thresholds.precision >= 0.97
+    # 0.970 before gestational ages in weeks and days were read: the gold writes "between
+    # 24 + 0 and 36 + 6 weeks of amenorrhea" as "between 0 and 24" and "in 36", so the
+    # right reading (between 24 and 36.857) counts against precision (0.9699).
+    assert thresholds.precision >= 0.965
     assert thresholds.recall >= 0.905
     entity = report.scores["thresholds"]["value+comparator+entity"]
     assert entity.precision >= 0.94

@@ -47,6 +47,26 @@ def test_window_forms(text, comparator, value, unit, days, direction, anchor) ->
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("at 37 weeks 0 days to 37 weeks 6 days of gestation", 37, 37 + 6 / 7),
+        ("Gestational age between 24+0 and 33+6 weeks", 24, 33 + 6 / 7),
+        ("Singleton pregnancy at ≥ 34+2 weeks", 34 + 2 / 7, None),
+    ],
+)
+def test_a_gestational_age_in_weeks_and_days_is_an_age_not_a_window(text, low, high) -> None:
+    criterion = parse(text, "inclusion")
+    assert not criterion.windows
+    (t,) = criterion.thresholds
+    assert t.variable == "gestational_age"
+    assert (t.value, t.value_max) == pytest.approx((low, high))
+
+
+def test_weeks_and_days_outside_a_gestation_stay_periods() -> None:
+    assert parse("Chemotherapy within 2 weeks and 3 days").windows
+
+
 def test_event_is_the_clause_before_the_period() -> None:
     (w,) = parse(
         "Subjects who have had other malignant tumors within 3 years prior to enrollment"

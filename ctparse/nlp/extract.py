@@ -61,6 +61,7 @@ from .entities import (
     _propagate_age,
     _sex_qualifiers,
 )
+from .gestation import claim_gestational, gestational_values
 from .plausible import suspect
 from .polarity import Cues, Decision
 from .rules import Variable, rules
@@ -86,12 +87,13 @@ def extract_thresholds(criterion: Criterion) -> tuple[Threshold, ...]:
     local = numbers.ascii_punctuation(criterion.text or "")
     if not local or not (numbers.may_hold_a_limit(local) or holds_letter_grades(local)):
         return ()
-    values = _find_values(local)
+    values = gestational_values(_find_values(local), local)
     if values and (asides := aside_spans(local)):
         values = [v for v in values if not inside(asides, v.start, v.end)]
     if not values:
         return ()
     _attach(values, local)
+    claim_gestational(values, local)
     _propagate_age(values, local)
     _join_ranges(values, local)
     _blood_pressure_pairs(values, local)
