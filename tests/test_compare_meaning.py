@@ -143,6 +143,16 @@ def test_a_need_for_intubation_and_an_order_against_it_are_one_question() -> Non
     assert row.verdict == "different", row.detail
 
 
+def test_an_allergy_reaches_every_conjunct_past_a_head_noun() -> None:
+    """ "local anesthetic drug or opioids": the allergy is to both; an allergy to local
+    anaesthesia is one to the local anaesthetic it gives."""
+    row = only_row(
+        exclusion("Allergy to local anaesthesia"),
+        exclusion("Allergy to local anesthetic drug or opioids"),
+    )
+    assert (row.verdict, row.detail) == ("b_stricter", "B excludes an allergy to opioid")
+
+
 def test_alternatives_an_inclusion_offers_admit_more() -> None:
     row = only_row(inclusion("Breast cancer"), inclusion("Breast or ovarian cancer"))
     assert (row.verdict, row.detail) == ("a_stricter", "B also admits ovarian cancer")

@@ -63,6 +63,11 @@ def test_a_gestational_age_in_weeks_and_days_is_an_age_not_a_window(text, low, h
     assert (t.value, t.value_max) == pytest.approx((low, high))
 
 
+def test_a_gestational_age_that_dates_an_event_limits_no_age() -> None:
+    criterion = parse("Ruptured membranes before 37 weeks 6 days of gestation")
+    assert not [t for t in criterion.thresholds if t.variable == "gestational_age"]
+
+
 def test_weeks_and_days_outside_a_gestation_stay_periods() -> None:
     assert parse("Chemotherapy within 2 weeks and 3 days").windows
 

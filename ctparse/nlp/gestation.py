@@ -43,8 +43,9 @@ _VALUE = re.compile(
     r"(?:\s+(?P<post>or\s+(?:more|later|above|greater|less|earlier|below)))?",
     re.IGNORECASE,
 )
-#: Before or after a gestational age: below or above it.
-_TIME_OPS = {"before": "<", "prior to": "<", "after": ">"}
+#: Words that date an event by the gestational age ("rupture of membranes before 37
+#: weeks"): no limit of the patient's.
+_WHEN = frozenset({"before", "prior to", "after"})
 _PARTS = re.compile(
     rf"(?P<w>\d{{1,2}})(?:\s*\+\s*(?P<a>[0-6]))?(?:\s*{_WEEKS})?(?:.*?(?P<b>[0-6])\s*(?:days?|d)\b)?",
     re.I | re.S,
@@ -80,7 +81,11 @@ def gestational_values(values: list[_Value], text: str) -> list[_Value]:
             continue
         pre = (m.group("pre") or "").strip()
         said = re.sub(r"\s+", " ", pre.lower())
-        op = _TIME_OPS.get(said) or (r.op_for("prefix", said) if pre else None)
+        if said in _WHEN:
+            # "ruptured membranes before 37 weeks 6 days": when something happened, not
+            # a limit on the patient's gestational age.
+            continue
+        op = r.op_for("prefix", said) if pre else None
         if m.group("post"):
             op = r.op_for("suffix", re.sub(r"\s+", " ", m.group("post"))) or op
         nums = [_weeks(first)] + ([_weeks(second)] if second else [])
@@ -101,6 +106,7 @@ def gestational_values(values: list[_Value], text: str) -> list[_Value]:
                 num_start=m.start("first"),
                 source=m.group(0),
                 units=[unit] * len(nums),
+                gestational=True,
             )
         )
     if not found:
@@ -116,5 +122,5 @@ def claim_gestational(values: list[_Value], text: str) -> None:
     if not _CUE.search(text):
         return
     for v in values:
-        if not v.targets and v.unit_written == "weeks" and v.units and _compound(v.source):
+        if v.gestational and not v.targets:
             v.targets.append(("gestational_age", None))

@@ -48,7 +48,13 @@ _DIAGNOSIS_AFTER = re.compile(r"(?i)\s+diagnos[ie]s\b")
 _CURRENT_DIAGNOSIS = re.compile(
     r"(?i)\bcurrent(?:ly)?\s+(?:a\s+)?diagnos(?:is|ed)\s+(?:of|with|as)\s+(?:an?\s+)?$"
 )
-_JOIN = re.compile(r"^\s*(?:,\s*)?(?:(?:and\s*/\s*or|and|or|nor|&)\s+|,\s*|/\s*)$", re.IGNORECASE)
+#: What joins two conjuncts; a head noun the first leaves out of its name may come
+#: before the conjunction ("local anesthetic drug or opioids").
+_JOIN = re.compile(
+    r"^\s*(?:(?:drugs?|agents?|medications?|medicines?|products?|compounds?)\s*)?(?:,\s*)?"
+    r"(?:(?:and\s*/\s*or|and|or|nor|&)\s+|,\s*|/\s*)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)

@@ -155,6 +155,8 @@ class _Value:
     closed: tuple[bool, bool] = (True, True)
     # The variable whose grades it writes as letters ("Child-Pugh B or C"), if it does.
     letter_of: str | None = None
+    # A gestational age in weeks and days read as one value (:mod:`ctparse.nlp.gestation`).
+    gestational: bool = False
 
 
 # ------------------------------------------------------------------ values
