@@ -252,12 +252,42 @@ def test_an_age_before_what_the_patient_needs_is_a_piece_of_its_own() -> None:
     )
     (age,) = [p for p in found if p.variable == "age"]
     assert (age.a_ids, age.verdict) == (("inc-1.1",), "different"), age.detail
-    # The two limits are alternatives: over 65 is within one of them.
+    # The two limits are alternatives: over 65 is within one of them ("over 60" is 60 or
+    # older in whole years).
     row = only_row(inclusion("Patients under 40 or over 60 years of age"), inclusion("Age over 65"))
     assert (row.verdict, row.detail) == (
         "b_stricter",
-        "A admits age < 40 or > 60 years, B only > 65 years",
+        "A admits age < 40 years or ≥ 60 years, B only > 65 years",
     )
+
+
+def test_limits_of_another_criterion_narrow_each_alternative() -> None:
+    row = only_row(
+        inclusion("Age under 40 or over 60", "Age 18 years or older"), inclusion("Age 18-80")
+    )
+    assert row.verdict == "different", row.detail
+    assert "≥ 18 and < 40 years or ≥ 60 years" in row.detail, row.detail
+
+
+def test_in_an_exclusion_an_age_and_who_the_patient_is_stay_one() -> None:
+    found = rows(
+        exclusion("Patients over 75 years of age who require dialysis"), exclusion("Dialysis")
+    )
+    # (the verdict is not asserted: ctparse reads the age and the dialysis as excluded each
+    # on its own; an exclusion of both together is not modelled)
+    assert [r.a_ids for r in found] == [("exc-1",)]
+
+
+def test_a_series_joins_alternatives_of_one_kind_only() -> None:
+    row = only_row(
+        inclusion("Stage IV breast cancer, HER2 or ER positive"),
+        inclusion("Stage IV breast cancer"),
+    )
+    assert row.verdict == "a_stricter", row.detail
+    row = only_row(
+        inclusion("Treated with lopinavir/ritonavir"), inclusion("Treated with lopinavir")
+    )
+    assert row.verdict == "a_stricter", row.detail
 
 
 def test_the_moment_an_age_is_taken_at_asks_nothing_more() -> None:

@@ -10,21 +10,32 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-#: What joins alternatives: "or" (with commas before it), "and/or", a slash.
-_OR = re.compile(r"[\s,-]*(?:\b(?:and\s*/\s*or|or)\b|/)[\s-]*", re.IGNORECASE)
+#: What joins alternatives: "or" (with commas before it), "and/or". A slash does not:
+#: "lopinavir/ritonavir" is one regimen.
+_OR = re.compile(r"[\s,-]*\b(?:and\s*/\s*or|or)\b[\s-]*", re.IGNORECASE)
 _COMMA = re.compile(r"\s*,\s*")
 
 
-def alternatives(required: Sequence[tuple[int, int] | None], text: str) -> list[int | None]:
+def alternatives(
+    required: Sequence[tuple[int, int] | None],
+    text: str,
+    classes: Sequence[frozenset[str]] | None = None,
+) -> list[int | None]:
     """For each fact, the number it shares with the requirements it is an alternative
     to, else None. ``required`` holds a requirement's (start, end) in ``text``, None
-    for any other fact.
+    for any other fact; ``classes`` each fact's broader concepts. A comma joins a
+    series of alternatives only between kinds of one thing ("breast, ovarian or
+    endometrial cancer"), not a condition and its markers ("Stage IV NSCLC, EGFR or
+    ALK positive": EGFR or ALK are the alternatives).
 
     >>> text = "breast, ovarian or endometrial cancer and diabetes"
     >>> alternatives([(0, 6), (8, 15), (19, 37), (42, 50)], text)
     [0, 0, 0, None]
     >>> alternatives([(0, 6), (8, 15)], "breast, ovarian")
     [None, None]
+    >>> nsclc, egfr, alk = frozenset({"lung_cancer"}), frozenset({"mutation"}), frozenset({"mutation"})
+    >>> alternatives([(0, 5), (7, 11), (15, 18)], "NSCLC, EGFR or ALK", [nsclc, egfr, alk])
+    [None, 1, 1]
     """
     out: list[int | None] = [None] * len(required)
     run: list[int] = []
@@ -38,7 +49,7 @@ def alternatives(required: Sequence[tuple[int, int] | None], text: str) -> list[
                 run.append(i)
                 offered = True
                 continue
-            if _COMMA.fullmatch(gap):
+            if _COMMA.fullmatch(gap) and (classes is None or classes[run[-1]] & classes[i]):
                 run.append(i)
                 continue
         if span is None and i < len(required):

@@ -10,6 +10,7 @@ Pure functions; :mod:`ctparse.align` pairs the limits of two studies.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -399,7 +400,7 @@ def _compare_limits(la: Limit, lb: Limit) -> tuple[Verdict, str]:
         if set_b < set_a:
             return "b_stricter", _how_much(name, ("A", la), ("B", lb), True)
         return "different", f"A requires {name} {da}; B {db}"
-    if _empty(la.eligible) or _empty(lb.eligible):
+    if _alternatives(la) or _alternatives(lb):
         return _compare_either(la, lb)
     ra, rb = _in_whole_years(la), _in_whole_years(lb)
     if ra is None or rb is None:
@@ -431,21 +432,82 @@ def _empty(r: Range | None) -> bool:
     return r.lower > r.upper
 
 
-def _parts(limit: Limit) -> list[tuple[Range, str]]:
-    """The ranges a side admits, each with its words: one range, or, where its
-    limits contradict each other ("under 40 or over 60 years of age"), each limit's
-    own range, for the limits are alternatives."""
+def _alternatives(limit: Limit) -> list[Threshold] | None:
+    """The limits of one criterion that contradict each other, so are alternatives
+    ("under 40 or over 60 years of age"), or None."""
     if not _empty(limit.eligible):
-        assert limit.eligible is not None
-        return [(limit.eligible, describe(limit))]
+        return None
+    for criterion in limit.criteria:
+        own = _own(limit, criterion)
+        together: Range | None = None
+        for t in own:
+            together = _intersect(together, t.eligible)
+        if len(own) > 1 and _empty(together):
+            return own
+    return None
+
+
+def _own(limit: Limit, criterion: Criterion) -> list[Threshold]:
     return [
-        (t.eligible, stated(t))
-        for c in limit.criteria
-        for t in c.thresholds
+        t
+        for t in criterion.thresholds
         if t.variable == limit.variable
         and t.eligible is not None
         and t.relative_to == limit.relative_to
     ]
+
+
+def _parts(limit: Limit) -> list[tuple[Range, str]]:
+    """The ranges a side admits, each with its words: one range, or, where the limits
+    of one criterion are alternatives (:func:`_alternatives`), each of those limits'
+    own range within what the side's other limits admit. Ranges that touch (ages
+    18-64 and 65 or older) are one."""
+    alternatives = _alternatives(limit)
+    if alternatives is None:
+        whole = _in_whole_years(limit)
+        return [(whole, describe(limit))] if whole is not None else []
+    others = [
+        t.eligible
+        for c in limit.criteria
+        for t in _own(limit, c)
+        if t not in alternatives and t.eligible is not None
+    ]
+    rest: Range | None = None
+    for r in others:
+        rest = _intersect(rest, r)
+    ranges = []
+    for t in alternatives:
+        part = _intersect(t.eligible, rest)
+        if part is None or _empty(part):
+            continue
+        ranges.append(
+            _in_whole_years(dataclasses.replace(limit, eligible=part, values=None)) or part
+        )
+    merged: list[Range] = []
+    for r in sorted(ranges, key=lambda r: -math.inf if r.lower is None else r.lower):
+        if merged and _touch(merged[-1], r, whole=limit.variable == "age"):
+            last = merged[-1]
+            upper_last = math.inf if last.upper is None else last.upper
+            upper_r = math.inf if r.upper is None else r.upper
+            merged[-1] = (
+                last
+                if upper_last >= upper_r
+                else dataclasses.replace(last, upper=r.upper, upper_inclusive=r.upper_inclusive)
+            )
+        else:
+            merged.append(r)
+    return [(r, describe(dataclasses.replace(limit, eligible=r, values=None))) for r in merged]
+
+
+def _touch(low: Range, high: Range, *, whole: bool) -> bool:
+    """Whether ``high`` starts where ``low`` ends or before (for whole years, in the
+    next year: 18-64 and 65 or older)."""
+    if low.upper is None or high.lower is None:
+        return True
+    gap = high.lower - low.upper
+    if whole and _inc(low.upper_inclusive) and _inc(high.lower_inclusive) and gap <= 1 + 1e-9:
+        return True
+    return gap < 0 or (close(gap, 0) and (_inc(low.upper_inclusive) or _inc(high.lower_inclusive)))
 
 
 def _compare_either(la: Limit, lb: Limit) -> tuple[Verdict, str]:

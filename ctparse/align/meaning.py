@@ -318,7 +318,10 @@ def _in_period(entity: Entity, windows: Sequence[Window], text: str, base: int) 
 
 
 _TIME_WORD = re.compile(
-    r"\b(?:before|prior\s+to|after|following|since|until|upon|at\s+(?:the\s+)?time\s+of)\s+"
+    r"(?:\b(?:before|prior\s+to|after|following|since|until)|"
+    # "≥ 18 years old at the time of hospitalization": when the age is taken
+    r"(?P<age>(?:\d\s*(?:years?|yrs?|y)\b(?:\s+(?:old|of\s+age))?|\bolder|\byounger)\s+"
+    r"(?:upon|at\s+(?:the\s+)?time\s+of)))\s+"
     r"(?:the\s+|(?:his|her|their)\s+)?"
     r"(?:(?:planned|scheduled|index|elective)\s+)?$",
     re.IGNORECASE,
@@ -329,7 +332,12 @@ def _anchor(entity: Entity, text: str, base: int) -> bool:
     """Whether an entity only says when another fact is ("opioid use for pain control
     before surgery", "chemotherapy after resection", "age ≥ 18 at the time of
     hospitalization"): the object of a word of time."""
-    return bool(_TIME_WORD.search(text[: entity.start - base]))
+    found = _TIME_WORD.search(text[: entity.start - base])
+    if found is None:
+        return False
+    # "aged 60 or older at the time of AML diagnosis": a condition is still asked of
+    # the patient; a stay or a procedure ("at the time of hospitalization") only dates.
+    return not found.group("age") or entity.type != "condition"
 
 
 def _fact(entity: Entity, windows: Sequence[tuple[Window, frozenset[str]]]) -> Fact | None:
@@ -548,6 +556,7 @@ def meaning_of(criterion: Criterion) -> Meaning:
             for f, e in zip(facts, at, strict=True)
         ],
         criterion.text or "",
+        [f.broader - {f.concept} for f in facts],
     )
     facts = [
         dataclasses.replace(f, either=n) if n is not None else f

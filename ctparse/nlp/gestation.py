@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 
+from ..resources import per_models
 from .rules import rules
 from .units import unit_id
 from .values import _Value
@@ -35,17 +36,34 @@ _ONE = (
     rf"\d{{1,2}}(?:\s*\+\s*[0-6](?!\d))?(?:\s*{_WEEKS})?"
     rf"(?:\s*(?:\+|and|,)?\s*[0-6]\s*(?:days?|d)\b)?{_OF}"
 )
-_VALUE = re.compile(
-    r"(?P<pre>(?:[≥≤<>]=?|>=|<=|at\s+least|more\s+than|greater\s+than|less\s+than|over|"
-    r"under|above|below|beyond|between|from|before|prior\s+to|after)\s*)?"
-    rf"(?P<first>{_ONE})"
-    rf"(?:\s*(?:-|–|to|and|until|through)\s*(?P<second>{_ONE}))?"
-    r"(?:\s+(?P<post>or\s+(?:more|later|above|greater|less|earlier|below)))?",
-    re.IGNORECASE,
+#: Before or after a gestational age: below or above it, when what is dated is the
+#: pregnancy itself ("Pregnant women before 14+0 weeks"); an event dated so ("ruptured
+#: membranes before 37 weeks 6 days") limits no age of the patient's.
+_WHEN = {"before": "<", "prior to": "<", "after": ">"}
+_OF_THE_PREGNANCY = re.compile(
+    r"(?i)(?:gestation(?:al\s+age)?|\bGA|pregnan\w*(?:\s+(?:wom[ae]n|patients?|subjects?))?|"
+    r"\bterm)\s*(?:\([^()]*\)\s*)?(?:at\s+|of\s+)?$"
 )
-#: Words that date an event by the gestational age ("rupture of membranes before 37
-#: weeks"): no limit of the patient's.
-_WHEN = frozenset({"before", "prior to", "after"})
+#: A period of something ("hyperemesis for 3 weeks and 2 days"), not an age.
+_PERIOD_BEFORE = re.compile(r"(?i)\b(?:for|since|within|during|last|past|lasting)\s*$")
+#: Gestational ages a criterion sets: from the 4th to the 44th week.
+_PLAUSIBLE = (4, 44)
+
+
+@per_models
+def _value() -> re.Pattern[str]:
+    """One gestational age or a range of two, with the comparator phrases of
+    ``models/comparators.jsonl`` before it ("not more than", "up to", "≥")."""
+    r = rules()
+    return re.compile(
+        rf"(?P<pre>(?:(?i:{r.patterns['prefix']})|before|prior\s+to|after)\s*)?"
+        rf"(?<![\w+])(?P<first>{_ONE})"
+        rf"(?:\s*(?P<joint>-|–|to|and|until|through)\s*(?P<second>{_ONE}))?"
+        r"(?:\s+(?P<post>or\s+(?:more|later|above|greater|less|earlier|below)))?",
+        re.IGNORECASE,
+    )
+
+
 _PARTS = re.compile(
     rf"(?P<w>\d{{1,2}})(?:\s*\+\s*(?P<a>[0-6]))?(?:\s*{_WEEKS})?(?:.*?(?P<b>[0-6])\s*(?:days?|d)\b)?",
     re.I | re.S,
@@ -65,6 +83,11 @@ def _compound(text: str) -> bool:
     return "+" in text or re.search(r"(?i)\d\s*(?:days?|d)\b", text) is not None
 
 
+def _marked(text: str) -> bool:
+    """Whether an age is written as weeks (a unit, "+d" or days), not a bare number."""
+    return _compound(text) or re.search(rf"(?i){_WEEKS}", text) is not None
+
+
 def gestational_values(values: list[_Value], text: str) -> list[_Value]:
     """``values`` with each gestational age in weeks and days read as one value
     (see the module docstring); unchanged in a text about no gestation."""
@@ -73,26 +96,37 @@ def gestational_values(values: list[_Value], text: str) -> list[_Value]:
     r = rules()
     unit = unit_id("weeks")
     found: list[_Value] = []
-    for m in _VALUE.finditer(text):
+    for m in _value().finditer(text):
         first, second = m.group("first"), m.group("second")
+        if second and not (
+            _marked(second)
+            and (m.group("joint").lower() != "and" or "between" in (m.group("pre") or "").lower())
+        ):
+            second = None  # "≥ 34+0 weeks and 2 or more previous deliveries"
         if not (_compound(first) or (second and _compound(second))):
             continue
-        if second and not re.search(rf"(?i){_WEEKS}|\+|days?", first + second):
-            continue
-        pre = (m.group("pre") or "").strip()
-        said = re.sub(r"\s+", " ", pre.lower())
-        if said in _WHEN:
-            # "ruptured membranes before 37 weeks 6 days": when something happened, not
-            # a limit on the patient's gestational age.
-            continue
-        op = r.op_for("prefix", said) if pre else None
-        if m.group("post"):
-            op = r.op_for("suffix", re.sub(r"\s+", " ", m.group("post"))) or op
         nums = [_weeks(first)] + ([_weeks(second)] if second else [])
+        if not all(_PLAUSIBLE[0] <= n <= _PLAUSIBLE[1] for n in nums):
+            continue  # parity "para 1+0", a sum
+        start = m.start("pre") if m.group("pre") else m.start("first")
+        if _PERIOD_BEFORE.search(text, 0, start):
+            continue
+        pre = re.sub(r"\s+", " ", (m.group("pre") or "").strip().lower())
+        if pre in _WHEN:
+            if not _OF_THE_PREGNANCY.search(text, 0, start):
+                continue  # an event dated by the gestational age
+            op: str | None = _WHEN[pre]
+        else:
+            op = r.op_for("prefix", pre) if pre else None
+        if m.group("post"):
+            op = r.op_for("suffix", re.sub(r"\s+", " ", m.group("post").lower())) or op
+        end = m.end("second") if second else m.end("first")
+        if m.group("post"):
+            end = m.end("post")
         found.append(
             _Value(
-                start=m.start(),
-                end=m.end(),
+                start=start,
+                end=end,
                 pre=pre,
                 op=None if second else op,
                 shape="range" if second else "single",
@@ -104,7 +138,7 @@ def gestational_values(values: list[_Value], text: str) -> list[_Value]:
                 roman=False,
                 old=False,
                 num_start=m.start("first"),
-                source=m.group(0),
+                source=text[start:end],
                 units=[unit] * len(nums),
                 gestational=True,
             )

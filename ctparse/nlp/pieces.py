@@ -26,7 +26,7 @@ ALNUM = re.compile(r"[^\W_]")
 # a measured value: a word, then a comparator, then a number ("platelets ≥ 100")
 _COMPARATOR = re.compile(
     r"[<>≤≥＜＞=]|\b(?i:greater|less|more|fewer|higher|lower|above|below|at\s+least|"
-    r"at\s+most|no\s+more|up\s+to|exceed\w*|over|under|older|younger)\b"
+    r"at\s+most|no\s+more|up\s+to|exceed\w*)\b"
 )
 _LETTER = re.compile(r"[^\W\d_]")
 _DIGIT = re.compile(r"\d")
@@ -51,8 +51,9 @@ def pieces(
     ("Smokers or those subjects with high alcohol consumption")."""
     if depth > 4 or end - start < 12:
         return []
-    spans = _split_once(text, start, end)
-    if len(spans) < 2 and section == "exclusion":
+    exclusion = section == "exclusion"
+    spans = _split_once(text, start, end, exclusion=exclusion)
+    if len(spans) < 2 and exclusion:
         spans = _restated_subject(text, start, end)
     if len(spans) < 2:
         return []
@@ -92,7 +93,9 @@ def _restated_subject(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [*spans, (previous, end)] if spans else []
 
 
-def _split_once(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _split_once(
+    text: str, start: int, end: int, *, exclusion: bool = False
+) -> list[tuple[int, int]]:
     enumerated = _enumeration(text, start, end)
     if len(enumerated) >= 2:
         return enumerated
@@ -110,6 +113,10 @@ def _split_once(text: str, start: int, end: int) -> list[tuple[int, int]]:
     measured = _measured_list(text, start, end)
     if measured:
         return measured
+    if exclusion:
+        # "Men over 70 years", "Children under 2 years of age with bronchiolitis": in an
+        # exclusion a sex or an age and who the patient is describe one patient together.
+        return _demand_list(text, start, end)
     return (
         _demand_list(text, start, end)
         or _demand_with(text, start, end)
@@ -254,7 +261,7 @@ def _demand_with(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if found is None or not ALNUM.search(text, found.end(), end):
         return []
     s, e = trim(text, start, found.start(), piece=True)
-    if not _AGE.search(text, s, e) or not _a_demand(text, s, e, measured_up_to=50):
+    if not _AGE.search(text, s, e) or not _a_demand(text, s, e, measured_up_to=40):
         return []
     return [(start, found.start()), (found.end(), end)]
 
