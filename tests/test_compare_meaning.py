@@ -161,6 +161,11 @@ def test_alternatives_an_inclusion_offers_admit_more() -> None:
     row = only_row(inclusion("Diabetes and hypertension"), inclusion("Diabetes or hypertension"))
     assert row.verdict == "a_stricter", row.detail
     assert row.detail.endswith(", B any one of them"), row.detail
+    # A restated subject after "or" offers another kind of patient.
+    row = only_row(
+        inclusion("Patients with diabetes or patients with hypertension"), inclusion("Diabetes")
+    )
+    assert (row.verdict, row.detail) == ("b_stricter", "A also admits hypertension")
     # Exclusions of a list exclude each: no alternatives.
     row = only_row(exclusion("HIV or hepatitis B"), exclusion("HIV"))
     assert row.verdict == "a_stricter", row.detail

@@ -52,6 +52,7 @@ def test_a_classification_cited_by_its_version_names_nothing() -> None:
         "depression"
     ]
     assert [m.entry.id for m in mentions("an ICD or a pacemaker")] == ["icd", "pacemaker"]
+    assert [m.entry.id for m in mentions("carcinoma coded by ICD-O-3")] == ["cancer"]
 
 
 def test_a_shared_head_or_letter_is_lent_to_a_conjunct() -> None:

@@ -12,7 +12,14 @@ from collections.abc import Sequence
 
 #: What joins alternatives: "or" (with commas before it), "and/or". A slash does not:
 #: "lopinavir/ritonavir" is one regimen.
-_OR = re.compile(r"[\s,-]*\b(?:and\s*/\s*or|or)\b[\s-]*", re.IGNORECASE)
+#: A restated subject may follow it ("diabetes or patients with hypertension",
+#: "smokers or those who have …").
+_OR = re.compile(
+    r"[\s,-]*\b(?:and\s*/\s*or|or)\b[\s-]*"
+    r"(?:(?:those|patients?|subjects?|participants?|individuals?|persons?|people)\s+)?"
+    r"(?:(?:who\s+(?:have|has|had|are|is|were)|with|having)\s+)?(?:(?:an?|the)\s+)?",
+    re.IGNORECASE,
+)
 _COMMA = re.compile(r"\s*,\s*")
 
 
