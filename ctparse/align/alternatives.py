@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..nlp.pieces import SUBJECT
+
 #: What joins alternatives: "or" (with commas before it), "and/or". A slash does not:
 #: "lopinavir/ritonavir" is one regimen.
 #: A restated subject may follow it ("diabetes or patients with hypertension",
 #: "smokers or those who have …").
 _OR = re.compile(
     r"[\s,-]*\b(?:and\s*/\s*or|or)\b[\s-]*"
-    r"(?:(?:those|patients?|subjects?|participants?|individuals?|persons?|people)\s+)?"
+    rf"(?:{SUBJECT}\s+)?"
     r"(?:(?:who\s+(?:have|has|had|are|is|were)|with|having)\s+)?(?:(?:an?|the)\s+)?",
     re.IGNORECASE,
 )

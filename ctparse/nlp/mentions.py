@@ -34,8 +34,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..resources import load_rules, models_dir, per_text
+from ..resources import models_dir, per_text
 from .concepts import _DASHES, ConceptEntry, Lexicon, _singular, lexicon
+from .rules import rules
 from .suspended import restore
 
 _TOKEN = re.compile(r"[\w+]+")
@@ -395,20 +396,12 @@ def mentions(text: str, *, broad: bool = False) -> tuple[Mention, ...]:
     return _mentions(text, broad, models_dir())
 
 
-@lru_cache(maxsize=4)
-def _reference_pattern(directory: Path) -> re.Pattern[str]:
-    (entry,) = [
-        e for e in load_rules("noise.jsonl", directory=directory) if e["id"] == "named_version"
-    ]
-    return re.compile(entry["pattern"])
-
-
 def references(text: str) -> list[tuple[int, int]]:
     """Where ``text`` cites a classification by its version ("ICD-10", "DSM-IV",
     "TNM 8"; the ``named_version`` pattern of ``models/noise.jsonl``): a name that
     opens such a citation is the citation's, not a concept of the patient
     ("diagnosed according to ICD-10" names no defibrillator)."""
-    return [m.span() for m in _reference_pattern(models_dir()).finditer(text)]
+    return [m.span() for m in rules().noise_by_id["named_version"].finditer(text)]
 
 
 def cites(spans: list[tuple[int, int]], start: int, end: int) -> bool:

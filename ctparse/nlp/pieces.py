@@ -71,12 +71,14 @@ def pieces(
     return leaves if len(leaves) >= 2 else []
 
 
+#: Who a criterion restates it is about: "those", "patients", "those subjects".
+PEOPLE = r"(?:patients?|subjects?|participants?|individuals?|persons?|people)"
+SUBJECT = rf"(?:those|{PEOPLE})(?:\s+{PEOPLE})?"
 # "… or those subjects with …", "… or who have undergone …": a second kind of patient.
 _RESTATED = re.compile(
-    r"\s*,?\s+(?:or|and/or)\s+(?=(?:those|patients|subjects|participants|individuals|persons|"
-    r"people)(?:\s+(?:patients|subjects|participants|individuals|persons|people))?\s+(?:who|"
-    r"with|that|having|under|on|in)\b|who\s+(?:have|has|had|are|is|were|was|will|cannot|can|"
-    r"did|do|does|underwent|received|take|took)\b)",
+    rf"\s*,?\s+(?:or|and/or)\s+(?={SUBJECT}\s+(?:who|with|that|having|under|on|in)\b|"
+    r"who\s+(?:have|has|had|are|is|were|was|will|cannot|can|did|do|does|underwent|received|"
+    r"take|took)\b)",
     re.IGNORECASE,
 )
 

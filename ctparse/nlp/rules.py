@@ -135,6 +135,8 @@ class Rules:
     time_kinds: dict[str, str]  # lower-cased time phrase -> kind (before, lookahead, ...)
     time_patterns: dict[str, str]  # anchor kind -> regex alternation
     noise: tuple[re.Pattern[str], ...]
+    #: The same patterns by id ("named_version": a classification cited by its version).
+    noise_by_id: dict[str, re.Pattern[str]]
 
     def variable_for(self, mention: str) -> str | None:
         return self.variable_of.get(mention) or self.variable_of.get(_fold(mention))
@@ -252,7 +254,8 @@ def rules() -> Rules:
                 anchors.setdefault(_fold(phrase), entry["anchor"])
     time_patterns = {kind: phrase_pattern(values) for kind, values in time_phrases.items()}
 
-    noise = tuple(re.compile(e["pattern"]) for e in load_rules("noise.jsonl"))
+    noise_by_id = {e["id"]: re.compile(e["pattern"]) for e in load_rules("noise.jsonl")}
+    noise = tuple(noise_by_id.values())
     return Rules(
         variables=variables,
         variable_ci=variable_ci,
@@ -269,6 +272,7 @@ def rules() -> Rules:
         time_kinds=time_kinds,
         time_patterns=time_patterns,
         noise=noise,
+        noise_by_id=noise_by_id,
     )
 
 
