@@ -295,6 +295,29 @@ def test_a_series_joins_alternatives_of_one_kind_only() -> None:
     assert row.verdict == "a_stricter", row.detail
 
 
+def test_drug_use_in_general_is_a_fact() -> None:
+    # A catch-all drug taken is what the criterion is about, unlike "any disease".
+    row = only_row(
+        inclusion("Medication use stable for 6 months prior"),
+        exclusion("Subjects under pharmacological treatment (except oral contraceptives)"),
+    )
+    assert row.verdict == "different", row.detail
+    row = only_row(
+        exclusion("Taking regular medication"), exclusion("Use of any prescription drugs")
+    )
+    assert row.verdict == "same", row.detail
+
+
+def test_weight_stability_and_weight_fluctuations_are_one_variable() -> None:
+    row = only_row(
+        inclusion("Body weight stable for 3 months prior (±3 kg)"),
+        exclusion("Subjects with large weight fluctuations of more than 4 kg"),
+    )
+    assert (row.verdict, row.variable) == ("a_stricter", "weight_change"), row.detail
+    (limit,) = ctparse.thresholds("changes in body weight more than 10 pounds", section="exclusion")
+    assert (limit.variable, limit.eligible.upper) == ("weight_change", 4.536)
+
+
 def test_the_moment_an_age_is_taken_at_asks_nothing_more() -> None:
     row = only_row(
         inclusion("Age ≥ 18 years old at the time of hospitalization"),

@@ -650,3 +650,30 @@ def test_a_list_of_periods_each_for_a_purpose_dates_the_event_before(text: str) 
 )
 def test_and_splits_a_list_of_drugs_only(text: str, events: list[str]) -> None:
     assert [w.event for w in parse(text).windows] == events
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No antibiotics or steroids within 4 weeks",
+        "No history of intake of antibiotics or other medications affecting the periodontium "
+        "in the previous 6 months",
+        "Not having received chemotherapy within 4 weeks",
+        "Has not been treated with steroids in the past 2 weeks",
+    ],
+    ids=["list_after_no", "or_other_after_no_history", "not_having_received", "not_been_treated"],
+)
+def test_a_negation_opening_the_events_excludes_each_of_them(text: str) -> None:
+    """The negation opens the clause of the first event, not of the period: every event
+    of the list before the period is what the inclusion excludes."""
+    windows = parse(text, "inclusion").windows
+    assert windows and all(w.requirement == "excluded" for w in windows), [
+        (w.event, w.requirement) for w in windows
+    ]
+
+
+def test_an_event_after_the_negated_clause_is_asked_as_written() -> None:
+    (window,) = parse("Chemotherapy within 4 weeks, or no response to steroids").windows
+    assert window.requirement == "excluded"
+    (window,) = parse("Chemotherapy within 4 weeks", "inclusion").windows
+    assert window.requirement == "required"

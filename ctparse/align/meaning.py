@@ -340,15 +340,20 @@ def _anchor(entity: Entity, text: str, base: int) -> bool:
     return not found.group("age") or entity.type != "condition"
 
 
+def _drug_use(entity: Entity) -> bool:
+    return entity.type == "drug" and all(kind_of(q) != "relation" for q in entity.qualifiers)
+
+
 def _fact(entity: Entity, windows: Sequence[tuple[Window, frozenset[str]]]) -> Fact | None:
     if entity.concept is None or entity.concept.id.startswith("mesh:"):
         return None
     concept = entity.concept.id
     entry = lexicon().entries.get(concept)
-    if entry is not None and entry.broad:
+    if entry is not None and entry.broad and not _drug_use(entity):
         # A catch-all ("disease", "intolerance", "treatment") says nothing of which
         # patients a criterion lets in: "intolerance … of vardenafil" and "soy
-        # intolerance" are about vardenafil and soy.
+        # intolerance" are about vardenafil and soy. Drug use in general does ("Taking
+        # regular medication"); "allergy to any medication" is an allergy.
         return None
     requirement = entity.requirement
     if entry is not None and entry.negates and requirement in _OPPOSITE:

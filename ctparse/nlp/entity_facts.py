@@ -35,7 +35,7 @@ from collections.abc import Iterable, Sequence
 from ..schema import Concept, Criterion, Entity, MeshTerm
 from .assertions import Scanner, permission_of, requirement_of
 from .concepts import entry_of, key, lexicon, split_coordination
-from .mentions import Mention, cites, mentions, references
+from .mentions import Mention, cites, mentions, references, taken
 from .polarity import Cues
 from .qualifiers import kind_of, qualifiers, relation_span
 
@@ -130,7 +130,9 @@ def tag_entities(criteria: Iterable[Criterion]) -> tuple[Criterion, ...]:
         if criterion.entities or criterion.start is None or not criterion.text:
             out.append(criterion)
             continue
-        found = mentions(criterion.text)
+        found = tuple(
+            sorted((*mentions(criterion.text), *taken(criterion.text)), key=lambda m: m.start)
+        )
         if not found:
             out.append(criterion)
             continue

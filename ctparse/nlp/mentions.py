@@ -396,6 +396,37 @@ def mentions(text: str, *, broad: bool = False) -> tuple[Mention, ...]:
     return _mentions(text, broad, models_dir())
 
 
+# "taking any medications", "on stable concomitant medication": what comes before a
+# catch-all drug when it is the patient's drug use, not a drug's property ("drug allergy").
+_TAKEN = re.compile(
+    r"(?i)\b(?:tak(?:e|es|ing)|use\s+of|using|uses?|receiv(?:e|es|ing)|on|intake\s+of|under)"
+    r"\s+(?:(?:any|regular|concomitant|other|prescription|prescribed|current|stable|chronic"
+    r"|daily|routine|long-term|the|a)\s+)*$"
+)
+
+
+def taken(text: str) -> tuple[Mention, ...]:
+    """The catch-all drugs ``text`` says the patient takes ("Taking regular
+    medication", "use of any prescription medication"), where they overlap no
+    mention of :func:`mentions`: drug use in general is a thing a criterion asks
+    about, which other catch-alls ("any disease") are not.
+
+    >>> [(m.text, m.entry.id) for m in taken("Taking regular medication")]
+    [('medication', 'medication')]
+    >>> taken("History of drug allergy")
+    ()
+    """
+    named = mentions(text)
+    return tuple(
+        m
+        for m in mentions(text, broad=True)
+        if m.entry.broad
+        and m.entry.type == "drug"
+        and _TAKEN.search(text, 0, m.start)
+        and not any(n.start < m.end and m.start < n.end for n in named)
+    )
+
+
 def references(text: str) -> list[tuple[int, int]]:
     """Where ``text`` cites a classification by its version ("ICD-10", "DSM-IV",
     "TNM 8"; the ``named_version`` pattern of ``models/noise.jsonl``): a name that

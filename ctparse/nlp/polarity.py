@@ -148,10 +148,18 @@ class Cues:
         return self.sentences[-1]
 
     def decide(
-        self, start: int, end: int, *, exclusion: bool, variable: str | None = None
+        self,
+        start: int,
+        end: int,
+        *,
+        exclusion: bool,
+        variable: str | None = None,
+        subject: int | None = None,
     ) -> Decision:
         """The polarity of a limit on ``variable`` written at ``start:end`` (offsets in
-        the text)."""
+        the text). ``subject`` is where what the limit is of begins, when it is written
+        before the limit: a window's event ("no antibiotics or steroids within 4
+        weeks"), whose negation is the clause opening the first of a list of events."""
         text = self.text
         s0, s1 = self._sentence(start)
         for rule in self.rules:
@@ -178,8 +186,11 @@ class Cues:
                     return subgroup
                 sign = 1
                 applied.extend(subgroup.rules)
+        opens = [(self._clause(s0, start), start)]
+        if subject is not None and s0 <= subject < start:
+            opens.append((self._clause(s0, subject), subject))
         for rule in self.rules:
-            if rule.kind == "negation" and rule.regex.search(text, self._clause(s0, start), start):
+            if rule.kind == "negation" and any(rule.regex.search(text, a, b) for a, b in opens):
                 sign = -sign
                 applied.append(rule.id)
                 permit = None  # "no lesions > 1.5 cm … are eligible": a limit, not a grant

@@ -92,6 +92,8 @@ class Variable:
     # Conditions a bare "class" or "stage" grades on this scale ("class III or IV heart
     # failure" is the NYHA class).
     class_of: tuple[str, ...] = ()
+    # A change ("weight change"): a tolerance ("stable ± 5 kg") bounds its size.
+    change: bool = False
 
     @property
     def ordinal(self) -> bool:
@@ -197,6 +199,7 @@ def rules() -> Rules:
             letters_after=entry.get("letters_after"),
             letter_names=tuple(entry.get("letter_names") or ()),
             class_of=tuple(entry.get("class_of") or ()),
+            change=bool(entry.get("change")),
         )
         for synonym in entry["synonyms"]:
             variable_of.setdefault(_fold(synonym), entry["id"])

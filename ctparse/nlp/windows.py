@@ -340,18 +340,22 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
 def _with_meaning(criterion: Criterion, local: str, windows: list[Window]) -> tuple[Window, ...]:
     """Each window with what it means: a clean event, what the criterion asks of it
     (the polarity rules, as for thresholds: the section, grants such as "are allowed
-    to enroll", a negation opening the clause) and the eligible time range in days."""
+    to enroll", a negation opening the clause of its first event: "No antibiotics or
+    steroids within 4 weeks" excludes both) and the eligible time range in days."""
     if not windows:
         return ()
-    cues = Cues.of(local)
+    cues, base = Cues.of(local), criterion.start or 0
     grants = cues.grant_texts()
-    base = criterion.start or 0
     exclusion = criterion.section == "exclusion"
+    subjects: dict[int | None, int] = {}
+    for w in windows:
+        if w.event and (at := local.rfind(w.event, 0, (w.start or base) - base)) >= 0:
+            subjects[w.start] = min(at, subjects.get(w.start, at))
     out = []
     for window in windows:
-        start = (window.start or base) - base
-        end = (window.end or base) - base
-        decision = cues.decide(start, end, exclusion=exclusion)
+        start, end = (window.start or base) - base, (window.end or base) - base
+        subject = subjects.get(window.start)
+        decision = cues.decide(start, end, exclusion=exclusion, subject=subject)
         requirement = decision.requirement
         event = window.event
         if event:
