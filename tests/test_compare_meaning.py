@@ -308,6 +308,43 @@ def test_drug_use_in_general_is_a_fact() -> None:
     assert row.verdict == "same", row.detail
 
 
+def test_what_a_comorbidity_may_contribute_to_is_not_asked() -> None:
+    found = rows(
+        exclusion("Active infection or other comorbidities that may contribute to fatigue"),
+        inclusion("Presence of fatigue for at least 2 weeks"),
+    )
+    assert sorted(p.verdict for p in found) == ["only_a", "only_b"], [p.detail for p in found]
+    # What a disease may affect is still what the criterion is about.
+    row = only_row(
+        exclusion("Neurological diseases that could affect the 6-minute walk test"),
+        exclusion("Unable to perform the 6-minute walk test"),
+    )
+    assert row.verdict != "only_a", row.detail
+
+
+def test_drugs_abused_are_substance_abuse_not_drug_use() -> None:
+    row = only_row(
+        exclusion("current abuse of alcohol or drugs"),
+        exclusion("Current substance use disorder"),
+    )
+    assert row.verdict in ("same", "a_stricter"), row.detail
+    (criterion,) = ctparse.criteria("Dependence on drugs", section="exclusion")
+    assert [e.concept.id for e in criterion.entities] == ["substance_abuse"]
+
+
+def test_the_age_of_someone_else_is_no_age_of_the_participant() -> None:
+    (limit,) = ctparse.thresholds("infants born from mothers aged less than 18 years old")
+    assert (limit.variable, limit.condition) == ("age", "of the mothers")
+    found = rows(
+        inclusion("Infant is 12-36 hours of age."),
+        exclusion("infants born from mothers aged less than 18 years old"),
+    )
+    assert [p.verdict for p in found] == ["only_a", "only_b"], [p.detail for p in found]
+    assert "(of the mothers)" in found[1].detail
+    (own,) = ctparse.thresholds("Patients aged 18 or older")
+    assert own.condition is None
+
+
 def test_weight_stability_and_weight_fluctuations_are_one_variable() -> None:
     row = only_row(
         inclusion("Body weight stable for 3 months prior (±3 kg)"),

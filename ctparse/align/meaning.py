@@ -36,6 +36,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..nlp.concepts import lexicon
+from ..nlp.extract import of_someone_else
 from ..nlp.mentions import mentions
 from ..nlp.qualifiers import concept_of, kind_of
 from ..nlp.rules import rules
@@ -44,6 +45,7 @@ from ..schema import Criterion, Entity, Window
 from . import matching
 from .alternatives import alternatives
 from .narrowing import narrowed
+from .unasked import CAUSE, NOT_ASKED, PURPOSE
 from .windows import is_duration
 
 INFINITE = math.inf
@@ -441,12 +443,9 @@ def _example_spans(criterion: Criterion) -> list[tuple[int, int]]:
 
     text = criterion.text or ""
     spans = [(m.start(), m.end()) for m in EXAMPLES.finditer(text)]
-    # A purpose in brackets ("anticoagulation (for prevention of cerebral infarction)")
-    # says why, not what is asked.
-    spans += [(m.start(), m.end()) for m in _PURPOSE.finditer(text)]
-    # A cause after what is asked ("atrial fibrillation associated with structural heart
-    # disease", "anemia due to bleeding") narrows it: it is not asked on its own.
-    spans += [(m.start(), m.end()) for m in _CAUSE.finditer(text)]
+    # A purpose in brackets says why, a cause narrows (:mod:`ctparse.align.unasked`).
+    spans += [(m.start(), m.end()) for m in PURPOSE.finditer(text)]
+    spans += [(m.start(), m.end()) for m in CAUSE.finditer(text)]
     return spans
 
 
@@ -492,30 +491,6 @@ def _modifier(entity: Entity, text: str, base: int) -> bool:
     )
 
 
-_PURPOSE = re.compile(r"\(\s*(?:for|to)\b[^()]*\)", re.IGNORECASE)
-# Why a criterion is there, in brackets ("Not currently pregnant or nursing (pregnancy
-# affects PdG levels)", "(advanced age can hinder hormone levels)"): not asked either.
-# Not examples ("(e.g., can read)") nor lists ("(plaster cast, …, or other causes that
-# may lead to …)").
-_RATIONALE = re.compile(
-    r"\((?!\s*(?:e\.?\s?g|i\.?\s?e|such\s+as|including|for\s+example)\b)(?=[^(),]*(?:,[^(),]*)?\))"
-    r"[^()]*\b(?:affects?|causes?|hinders?|can|may|might|could|allows?|makes?|because|"
-    r"interferes?|influences?)\b[^()]*\)",
-    re.IGNORECASE,
-)
-# What a thing is needed for ("medication required for surgery or anaesthesia", "tests
-# needed for the study"): not asked of the patient at all.
-_NEEDED_FOR = re.compile(
-    r"(?<=\w)[ \t]+(?:required|needed|necessary)[ \t]+(?:for|during)\b[^.;()\n]*",
-    re.IGNORECASE,
-)
-_CAUSE = re.compile(
-    r"(?<=\w)\s*,?\s*\b(?:associated\s+with|due\s+to|secondary\s+to|caused\s+by|"
-    r"resulting\s+from|attributable\s+to)\b[^.;()]*",
-    re.IGNORECASE,
-)
-
-
 def meaning_of(criterion: Criterion) -> Meaning:
     """The :class:`Meaning` of one criterion."""
     windows = tuple(w for w in criterion.windows if w.days is not None or w.event)
@@ -524,9 +499,7 @@ def meaning_of(criterion: Criterion) -> Meaning:
     # A scale limited in its graded form names the scale too ("Child-Pugh B": the score).
     limited = {v for t in criterion.thresholds for v in family(t.variable)}
     examples = _example_spans(criterion)
-    not_asked = [
-        m.span() for rule in (_NEEDED_FOR, _RATIONALE) for m in rule.finditer(criterion.text or "")
-    ]
+    not_asked = [m.span() for rule in NOT_ASKED for m in rule.finditer(criterion.text or "")]
     base = criterion.start or 0
     at: list[Entity] = []
     for entity in criterion.entities:
@@ -575,7 +548,10 @@ def meaning_of(criterion: Criterion) -> Meaning:
         criterion=criterion,
         keys=decided(criterion),
         variables=frozenset(
-            v for t in criterion.thresholds if t.variable != "other" for v in family(t.variable)
+            v
+            for t in criterion.thresholds
+            if t.variable != "other" and not of_someone_else(t)
+            for v in family(t.variable)
         ),
         facts=tuple(facts),
         windows=windows,

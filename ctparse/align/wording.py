@@ -247,6 +247,6 @@ def _condition(condition: str) -> str:
         text = text[: EVENT_CHARS + 1].rsplit(" ", 1)[0].rstrip(",;: ") + "…"
     if _SUBORDINATE.match(text):
         return f" {text}"
-    if re.match(r"^(?:must|should|shall|will|needs?|ha(?:s|ve)\s+to)\b", text, re.IGNORECASE):
+    if re.match(r"^(?:must|should|shall|will|needs?|ha(?:s|ve)\s+to|of)\b", text, re.IGNORECASE):
         return f" ({text})"
     return f" when {text}"

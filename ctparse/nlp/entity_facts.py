@@ -170,7 +170,7 @@ def tag_entities(criteria: Iterable[Criterion]) -> tuple[Criterion, ...]:
                     qualifiers=qualified,
                 )
             )
-        spelled_out = _spelled_out_in_brackets(criterion, tuple(entities))
+        spelled_out = _spelled_out_in_brackets(criterion, _abused(text, base, entities))
         out.append(dataclasses.replace(criterion, entities=spelled_out))
     return tuple(out)
 
@@ -317,6 +317,31 @@ def _spelled_from(abbreviation: str, before: str) -> int | None:
     return None
 
 
+# "abuse of alcohol or drugs", "dependence on drugs": drugs abused are no drug taken.
+_ABUSED = re.compile(
+    r"(?i)\b(?:abuse|misuse|abusing|misusing|dependen(?:ce|cy)|addict(?:ion|ed))\s+(?:of|on|to)"
+    r"\s+(?:(?:any|alcohol|illicit|recreational|street|illegal|other)\s+(?:(?:and/or|and|or)\s+)?)*$"
+)
+
+
+def _abused(text: str, base: int, entities: Sequence[Entity]) -> tuple[Entity, ...]:
+    """``entities`` with a catch-all drug that is abused read as substance abuse."""
+    lex = lexicon()
+    out = []
+    for e in entities:
+        entry = lex.entries.get(e.concept.id) if e.concept is not None else None
+        if (
+            entry
+            and entry.broad
+            and entry.type == "drug"
+            and _ABUSED.search(text, 0, e.start - base)
+        ):
+            abuse = lex.entries["substance_abuse"]
+            e = dataclasses.replace(e, type=abuse.type, concept=abuse.concept())
+        out.append(e)
+    return tuple(out)
+
+
 def with_lexicon(criterion: Criterion, entities: Sequence[Entity]) -> tuple[Entity, ...]:
     """The lexicon's mentions of a criterion (``source="lexicon"``) and the
     recognizer's ``entities`` that overlap none of them, in text order and
@@ -350,7 +375,9 @@ def with_lexicon(criterion: Criterion, entities: Sequence[Entity]) -> tuple[Enti
         kept.append(
             dataclasses.replace(e, type=entry.type) if entry and entry.type != e.type else e
         )
-    merged = sorted([*kept, *mentioned], key=lambda e: (e.start, e.end))
+    merged = _abused(
+        criterion.text, criterion.start, sorted([*kept, *mentioned], key=lambda e: (e.start, e.end))
+    )
     return tuple(
         dataclasses.replace(e, id=f"{criterion.id}/e{number}")
         for number, e in enumerate(merged, start=1)

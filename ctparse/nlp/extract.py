@@ -50,6 +50,7 @@ import dataclasses
 import re
 
 from ..schema import Criterion, Eligibility, Normalized, Range, Threshold
+from ..text.people import SOMEONE_ELSE
 from ..text.timeunits import YEARS_IN, plural
 from . import numbers
 from .asides import aside_spans, inside
@@ -99,7 +100,33 @@ def extract_thresholds(criterion: Criterion) -> tuple[Threshold, ...]:
     _blood_pressure_pairs(values, local)
     _drop_unknown(values)
     _sex_qualifiers(values, local)
+    _someone_elses_age(values, local)
     return _thresholds(values, criterion, local)
+
+
+_SOMEONE_ELSE_AGED = re.compile(
+    rf"(?i)\b(?P<who>{SOMEONE_ELSE})(?:'s)?\s+(?:(?:who\s+)?(?:is|are)\s+)?(?:aged?|of\s+age)?\s*$"
+)
+
+
+def _someone_elses_age(values: list[_Value], text: str) -> None:
+    """An age written of someone else ("infants born from mothers aged less than 18")
+    is that person's: the limit is kept, with who it is of as its condition, and
+    says nothing of the participant's age."""
+    for value in values:
+        if value.condition is None and any(v == "age" for v, _ in value.targets):
+            found = _SOMEONE_ELSE_AGED.search(text, max(0, value.start - 40), value.start)
+            if found is not None:
+                value.condition = _OF + found.group("who").lower()
+
+
+_OF = "of the "
+
+
+def of_someone_else(threshold: Threshold) -> bool:
+    """Whether ``threshold`` limits someone other than the participant ("mothers aged
+    less than 18"): it is compared with no limit of the participant."""
+    return (threshold.condition or "").startswith(_OF)
 
 
 # -------------------------------------------------------------- thresholds

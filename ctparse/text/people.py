@@ -17,3 +17,9 @@ GROUP = (
 )
 #: Either, or "those".
 PERSON = rf"(?:{PARTICIPANT}|{GROUP}|those)"
+#: Someone other than the participant, whose age a criterion may limit too ("infants
+#: born from mothers aged less than 18", "a parent aged 18 or older").
+SOMEONE_ELSE = (
+    r"(?:mothers?|fathers?|parents?|caregivers?|carers?|guardians?|partners?|spouses?|"
+    r"donors?|siblings?)"
+)
