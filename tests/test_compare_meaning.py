@@ -322,6 +322,19 @@ def test_what_a_comorbidity_may_contribute_to_is_not_asked() -> None:
     assert row.verdict != "only_a", row.detail
 
 
+def test_how_a_thing_is_documented_or_detected_is_not_asked() -> None:
+    row = only_row(
+        inclusion("no documented AF on ECG, ambulatory monitor, pacemaker or ICD interrogation"),
+        exclusion("history of known AF episodes"),
+    )
+    assert (row.verdict, row.detail) == ("same", "both exclude atrial fibrillation")
+    found = rows(
+        exclusion("presence of a cardiac rhythm device capable of detecting atrial fibrillation"),
+        exclusion("history of atrial fibrillation"),
+    )
+    assert sorted(p.verdict for p in found) == ["only_a", "only_b"], [p.detail for p in found]
+
+
 def test_drugs_abused_are_substance_abuse_not_drug_use() -> None:
     row = only_row(
         exclusion("current abuse of alcohol or drugs"),

@@ -45,7 +45,7 @@ from ..schema import Criterion, Entity, Window
 from . import matching
 from .alternatives import alternatives
 from .narrowing import narrowed
-from .unasked import CAUSE, NOT_ASKED, PURPOSE
+from .unasked import CAUSE, NOT_ASKED, PURPOSE, not_asked
 from .windows import is_duration
 
 INFINITE = math.inf
@@ -499,7 +499,7 @@ def meaning_of(criterion: Criterion) -> Meaning:
     # A scale limited in its graded form names the scale too ("Child-Pugh B": the score).
     limited = {v for t in criterion.thresholds for v in family(t.variable)}
     examples = _example_spans(criterion)
-    not_asked = [m.span() for rule in NOT_ASKED for m in rule.finditer(criterion.text or "")]
+    unasked = [not_asked(m) for rule in NOT_ASKED for m in rule.finditer(criterion.text or "")]
     base = criterion.start or 0
     at: list[Entity] = []
     for entity in criterion.entities:
@@ -507,7 +507,7 @@ def meaning_of(criterion: Criterion) -> Meaning:
             _in_period(entity, windows, criterion.text or "", base)
             or _anchor(entity, criterion.text or "", base)
             or _modifier(entity, criterion.text or "", base)
-            or any(s <= entity.start - base < e for s, e in not_asked)
+            or any(s <= entity.start - base < e for s, e in unasked)
         ):
             continue
         fact = _fact(entity, with_concepts)

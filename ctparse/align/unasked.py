@@ -3,8 +3,11 @@ something is needed for, what a named thing causes or may affect. The concepts n
 there are no facts of the criterion (:func:`ctparse.align.meaning.meaning_of`).
 
 >>> text = "Active infection or other comorbidities that may contribute to fatigue"
->>> [text[slice(*m.span())] for rule in NOT_ASKED for m in rule.finditer(text)]
+>>> [text[slice(*not_asked(m))] for rule in NOT_ASKED for m in rule.finditer(text)]
 [' that may contribute to fatigue']
+>>> text = "no documented AF on ECG, ambulatory monitor or pacemaker interrogation"
+>>> [text[slice(*not_asked(m))] for m in MEANS.finditer(text)]
+['on ECG, ambulatory monitor or pacemaker interrogation']
 """
 
 from __future__ import annotations
@@ -40,6 +43,20 @@ EFFECT = re.compile(
     r"(?:\s+to\b)?[^.;:()\n]*",
     re.IGNORECASE,
 )
+# How a thing is documented ("no documented AF on ECG, ambulatory monitor or pacemaker
+# interrogation", "confirmed by biopsy"): the means, up to the clause's end, is not
+# asked. Only the ``means`` group is: who or what is confirmed stays.
+MEANS = re.compile(
+    r"\b(?:documented|confirmed|detected|recorded|demonstrated|proven|verified|evidenced)\b[^.;:()\n]*?\s(?P<means>(?:on|by|via|using|through)"
+    r"\s+[^.;:()\n]*?)(?=\s+(?:as|who|that|which|with)\b|[.;:()\n]|$)",
+    re.IGNORECASE,
+)
+# What a device can do ("a cardiac rhythm device capable of detecting AF"): not asked.
+CAPABLE = re.compile(
+    r"\s+(?:capable\s+of|able\s+to|used\s+(?:for|to))\s+(?:detect|monitor|record|measur|track)\w*"
+    r"\b[^.;:()\n]*",
+    re.IGNORECASE,
+)
 # A cause after what is asked ("atrial fibrillation associated with structural heart
 # disease", "anemia due to bleeding") narrows it: it is not asked on its own.
 CAUSE = re.compile(
@@ -47,4 +64,9 @@ CAUSE = re.compile(
     r"resulting\s+from|attributable\s+to)\b[^.;()]*",
     re.IGNORECASE,
 )
-NOT_ASKED = (NEEDED_FOR, RATIONALE, EFFECT)
+NOT_ASKED = (NEEDED_FOR, RATIONALE, EFFECT, MEANS, CAPABLE)
+
+
+def not_asked(match: re.Match[str]) -> tuple[int, int]:
+    """The span of a :data:`NOT_ASKED` match that is not asked."""
+    return match.span("means") if "means" in match.re.groupindex else match.span()
