@@ -364,6 +364,10 @@ def test_weight_stability_and_weight_fluctuations_are_one_variable() -> None:
         exclusion("Subjects with large weight fluctuations of more than 4 kg"),
     )
     assert (row.verdict, row.variable) == ("a_stricter", "weight_change"), row.detail
+    (limit,) = ctparse.thresholds(
+        "Body weight stable for <3 months prior (±3 kg)", section="exclusion"
+    )
+    assert (limit.variable, limit.eligible) == ("weight_change", None)
     (limit,) = ctparse.thresholds("changes in body weight more than 10 pounds", section="exclusion")
     assert (limit.variable, limit.eligible.upper) == ("weight_change", 4.536)
 

@@ -374,8 +374,10 @@ def _eligible(
     if low is None or decision.sign == 0:
         return None
     exclusion = decision.sign < 0
-    if comparator == "+-" and var is not None and var.change:
-        comparator = "<="  # "weight stable (± 5 kg)": a change of 5 kg at most
+    if comparator == "+-" and var is not None and var.change and not exclusion:
+        # "weight stable (± 5 kg)": a change of 5 kg at most. An exclusion of it
+        # ("weight stable for < 3 months (± 3 kg)") excludes a duration, not a change.
+        comparator = "<="
     if decision.implies == "<=":
         # "not yet resolved to grade 1": the level reached is an upper bound.
         if comparator == "in" and listed and var is not None and var.scale is not None:
