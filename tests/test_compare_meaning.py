@@ -314,7 +314,12 @@ def test_what_a_comorbidity_may_contribute_to_is_not_asked() -> None:
         inclusion("Presence of fatigue for at least 2 weeks"),
     )
     assert sorted(p.verdict for p in found) == ["only_a", "only_b"], [p.detail for p in found]
-    # What a disease may affect is still what the criterion is about.
+    # What a thing causes, or a disease may affect, is still what the criterion is about.
+    found = rows(
+        exclusion("Any medication that can cause QT prolongation"),
+        exclusion("Drugs that prolong the QT interval"),
+    )
+    assert "a_stricter" not in [p.verdict for p in found], [p.detail for p in found]
     row = only_row(
         exclusion("Neurological diseases that could affect the 6-minute walk test"),
         exclusion("Unable to perform the 6-minute walk test"),
@@ -323,6 +328,11 @@ def test_what_a_comorbidity_may_contribute_to_is_not_asked() -> None:
 
 
 def test_how_a_thing_is_documented_or_detected_is_not_asked() -> None:
+    # What is documented on something ("progression on imatinib") is still asked.
+    row = only_row(
+        inclusion("Documented progression on imatinib"), inclusion("Prior treatment with imatinib")
+    )
+    assert row.verdict not in ("only_a", "only_b"), row.detail
     row = only_row(
         inclusion("no documented AF on ECG, ambulatory monitor, pacemaker or ICD interrogation"),
         exclusion("history of known AF episodes"),
@@ -341,8 +351,24 @@ def test_drugs_abused_are_substance_abuse_not_drug_use() -> None:
         exclusion("Current substance use disorder"),
     )
     assert row.verdict in ("same", "a_stricter"), row.detail
-    (criterion,) = ctparse.criteria("Dependence on drugs", section="exclusion")
-    assert [e.concept.id for e in criterion.entities] == ["substance_abuse"]
+    for text in ("Dependence on drugs", "Abuse of any drugs", "Abuse of prescription drugs"):
+        (criterion,) = ctparse.criteria(text, section="exclusion")
+        assert [e.concept.id for e in criterion.entities] == ["substance_abuse"], text
+
+
+def test_a_catch_all_drug_said_of_something_named_is_no_drug_use() -> None:
+    for text in (
+        "Drug-resistant epilepsy",
+        "Patients requiring medical treatment for hypertension",
+    ):
+        found = rows(exclusion(text), exclusion("Taking regular medication"))
+        assert sorted(p.verdict for p in found) == ["only_a", "only_b"], text
+
+
+def test_the_age_of_the_participants_named_by_role_is_their_age() -> None:
+    for text in ("Mothers aged 18-45 years", "Healthy donors aged 18 to 65"):
+        (limit,) = ctparse.thresholds(text)
+        assert limit.condition is None, text
 
 
 def test_the_age_of_someone_else_is_no_age_of_the_participant() -> None:
@@ -360,16 +386,24 @@ def test_the_age_of_someone_else_is_no_age_of_the_participant() -> None:
 
 def test_weight_stability_and_weight_fluctuations_are_one_variable() -> None:
     row = only_row(
-        inclusion("Body weight stable for 3 months prior (±3 kg)"),
+        inclusion("Weight change (±3 kg) in the last 3 months"),
         exclusion("Subjects with large weight fluctuations of more than 4 kg"),
     )
     assert (row.verdict, row.variable) == ("a_stricter", "weight_change"), row.detail
-    (limit,) = ctparse.thresholds(
-        "Body weight stable for <3 months prior (±3 kg)", section="exclusion"
+    row = only_row(
+        inclusion("Body weight stable for 3 months prior (±3 kg)"),
+        exclusion("Subjects with large weight fluctuations of more than 4 kg"),
     )
+    assert row.variable == "weight_change", row.detail
+    (limit,) = ctparse.thresholds("Weight change (± 3 kg)", section="exclusion")
     assert (limit.variable, limit.eligible) == ("weight_change", None)
     (limit,) = ctparse.thresholds("changes in body weight more than 10 pounds", section="exclusion")
     assert (limit.variable, limit.eligible.upper) == ("weight_change", 4.536)
+    # A stable weight is no variable of its own: the limits near it are another's.
+    (limit,) = ctparse.thresholds("Weight stable and BMI ≤ 35")
+    assert limit.variable == "bmi"
+    (limit,) = ctparse.thresholds("Stable weight ≥ 40 kg")
+    assert limit.variable == "weight"
 
 
 def test_the_moment_an_age_is_taken_at_asks_nothing_more() -> None:

@@ -50,7 +50,7 @@ REF = """Inclusion Criteria:
 - Fasting glucose ≤ 7 mmol/L
 - Gestational age ≥ 37 weeks
 - Child-Pugh class A
-- Weight stable (± 5 kg)
+- Weight change (± 5 kg)
 """
 #: Variables whose gold annotation names them the way ctparse does (blood
 #: pressure pairs "BP > 140/90" are one gold item but two limits here, sbp and

@@ -361,15 +361,16 @@ def test_decimal_comma_after_a_comparator() -> None:
 @pytest.mark.parametrize(
     ("text", "variable", "value", "unit"),
     [
-        ("Weight stable (±5kg) for at least 6 months", "weight_change", 5, "kg"),
+        ("Weight stable (±5kg) for at least 6 months", "weight", 5, "kg"),
+        ("Weight change (± 5 kg) in the past 6 months", "weight_change", 5, "kg"),
         ("matched for age (± 5 years), sex and physical activity", "age", 5, "years"),
     ],
 )
 def test_plus_minus_tolerance(text: str, variable: str, value: float, unit: str) -> None:
     t = one(text)
     assert (t.variable, t.comparator, t.value, t.unit) == (variable, "+-", value, unit)
-    # A tolerance bounds the size of a change ("weight stable ± 5 kg"); of anything
-    # else it says no range ("matched for age ± 5 years").
+    # A tolerance bounds the size of a change ("weight change ± 5 kg"); of anything
+    # else it says no range ("matched for age ± 5 years", "weight stable ± 5 kg").
     upper = (t.eligible.upper, t.eligible.upper_inclusive) if t.eligible else None
     assert upper == ((5.0, True) if variable == "weight_change" else None)
 

@@ -677,3 +677,23 @@ def test_an_event_after_the_negated_clause_is_asked_as_written() -> None:
     assert window.requirement == "excluded"
     (window,) = parse("Chemotherapy within 4 weeks", "inclusion").windows
     assert window.requirement == "required"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No history of seizures, but surgery within 6 months",
+        "No contraindication to surgery and scheduled for surgery within 4 weeks",
+        "No known allergy to contrast media, with CT scan within 4 weeks",
+    ],
+)
+def test_a_negation_does_not_reach_across_a_clause_to_the_period(text: str) -> None:
+    (window,) = parse(text, "inclusion").windows
+    assert window.requirement == "required", window.event
+
+
+def test_not_received_negates_only_what_it_opens() -> None:
+    (limit,) = parse(
+        "Patients who have not received insulin with HbA1c ≥ 7%", "inclusion"
+    ).thresholds
+    assert (limit.eligible.lower, limit.eligible.upper) == (7.0, None)

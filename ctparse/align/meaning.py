@@ -37,7 +37,7 @@ from pathlib import Path
 
 from ..nlp.concepts import lexicon
 from ..nlp.extract import of_someone_else
-from ..nlp.mentions import mentions
+from ..nlp.mentions import mentions, taken_at
 from ..nlp.qualifiers import concept_of, kind_of
 from ..nlp.rules import rules
 from ..resources import models_dir, per_text
@@ -342,20 +342,33 @@ def _anchor(entity: Entity, text: str, base: int) -> bool:
     return not found.group("age") or entity.type != "condition"
 
 
-def _drug_use(entity: Entity) -> bool:
-    return entity.type == "drug" and all(kind_of(q) != "relation" for q in entity.qualifiers)
+def _drug_use(entity: Entity, criterion: Criterion) -> bool:
+    """Whether a catch-all drug is the patient's drug use: taken by the words ("Taking
+    regular medication", "Medication use") or the only thing the criterion names; not
+    what a drug is the object of ("allergy to any medication"), nor a drug said of
+    something named ("medical treatment for hypertension", "drug-resistant epilepsy")."""
+    if entity.type != "drug" or any(kind_of(q) == "relation" for q in entity.qualifiers):
+        return False
+    if taken_at(criterion.text or "", entity.start - (criterion.start or 0)):
+        return True
+    lex = lexicon()
+    return not any(
+        e.concept and (known := lex.entries.get(e.concept.id)) and not known.broad
+        for e in criterion.entities
+    )
 
 
-def _fact(entity: Entity, windows: Sequence[tuple[Window, frozenset[str]]]) -> Fact | None:
+def _fact(
+    entity: Entity, windows: Sequence[tuple[Window, frozenset[str]]], use: bool = False
+) -> Fact | None:
     if entity.concept is None or entity.concept.id.startswith("mesh:"):
         return None
     concept = entity.concept.id
     entry = lexicon().entries.get(concept)
-    if entry is not None and entry.broad and not _drug_use(entity):
+    if entry is not None and entry.broad and not use:
         # A catch-all ("disease", "intolerance", "treatment") says nothing of which
         # patients a criterion lets in: "intolerance … of vardenafil" and "soy
-        # intolerance" are about vardenafil and soy. Drug use in general does ("Taking
-        # regular medication"); "allergy to any medication" is an allergy.
+        # intolerance" are about vardenafil and soy. Drug use in general does.
         return None
     requirement = entity.requirement
     if entry is not None and entry.negates and requirement in _OPPOSITE:
@@ -510,7 +523,7 @@ def meaning_of(criterion: Criterion) -> Meaning:
             or any(s <= entity.start - base < e for s, e in unasked)
         ):
             continue
-        fact = _fact(entity, with_concepts)
+        fact = _fact(entity, with_concepts, use=_drug_use(entity, criterion))
         # A measurement its own thresholds limit is said by the limit ("ECOG 0-1").
         if fact is None or fact.concept in limited:
             continue

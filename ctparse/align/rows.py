@@ -131,7 +131,7 @@ def judge(
     named: dict[str, set[str]] = {"A": set(), "B": set()}  # facts said with a limit
     for key in dict.fromkeys([*keys_a, *keys_b]):
         name_ = label(key[0])
-        when = f" (when {key[1]})" if key[1] else ""
+        when = f" ({key[1]})" if key[1].startswith("of ") else f" (when {key[1]})" if key[1] else ""
         variable = variable or key[0]
         about.append(name_)
         basis = "limits"

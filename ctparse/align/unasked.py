@@ -32,23 +32,26 @@ NEEDED_FOR = re.compile(
     r"(?<=\w)[ \t]+(?:required|needed|necessary)[ \t]+(?:for|during)\b[^.;()\n]*",
     re.IGNORECASE,
 )
-# What a thing may bring about ("comorbidities that may contribute to fatigue",
+# What a thing may contribute to ("comorbidities that may contribute to fatigue",
 # "conditions which could explain the symptoms"): it narrows the thing, and is not
-# asked itself. What a thing may affect ("diseases that could affect the 6MWT") is
-# still what the criterion is about; a list the clause opens ("conditions that cause
-# cognitive impairment: dementia, …") is what is asked, so the clause ends at a colon.
+# asked itself. What a thing causes or affects ("medication that can cause QT
+# prolongation", "diseases that could affect the 6MWT") is what the criterion is
+# about. The clause ends at a colon or at examples ("…, such as …").
 EFFECT = re.compile(
-    r"\s+(?:that|which)\s+(?:(?:may|might|could|can|would|(?:is|are)\s+likely\s+to)\s+)?"
-    r"(?:contribute|cause|explain|account\s+for|contributes|causes|explains|accounts\s+for)\b"
-    r"(?:\s+to\b)?[^.;:()\n]*",
+    r"\s+(?:that|which)\s+(?:(?:may|might|could|can|would)\s+)?(?:contributes?\s+to|"
+    r"(?:may|might|could)\s+(?:explain|account\s+for))\b"
+    r"(?:(?!,?\s*(?:such\s+as|including|e\.\s?g|i\.\s?e|like)\b)[^.;:()\n])*",
     re.IGNORECASE,
 )
 # How a thing is documented ("no documented AF on ECG, ambulatory monitor or pacemaker
 # interrogation", "confirmed by biopsy"): the means, up to the clause's end, is not
 # asked. Only the ``means`` group is: who or what is confirmed stays.
 MEANS = re.compile(
-    r"\b(?:documented|confirmed|detected|recorded|demonstrated|proven|verified|evidenced)\b[^.;:()\n]*?\s(?P<means>(?:on|by|via|using|through)"
-    r"\s+[^.;:()\n]*?)(?=\s+(?:as|who|that|which|with)\b|[.;:()\n]|$)",
+    r"\b(?:documented|confirmed|detected|recorded|demonstrated|proven|verified|evidenced)\b"
+    r"[^.;:()\n]*?\s(?P<means>(?:(?:by|via|using|through)\s+|on\s+(?:an?\s+|the\s+)?(?=(?:ECG|"
+    r"EKG|electrocardiogra|imaging|CT|MRI|PET|monitor|Holter|ultrasound|echocardiogra|x-ray|"
+    r"radiograph|biopsy|scan|culture|smear|telemetry)))[^.;:()\n]*?)"
+    r"(?=\s+(?:as|who|that|which|with|showing|requiring|demonstrating|revealing|on)\b|[.;:()\n]|$)",
     re.IGNORECASE,
 )
 # What a device can do ("a cardiac rhythm device capable of detecting AF"): not asked.

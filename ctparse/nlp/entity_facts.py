@@ -320,7 +320,8 @@ def _spelled_from(abbreviation: str, before: str) -> int | None:
 # "abuse of alcohol or drugs", "dependence on drugs": drugs abused are no drug taken.
 _ABUSED = re.compile(
     r"(?i)\b(?:abuse|misuse|abusing|misusing|dependen(?:ce|cy)|addict(?:ion|ed))\s+(?:of|on|to)"
-    r"\s+(?:(?:any|alcohol|illicit|recreational|street|illegal|other)\s+(?:(?:and/or|and|or)\s+)?)*$"
+    r"\s+(?:(?:any|alcohol|illicit|recreational|street|illegal|other|prescription|prescribed)"
+    r"\s*,?\s+(?:(?:and/or|and|or)\s+)?)*$"
 )
 
 
@@ -364,7 +365,7 @@ def with_lexicon(criterion: Criterion, entities: Sequence[Entity]) -> tuple[Enti
         return tuple(entities)
     (tagged,) = tag_entities([dataclasses.replace(criterion, entities=())])
     if not tagged.entities:
-        return tuple(entities)
+        return _abused(criterion.text, criterion.start, entities)
     mentioned = [dataclasses.replace(e, source="lexicon") for e in tagged.entities]
     lex = lexicon()
     kept = []

@@ -289,3 +289,11 @@ def parenthesized(text: str, floor: int, start: int, end: int) -> tuple[str, int
     if _HOW.match(inside):
         return "before", opened
     return None
+
+
+# Words that make the text from an event to its period more than a list of events
+# ("No history of seizures, but surgery within 6 months"): no negation reaches across.
+NOT_A_LIST = re.compile(
+    r"(?i)\b(?:but|and|during|while|except|unless|if|when|changes?|dose|scheduled|"
+    r"planned|stable|is|are|has|have|been)\b|,\s*with\b|[;:]"
+)

@@ -105,14 +105,17 @@ def extract_thresholds(criterion: Criterion) -> tuple[Threshold, ...]:
 
 
 _SOMEONE_ELSE_AGED = re.compile(
-    rf"(?i)\b(?P<who>{SOMEONE_ELSE})(?:'s)?\s+(?:(?:who\s+)?(?:is|are)\s+)?(?:aged?|of\s+age)?\s*$"
+    rf"(?i)\b(?:from|of|to|by|born\s+to|whose)\s+(?:an?\s+|the\s+|their\s+|his\s+|her\s+)?"
+    rf"(?P<who>{SOMEONE_ELSE})(?:'s)?\s+(?:(?:who\s+)?(?:is|are)\s+)?(?:aged?|of\s+age)?\s*$"
 )
 
 
 def _someone_elses_age(values: list[_Value], text: str) -> None:
     """An age written of someone else ("infants born from mothers aged less than 18")
     is that person's: the limit is kept, with who it is of as its condition, and
-    says nothing of the participant's age."""
+    says nothing of the participant's age. Only where a word relates that person to
+    the participant ("from", "of", "born to"): "Mothers aged 18-45" are the
+    participants."""
     for value in values:
         if value.condition is None and any(v == "age" for v, _ in value.targets):
             found = _SOMEONE_ELSE_AGED.search(text, max(0, value.start - 40), value.start)

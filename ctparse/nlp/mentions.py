@@ -405,6 +405,15 @@ _TAKEN = re.compile(
 )
 
 
+def taken_at(text: str, start: int) -> bool:
+    """Whether what begins at ``start`` is said to be taken ("Taking regular …",
+    "… use of any …"), or its use follows it ("Medication use stable")."""
+    return bool(_TAKEN.search(text, 0, start)) or bool(_USE_AFTER.match(text, start))
+
+
+_USE_AFTER = re.compile(r"(?i)[\w-]+(?:\s+[\w-]+)?\s+(?:use|usage|intake)\b")
+
+
 def taken(text: str) -> tuple[Mention, ...]:
     """The catch-all drugs ``text`` says the patient takes ("Taking regular
     medication", "use of any prescription medication"), where they overlap no

@@ -187,7 +187,7 @@ class Cues:
                 sign = 1
                 applied.extend(subgroup.rules)
         opens = [(self._clause(s0, start), start)]
-        if subject is not None and s0 <= subject < start:
+        if subject is not None and s0 <= subject < start and not applied:
             opens.append((self._clause(s0, subject), subject))
         for rule in self.rules:
             if rule.kind == "negation" and any(rule.regex.search(text, a, b) for a, b in opens):

@@ -36,14 +36,13 @@ from typing import Any
 from ..resources import per_models
 from ..schema import Criterion, Range, Threshold, Window
 from ..text import timeunits
+from . import events as event_rules
 from . import numbers, relations
 from .asides import aside_spans
 from .events import clean, describe, event_after, event_before, parenthesized, split_events
 from .polarity import Cues, negation_rules
 from .rules import Rules, rules
 from .units import quantity, to_days, unit_id
-
-_ANY_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -138,7 +137,7 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
     local = numbers.ascii_punctuation(criterion.text or "")
     if not local or not _may_hold_a_period(local):
         return ()  # a period needs a time unit, a calendar period a year
-    if not _ANY_DIGIT.search(local) and not numbers.has_word_number(local):
+    if not re.search(r"\d", local) and not numbers.has_word_number(local):
         return ()
     g = window_grammar()
     r = rules()
@@ -344,12 +343,13 @@ def _with_meaning(criterion: Criterion, local: str, windows: list[Window]) -> tu
     steroids within 4 weeks" excludes both) and the eligible time range in days."""
     if not windows:
         return ()
-    cues, base = Cues.of(local), criterion.start or 0
+    cues, base, exclusion = Cues.of(local), criterion.start or 0, criterion.section == "exclusion"
     grants = cues.grant_texts()
-    exclusion = criterion.section == "exclusion"
     subjects: dict[int | None, int] = {}
-    for w in windows:
-        if w.event and (at := local.rfind(w.event, 0, (w.start or base) - base)) >= 0:
+    for w in windows if not exclusion else ():
+        said = (describe(w.event, grants=grants)[0] or w.event) if w.event else ""
+        at = local.rfind(said, 0, (w.start or base) - base) if said else -1
+        if at >= 0 and not event_rules.NOT_A_LIST.search(local, at, (w.start or base) - base):
             subjects[w.start] = min(at, subjects.get(w.start, at))
     out = []
     for window in windows:
