@@ -563,7 +563,7 @@ def meaning_of(criterion: Criterion) -> Meaning:
         variables=frozenset(
             v
             for t in criterion.thresholds
-            if t.variable != "other" and not of_someone_else(t)
+            if t.variable != "other" and not of_someone_else(t.condition)
             for v in family(t.variable)
         ),
         facts=tuple(facts),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
+from ..nlp.extract import of_someone_else
 from ..schema import Criterion, Entity, Pair, Verdict
 from . import matching
 from .facts import asks, compare_facts, name
@@ -131,7 +132,7 @@ def judge(
     named: dict[str, set[str]] = {"A": set(), "B": set()}  # facts said with a limit
     for key in dict.fromkeys([*keys_a, *keys_b]):
         name_ = label(key[0])
-        when = f" ({key[1]})" if key[1].startswith("of ") else f" (when {key[1]})" if key[1] else ""
+        when = f" ({key[1]})" if of_someone_else(key[1]) else f" (when {key[1]})" if key[1] else ""
         variable = variable or key[0]
         about.append(name_)
         basis = "limits"

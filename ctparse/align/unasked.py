@@ -1,6 +1,7 @@
 """What a criterion's words say but do not ask of the patient: why it is there, what
-something is needed for, what a named thing causes or may affect. The concepts named
-there are no facts of the criterion (:func:`ctparse.align.meaning.meaning_of`).
+something is needed for or may contribute to, how it is documented, what a device
+can detect. The concepts named there are no facts of the criterion
+(:func:`ctparse.align.meaning.meaning_of`).
 
 >>> text = "Active infection or other comorbidities that may contribute to fatigue"
 >>> [text[slice(*not_asked(m))] for rule in NOT_ASKED for m in rule.finditer(text)]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from ..nlp.extract import of_someone_else
 from ..schema import Criterion, Threshold, Window
 from . import matching
 from .limits import Limit, describe, describe_excluded, implied_by_words, label, limits, number
@@ -247,6 +248,8 @@ def _condition(condition: str) -> str:
         text = text[: EVENT_CHARS + 1].rsplit(" ", 1)[0].rstrip(",;: ") + "…"
     if _SUBORDINATE.match(text):
         return f" {text}"
-    if re.match(r"^(?:must|should|shall|will|needs?|ha(?:s|ve)\s+to|of)\b", text, re.IGNORECASE):
+    if of_someone_else(text) or re.match(
+        r"^(?:must|should|shall|will|needs?|ha(?:s|ve)\s+to)\b", text, re.IGNORECASE
+    ):
         return f" ({text})"
     return f" when {text}"

@@ -126,10 +126,10 @@ def _someone_elses_age(values: list[_Value], text: str) -> None:
 _OF = "of the "
 
 
-def of_someone_else(threshold: Threshold) -> bool:
-    """Whether ``threshold`` limits someone other than the participant ("mothers aged
-    less than 18"): it is compared with no limit of the participant."""
-    return (threshold.condition or "").startswith(_OF)
+def of_someone_else(condition: str | None) -> bool:
+    """Whether a limit's ``condition`` says it limits someone other than the
+    participant ("of the mothers"): it is compared with no limit of the participant."""
+    return (condition or "").startswith(_OF)
 
 
 # -------------------------------------------------------------- thresholds

@@ -345,24 +345,21 @@ def _with_meaning(criterion: Criterion, local: str, windows: list[Window]) -> tu
         return ()
     cues, base, exclusion = Cues.of(local), criterion.start or 0, criterion.section == "exclusion"
     grants = cues.grant_texts()
+    described = [describe(w.event, grants=grants) if w.event else (w.event, False) for w in windows]
     subjects: dict[int | None, int] = {}
-    for w in windows if not exclusion else ():
-        said = (describe(w.event, grants=grants)[0] or w.event) if w.event else ""
-        at = local.rfind(said, 0, (w.start or base) - base) if said else -1
+    for w, (said, _) in zip(windows, described, strict=True) if not exclusion else ():
+        at = local.rfind(said or w.event or "", 0, (w.start or base) - base) if w.event else -1
         if at >= 0 and not event_rules.NOT_A_LIST.search(local, at, (w.start or base) - base):
             subjects[w.start] = min(at, subjects.get(w.start, at))
     out = []
-    for window in windows:
+    for window, (event, negated) in zip(windows, described, strict=True):
         start, end = (window.start or base) - base, (window.end or base) - base
         subject = subjects.get(window.start)
         decision = cues.decide(start, end, exclusion=exclusion, subject=subject)
         requirement = decision.requirement
-        event = window.event
-        if event:
-            event, negated = describe(event, grants=grants)
-            if negated and not negation_rules().intersection(decision.rules):
-                # "excluding blood components used within 14 days": the event's own negation
-                requirement = _FLIPPED.get(requirement or "", requirement)
+        if negated and not negation_rules().intersection(decision.rules):
+            # "excluding blood components used within 14 days": the event's own negation
+            requirement = _FLIPPED.get(requirement or "", requirement)
         out.append(
             dataclasses.replace(
                 window,
