@@ -127,6 +127,25 @@ def test_the_same_span_in_other_calendar_units_is_same(period_a: str, period_b: 
     assert f"({period_a} = {period_b})" in pair.detail
 
 
+@pytest.mark.parametrize(
+    ("period_a", "period_b"),
+    [("4 weeks", "4 weeks"), ("4 weeks", "28 days"), ("4 weeks", "8 weeks")],
+)
+def test_a_required_and_an_excluded_event_are_different_whatever_the_period(
+    period_a: str, period_b: str
+) -> None:
+    """Nobody who must have had chemotherapy in the last 4 weeks passes an exclusion
+    of chemotherapy in the last 4 weeks: the period alone is not the verdict."""
+    pair = only_pair(
+        compare(
+            inclusion(f"Received chemotherapy within {period_a} before enrollment"),
+            exclusion(f"Chemotherapy within {period_b} before enrollment"),
+        )
+    )
+    assert pair.verdict == "different", pair.detail
+    assert "one requires, the other excludes" in pair.detail
+
+
 def test_four_weeks_is_not_a_month() -> None:
     pair = only_pair(
         compare(

@@ -99,6 +99,14 @@ def compare_windows(ca: Criterion, x: Window, cb: Criterion, y: Window) -> tuple
     if is_duration(x) != is_duration(y):
         # "hemodialysis for at least 3 months" / "hemodialysis within the last 3 months"
         return "different", f"A {pa}; B {pb} (a time on it against a time since it)"
+    longer_stricter = _longer_is_stricter(x)
+    opposite = None not in (longer_stricter, _longer_is_stricter(y)) and (
+        longer_stricter != _longer_is_stricter(y)
+    )
+    if period.same and opposite:
+        # "received chemotherapy within 4 weeks" / "no chemotherapy within 4 weeks":
+        # the same period, but nobody passes both.
+        return "different", f"A {pa}; B {pb} (one requires, the other excludes)"
     if period.same:
         if pa == pb:
             return "same", "both " + window_phrase(ca, x, both=True)
@@ -107,7 +115,6 @@ def compare_windows(ca: Criterion, x: Window, cb: Criterion, y: Window) -> tuple
             equal = f" ({amount(x.value, x.unit)} = {amount(y.value, y.unit)})"
         return "same", f"A {pa}; B {pb}: the same period{equal}"
     longer_a = period.a > period.b
-    longer_stricter = _longer_is_stricter(x)
     if longer_stricter is None or longer_stricter != _longer_is_stricter(y):
         return "different", f"A {pa}; B {pb} (one requires, the other excludes)"
     a_stricter = longer_a == longer_stricter
