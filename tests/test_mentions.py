@@ -181,6 +181,14 @@ def test_a_test_result_is_the_test() -> None:
         ("Diabetes, hypertension or renal disease", ["diabetes", "hypertension", "kidney_disease"]),
         # "non-" denies the word: a non-cardiac disease is no heart disease.
         ("non-cardiac or non-renal disease", []),
+        # Cancers share theirs, past a conjunct the lexicon does not know, and a
+        # cancer head is never lent as a disease ("liver" is no liver disease here).
+        (
+            "ovarian, primary peritoneal, or fallopian tube cancer",
+            ["ovarian_cancer", "cancer"],
+        ),
+        ("malignancy of the liver or kidney", ["cancer", "hcc", "renal_cell_carcinoma"]),
+        ("gastric or esophageal adenocarcinoma", ["gastric_cancer", "esophageal_cancer"]),
     ],
 )
 def test_a_list_of_organ_words_shares_its_head_noun(text: str, named: list[str]) -> None:
@@ -195,3 +203,20 @@ def test_a_lent_head_names_the_conjunct_where_it_is_written() -> None:
         ("renal", "renal disease"),
         ("hepatic disease", "hepatic disease"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        # The organ names the cancer whichever word names the tumour.
+        ("breast adenocarcinoma", "breast_cancer"),
+        ("lung adenocarcinoma", "lung_cancer"),
+        ("adenocarcinoma of the prostate", "prostate_cancer"),
+        ("epithelial carcinoma of the ovary", "ovarian_cancer"),
+        # A cell type takes no "adenocarcinoma": the bare histology stays.
+        ("basal cell adenocarcinoma", "adenocarcinoma"),
+        ("adenocarcinoma", "adenocarcinoma"),
+    ],
+)
+def test_a_cancer_is_named_by_its_organ_and_any_word_for_the_tumour(text: str, named: str) -> None:
+    assert [m.entry.id for m in mentions(text)] == [named]

@@ -46,6 +46,7 @@ from typing import Any
 from ..errors import ResourceError
 from ..resources import load_rules, models_dir, per_models, where_is
 from ..schema import Concept
+from . import histology
 
 TYPES = ("condition", "drug", "procedure", "measurement", "device")
 _MESH = re.compile(r"[DC]\d{6}(?:\d{3})?")
@@ -53,42 +54,15 @@ _MESH = re.compile(r"[DC]\d{6}(?:\d{3})?")
 # Words after a name that keep it the name of the whole ("hepatitis B infection",
 # "MRI scan", "aspirin therapy"): a known name followed by these still names the entity.
 # Folded (singular) forms, as key() gives them.
-_TRAILING = frozenset(
-    {
-        "infection",
-        "disease",
-        "status",
-        "positive",
-        "positivity",
-        "history",
-        "use",
-        "usage",
-        "intake",
-        "treatment",
-        "therapy",
-        "medication",
-        "agent",
-        "drug",
-        "level",
-        "value",
-        "count",
-        "test",
-        "testing",
-        "score",
-        "scan",
-        "procedure",
-        "diagnosis",
-        "stage",
-        "class",
-        "classification",
-        "grade",
-        "scale",
-        "index",
-        "questionnaire",
-        "criterion",
-        "criteria",
-    }
-)
+# fmt: off
+_TRAILING = frozenset({
+    "infection", "disease", "status", "positive", "positivity", "history", "use",
+    "usage", "intake", "treatment", "therapy", "medication", "agent", "drug",
+    "level", "value", "count", "test", "testing", "score", "scan", "procedure",
+    "diagnosis", "stage", "class", "classification", "grade", "scale", "index",
+    "questionnaire", "criterion", "criteria",
+})
+# fmt: on
 # Irregular plural endings (folded before the regular -s): metastases -> metastasis.
 _IRREGULAR = (
     ("stases", "stasis"),
@@ -351,6 +325,8 @@ def load_concepts(directory: Path | None = None) -> Lexicon:
         for abbreviation in concept.abbreviations:
             if concept.id not in by_abbreviation.setdefault(abbreviation, []):
                 by_abbreviation[abbreviation].append(concept.id)
+    for spelling, cid in histology.cancer_names(built):  # "lung adenocarcinoma"
+        by_key.setdefault(key(spelling), [cid])
     return Lexicon(
         entries=built,
         by_key={k: tuple(v) for k, v in by_key.items()},

@@ -265,13 +265,18 @@ def _borrow(
     return added
 
 
-#: Head nouns a list of organ words shares: "renal, hepatic or cardiac disease",
-#: "diseases of the liver, kidney or lung", "cardiac or cerebrovascular events"
+#: The heads the lexicon names organ diseases and cancers with, tried after the one
+#: written ("pulmonary illness": pulmonary disease; "gastric tumour": gastric cancer).
+_DISEASE_NAMES = ("disease", "disorder")
+_CANCER_NAMES = ("cancer", "carcinoma")
+#: Head nouns a list of organ words shares, with the heads tried for each: "renal,
+#: hepatic or cardiac disease", "diseases of the liver, kidney or lung", "cardiac or
+#: cerebrovascular events", "ovarian, primary peritoneal, or fallopian tube cancer"
 #: (folded, singular).
-_HEADS = frozenset({"disease", "disorder", "illness", "condition", "event"})
-#: The heads the lexicon names organ diseases with, tried after the one written
-#: ("pulmonary illness": pulmonary disease).
-_HEAD_NAMES = ("disease", "disorder")
+_HEADS = {
+    **dict.fromkeys(("disease", "disorder", "illness", "condition", "event"), _DISEASE_NAMES),
+    **dict.fromkeys(("cancer", "carcinoma", "malignancy"), _CANCER_NAMES),
+}
 #: A conjunct "X system" names the organ system X ("endocrine system": endocrine).
 _SYSTEM = "system"
 #: The longest list a shared head is lent across.
@@ -279,7 +284,15 @@ _MAX_CONJUNCTS = 14
 
 
 def _lend_head(
-    text: str, tokens: list[_Token], first: int, last: int, head: str, lex: Lexicon, *, broad: bool
+    text: str,
+    tokens: list[_Token],
+    first: int,
+    last: int,
+    head: str,
+    lex: Lexicon,
+    *,
+    broad: bool,
+    names: tuple[str, ...] = _DISEASE_NAMES,
 ) -> tuple[int, int, str, str] | None:
     """The concept conjunct ``tokens[first..last]`` names with the shared head:
     its last one or two words and the head ("renal" + "disorders": kidney disease;
@@ -297,7 +310,7 @@ def _lend_head(
         if width == 2 and tokens[last].folded == _SYSTEM:
             words.append(text[tokens[start].start : tokens[start].end])
         for word in words:
-            for noun in dict.fromkeys((head, *_HEAD_NAMES)):
+            for noun in dict.fromkeys((head, *names)):
                 cid = _lookup(f"{word} {noun}", lex, broad=broad)
                 if cid is not None:
                     return start, last + 1, cid, f"{own} {head}"
@@ -347,6 +360,7 @@ def _shared_heads(
     for h, token in enumerate(tokens):
         if token.folded not in _HEADS:
             continue
+        names = _HEADS[token.folded]
         head = text[token.start : token.end]
         head = head.lower() if head[:1].isupper() and not head.isupper() else head
         # Before the head: "renal, hepatic or cardiac disease".
@@ -361,7 +375,7 @@ def _shared_heads(
                     and text[tokens[first - 1].end : tokens[first].start] == " "
                 ):
                     first -= 1
-                got = _lend_head(text, tokens, first, last, head, lex, broad=broad)
+                got = _lend_head(text, tokens, first, last, head, lex, broad=broad, names=names)
                 take(got)
                 k = got[0] if got is not None else first
                 previous = _previous_conjunct(text, tokens, k)
@@ -378,7 +392,7 @@ def _shared_heads(
                 if j >= len(tokens):
                     break
                 last = j + 1 if j + 1 < len(tokens) and tokens[j + 1].folded == _SYSTEM else j
-                got = _lend_head(text, tokens, j, last, head, lex, broad=broad)
+                got = _lend_head(text, tokens, j, last, head, lex, broad=broad, names=names)
                 if got is not None and got[0] != j:
                     got = None  # the conjunct's own first word must be in the name
                 take(got)
