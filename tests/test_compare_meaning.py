@@ -1137,3 +1137,42 @@ def test_why_a_criterion_is_there_is_not_asked() -> None:
         inclusion("Not pregnant or nursing"),
     )
     assert row.verdict == "same", row.detail
+
+
+def test_an_acronym_the_trials_spell_otherwise_overrides_the_lexicon() -> None:
+    """ "ASD" is an atrial septal defect to the lexicon; beside "autism spectrum
+    disorder", in trials naming no heart defect, it is autism."""
+    row = only_row(
+        inclusion("Diagnosis of autism spectrum disorder based on clinical evaluation"),
+        inclusion("Children with ASD"),
+    )
+    assert row.verdict == "same", row.detail
+    assert "septal" not in row.detail
+    # A trial that names the lexicon's reading in words keeps it: the heart defect
+    # is not paired with autism.
+    found = rows(
+        inclusion("Autism spectrum disorder"),
+        exclusion("History of patent foramen ovale", "Unrepaired ASD"),
+    )
+    assert sorted(r.verdict for r in found) == ["only_a", "only_b", "only_b"], found
+
+
+def test_what_a_patient_is_asked_about_is_not_asked_of_them() -> None:
+    """Being questioned about a pregnancy requires none; the negative test that
+    follows excludes one now, not a planned one."""
+    row = only_row(
+        inclusion(
+            "Patients will be questioned regarding the possibility of pregnancy and will need "
+            "a negative pregnancy test prior the study intervention."
+        ),
+        exclusion("During pregnancy"),
+    )
+    assert (row.verdict, row.detail) == ("same", "both exclude pregnancy"), row.detail
+
+
+def test_lacking_the_capacity_to_consent_is_unable_to_consent() -> None:
+    row = only_row(
+        inclusion("Able to consent to being in the study"),
+        exclusion("Are deemed to lack capacity to give informed consent"),
+    )
+    assert (row.verdict, row.detail) == ("same", "both require informed consent"), row.detail

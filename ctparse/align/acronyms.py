@@ -9,7 +9,9 @@ that spells the name out says which it is: an entity without a concept that is
 an acronym takes the concept of an entity of either trial whose words it
 spells, initial by initial, when exactly one concept is spelled so. The
 extractor is left alone (``ctparse criteria`` keeps "PD" without a concept);
-only the comparison reads it so.
+only the comparison reads it so. The same spelling overrides the lexicon's reading
+of an acronym that neither trial names in words ("ASD" is an atrial septal defect
+to the lexicon, autism spectrum disorder beside "autism spectrum disorder").
 
 >>> from ctparse.schema import Concept, Criterion, Entity
 >>> pd = Entity("inc-1/e1", "condition", "PD", 8, 10)
@@ -63,15 +65,28 @@ def resolve_acronyms(
     """Both sides' criteria, each acronym without a concept given the one concept
     whose name either trial spells out with its letters (see the module docstring)."""
     spelled = _spelled(criteria_a, criteria_b)
+    # The concepts either trial names in words, not by an acronym.
+    worded = {
+        e.concept.id
+        for c in (*criteria_a, *criteria_b)
+        for e in c.entities
+        if e.concept is not None and not _ACRONYM.fullmatch(e.text)
+    }
 
     def resolved(entity: Entity) -> Entity:
-        if entity.concept is not None or not _ACRONYM.fullmatch(entity.text):
+        if not _ACRONYM.fullmatch(entity.text):
             return entity
         letters = entity.text.rstrip("s").lower()
         found = spelled.get(letters, set())
         if len(found) != 1:
             return entity
         (concept,) = found
+        if entity.concept is not None and (
+            entity.concept.id == concept.id or entity.concept.id in worded
+        ):
+            return entity
+        # "ASD" beside "autism spectrum disorder", where neither trial names an
+        # atrial septal defect: the trials' own spelling wins over the lexicon's.
         return dataclasses.replace(entity, concept=concept)
 
     def side(criteria: tuple[Criterion, ...]) -> tuple[Criterion, ...]:

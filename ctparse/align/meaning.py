@@ -371,12 +371,14 @@ def _fact(
         # intolerance" are about vardenafil and soy. Drug use in general does.
         return None
     requirement = entity.requirement
+    when = _when(entity)
     if entry is not None and entry.negates and requirement in _OPPOSITE:
-        # "Legally incapacitated" excluded is informed consent required.
+        # "Legally incapacitated" excluded is informed consent required; a test that
+        # "will need" to be negative is of the state now, not of a planned pregnancy.
         concept, requirement = entry.negates, _OPPOSITE[requirement]
+        when = "now" if when == "future" else when
     elif entry is not None and entry.treats_with:
         concept = entry.treats_with  # "corticosteroid therapy" is taking corticosteroids
-    when = _when(entity)
     kinds = {q: kind_of(q) for q in entity.qualifiers}
     flags = frozenset(q for q, k in kinds.items() if k == "flag")
     if (entry is not None and entry.state) or entity.type in ("drug", "procedure"):

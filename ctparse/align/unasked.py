@@ -1,6 +1,6 @@
 """What a criterion's words say but do not ask of the patient: why it is there, what
 something is needed for or may contribute to, how it is documented, what a device
-can detect. The concepts named there are no facts of the criterion
+can detect, what the patient is asked about. The concepts named there are no facts of the criterion
 (:func:`ctparse.align.meaning.meaning_of`).
 
 >>> text = "Active infection or other comorbidities that may contribute to fatigue"
@@ -61,6 +61,14 @@ CAPABLE = re.compile(
     r"\b[^.;:()\n]*",
     re.IGNORECASE,
 )
+# What a patient is asked about ("Patients will be questioned regarding the
+# possibility of pregnancy and will need a negative pregnancy test"): the question,
+# up to the clause's end or the next demand, is not asked of the patient.
+QUESTIONED = re.compile(
+    r"\b(?:questioned|asked|interviewed|queried)\s+(?:regarding|about|concerning|on|as\s+to)\b"
+    r"(?:(?!,|\s+(?:and|but)\s+(?:will|must|should|shall|need|be|is|are|have|has)\b)[^.;:()\n])*",
+    re.IGNORECASE,
+)
 # A cause after what is asked ("atrial fibrillation associated with structural heart
 # disease", "anemia due to bleeding") narrows it: it is not asked on its own.
 CAUSE = re.compile(
@@ -68,7 +76,7 @@ CAUSE = re.compile(
     r"resulting\s+from|attributable\s+to)\b[^.;()]*",
     re.IGNORECASE,
 )
-NOT_ASKED = (NEEDED_FOR, RATIONALE, EFFECT, MEANS, CAPABLE)
+NOT_ASKED = (NEEDED_FOR, RATIONALE, EFFECT, MEANS, CAPABLE, QUESTIONED)
 
 
 def not_asked(match: re.Match[str]) -> tuple[int, int]:
