@@ -189,6 +189,17 @@ def test_a_test_result_is_the_test() -> None:
         ),
         ("malignancy of the liver or kidney", ["cancer", "hcc", "renal_cell_carcinoma"]),
         ("gastric or esophageal adenocarcinoma", ["gastric_cancer", "esophageal_cancer"]),
+        # Examples after the head share it ("illnesses (e.g., cardiac, renal …)"), and a
+        # plural in -sses is the singular ("illnesses" is "illness", not "illnesse").
+        (
+            "major illnesses (e.g., cardiac, respiratory or renal)",
+            ["heart_disease", "pulmonary_disease", "kidney_disease"],
+        ),
+        (
+            "cardiac, renal or hepatic illnesses",
+            ["heart_disease", "kidney_disease", "liver_disease"],
+        ),
+        ("serious diseases such as diabetes or asthma", ["diabetes", "asthma"]),
     ],
 )
 def test_a_list_of_organ_words_shares_its_head_noun(text: str, named: list[str]) -> None:

@@ -77,6 +77,7 @@ _IRREGULAR = (
     ("lyses", "lysis"),
     ("tomoses", "tomosis"),
     ("ices", "ix"),
+    ("sses", "ss"),  # illnesses, abscesses
 )
 _KEEP_S = ("ss", "us", "is", "as", "os", "ys")
 _DASHES = str.maketrans({"‐": "-", "‑": "-", "–": "-", "—": "-", "’": "'", "‘": "'", "`": "'"})

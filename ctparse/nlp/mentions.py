@@ -279,6 +279,11 @@ _HEADS = {
 }
 #: A conjunct "X system" names the organ system X ("endocrine system": endocrine).
 _SYSTEM = "system"
+#: What opens a list of examples after a head ("illnesses (e.g., cardiac or renal)").
+_EXAMPLES = re.compile(
+    r"\s*(?:\(\s*|,\s*|:\s*)?(?:e\.\s?g\.?|i\.\s?e\.?|such\s+as|including)\s*[,:]?\s*",
+    re.IGNORECASE,
+)
 #: The longest list a shared head is lent across.
 _MAX_CONJUNCTS = 14
 
@@ -382,10 +387,15 @@ def _shared_heads(
                 if previous is None:
                     break
                 last = previous
-        # After the head: "diseases of the liver, kidney or lung".
+        # After the head: "diseases of the liver, kidney or lung", "major illnesses
+        # (e.g., cardiac, respiratory or renal)".
         j = h + 1
-        if j < len(tokens) and tokens[j].folded == "of":
-            j += 1
+        examples = _EXAMPLES.match(text, token.end)
+        if examples is not None:
+            j = next((k for k in range(h + 1, len(tokens)) if tokens[k].start >= examples.end()), j)
+        if examples is not None or (j < len(tokens) and tokens[j].folded == "of"):
+            if examples is None:
+                j += 1
             if j < len(tokens) and tokens[j].folded == "the":
                 j += 1
             for _ in range(_MAX_CONJUNCTS):
