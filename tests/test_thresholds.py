@@ -811,3 +811,25 @@ def test_a_scale_named_after_its_grades(text: str, variable: str, grades: tuple)
 )
 def test_words_after_a_grade_that_name_no_other_scale(text: str) -> None:
     assert all(t.variable in ("gleason", "ctcae_grade") for t in limits(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "variable", "unit", "expected"),
+    [
+        ("145 mmHg ≤ msSBP ≤ 190 mmHg", "sbp", "mmHg", [(">=", 145.0), ("<=", 190.0)]),
+        # The unit written once, after the second limit, is the first's too.
+        ("145 ≤ SBP ≤ 190 mmHg", "sbp", "mmHg", [(">=", 145.0), ("<=", 190.0)]),
+        ("190 ≥ SBP ≥ 145 mmHg", "sbp", "mmHg", [("<=", 190.0), (">=", 145.0)]),
+        ("18 <Age <80 years old", "age", "years", [(">", 18.0), ("<", 80.0)]),
+        ("30 < BMI", "bmi", None, [(">", 30.0)]),
+    ],
+)
+def test_a_limit_written_before_its_name_is_read_the_other_way_round(
+    text: str, variable: str, unit: str | None, expected: list[tuple[str, float]]
+) -> None:
+    """ "145 mmHg ≤ SBP" is SBP ≥ 145; between two limits the name takes both."""
+    found = limits(text)
+    assert [(t.variable, t.comparator, t.value) for t in found] == [
+        (variable, op, value) for op, value in expected
+    ], found
+    assert [t.unit for t in found] == [unit] * len(found), found

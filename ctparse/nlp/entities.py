@@ -72,6 +72,18 @@ def _attach(values: list[_Value], text: str) -> None:
             value.targets = [("count", what)]
             previous, previous_end = value, value.end
             continue
+        if (
+            previous is not None
+            and previous.mirrored
+            and not text[previous_end : value.start].strip()
+        ):
+            # "145 mmHg ≤ SBP ≤ 190 mmHg": the second limit is on the name between them.
+            if previous.unit is None and previous.relative is None and value.unit is not None:
+                previous.unit, previous.unit_written = value.unit, value.unit_written
+                previous.units = [value.unit]  # "145 ≤ SBP ≤ 190 mmHg": both in mmHg
+            value.targets = [t for t in previous.targets if _fits(value, t[0], variables)]
+            previous, previous_end = value, value.end
+            continue
         zone_start = previous_end
         for m in _CLAUSE_BREAK.finditer(text, previous_end):
             if m.start() >= value.start:
@@ -302,10 +314,11 @@ def _mentions_after(value: _Value, text: str) -> list[tuple[int, int, str]]:
     mentions = _mentions(window)
     if not mentions or mentions[0][0] != 0:
         return []
-    if grammar().value.match(text, offset + mentions[0][1] + 1) or grammar().value.match(
-        text, offset + mentions[0][1]
+    if not value.mirrored and (
+        grammar().value.match(text, offset + mentions[0][1] + 1)
+        or grammar().value.match(text, offset + mentions[0][1])
     ):
-        return []  # the name starts the next limit
+        return []  # the name starts the next limit, unless "18 ≤ BMI ≤ 30" shares it
     chain = [mentions[0]]
     for mention in mentions[1:]:
         gap = window[chain[-1][1] : mention[0]]

@@ -157,6 +157,8 @@ class _Value:
     letter_of: str | None = None
     # A gestational age in weeks and days read as one value (:mod:`ctparse.nlp.gestation`).
     gestational: bool = False
+    # Written before its comparator and name ("145 mmHg ≤ SBP"): see :func:`_mirrored`.
+    mirrored: bool = False
 
 
 # ------------------------------------------------------------------ values
@@ -279,10 +281,27 @@ def _find_values(text: str) -> list[_Value]:
     ]
     found.sort(key=lambda v: v.start)
     for value in found:
+        _mirrored(value, text)
         cond = grammar().condition.match(text, value.end)
         if cond and value.op is not None:
             value.condition = cond.group("cond").strip()
     return found
+
+
+#: A comparator after a value and before a name: "145 mmHg ≤ SBP ≤ 190 mmHg".
+_OP_AFTER = re.compile(r"\s*(?P<op>≤|≥|<=|>=|=<|=>|<|>)\s*(?=[A-Za-z])")
+_MIRROR = {"<=": ">=", ">=": "<=", "<": ">", ">": "<"}
+
+
+def _mirrored(value: _Value, text: str) -> None:
+    """A value written before the comparator and the name it limits ("145 mmHg ≤ SBP",
+    "18 ≤ BMI ≤ 30") limits the name the other way round: SBP ≥ 145."""
+    if value.op is not None or value.shape != "single" or value.relative:
+        return
+    match = _OP_AFTER.match(text, value.end)
+    op = rules().op_for("prefix", match.group("op")) if match else None
+    if match and op in _MIRROR:
+        value.op, value.end, value.mirrored = _MIRROR[op], match.end(), True
 
 
 _SUM_AFTER = re.compile(r"\s*\+\s*\d")
