@@ -1176,3 +1176,20 @@ def test_lacking_the_capacity_to_consent_is_unable_to_consent() -> None:
         exclusion("Are deemed to lack capacity to give informed consent"),
     )
     assert (row.verdict, row.detail) == ("same", "both require informed consent"), row.detail
+
+
+def test_a_procedure_alone_joins_the_row_of_a_kind_of_it() -> None:
+    """A prior knee surgery excluded is about the knee replacement the other trial's
+    patients are to have; a disease class is not joined so ("other pulmonary disease"
+    is not about the COPD a trial requires)."""
+    found = rows(
+        inclusion("Patient requiring a first total knee prosthesis")
+        + exclusion("The subject has a history of knee surgery."),
+        inclusion("Patients undergoing elective, primary knee joint replacement"),
+    )
+    assert [r.verdict for r in found if not (r.a and r.b)] == [], found
+    found = rows(
+        inclusion("Severe COPD"),
+        inclusion("Diagnosis of COPD") + exclusion("Any significant other pulmonary disease"),
+    )
+    assert "only_b" in [r.verdict for r in found], found

@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from ..nlp.concepts import lexicon
 from ..schema import Criterion, Pair
 from . import matching
 from .implied import names_sex
@@ -292,6 +293,18 @@ def align_criteria(
                 same_head = related_heads(m, other) and s >= (
                     HEAD_FLOOR if m.head != other.head else 0.0
                 )
+                # A criterion about one procedure alone joins one about a kind of it,
+                # whatever each asks of it ("history of knee surgery" / "undergoing knee
+                # replacement").
+                kind_of = (
+                    len(m.concepts) == 1
+                    and m.head is not None
+                    and other.head is not None
+                    and m.head != other.head
+                    and m.head in broader_concepts(other.head)
+                    and _is_procedure(m.head)
+                )
+                same_head = same_head or kind_of
                 if ((bundles and heavy) or same_head) and (
                     best is None or max(s, inside / 2) > score
                 ):
@@ -373,6 +386,11 @@ def align_criteria(
         if j not in in_rows_b:
             pairs.append(alone(m, "b", missing_other=missing_a, other_variables=variables_a))
     return _ordered(pairs, criteria_a, criteria_b)
+
+
+def _is_procedure(concept: str) -> bool:
+    entry = lexicon().entries.get(concept)
+    return entry is not None and entry.type == "procedure"
 
 
 def _measured_against(x: Meaning, y: Meaning, limited_on_x_side: set[str]) -> bool:
