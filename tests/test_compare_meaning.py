@@ -1193,3 +1193,19 @@ def test_a_procedure_alone_joins_the_row_of_a_kind_of_it() -> None:
         inclusion("Diagnosis of COPD") + exclusion("Any significant other pulmonary disease"),
     )
     assert "only_b" in [r.verdict for r in found], found
+
+
+def test_an_acronym_is_read_through_a_name_of_the_concept_the_other_trial_writes() -> None:
+    """ "AD" beside "Alzheimer" (whose concept is Alzheimer's disease: "AD"); but
+    "PD-1" is not read as "psychiatric disorder" beside "mental illness", a name of
+    that concept the trial does not write."""
+    row = only_row(
+        inclusion("Having mild or moderate severity of AD"),
+        inclusion("Neurocognitive disorder of the Alzheimer type"),
+    )
+    assert row.verdict not in ("only_a", "only_b"), row.detail
+    found = rows(
+        inclusion("Current PD diagnosis"),
+        inclusion("No mental illness."),
+    )
+    assert sorted(r.verdict for r in found) == ["only_a", "only_b"], found

@@ -31,6 +31,7 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
+from ..nlp.concepts import lexicon
 from ..schema import Concept, Criterion, Entity
 
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}s?")
@@ -49,14 +50,28 @@ def initials(name: str) -> str:
 
 
 def _spelled(*sides: Sequence[Criterion]) -> dict[str, set[Concept]]:
-    """The concepts the entities of the criteria name, by the initials of their text."""
+    """The concepts the entities of the criteria name, by the initials of their text
+    and of the concept's own names ("Alzheimer" names Alzheimer's disease: "ad")."""
+    entries = lexicon().entries
     out: dict[str, set[Concept]] = {}
     for criterion in (c for side in sides for c in side):
         for e in criterion.entities:
-            letters = initials(e.text)
-            if e.concept is not None and len(letters) >= 2:
-                out.setdefault(letters, set()).add(e.concept)
+            if e.concept is None:
+                continue
+            entry = entries.get(e.concept.id)
+            names = [e.text]
+            if entry is not None and not _ACRONYM.fullmatch(e.text):
+                # Only the names that begin as written: "Alzheimer" is "Alzheimer's
+                # disease", but "mental illness" is not spelled "psychiatric disorder".
+                names += [n for n in entry.names if _first_word(n) == _first_word(e.text)]
+            for letters in {initials(n) for n in names}:
+                if len(letters) >= 2:
+                    out.setdefault(letters, set()).add(e.concept)
     return out
+
+
+def _first_word(text: str) -> str:
+    return (re.findall(r"[A-Za-z0-9]+", text) or [""])[0].lower()
 
 
 def resolve_acronyms(
