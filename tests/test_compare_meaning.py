@@ -103,9 +103,10 @@ def test_current_said_of_a_diagnosis_narrows_nothing() -> None:
 
 
 def test_an_acronym_two_names_spell_is_read_through_neither() -> None:
+    """Both required: neither is the one disease the trials are about."""
     found = rows(
         inclusion("Current PD diagnosis"),
-        inclusion("Parkinson's disease", "No peritoneal dialysis"),
+        inclusion("Parkinson's disease", "On peritoneal dialysis"),
     )
     assert any(r.verdict == "only_a" for r in found)
 
@@ -1209,3 +1210,14 @@ def test_an_acronym_is_read_through_a_name_of_the_concept_the_other_trial_writes
         inclusion("No mental illness."),
     )
     assert sorted(r.verdict for r in found) == ["only_a", "only_b"], found
+
+
+def test_an_acronym_two_names_spell_is_the_disease_an_inclusion_requires() -> None:
+    """ "PD" beside "Parkinson's disease" required and "Paget's disease" excluded is
+    Parkinson's disease, the disease the trials are about."""
+    found = rows(
+        inclusion("Current PD diagnosis"),
+        inclusion("Clinical diagnosis of Parkinson's disease") + exclusion("Paget's disease"),
+    )
+    paired = [r for r in found if r.a and r.b]
+    assert len(paired) == 1 and "parkinson" in paired[0].detail.lower(), found

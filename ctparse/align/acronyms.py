@@ -7,7 +7,8 @@ names no concept in the lexicon, so a criterion that uses it alone pairs with
 nothing. Two trials put side by side are about the same disease, and the one
 that spells the name out says which it is: an entity without a concept that is
 an acronym takes the concept of an entity of either trial whose words it
-spells, initial by initial, when exactly one concept is spelled so. The
+spells, initial by initial, when exactly one concept is spelled so, or exactly one
+of those spelled is one an inclusion requires (the disease the trials are about). The
 extractor is left alone (``ctparse criteria`` keeps "PD" without a concept);
 only the comparison reads it so. The same spelling overrides the lexicon's reading
 of an acronym that neither trial names in words ("ASD" is an atrial septal defect
@@ -88,11 +89,24 @@ def resolve_acronyms(
         if e.concept is not None and not _ACRONYM.fullmatch(e.text)
     }
 
+    # What the trials' patients must have: the disease they are about.
+    required = {
+        e.concept.id
+        for c in (*criteria_a, *criteria_b)
+        if c.section == "inclusion"
+        for e in c.entities
+        if e.concept is not None and e.requirement == "required"
+    }
+
     def resolved(entity: Entity) -> Entity:
         if not _ACRONYM.fullmatch(entity.text):
             return entity
         letters = entity.text.rstrip("s").lower()
         found = spelled.get(letters, set())
+        if len(found) > 1:
+            # "PD" beside "Parkinson's disease" required and "Paget's disease" excluded:
+            # the disease the trials are about.
+            found = {c for c in found if c.id in required}
         if len(found) != 1:
             return entity
         (concept,) = found
