@@ -505,7 +505,7 @@ def _fits(value: _Value, variable: str, variables: dict[str, Variable]) -> bool:
         return False
     scale = var.scale
     if scale is not None:
-        if value.roman and variable not in ("nyha", "asa"):
+        if value.roman and not var.roman:
             return False
         if (
             value.op is None

@@ -94,6 +94,8 @@ class Variable:
     class_of: tuple[str, ...] = ()
     # A change ("weight change"): a tolerance ("stable ± 5 kg") bounds its size.
     change: bool = False
+    # Its grades are written in Roman numerals too ("NYHA III", "GMFCS IV").
+    roman: bool = False
 
     @property
     def ordinal(self) -> bool:
@@ -200,6 +202,7 @@ def rules() -> Rules:
             letter_names=tuple(entry.get("letter_names") or ()),
             class_of=tuple(entry.get("class_of") or ()),
             change=bool(entry.get("change")),
+            roman=bool(entry.get("roman")),
         )
         for synonym in entry["synonyms"]:
             variable_of.setdefault(_fold(synonym), entry["id"])
