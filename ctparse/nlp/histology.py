@@ -16,11 +16,20 @@ adenocarcinoma" is no tumour and "basal cell adenocarcinoma" is another one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from .concepts import ConceptEntry
+
+class _Entry(Protocol):
+    """What :func:`cancer_names` reads of a lexicon entry (a ``ConceptEntry``)."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def names(self) -> Sequence[str]: ...
+    @property
+    def classes(self) -> Sequence[str]: ...
+
 
 #: The words for a malignant epithelial tumour, each standing for the others.
 _MALIGNANT = re.compile(r"\b(?:cancer|carcinoma|adenocarcinoma)\b", re.IGNORECASE)
@@ -56,7 +65,7 @@ def variants(name: str) -> Iterator[str]:
             yield name[: match.start()] + word + name[match.end() :]
 
 
-def cancer_names(entries: Mapping[str, ConceptEntry]) -> Iterator[tuple[str, str]]:
+def cancer_names(entries: Mapping[str, _Entry]) -> Iterator[tuple[str, str]]:
     """``(spelling, concept id)`` for the :func:`variants` of every name of every
     condition the lexicon classes under ``cancer``, directly or through another."""
 
