@@ -1158,6 +1158,39 @@ def test_an_acronym_the_trials_spell_otherwise_overrides_the_lexicon() -> None:
     assert sorted(r.verdict for r in found) == ["only_a", "only_b", "only_b"], found
 
 
+def test_an_acronym_keeps_its_lexicon_reading_beside_a_condition_only_excluded() -> None:
+    """ "MI" spells "mental illness" too, but a mental illness the other trial only
+    excludes is not the trials' disease: MI stays a myocardial infarction."""
+    found = rows(
+        inclusion("Heart failure") + exclusion("Severe mental illness"),
+        inclusion("Heart failure") + exclusion("MI within 6 months"),
+    )
+    assert sorted(r.verdict for r in found) == ["only_a", "only_b", "same"], found
+
+
+def test_what_a_patient_answers_when_asked_is_asked() -> None:
+    row = only_row(
+        inclusion("Answers yes when asked about suicidal ideation"),
+        inclusion("Current suicidal ideation"),
+    )
+    assert row.a and row.b, row
+
+
+def test_a_result_required_and_its_opposite_excluded_are_the_same_demand() -> None:
+    """A negative test required is a positive one excluded; a treatment received
+    against one excluded is not."""
+    row = only_row(
+        inclusion("Negative pregnancy test within 7 days before enrolment"),
+        exclusion("Positive pregnancy test within 7 days before enrolment"),
+    )
+    assert row.verdict == "same", row.detail
+    row = only_row(
+        inclusion("Received chemotherapy within 4 weeks"),
+        exclusion("Chemotherapy within 4 weeks"),
+    )
+    assert row.verdict == "different", row.detail
+
+
 def test_what_a_patient_is_asked_about_is_not_asked_of_them() -> None:
     """Being questioned about a pregnancy requires none; the negative test that
     follows excludes one now, not a planned one."""

@@ -200,6 +200,11 @@ def test_a_test_result_is_the_test() -> None:
             ["heart_disease", "kidney_disease", "liver_disease"],
         ),
         ("serious diseases such as diabetes or asthma", ["diabetes", "asthma"]),
+        # A cancer head that is a word of a named cancer is not lent: the organs after
+        # it say where that cancer grows, not other cancers.
+        ("Urothelial carcinoma of the renal pelvis, ureter or bladder", ["bladder_cancer"]),
+        ("carcinoma in situ of the cervix or breast", ["carcinoma_in_situ"]),
+        ("squamous cell carcinoma of the esophagus or lung", ["escc", "lung_cancer"]),
     ],
 )
 def test_a_list_of_organ_words_shares_its_head_noun(text: str, named: list[str]) -> None:
@@ -227,6 +232,9 @@ def test_a_lent_head_names_the_conjunct_where_it_is_written() -> None:
         # A cell type takes no "adenocarcinoma": the bare histology stays.
         ("basal cell adenocarcinoma", "adenocarcinoma"),
         ("adenocarcinoma", "adenocarcinoma"),
+        # A name of stage words only ("metastatic cancer") lends no spelling that
+        # would hide the organ after it.
+        ("Metastatic adenocarcinoma of the pancreas", "pancreatic_cancer"),
     ],
 )
 def test_a_cancer_is_named_by_its_organ_and_any_word_for_the_tumour(text: str, named: str) -> None:

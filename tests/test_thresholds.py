@@ -833,3 +833,20 @@ def test_a_limit_written_before_its_name_is_read_the_other_way_round(
         (variable, op, value) for op, value in expected
     ], found
     assert [t.unit for t in found] == [unit] * len(found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A number that ends a name is no limit before a comparator.
+        ("CA 125 > ULN", [("ca125", ">", 1.0)]),
+        ("IL 6 > upper limit of normal", [("other", ">", 1.0)]),
+        # A comparator followed by no variable name limits nothing.
+        ("6 months ≤ time since stroke", []),
+        ("Aged 18 > and < 65", [("age", "<", 65.0)]),
+    ],
+)
+def test_a_number_before_a_comparator_limits_only_a_name_written_after_it(
+    text: str, expected: list[tuple[str, str, float]]
+) -> None:
+    assert [(t.variable, t.comparator, t.value) for t in limits(text)] == expected

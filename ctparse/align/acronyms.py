@@ -111,11 +111,15 @@ def resolve_acronyms(
             return entity
         (concept,) = found
         if entity.concept is not None and (
-            entity.concept.id == concept.id or entity.concept.id in worded
+            entity.concept.id == concept.id
+            or entity.concept.id in worded
+            or concept.id not in required
         ):
             return entity
-        # "ASD" beside "autism spectrum disorder", where neither trial names an
-        # atrial septal defect: the trials' own spelling wins over the lexicon's.
+        # "ASD" beside "autism spectrum disorder" required, where neither trial names
+        # an atrial septal defect: the trials' own disease wins over the lexicon's
+        # reading. A condition written elsewhere does not ("MI" beside an excluded
+        # "mental illness" is still a myocardial infarction).
         return dataclasses.replace(entity, concept=concept)
 
     def side(criteria: tuple[Criterion, ...]) -> tuple[Criterion, ...]:

@@ -63,9 +63,11 @@ CAPABLE = re.compile(
 )
 # What a patient is asked about ("Patients will be questioned regarding the
 # possibility of pregnancy and will need a negative pregnancy test"): the question,
-# up to the clause's end or the next demand, is not asked of the patient.
+# up to the clause's end or the next demand, is not asked of the patient. Only the
+# passive: what a patient answers "when asked about suicidal ideation" is asked.
 QUESTIONED = re.compile(
-    r"\b(?:questioned|asked|interviewed|queried)\s+(?:regarding|about|concerning|on|as\s+to)\b"
+    r"\b(?:be|been|being|is|are|was|were)\s+(?:questioned|asked|interviewed|queried)\s+"
+    r"(?:regarding|about|concerning|on|as\s+to)\b"
     r"(?:(?!,|\s+(?:and|but)\s+(?:will|must|should|shall|need|be|is|are|have|has)\b)[^.;:()\n])*",
     re.IGNORECASE,
 )

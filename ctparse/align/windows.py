@@ -8,6 +8,7 @@ the finer of the two written units when one converts exactly into the other
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -90,6 +91,22 @@ def event_tokens(window: Window) -> list[str]:
     return matching.tokens(window.event or "")
 
 
+#: Words that say the event's result, not whether it happened: "negative pregnancy
+#: test within 7 days" and "positive pregnancy test within 7 days" are the same demand
+#: asked both ways.
+_RESULT = re.compile(
+    r"\b(?:negative|positive|normal|abnormal|adequate|inadequate|free\s+(?:of|from)|"
+    r"resolved|stable|unstable|controlled|uncontrolled)\b",
+    re.IGNORECASE,
+)
+
+
+def _result_said(criterion: Criterion) -> bool:
+    """Whether a criterion says what its event showed (a result word or a limit on a
+    value), so that its requirement is not what happened."""
+    return bool(criterion.thresholds) or bool(_RESULT.search(criterion.text or ""))
+
+
 def compare_windows(ca: Criterion, x: Window, cb: Criterion, y: Window) -> tuple[Verdict, str]:
     period = periods(x, y)
     # "4 weeks (28 days)" when the periods are compared in days.
@@ -100,12 +117,14 @@ def compare_windows(ca: Criterion, x: Window, cb: Criterion, y: Window) -> tuple
         # "hemodialysis for at least 3 months" / "hemodialysis within the last 3 months"
         return "different", f"A {pa}; B {pb} (a time on it against a time since it)"
     longer_stricter = _longer_is_stricter(x)
-    opposite = None not in (longer_stricter, _longer_is_stricter(y)) and (
-        longer_stricter != _longer_is_stricter(y)
+    opposite = (
+        None not in (longer_stricter, _longer_is_stricter(y))
+        and longer_stricter != _longer_is_stricter(y)
+        and not (_result_said(ca) or _result_said(cb))
     )
     if period.same and opposite:
         # "received chemotherapy within 4 weeks" / "no chemotherapy within 4 weeks":
-        # the same period, but nobody passes both.
+        # the same period, but nobody passes both (unless each says a result).
         return "different", f"A {pa}; B {pb} (one requires, the other excludes)"
     if period.same:
         if pa == pb:

@@ -84,6 +84,14 @@ def _attach(values: list[_Value], text: str) -> None:
             value.targets = [t for t in previous.targets if _fits(value, t[0], variables)]
             previous, previous_end = value, value.end
             continue
+        if value.mirrored:
+            # "145 mmHg ≤ SBP": only a name right after the comparator; none, no limit
+            # ("6 months ≤ time since stroke" is no age).
+            after = _mentions_after(value, text)
+            value.targets = [(v, text[s:e]) for s, e, v in after[:1] if _fits(value, v, variables)]
+            if value.targets:
+                previous, previous_end = value, after[0][1]
+            continue
         zone_start = previous_end
         for m in _CLAUSE_BREAK.finditer(text, previous_end):
             if m.start() >= value.start:

@@ -36,7 +36,16 @@ _MALIGNANT = re.compile(r"\b(?:cancer|carcinoma|adenocarcinoma)\b", re.IGNORECAS
 
 #: Words that give a cell type or a stage of growth, not an organ.
 _CELL_TYPE = re.compile(
-    r"\b(?:cell|squamous|epidermoid|neuroendocrine|situ|ductal|intraductal|small)\b",
+    r"\b(?:cell|squamous|epidermoid|neuroendocrine|situ|ductal|intraductal|small"
+    r"|hepatocellular|hepatic|liver)\b",
+    re.IGNORECASE,
+)
+#: Words that say how far a cancer has grown or when it came, not where it is: a name
+#: of only these and the tumour word ("metastatic cancer") takes no other spelling,
+#: so that "metastatic adenocarcinoma of the pancreas" is still read for its organ.
+_STAGE_ONLY = re.compile(
+    r"(?:(?:metastatic|advanced|second|other|recurrent|invasive|primary|secondary|prior"
+    r"|new|active|any|malignant|a|an)\s+)+(?:cancer|carcinoma|adenocarcinoma)",
     re.IGNORECASE,
 )
 
@@ -52,9 +61,11 @@ def variants(name: str) -> Iterator[str]:
     ['esophageal squamous cell cancer']
     >>> list(variants("cancer"))
     []
+    >>> list(variants("metastatic cancer")), list(variants("hepatocellular carcinoma"))
+    ([], ['hepatocellular cancer'])
     """
     found = list(_MALIGNANT.finditer(name))
-    if len(found) != 1 or found[0].group().lower() == name.lower():
+    if len(found) != 1 or found[0].group().lower() == name.lower() or _STAGE_ONLY.fullmatch(name):
         return
     match = found[0]
     words = ["cancer", "carcinoma"]

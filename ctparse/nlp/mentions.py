@@ -340,6 +340,16 @@ def _after_aside(text: str, tokens: list[_Token], k: int) -> int:
     return j if j < len(tokens) and _JOIN.match(text[close + 1 : tokens[j].start]) else k
 
 
+def _specific(h: int, tokens: list[_Token], found: list[tuple[int, int, str, str]]) -> bool:
+    """Whether the head at token ``h`` ends a longer mention or goes on into one other
+    than by "of": "urothelial carcinoma", "carcinoma in situ (of the cervix)", but not
+    "(squamous cell) carcinoma of the esophagus", whose organ the list goes on."""
+    return any(
+        s <= h < e and e - s > 1 and not (h + 1 < e and tokens[h + 1].folded == "of")
+        for s, e, _, _ in found
+    )
+
+
 def _shared_heads(
     text: str,
     tokens: list[_Token],
@@ -390,6 +400,10 @@ def _shared_heads(
         # After the head: "diseases of the liver, kidney or lung", "major illnesses
         # (e.g., cardiac, respiratory or renal)".
         j = h + 1
+        if names is _CANCER_NAMES and _specific(h, tokens, found):
+            # "urothelial carcinoma of the renal pelvis or ureter", "carcinoma in situ
+            # of the cervix": where a named cancer grows, not cancers of those organs.
+            continue
         examples = _EXAMPLES.match(text, token.end)
         if examples is not None:
             j = next((k for k in range(h + 1, len(tokens)) if tokens[k].start >= examples.end()), j)

@@ -289,7 +289,12 @@ def _find_values(text: str) -> list[_Value]:
 
 
 #: A comparator after a value and before a name: "145 mmHg ≤ SBP ≤ 190 mmHg".
-_OP_AFTER = re.compile(r"\s*(?P<op>≤|≥|<=|>=|=<|=>|<|>)\s*(?=[A-Za-z])")
+_OP_AFTER = re.compile(
+    r"\s*(?P<op>≤|≥|<=|>=|=<|=>|<|>)\s*"
+    r"(?=[A-Za-z])(?!(?i:ULN|LLN|upper|lower|normal|and|or|to|than|the\s+upper)\b)"
+)
+#: A number that ends a name ("CA 125 > ULN", "IL 6", "CD 4 < LLN"), not a limit.
+_NAME_BEFORE = re.compile(r"(?<![A-Za-z])[A-Z]{1,4}[ -]?$")
 _MIRROR = {"<=": ">=", ">=": "<=", "<": ">", ">": "<"}
 
 
@@ -297,6 +302,8 @@ def _mirrored(value: _Value, text: str) -> None:
     """A value written before the comparator and the name it limits ("145 mmHg ≤ SBP",
     "18 ≤ BMI ≤ 30") limits the name the other way round: SBP ≥ 145."""
     if value.op is not None or value.shape != "single" or value.relative:
+        return
+    if _NAME_BEFORE.search(text, 0, value.start):
         return
     match = _OP_AFTER.match(text, value.end)
     op = rules().op_for("prefix", match.group("op")) if match else None
