@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+import ctparse
 from ctparse.api import compare as align
 from ctparse.schema import Comparison, Eligibility, Source, Study
 
@@ -243,3 +244,38 @@ def test_a_permission_inside_exclusions_is_said_as_allowed_not_required() -> Non
     assert pair.verdict == "only_a"
     assert "allows adverse event grade ≥ 2" in pair.detail
     assert "requires" not in pair.detail
+
+
+@pytest.mark.parametrize(
+    ("text", "event", "anchor"),
+    [
+        ("Enrolled within 72 hours of stroke onset", "stroke onset", "enrollment"),
+        ("Randomized within 2 weeks after surgery", "surgery", "randomization"),
+        ("Start study treatment within 6 weeks following resection", "resection", "first_dose"),
+        # The study step first: the window stays as written.
+        ("Randomized within 2 weeks before surgery", "Randomized", "surgery"),
+    ],
+)
+def test_a_study_step_dated_from_a_patients_event_times_that_event(
+    text: str, event: str, anchor: str
+) -> None:
+    (criterion,) = ctparse.criteria(inclusion(text))
+    (window,) = criterion.windows
+    assert (window.event, window.anchor, window.direction) == (event, anchor, "before")
+
+
+def test_windows_before_different_steps_of_entry_are_lined_up_and_ranges_compared() -> None:
+    row = only_pair(
+        ctparse.compare(
+            inclusion("Enrolled within 72 hours of stroke onset"),
+            inclusion("Stroke onset less than 3 days before randomization"),
+        )
+    )
+    assert row.verdict == "same", row.detail
+    row = only_pair(
+        ctparse.compare(
+            inclusion("Start study treatment within 6 weeks following resection"),
+            inclusion("Surgical resection 2 to 6 weeks before randomization"),
+        )
+    )
+    assert row.verdict == "b_stricter", row.detail

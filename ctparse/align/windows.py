@@ -107,6 +107,34 @@ def _result_said(criterion: Criterion) -> bool:
     return bool(criterion.thresholds) or bool(_RESULT.search(criterion.text or ""))
 
 
+_WHY = {
+    "same": ": the same times",
+    "a_stricter": " (A's times lie within B's)",
+    "b_stricter": " (B's times lie within A's)",
+    "different": " (each admits times the other does not)",
+}
+
+
+def _by_ranges(x: Window, y: Window) -> Verdict | None:
+    """The verdict on two windows of which one is a range of times since the event
+    ("2 to 6 weeks before"), by their eligible times as sets; None otherwise."""
+    rx, ry = x.eligible, y.eligible
+    if rx is None or ry is None:
+        return None
+    if not any(r.lower is not None and r.upper is not None for r in (rx, ry)):
+        return None
+    inf = float("inf")
+    lx, ux = rx.lower if rx.lower is not None else -inf, rx.upper if rx.upper is not None else inf
+    ly, uy = ry.lower if ry.lower is not None else -inf, ry.upper if ry.upper is not None else inf
+    if (lx, ux) == (ly, uy):
+        return "same"
+    if ly <= lx and ux <= uy:
+        return "a_stricter"
+    if lx <= ly and uy <= ux:
+        return "b_stricter"
+    return "different"
+
+
 def compare_windows(ca: Criterion, x: Window, cb: Criterion, y: Window) -> tuple[Verdict, str]:
     period = periods(x, y)
     # "4 weeks (28 days)" when the periods are compared in days.
@@ -116,6 +144,10 @@ def compare_windows(ca: Criterion, x: Window, cb: Criterion, y: Window) -> tuple
     if is_duration(x) != is_duration(y):
         # "hemodialysis for at least 3 months" / "hemodialysis within the last 3 months"
         return "different", f"A {pa}; B {pb} (a time on it against a time since it)"
+    ranged = _by_ranges(x, y)
+    if ranged is not None:
+        # "within 6 weeks" / "2 to 6 weeks before": a range is compared as a set of times
+        return ranged, f"A {pa}; B {pb}" + _WHY[ranged]
     longer_stricter = _longer_is_stricter(x)
     opposite = (
         None not in (longer_stricter, _longer_is_stricter(y))
@@ -173,9 +205,15 @@ def event_score(x: Window, y: Window, weights: dict[str, float]) -> float:
 def _compatible(x: Window, y: Window) -> bool:
     """Windows at different anchors or in other directions constrain other things
     (contraception "after the last dose" is not "before the first dose")."""
-    return (x.anchor == y.anchor or not x.anchor or not y.anchor) and (
+    entry = x.direction == y.direction == "before" and {x.anchor, y.anchor} <= _STUDY_ENTRY
+    return (x.anchor == y.anchor or not x.anchor or not y.anchor or entry) and (
         x.direction == y.direction or not x.direction or not y.direction
     )
+
+
+#: The steps of entering a study, days apart: a time before one is a time before the
+#: others ("stroke onset within 72 hours before enrolment / 3 days before randomization").
+_STUDY_ENTRY = {"screening", "consent", "enrollment", "randomization", "first_dose"}
 
 
 def match_windows(

@@ -37,7 +37,7 @@ from ..resources import per_models
 from ..schema import Criterion, Range, Threshold, Window
 from ..text import timeunits
 from . import events as event_rules
-from . import numbers, relations
+from . import milestones, numbers, relations
 from .asides import aside_spans
 from .events import clean, describe, event_after, event_before, parenthesized, split_events
 from .polarity import Cues, negation_rules
@@ -332,7 +332,7 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
     if listed:
         out = _share_in_list(out, listed)
     out.extend(_calendar_windows(criterion, local, [*taken, *spans_of(tuple(out), base)]))
-    out.sort(key=lambda w: w.start or 0)
+    out = sorted((milestones.turned(w, local, base) for w in out), key=lambda w: w.start or 0)
     return _with_meaning(criterion, local, out)
 
 
