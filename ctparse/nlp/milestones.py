@@ -40,8 +40,10 @@ _STEP = re.compile(
 )
 #: The patient's event after "after" / "of" / "following" / "from": a noun phrase up to
 #: the clause's end ("stroke onset", "the mammography", "symptom onset or last known well").
+#: The words that date a period from an event after them.
+_DATING = r"(?i:after|of|following|from|post)"
 _AFTER = re.compile(
-    r"(?i)\s*(?:after|of|following|from|post)?\s*(?:the\s+|a\s+|their\s+|his\s+|her\s+)?"
+    rf"(?i)\s*{_DATING}?\s*(?:the\s+|a\s+|their\s+|his\s+|her\s+)?"
     r"(?P<event>[A-Za-z][\w'/-]*(?:\s+(?!(?:and|or|but|if|when|with|who|which|that|as)\b)"
     r"[A-Za-z][\w'/-]*){0,4})"
 )
@@ -80,7 +82,6 @@ def turned(window: Window, text: str, base: int) -> Window:
 
 #: "within 72 hours of (diagnosis)": the period is counted from what follows "of".
 _OF = re.compile(r"(?i)\bof\b")
-_DATING = r"(?i:after|of|following|from|post)"
 
 
 def _opens_event(said: str, rest: str) -> bool:
