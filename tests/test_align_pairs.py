@@ -279,3 +279,14 @@ def test_windows_before_different_steps_of_entry_are_lined_up_and_ranges_compare
         )
     )
     assert row.verdict == "b_stricter", row.detail
+
+
+def test_the_patients_event_of_a_turned_window_is_a_fact_of_its_criterion() -> None:
+    # "mammography" is the window's event: it says what the criterion is about, so the
+    # criterion lines up with the other side's mammography, which has no window.
+    comparison = ctparse.compare(
+        inclusion("Women recalled from a screening mammography\n* Age 40 or older"),
+        inclusion("Could participate within 2 weeks after mammography\n* Aged 40 to 75"),
+    )
+    rows = {(r.a, r.b) for r in comparison.pairs}
+    assert ("inc-1", "inc-1") in rows, comparison.pairs

@@ -11,15 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import SHARED, need_shared
 
-from ctparse.evaluation.compare import evaluate, load_side, read_gold
+from ctparse.evaluation.compare import _together, evaluate, load_side, read_gold
 
 GOLD_DIR = Path(__file__).parent / "gold"
-FILES = [
-    "compare_pairs.jsonl",
-    "compare_pairs_blind.jsonl",
-    "compare_pairs_blind2.jsonl",
-    "compare_pairs_blind3.jsonl",
-]
+FILES = sorted(p.name for p in GOLD_DIR.glob("compare_pairs*.jsonl"))
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -52,3 +47,27 @@ def test_the_dev_pairs_stay_at_the_targets() -> None:
     assert score.precision >= 0.95, figures
     assert score.recall >= 0.90, figures
     assert score.verdict_accuracy >= 0.90, figures
+
+
+def test_there_are_all_the_halves() -> None:
+    assert len(FILES) >= 11, FILES
+
+
+@pytest.mark.parametrize(
+    ("verdicts", "together"),
+    [
+        (["same", "b_stricter"], "b_stricter"),
+        (["a_stricter", "same"], "a_stricter"),
+        (["same", "same"], "same"),
+        (["a_stricter", "b_stricter"], "different"),
+        (["b_stricter", "different"], "different"),
+        (["a_stricter", "a_stricter"], "a_stricter"),
+    ],
+)
+def test_pieces_of_one_gold_criterion_are_judged_together(
+    verdicts: list[str], together: str
+) -> None:
+    first: str | None = None
+    for verdict in verdicts:
+        first = _together(first, verdict)
+    assert first == together

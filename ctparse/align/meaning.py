@@ -38,6 +38,7 @@ from pathlib import Path
 from ..nlp.concepts import lexicon
 from ..nlp.extract import of_someone_else
 from ..nlp.mentions import mentions, taken_at
+from ..nlp.milestones import is_own_event
 from ..nlp.qualifiers import concept_of, kind_of
 from ..nlp.rules import rules
 from ..resources import models_dir, per_text
@@ -518,7 +519,7 @@ def meaning_of(criterion: Criterion) -> Meaning:
     base = criterion.start or 0
     at: list[Entity] = []
     for entity in criterion.entities:
-        if (
+        if not is_own_event(entity, windows) and (
             _in_period(entity, windows, criterion.text or "", base)
             or _anchor(entity, criterion.text or "", base)
             or _modifier(entity, criterion.text or "", base)

@@ -251,6 +251,17 @@ def _name(unit: Unit | None, text: str) -> str:
     return f"[{unit[0]}-{unit[1]}] {shown[:60]}"
 
 
+def _together(first: str | None, verdict: str) -> str:
+    """The verdict on a gold criterion that ctparse read as pieces in several rows
+    ("Males and Females | age 18 to 45 years": same on sex, B stricter on age): the
+    conjunction of the pieces, so B stricter."""
+    if first is None or first == verdict or verdict == "same":
+        return first or verdict
+    if first == "same":
+        return verdict
+    return "different"
+
+
 def score_pair(
     record: dict[str, Any],
     comparison: Comparison,
@@ -275,7 +286,8 @@ def score_pair(
         ids_b = row.b_ids or ((row.b,) if row.b else ())
         for ia in ids_a:
             for ib in ids_b:
-                predicted.setdefault((of_a.get(ia), of_b.get(ib)), row.verdict)
+                key = (of_a.get(ia), of_b.get(ib))
+                predicted[key] = _together(predicted.get(key), row.verdict)
     result = PairResult(record["pair"], record["half"], Score(pairs=1))
     result.score.gold = len(gold)
     result.score.predicted = len(predicted)

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 
-from ..schema import Window
+from ..schema import Entity, Window
 
 #: An event that is a study step, by the anchor it is ("enrolled", "be randomized",
 #: "participate in this trial", "start study treatment").
@@ -88,3 +89,17 @@ def _opens_event(said: str, rest: str) -> bool:
     """Whether the window's words end with what dates it from an event ("after",
     "of", "following", "from"), or one comes right after them."""
     return bool(re.search(rf"\b{_DATING}\s*$", said) or re.match(rf"\s*{_DATING}\b", rest))
+
+
+def is_own_event(entity: Entity, windows: Sequence[Window]) -> bool:
+    """Whether an entity is the event of a window whose words it is in ("Could
+    participate within 2 weeks after mammography": the mammography is the event, dated
+    before enrolment): the fact the window times, not words of its time."""
+    return any(
+        w.event
+        and w.start is not None
+        and w.end is not None
+        and w.start <= entity.start < entity.end <= w.end
+        and entity.text.lower() in w.event.lower()
+        for w in windows
+    )
