@@ -1,0 +1,177 @@
+"""Health asked in general: "Healthy volunteers" required, "Any medical condition"
+excluded, "No chronic disease".
+
+Such a criterion names no condition, yet it decides on every condition the other
+trial names: a healthy volunteer has none of them. A criterion of this kind that no
+other criterion is paired with joins, in one row, the criteria of the other side that
+are in no row either and ask only of named conditions ("Known severe kidney
+problems", "Any diagnosed cardiovascular disease"). A catch-all defined by someone's
+opinion or by its effect on the study ("any condition that in the opinion of the
+investigator would interfere") decides nothing of the kind and joins nothing, and a
+limit on a measurement ("Serum potassium > 5.0 mmol/L") is no named condition.
+
+The verdict: excluding illness of any kind excludes each named condition too, so that
+side is stricter ("known", "any history of" are hedges of a lasting condition); but
+not when it excludes only a kind of illness ("chronic", "serious": a named condition
+may be neither), when the other side names a condition in a period of the past or of
+the family ("infection within 1 week": illness now says nothing of it) or requires
+one (a trial of asthma against one of healthy volunteers): then ``different``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..nlp.concepts import lexicon
+from ..schema import Verdict
+from .facts import name
+from .meaning import Meaning
+
+#: The concepts that ask of health in general, and what the criterion asks of them.
+_GENERAL = {("healthy", "required"), ("disease", "excluded")}
+#: A catch-all: defined by an opinion or by its effect on the study.
+_CATCH_ALL = re.compile(
+    r"(?i)\b(?:opinion|investigators?|physicians?|judg(?:e?ment|ed)|deemed|consider(?:ed)?|"
+    r"interfer\w*|compromis\w*|jeopardi[sz]\w*|preclud\w*|affect\w*|impair\w*|prevent\w*|"
+    r"unsuitable|risks?|safety|compl(?:y|iance)|participat\w*|completion|complete|"
+    r"study|trial|results?|protocol|evaluation)\b"
+)
+#: Words that make the illness a kind of it: a named condition need not be one.
+_KIND = re.compile(
+    r"(?i)\b(?:chronic|serious|significant|severe|major|uncontrolled|unstable|active|acute|"
+    r"congenital|relevant|important|concomitant|concurrent|other|progressive|life-threatening)\b"
+)
+
+
+def general(meaning: Meaning) -> str | None:
+    """The words with which a criterion asks of health in general ("Healthy
+    volunteers", "Any medical condition"), or None."""
+    criterion = meaning.criterion
+    if (
+        meaning.keys
+        or meaning.windows
+        or _CATCH_ALL.search(criterion.text or "")
+        or any(not f.example and f.concept != "healthy" for f in meaning.facts)
+    ):
+        return None
+    for entity in criterion.entities:
+        concept = entity.concept.id if entity.concept else None
+        if (concept, entity.requirement) in _GENERAL:
+            return entity.text
+    return None
+
+
+#: Conditions that are no illness of the patient's own: a reaction to an agent, a
+#: disability ("Visual, auditory and physical disabilities").
+_NOT_ILLNESS = frozenset({"allergy", "intolerance", "disability"})
+
+
+def names_conditions(meaning: Meaning, studied: frozenset[str] = frozenset()) -> bool:
+    """Whether a criterion asks only of named illnesses, with no limit of a value, none
+    of them a kind of the ``studied`` conditions (what the trial of a general criterion
+    requires: "physically healthy" in a trial of autism says nothing of autism)."""
+    facts = [f for f in meaning.facts if not f.example]
+    return (
+        bool(facts)
+        and not meaning.keys
+        and all(
+            f.type == "condition"
+            and f.relation is None
+            and f.requirement in ("required", "excluded")
+            and not _is_state(f.concept)
+            and not f.broader & (_NOT_ILLNESS | studied)
+            for f in facts
+        )
+    )
+
+
+def _is_state(concept: str) -> bool:
+    entry = lexicon().entries.get(concept)
+    return entry is not None and entry.state  # pregnancy, lactation: no illness
+
+
+def joins(
+    mine: Sequence[Meaning], theirs: Sequence[Meaning], paired: set[int], paired_other: set[int]
+) -> tuple[list[int], list[int]]:
+    """The criteria of one side that ask of health in general and the criteria of the
+    other side they join (both in no row yet); empty when either is."""
+    generals = [k for k, m in enumerate(mine) if k not in paired and general(m)]
+    studied = frozenset(
+        f.concept for m in mine for f in m.facts if f.requirement == "required" and not f.example
+    )
+    named = [
+        n
+        for n, m in enumerate(theirs)
+        if n not in paired_other and (general(m) or names_conditions(m, studied))
+    ]
+    if not generals or not named:
+        return [], []
+    asks_health = any(
+        e.concept and e.concept.id == "healthy"
+        for k in generals
+        for e in mine[k].criterion.entities
+    )
+    if not asks_health:  # "Any medical condition" excluded: the conditions excluded
+        named = [
+            n
+            for n in named
+            if general(theirs[n]) or all(f.requirement == "excluded" for f in theirs[n].facts)
+        ]
+    return (generals, named) if named else ([], [])
+
+
+def judge_health(
+    side_general: str, generals: Sequence[Meaning], named: Sequence[Meaning]
+) -> tuple[Verdict, str]:
+    """The verdict and detail of a row of health in general (``side_general``, "A" or
+    "B") against named conditions."""
+    other = "B" if side_general == "A" else "A"
+    words = "; ".join(f"“{general(m)}”" for m in generals)
+    theirs = [m for m in named if general(m)]
+    if theirs:
+        # Health asked in general on both sides: a kind of illness only is the wider.
+        kinds = [bool(_KIND.search(general(m) or "")) for m in (*generals, *theirs)]
+        mine_kind, their_kind = any(kinds[: len(generals)]), any(kinds[len(generals) :])
+        said = "; ".join(f"“{general(m)}”" for m in theirs)
+        if mine_kind == their_kind:
+            verdict: Verdict = "same" if not mine_kind else "different"
+            return (
+                verdict,
+                f"both ask of health in general ({side_general}: {words}; {other}: {said})",
+            )
+        stricter: Verdict = (
+            ("a_stricter" if side_general == "A" else "b_stricter")
+            if their_kind
+            else ("b_stricter" if side_general == "A" else "a_stricter")
+        )
+        return stricter, (
+            f"{side_general} asks of health {'in general' if not mine_kind else 'in part'} "
+            f"({words}); {other} {'only of a kind of illness' if their_kind else 'in general'} ({said})"
+        )
+    facts = [f for m in named for f in m.facts if not f.example]
+    listed = ", ".join(dict.fromkeys(name(f) for f in facts))
+    required = [f for f in facts if f.requirement == "required"]
+    if required:
+        needs = ", ".join(dict.fromkeys(name(f) for f in required))
+        return (
+            "different",
+            f"{side_general} asks for good health ({words}); {other} requires {needs}",
+        )
+    kind = next((m for m in generals if _KIND.search(general(m) or "")), None)
+    if kind is not None:
+        return "different", (
+            f"{side_general} excludes only {general(kind)}; {other} excludes named conditions "
+            f"of any kind: {listed}"
+        )
+    past = [f for f in facts if f.when == "family" or f.window is not None]
+    if past:
+        return "different", (
+            f"{side_general} excludes illness now ({words}); {other} excludes "
+            + ", ".join(dict.fromkeys(name(f) for f in past))
+        )
+    stricter: Verdict = "a_stricter" if side_general == "A" else "b_stricter"
+    return stricter, (
+        f"{side_general} excludes illness of any kind ({words}); {other} excludes only "
+        f"the conditions it names: {listed}"
+    )
