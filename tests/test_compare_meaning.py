@@ -1254,3 +1254,35 @@ def test_an_acronym_two_names_spell_is_the_disease_an_inclusion_requires() -> No
     )
     paired = [r for r in found if r.a and r.b]
     assert len(paired) == 1 and "parkinson" in paired[0].detail.lower(), found
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "verdict", "said"),
+    [
+        # Two kinds of one condition the lexicon names only as the condition.
+        (
+            inclusion("Severe to profound sensory-neural hearing loss"),
+            inclusion("Bilateral conductive hearing loss"),
+            "different",
+            "sensory-neural hearing loss",
+        ),
+        # A kind is narrower than the condition of any kind.
+        (
+            inclusion("Documented diagnosis of Crohn's disease"),
+            inclusion("Confirmed diagnosis of perianal Crohn's disease"),
+            "b_stricter",
+            "perianal Crohn",
+        ),
+        # Words of how a diagnosis is said are no kind of it.
+        (
+            inclusion("Clinical diagnosis of Crohn's disease"),
+            inclusion("Medical diagnosis of Crohn's disease"),
+            "same",
+            "Crohn",
+        ),
+    ],
+)
+def test_an_adjective_of_kind_narrows_a_condition(a: str, b: str, verdict: str, said: str) -> None:
+    row = only_row(a, b)
+    assert row.verdict == verdict, row.detail
+    assert said in row.detail, row.detail

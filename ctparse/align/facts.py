@@ -103,18 +103,21 @@ def name(fact: Fact) -> str:
     """A fact in words: "active hepatitis B", "pregnancy in the last 12 months"."""
     entry = lexicon().entries.get(fact.concept)
     words = entry.name if entry else fact.name
-    flags = [f.replace("_", " ") for f in sorted(fact.flags) if f != "restricted"]
+    flags = [f.replace("_", " ") for f in sorted(fact.flags) if not f.startswith("restricted")]
     degrees = [
         " or ".join(sorted(v.replace("_", " ") for d, v in fact.degrees if d == dimension))
         for dimension in sorted({d for d, _ in fact.degrees})
     ]
+    kind = next((f[len("restricted:") :] for f in fact.flags if f.startswith("restricted:")), "")
+    if kind and not kind.startswith("to "):
+        words = f"{kind} {words}"  # "conductive hearing loss", "knee surgery"
     if fact.relation:
         # "active therapy for neoplastic disorders": the flags are the relation's.
         relation = _RELATIONS.get(fact.relation, fact.relation)
         head = " ".join([*flags, relation, *degrees, words])
     else:
         head = " ".join([*flags, *degrees, words])
-    if "restricted" in fact.flags:
+    if "restricted" in fact.flags and (not kind or kind.startswith("to ")):
         head += " (as qualified)"  # "psychoactive drugs that influence sleep"
     if fact.when == "family":
         return f"a family history of {head}"

@@ -530,9 +530,10 @@ def meaning_of(criterion: Criterion) -> Meaning:
         # A measurement its own thresholds limit is said by the limit ("ECOG 0-1").
         if fact is None or fact.concept in limited:
             continue
-        if narrowed(fact.concept, criterion, entity):
+        if (kind := narrowed(fact.concept, criterion, entity)) is not None:
             # "knee surgery", "allergy to tree nuts": a kind the lexicon does not know
-            fact = dataclasses.replace(fact, flags=fact.flags | {"restricted"})
+            restricted = {"restricted", f"restricted:{kind}"}
+            fact = dataclasses.replace(fact, flags=fact.flags | restricted)
         if fact.degrees and _degree_by_limit(entity, criterion):
             # "Moderate to severe OSA (AHI > 15)": the limit says the degree, and is compared
             # as a limit; the words would narrow the fact a second time.
@@ -556,6 +557,15 @@ def meaning_of(criterion: Criterion) -> Meaning:
         dataclasses.replace(f, either=n) if n is not None else f
         for f, n in zip(facts, either, strict=True)
     ]
+    # "AF associated with structural heart disease": the patients have the cause, of its kind.
+    kinds = {k for f in facts if f.example for k in f.flags if k.startswith("restricted:")}
+    if kinds and CAUSE.search(criterion.text or ""):
+        facts = [
+            dataclasses.replace(f, flags=f.flags | kinds)
+            if not f.example and "restricted" in f.flags
+            else f
+            for f in facts
+        ]
     # "Allergy to latex": the allergy is said by what it is to, not as a fact of its own
     # (which would make the criterion exclude any allergy too).
     objects = {(f.relation, f.requirement) for f in facts if f.relation}

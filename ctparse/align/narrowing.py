@@ -35,27 +35,58 @@ _NO_KIND = frozenset([
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z'-]+)\s+$")
 
 
-def _kind_before(criterion: Criterion, entity: Entity) -> bool:
+#: An adjective of kind before a condition the lexicon names without it ("conductive
+#: hearing loss", "perianal Crohn's disease", "post-capillary pulmonary hypertension"):
+#: the endings of adjectives of kind, not the words of a diagnosis said ("clinical",
+#: "medical", "confirmed").
+_KIND_ADJECTIVE = re.compile(
+    r"(?i)(?!(?:clinical|medical|physical|mental|general|usual|typical|additional|"
+    r"potential|principal|initial|historical|critical|serious|various|previous|"
+    r"systemic|symptomatic|asymptomatic|specific|non-specific|diagnostic|"
+    r"therapeutic|progressive|active|inactive|positive|negative|extensive|"
+    r"aggressive|invasive|non-invasive|primary|secondary|ordinary|temporary|"
+    r"necessary|similar|regular|particular|familiar|bilateral|unilateral)$)"
+    r"[a-z'-]+(?:al|ic|ive|ous|ar|ary|oid)$"
+)
+
+
+def _kind_before(
+    criterion: Criterion, entity: Entity, kind: re.Pattern[str] | None = None
+) -> str | None:
     """Whether a word right before a generic head names a kind of it ("knee surgery",
-    "abdominal surgery"; not "prior surgery", "major surgery")."""
+    "abdominal surgery"; not "prior surgery", "major surgery"); with ``kind``, only a
+    word it matches does. The word, lower-cased, or None."""
     base = criterion.start or 0
     m = _WORD_BEFORE.search((criterion.text or "")[: entity.start - base])
     if m is None or m.group(1).lower() in _NO_KIND:
-        return False
+        return None
+    if kind is not None and not kind.fullmatch(m.group(1)):
+        return None
     # an entity of its own there ("cancer surgery") is a fact of its own
-    return not any(e.end == base + m.end(1) for e in criterion.entities)
+    if any(e.end == base + m.end(1) for e in criterion.entities):
+        return None
+    return m.group(1).lower()
 
 
-def _unknown_object(criterion: Criterion, entity: Entity) -> bool:
-    """Whether words the lexicon does not know follow a relation ("allergy to tree nuts",
-    not "allergy to any medication")."""
+def _unknown_object(criterion: Criterion, entity: Entity) -> str | None:
+    """The words the lexicon does not know after a relation ("allergy to tree nuts",
+    not "allergy to any medication"): "to" and the next word, lower-cased, or None."""
     base = criterion.start or 0
-    m = _OBJECT.match(criterion.text or "", entity.end - base)
-    return m is not None and not any(e.start == base + m.end() for e in criterion.entities)
+    text = criterion.text or ""
+    m = _OBJECT.match(text, entity.end - base)
+    if m is None or any(e.start == base + m.end() for e in criterion.entities):
+        return None
+    word = re.match(r"[\w'-]+", text[m.end() :])
+    return "to " + (word.group(0).lower() if word else "")
 
 
-def narrowed(concept: str, criterion: Criterion, entity: Entity) -> bool:
-    """Whether words around an entity narrow its concept to something unnamed."""
+def narrowed(concept: str, criterion: Criterion, entity: Entity) -> str | None:
+    """The word that narrows an entity's concept to something unnamed ("knee" in
+    "knee surgery", "conductive" in "conductive hearing loss"), or None. Two kinds of
+    one concept are told apart by it: "conductive" and "sensorineural" hearing loss
+    are neither the same nor one wider than the other."""
     if concept in _GENERIC_HEADS:
         return _kind_before(criterion, entity)
-    return concept in _RELATION_WORDS and _unknown_object(criterion, entity)
+    if entity.type == "condition" and (word := _kind_before(criterion, entity, _KIND_ADJECTIVE)):
+        return word
+    return _unknown_object(criterion, entity) if concept in _RELATION_WORDS else None
