@@ -399,6 +399,14 @@ def test_seed_004_organ_function_requirements_are_pieces() -> None:
             ["Subjects over 60 years of age", "with a clinical diagnosis of Parkinson's disease"],
         ),
         ("Adult patients with colorectal cancer.", ["Adult patients", "with colorectal cancer."]),
+        (
+            "Adult patients (age >= 18) admitted to the intensive care unit",
+            ["Adult patients (age >= 18)", "admitted to the intensive care unit"],
+        ),
+        (
+            "Patients aged ≥ 65 years hospitalized for heart failure",
+            ["Patients aged ≥ 65 years", "hospitalized for heart failure"],
+        ),
     ],
 )
 def test_a_comma_list_of_demands_is_split_into_them(line: str, parts: list[str]) -> None:

@@ -250,7 +250,8 @@ def _demand_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
 _WITH = re.compile(
     r"[ \t]+(?=(?:with|who\s+(?:have|has|are|underwent|undergo|will\s+undergo|require|requires|"
     r"need|needs)|diagnosed\s+with|suffering\s+from|undergoing|requiring|scheduled\s+for|"
-    r"planned\s+for|presenting\s+with)\b)",
+    r"planned\s+for|presenting\s+with|admitted\s+(?:to|for|with|in)|"
+    r"hospitali[sz]ed\s+(?:in|for|with|at)|referred\s+(?:to|for))\b)",
     re.IGNORECASE,
 )
 
