@@ -1209,7 +1209,7 @@ def test_lacking_the_capacity_to_consent_is_unable_to_consent() -> None:
         inclusion("Able to consent to being in the study"),
         exclusion("Are deemed to lack capacity to give informed consent"),
     )
-    assert (row.verdict, row.detail) == ("same", "both require informed consent"), row.detail
+    assert (row.verdict, row.detail) == ("same", "both require capacity to consent"), row.detail
 
 
 def test_a_procedure_alone_joins_the_row_of_a_kind_of_it() -> None:
@@ -1286,3 +1286,27 @@ def test_an_adjective_of_kind_narrows_a_condition(a: str, b: str, verdict: str, 
     row = only_row(a, b)
     assert row.verdict == verdict, row.detail
     assert said in row.detail, row.detail
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "verdict"),
+    [
+        # Someone able to consent may still refuse: consent given is the stricter.
+        (inclusion("Signed informed consent"), inclusion("Able to consent"), "a_stricter"),
+        (
+            exclusion("Lacks the capacity to give informed consent"),
+            inclusion("Written informed consent obtained"),
+            "b_stricter",
+        ),
+        # Unable or unwilling, refusal: what consent given asks.
+        (
+            exclusion("Unable or unwilling to provide consent"),
+            inclusion("Written informed consent"),
+            "same",
+        ),
+        (exclusion("Refusal to participate"), inclusion("Signed informed consent"), "same"),
+    ],
+)
+def test_consent_given_is_within_the_capacity_to_consent(a: str, b: str, verdict: str) -> None:
+    row = only_row(a, b)
+    assert row.verdict == verdict, row.detail

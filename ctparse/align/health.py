@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from ..nlp.concepts import lexicon
 from ..schema import Verdict
@@ -140,12 +141,12 @@ def judge_health(
                 verdict,
                 f"both ask of health in general ({side_general}: {words}; {other}: {said})",
             )
-        stricter: Verdict = (
+        wider: Verdict = (
             ("a_stricter" if side_general == "A" else "b_stricter")
             if their_kind
             else ("b_stricter" if side_general == "A" else "a_stricter")
         )
-        return stricter, (
+        return wider, (
             f"{side_general} asks of health {'in general' if not mine_kind else 'in part'} "
             f"({words}); {other} {'only of a kind of illness' if their_kind else 'in general'} ({said})"
         )
@@ -175,3 +176,42 @@ def judge_health(
         f"{side_general} excludes illness of any kind ({words}); {other} excludes only "
         f"the conditions it names: {listed}"
     )
+
+
+@dataclass
+class HealthRows:
+    """The links :func:`health_edges` made, and who asks of health in general."""
+
+    edges: list[tuple[int, int]] = field(default_factory=list)
+    general: set[tuple[str, int]] = field(default_factory=set)
+
+    def judge(
+        self, ma: Sequence[Meaning], mb: Sequence[Meaning], ids_a: list[int], ids_b: list[int]
+    ) -> tuple[Verdict, str] | None:
+        """The verdict and detail of a row, if it is one of health in general."""
+        if any(("a", i) in self.general for i in ids_a):
+            return judge_health("A", [ma[i] for i in ids_a], [mb[j] for j in ids_b])
+        if any(("b", j) in self.general for j in ids_b):
+            return judge_health("B", [mb[j] for j in ids_b], [ma[i] for i in ids_a])
+        return None
+
+
+def health_edges(
+    ma: Sequence[Meaning],
+    mb: Sequence[Meaning],
+    linked: set[tuple[int, int]],
+    twins_a: set[int],
+    twins_b: set[int],
+) -> HealthRows:
+    """The links of each side's criteria of health in general with the other side's
+    named conditions, none of them ``linked`` yet (nor a repeat, ``twins_*``)."""
+    rows = HealthRows()
+    for side, mine, theirs in (("a", ma, mb), ("b", mb, ma)):
+        done = {(i if side == "a" else j) for i, j in [*linked, *rows.edges]}
+        done |= twins_a if side == "a" else twins_b
+        done_other = {(j if side == "a" else i) for i, j in [*linked, *rows.edges]}
+        generals, named = joins(mine, theirs, done, done_other)
+        for k in generals:
+            rows.general.add((side, k))
+            rows.edges += [(k, n) if side == "a" else (n, k) for n in named]
+    return rows

@@ -7,15 +7,11 @@ A criterion is read from what the pipeline recorded, never from its text again
   with an eligible range or set; a subgroup's limit, "for those 12-17 years",
   decides nothing);
 * its **facts**: one per entity with a concept ("Prior treatment with a PD-1
-  inhibitor" → pd1_inhibitor, excluded), with what the criterion asks of it
-  (required, excluded, allowed), its qualifiers ("active", "uncontrolled"),
-  whom and when it is about (now, ever, in the future, in the family) and how
-  far back it reaches in days (a window's period; a state such as pregnancy
-  written alone is now, a condition written alone or with "history of" any
-  time);
-* its **windows** with an event;
-* its words, with each concept named once (radiation therapy and radiotherapy
-  are one token), for text similarity.
+  inhibitor" → pd1_inhibitor, excluded), with what is asked of it (required,
+  excluded, allowed), its qualifiers ("active"), whom and when it is about (now,
+  ever, future, family) and how far back it reaches in days (a window's period;
+  pregnancy written alone is now, a condition alone or "history of" any time);
+* its **windows** with an event, and its words, each concept one token.
 
 The entities are the pipeline's (the lexicon's mentions completed by the
 recognizer's, :func:`ctparse.nlp.entity_facts.with_lexicon`), else the
@@ -45,6 +41,7 @@ from ..resources import models_dir, per_text
 from ..schema import Criterion, Entity, Window
 from . import matching
 from .alternatives import alternatives
+from .consent import with_part
 from .narrowing import narrowed
 from .unasked import CAUSE, NOT_ASKED, PURPOSE, not_asked
 from .windows import is_duration
@@ -570,6 +567,7 @@ def meaning_of(criterion: Criterion) -> Meaning:
     # (which would make the criterion exclude any allergy too).
     objects = {(f.relation, f.requirement) for f in facts if f.relation}
     facts = [f for f in facts if f.relation or (f.concept, f.requirement) not in objects]
+    facts = [with_part(f, criterion.text or "") for f in facts]  # consent, or a part of it
     return Meaning(
         criterion=criterion,
         keys=decided(criterion),

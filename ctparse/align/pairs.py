@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from ..nlp.concepts import lexicon
 from ..schema import Criterion, Pair
 from . import matching
-from .health import joins, judge_health
+from .health import health_edges
 from .implied import names_sex
 from .limits import limits
 from .meaning import (
@@ -324,19 +324,10 @@ def align_criteria(
                 confidence[(i, j)] = max(score, FLOOR)
                 basis[(i, j)] = "concepts"
     # Health in general ("Healthy volunteers") with the named conditions left alone.
-    healthy: dict[tuple[str, int], str] = {}
-    for side, mine, theirs in (("a", ma, mb), ("b", mb, ma)):
-        own = {(i if side == "a" else j) for i, j in confidence} | set(
-            twins_a if side == "a" else twins_b
-        )
-        other = {(j if side == "a" else i) for i, j in confidence}
-        generals, named = joins(mine, theirs, own, other)
-        for k in generals:
-            healthy[(side, k)] = side
-            for n in named:
-                i, j = (k, n) if side == "a" else (n, k)
-                groups.union(("a", i), ("b", j))
-                confidence[(i, j)], basis[(i, j)] = FLOOR, "concepts"
+    healthy = health_edges(ma, mb, set(confidence), set(twins_a), set(twins_b))
+    for i, j in healthy.edges:
+        groups.union(("a", i), ("b", j))
+        confidence[(i, j)], basis[(i, j)] = FLOOR, "concepts"
     for side, twins in (("a", twins_a), ("b", twins_b)):
         for k, first in twins.items():
             for (i, j), sure in list(confidence.items()):
@@ -369,18 +360,10 @@ def align_criteria(
         sure = min(confidence[e] for e in edges)
         kinds = {basis[e] for e in edges}
         similarity = max(scores[i][j] for i, j in edges)
-        general = next((healthy[("a", i)] for i in ids_a if ("a", i) in healthy), None)
-        general = general or next((healthy[("b", j)] for j in ids_b if ("b", j) in healthy), None)
-        if general is not None:
-            generals, named = (ma, ids_a), (mb, ids_b)
-            if general == "b":
-                generals, named = named, generals
-            verdict, detail = judge_health(
-                general.upper(),
-                [generals[0][k] for k in generals[1]],
-                [named[0][k] for k in named[1]],
-            )
-            variable, about, how = None, "health in general", "concepts"
+        said = healthy.judge(ma, mb, ids_a, ids_b)
+        about: str | None = "health in general"
+        if said is not None:
+            (verdict, detail), variable, how = said, None, "concepts"
         else:
             verdict, detail, variable, about, how = judge(
                 [ma[i] for i in ids_a],
