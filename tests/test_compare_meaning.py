@@ -1310,3 +1310,12 @@ def test_an_adjective_of_kind_narrows_a_condition(a: str, b: str, verdict: str, 
 def test_consent_given_is_within_the_capacity_to_consent(a: str, b: str, verdict: str) -> None:
     row = only_row(a, b)
     assert row.verdict == verdict, row.detail
+
+
+def test_a_step_of_the_study_a_fact_is_dated_by_is_no_fact() -> None:
+    """ "at any time before study consent": the consent dates the diagnosis."""
+    row = only_row(
+        inclusion("Diagnosed as HIV positive"),
+        inclusion("HIV infection diagnosis at any time before study consent"),
+    )
+    assert row.verdict == "same", row.detail

@@ -323,7 +323,7 @@ _TIME_WORD = re.compile(
     r"(?P<age>(?:\d\s*(?:years?|yrs?|y)\b(?:\s+(?:old|of\s+age))?|\bolder|\byounger)\s+"
     r"(?:upon|at\s+(?:the\s+)?time\s+of)))\s+"
     r"(?:the\s+|(?:his|her|their)\s+)?"
-    r"(?:(?:planned|scheduled|index|elective)\s+)?$",
+    r"(?:(?:planned|scheduled|index|elective|study|trial)\s+)?$",
     re.IGNORECASE,
 )
 
