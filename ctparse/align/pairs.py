@@ -405,10 +405,17 @@ def _is_procedure(concept: str) -> bool:
 
 
 def _measured_against(x: Meaning, y: Meaning, limited_on_x_side: set[str]) -> bool:
-    """Whether ``x`` names without a value a variable ``y`` limits and ``x``'s side
-    limits nowhere ("Neutropenia" excluded / "ANC < 1500/mm3" excluded, or "ANC ≥
-    1500/mm3" required)."""
-    return bool(set(x.measured) & ({k[0] for k in y.keys} - limited_on_x_side))
+    """Whether ``x`` names without a value a measurement ``y`` limits and ``x``'s side
+    limits nowhere ("granulocyte-deficient patients" / "ANC < 500/mm³"). A diagnosis
+    that is a low or high value ("Hypokalaemia" / "potassium > 5.0 mmol/L",
+    "hypertension" / "SBP 145-190") is another criterion: it is not linked."""
+    entries = lexicon().entries
+    named = {
+        v
+        for v, fact in x.measured.items()
+        if (entry := entries.get(fact.concept)) is not None and entry.variable == v
+    }
+    return bool(named & ({k[0] for k in y.keys} - limited_on_x_side))
 
 
 def _states_part_of(part: Meaning, whole: Meaning) -> bool:
