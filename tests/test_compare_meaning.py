@@ -1322,3 +1322,12 @@ def test_a_step_of_the_study_a_fact_is_dated_by_is_no_fact() -> None:
         inclusion("HIV infection diagnosis at any time before study consent"),
     )
     assert row.verdict == "same", row.detail
+
+
+def test_nursing_on_a_line_of_its_own_joins_its_sides_pregnancy_row() -> None:
+    found = rows(
+        exclusion("Pregnancy", "Lactation", "Epilepsy"), exclusion("Pregnancy", "Epilepsy")
+    )
+    row = next(p for p in found if "exc-1" in p.a_ids)
+    assert (row.a_ids, row.b_ids, row.verdict) == (("exc-1", "exc-2"), ("exc-1",), "a_stricter")
+    assert "breastfeeding" in row.detail

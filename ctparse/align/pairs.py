@@ -344,6 +344,22 @@ def align_criteria(
             for n in sorted(in_a_row):
                 if n != k and _states_part_of(mine[k], mine[n]):
                     groups.union((side, k), (side, n))
+    # A state alone ("Lactation") joins its side's row on a state asked the same way
+    # ("Pregnancy"): what a trial asks of pregnancy and nursing is one demand.
+    for side, mine in (("a", ma), ("b", mb)):
+        edges = sorted(confidence)
+        in_a_row = {(i if side == "a" else j) for i, j in edges}
+        for k, m in enumerate(mine):
+            asked = _states(m)
+            if k in in_a_row or not asked:
+                continue
+            for i, j in edges:
+                n = i if side == "a" else j
+                if n != k and asked & _states(mine[n]):
+                    edge = (k, j) if side == "a" else (i, k)
+                    groups.union(("a", edge[0]), ("b", edge[1]))
+                    confidence[edge], basis[edge] = confidence[(i, j)], basis[(i, j)]
+                    break
     # Rows: the connected groups.
     members: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
     for i in range(len(ma)):
@@ -431,6 +447,18 @@ def _states_part_of(part: Meaning, whole: Meaning) -> bool:
         return False
     asked = {_asked(f) for f in whole.facts}
     return all(_asked(f) in asked for f in part.facts)
+
+
+def _states(meaning: Meaning) -> set[str]:
+    """What a criterion that asks only of states (pregnancy, nursing) asks: the
+    requirements, or nothing if it asks of anything else too."""
+    entries = lexicon().entries
+    facts = [f for f in meaning.facts if not f.example]
+    if not facts or meaning.keys or meaning.windows:
+        return set()
+    if not all((e := entries.get(f.concept)) is not None and e.state for f in facts):
+        return set()
+    return {f"state:{f.requirement}" for f in facts}
 
 
 def _asked(fact: Fact) -> tuple:
