@@ -136,6 +136,7 @@ class Rules:
     ops: dict[str, dict[str, str]]  # kind -> lower-cased phrase -> op
     patterns: dict[str, str]  # kind -> regex alternation
     anchors: dict[str, str]  # lower-cased phrase -> anchor id
+    reference_anchor: str  # the anchor of a therapy a criterion names ("prior_therapy")
     time_kinds: dict[str, str]  # lower-cased time phrase -> kind (before, lookahead, ...)
     time_patterns: dict[str, str]  # anchor kind -> regex alternation
     noise: tuple[re.Pattern[str], ...]
@@ -249,6 +250,7 @@ def rules() -> Rules:
     patterns = {kind: phrase_pattern(values) for kind, values in phrases.items()}
 
     anchors: dict[str, str] = {}
+    reference_anchor = "prior_therapy"
     time_kinds: dict[str, str] = {}
     time_phrases: dict[str, list[str]] = {kind: [] for kind in ANCHOR_KINDS}
     for entry in load_rules("anchors.jsonl"):
@@ -258,6 +260,8 @@ def rules() -> Rules:
             time_kinds.setdefault(_fold(phrase), kind)
             if kind in ("anchor", "reference"):
                 anchors.setdefault(_fold(phrase), entry["anchor"])
+        if kind == "reference":
+            reference_anchor = entry["anchor"]
     time_patterns = {kind: phrase_pattern(values) for kind, values in time_phrases.items()}
 
     noise_by_id = {e["id"]: re.compile(e["pattern"]) for e in load_rules("noise.jsonl")}
@@ -275,6 +279,7 @@ def rules() -> Rules:
         ops=ops,
         patterns=patterns,
         anchors=anchors,
+        reference_anchor=reference_anchor,
         time_kinds=time_kinds,
         time_patterns=time_patterns,
         noise=noise,

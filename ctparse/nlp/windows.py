@@ -200,14 +200,14 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
                     if dosed is not None and word in _OF_WORDS:
                         # "4 weeks from the last dose of prior chemotherapy": not the study's
                         anchor, anchor_text, end = (
-                            "prior_therapy",
+                            r.reference_anchor,
                             f"{written} {dosed[0]}",
                             dosed[1],
                         )
                         direction = "after"
                 elif ref is not None and word in _OF_WORDS:
                     # "within 6 months of receiving any HER2-targeted therapy": after it
-                    anchor, anchor_text, end = "prior_therapy", ref[0], ref[1]
+                    anchor, anchor_text, end = r.reference_anchor, ref[0], ref[1]
                     direction = "after"
                 if m.group("paren") and anchor is not None:
                     close = re.match(r"[^()]*\)", local[end:])
@@ -297,7 +297,7 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
                 if measured is not None and anchor is None:
                     # "Disease-free interval from completion of adjuvant therapy to …"
                     written, anchor_text = measured
-                    anchor, direction = "prior_therapy", direction or "after"
+                    anchor, direction = r.reference_anchor, direction or "after"
                 events = split_events(written)
         else:
             events = split_events(event, after_since=since_event)
