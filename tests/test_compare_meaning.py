@@ -1331,3 +1331,39 @@ def test_nursing_on_a_line_of_its_own_joins_its_sides_pregnancy_row() -> None:
     row = next(p for p in found if "exc-1" in p.a_ids)
     assert (row.a_ids, row.b_ids, row.verdict) == (("exc-1", "exc-2"), ("exc-1",), "a_stricter")
     assert "breastfeeding" in row.detail
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "verdict", "said"),
+    [
+        # An exception granted on one side lets in patients the other excludes.
+        (
+            exclusion("Use of medications"),
+            exclusion(
+                "Chronic use of any prescribed or over the counter pharmaceuticals (except oral contraceptives)"
+            ),
+            "a_stricter",
+            "B allows hormonal contraceptive, which A excludes",
+        ),
+        # Alternatives offered: the side offering more admits more.
+        (
+            inclusion("Diagnosis of ALS or PLS"),
+            inclusion("Diagnosed with definite, probable, or possible ALS"),
+            "b_stricter",
+            "A also admits primary lateral sclerosis",
+        ),
+        # Epileptic seizures bear on epilepsy: one row.
+        (
+            exclusion("Severe epilepsy"),
+            exclusion("Having epileptic seizures not controlled"),
+            "different",
+            "",
+        ),
+    ],
+)
+def test_exceptions_alternatives_and_related_conditions(
+    a: str, b: str, verdict: str, said: str
+) -> None:
+    row = only_row(a, b)
+    assert row.verdict == verdict, row.detail
+    assert said in row.detail, row.detail

@@ -91,7 +91,29 @@ def admits_all(side: Sequence[Fact], other: Sequence[Fact]) -> bool:
         any(broader(o, e) for o in _asked(other, "excluded")) for e in _asked(side, "excluded")
     )
     theirs = _either(other)
-    return exclusions_met and all(_met(group, theirs) for group in _either(side))
+    return (
+        exclusions_met
+        and all(_met(group, theirs) for group in _either(side))
+        and not _refused(side, other)
+    )
+
+
+def _within(outer: Fact, inner: Fact) -> bool:
+    """Whether ``inner`` is a kind of ``outer`` (any drug is a kind of medication)."""
+    return outer.concept in inner.broader or (
+        outer.concept == "medication" and inner.type == "drug"
+    )
+
+
+def _refused(side: Sequence[Fact], other: Sequence[Fact]) -> list[Fact]:
+    """What ``other`` grants as an exception ("except oral contraceptives") that
+    ``side`` excludes and does not grant: patients ``other`` lets in and ``side`` not."""
+    granted = [
+        x
+        for x in _asked(other, "allowed")
+        if not any(_within(a, x) for a in _asked(side, "allowed"))
+    ]
+    return [x for x in granted if any(_within(e, x) for e in _asked(side, "excluded"))]
 
 
 def asks(facts: Sequence[Fact]) -> bool:
@@ -153,6 +175,9 @@ def compare_facts(facts_a: Sequence[Fact], facts_b: Sequence[Fact]) -> tuple[Ver
     for side, mine, theirs in (("A", facts_a, facts_b), ("B", facts_b, facts_a)):
         other = "B" if side == "A" else "A"
         parts += _also_admitted(side, mine, theirs)
+        refused = _refused(theirs, mine)
+        if refused:
+            parts.append(f"{side} allows {_list(refused)}, which {other} excludes")
         for requirement, verb in (("excluded", "excludes"), ("required", "requires")):
             if requirement == "excluded":
                 extra = [

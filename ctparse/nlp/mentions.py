@@ -439,7 +439,8 @@ def mentions(text: str, *, broad: bool = False) -> tuple[Mention, ...]:
 _TAKEN = re.compile(
     r"(?i)\b(?:tak(?:e|es|ing)|use\s+of|using|uses?|receiv(?:e|es|ing)|on|intake\s+of|under)"
     r"\s+(?:(?:any|regular|concomitant|other|prescription|prescribed|current|stable|chronic"
-    r"|daily|routine|long-term|the|a)\s+)*$"
+    r"|daily|routine|long-term|the|a|or|and|and/or|over[\s-]the[\s-]counter|OTC"
+    r"|non-?prescription)\s+)*$"
 )
 
 
