@@ -77,6 +77,32 @@ def test_a_second_kind_of_patient_after_or_is_excluded_on_its_own() -> None:
     assert not [c for c in segment(f"Inclusion Criteria:\n{line}") if c.parent]
 
 
+@pytest.mark.parametrize(
+    ("line", "parts"),
+    [
+        (
+            "Life expectancy < 3 months or in hospice care or nursing home",
+            ["Life expectancy < 3 months", "in hospice care or nursing home"],
+        ),
+        (
+            "Platelets < 100,000/mm3 or hemoglobin < 9 g/dL",
+            ["Platelets < 100,000/mm3", "hemoglobin < 9 g/dL"],
+        ),
+        # a second limit on the same thing, one word, no limit first: one criterion
+        ("Creatinine > 1.5 mg/dL or creatinine clearance < 60 mL/min", []),
+        ("ECOG 2 or higher", []),
+        ("AST or ALT > 3 x ULN", []),
+    ],
+)
+def test_an_excluded_limit_or_something_else_is_excluded_on_its_own(
+    line: str, parts: list[str]
+) -> None:
+    found = segment(f"Exclusion Criteria:\n- {line}")
+    assert [c.text for c in found if c.parent] == parts
+    # In an inclusion they are alternatives: one criterion.
+    assert not [c for c in segment(f"Inclusion Criteria:\n- {line}") if c.parent]
+
+
 def test_bullet_without_space_and_number_without_space() -> None:
     assert texts("Exclusion Criteria:\n-Stroke within 30 days\n-Pregnancy") == [
         "Stroke within 30 days",

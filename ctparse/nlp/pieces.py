@@ -54,7 +54,7 @@ def pieces(
     exclusion = section == "exclusion"
     spans = _split_once(text, start, end, exclusion=exclusion)
     if len(spans) < 2 and exclusion:
-        spans = _restated_subject(text, start, end)
+        spans = _restated_subject(text, start, end) or _limit_or(text, start, end)
     if len(spans) < 2:
         return []
     leaves: list[tuple[int, int]] = []
@@ -93,6 +93,33 @@ def _restated_subject(text: str, start: int, end: int) -> list[tuple[int, int]]:
         spans.append((previous, m.start()))
         previous = m.end()
     return [*spans, (previous, end)] if spans else []
+
+
+_OR = re.compile(r"\s+(?:or|and/or)\s+(?=[A-Za-z])", re.IGNORECASE)
+_FIRST_WORD = re.compile(r"[A-Za-z][\w'-]*")
+
+
+def _limit_or(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """An exclusion of a limit "or" something else ("Life expectancy < 3 months or in
+    hospice care", "Life expectancy < 24 hours or expected to require mechanical
+    ventilation"): either excludes, a piece each. Not a second limit on the same thing
+    ("creatinine > 1.5 mg/dL or creatinine clearance < 60") nor one word ("ECOG 2 or
+    higher")."""
+    for m in _OR.finditer(text, start, end):
+        if text.count("(", start, m.start()) != text.count(")", start, m.start()):
+            continue
+        before, after = text[start : m.start()], text[m.end() : end]
+        first, then = _FIRST_WORD.match(before.strip()), _FIRST_WORD.match(after)
+        if (
+            _measured(_PARENS.sub("", before))
+            and len(after.split()) >= 2
+            and first is not None
+            and then is not None
+            and first.group(0).lower() != then.group(0).lower()
+        ):
+            return [(start, m.start()), (m.end(), end)]
+        return []
+    return []
 
 
 def _split_once(
