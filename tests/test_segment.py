@@ -85,10 +85,17 @@ def test_a_second_kind_of_patient_after_or_is_excluded_on_its_own() -> None:
             ["Life expectancy < 3 months", "in hospice care or nursing home"],
         ),
         (
-            "Platelets < 100,000/mm3 or hemoglobin < 9 g/dL",
-            ["Platelets < 100,000/mm3", "hemoglobin < 9 g/dL"],
+            "Life expectancy < 24 hours or expected to require ventilation for < 24 hours",
+            ["Life expectancy < 24 hours", "expected to require ventilation for < 24 hours"],
         ),
-        # a second limit on the same thing, one word, no limit first: one criterion
+        # a second limit (its words may be the first one's), one word, no limit first
+        (
+            "Hypertension with systolic blood pressure ≥160 mmHg or diastolic blood "
+            "pressure ≥100 mmHg despite antihypertensive therapy",
+            [],
+        ),
+        ("Platelets < 100,000/mm3 or hemoglobin < 9 g/dL", []),
+        ("Age less than 50 years or over 85 years", []),
         ("Creatinine > 1.5 mg/dL or creatinine clearance < 60 mL/min", []),
         ("ECOG 2 or higher", []),
         ("AST or ALT > 3 x ULN", []),

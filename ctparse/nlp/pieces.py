@@ -97,14 +97,19 @@ def _restated_subject(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 _OR = re.compile(r"\s+(?:or|and/or)\s+(?=[A-Za-z])", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"[A-Za-z][\w'-]*")
+#: The other end of a range, the variable left out: "over 85 years", "greater than 2".
+_LIMIT_START = re.compile(
+    r"(?i)(?:[<>≤≥＜＞=]|(?:over|under|above|below|beyond|greater|less|more|fewer|older|"
+    r"younger|higher|lower|at\s+(?:least|most)|up\s+to|exceed\w*)\b)"
+)
 
 
 def _limit_or(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """An exclusion of a limit "or" something else ("Life expectancy < 3 months or in
     hospice care", "Life expectancy < 24 hours or expected to require mechanical
-    ventilation"): either excludes, a piece each. Not a second limit on the same thing
-    ("creatinine > 1.5 mg/dL or creatinine clearance < 60") nor one word ("ECOG 2 or
-    higher")."""
+    ventilation"): either excludes, a piece each. Not a second limit ("platelets < 100
+    or hemoglobin < 9", "creatinine > 1.5 mg/dL or creatinine clearance < 60"), whose
+    words the first may share, nor one word ("ECOG 2 or higher")."""
     for m in _OR.finditer(text, start, end):
         if text.count("(", start, m.start()) != text.count(")", start, m.start()):
             continue
@@ -113,6 +118,10 @@ def _limit_or(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if (
             _measured(_PARENS.sub("", before))
             and len(after.split()) >= 2
+            # a second limit said with the first one's words ("hypertension with SBP
+            # ≥160 mmHg or DBP ≥100 mmHg despite therapy") is the same criterion
+            and not _measured(" ".join(after.split()[:4]))
+            and not _LIMIT_START.match(after)  # "age < 50 years or over 85 years"
             and first is not None
             and then is not None
             and first.group(0).lower() != then.group(0).lower()
