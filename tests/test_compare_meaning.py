@@ -1367,3 +1367,26 @@ def test_exceptions_alternatives_and_related_conditions(
     row = only_row(a, b)
     assert row.verdict == verdict, row.detail
     assert said in row.detail, row.detail
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "verdict"),
+    [
+        # A site narrows a procedure: radiotherapy to the brain is no radiotherapy at all.
+        (
+            exclusion("Prior radiotherapy to the central nervous system"),
+            exclusion("Prior radiotherapy"),
+            "b_stricter",
+        ),
+        (
+            exclusion("Radiotherapy to the chest"),
+            exclusion("Radiotherapy to the pelvis"),
+            "different",
+        ),
+        # No site: "of any kind".
+        (exclusion("Surgery of any kind"), exclusion("Surgery"), "same"),
+    ],
+)
+def test_a_site_after_a_procedure_narrows_it(a: str, b: str, verdict: str) -> None:
+    row = only_row(a, b)
+    assert row.verdict == verdict, row.detail

@@ -19,6 +19,8 @@ _OBJECT = re.compile(r"(?i)\s+(?:to|against|of)\s+(?:(?:any|the|other|all|an?)\s
 
 #: Concepts named by a generic head noun, which words before it may narrow to a kind.
 _GENERIC_HEADS = frozenset({"surgery", "fracture", "infection", "injury"})
+#: Procedures done to a site, which a site after them narrows.
+_SITED = frozenset({"radiotherapy", "surgery", "resection", "biopsy", "irradiation"})
 #: Words before such a head that say no kind of it (time, extent, how it is done or had,
 #: and prepositions: "one lung ventilation during surgery").
 # fmt: off
@@ -80,6 +82,47 @@ def _unknown_object(criterion: Criterion, entity: Entity) -> str | None:
     return "to " + (word.group(0).lower() if word else "")
 
 
+#: Where a procedure is done, after it: "radiotherapy to the central nervous system",
+#: "surgery on the spine", "resection of the liver".
+_SITE = re.compile(r"(?i)\s+(?:to|on|of)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+)?(?P<w>[a-z][\w-]*)")
+#: Words after "of" / "to" that name no site ("surgery of any kind", "radiotherapy to
+#: treat", "chemotherapy of at least 2 cycles").
+_NO_SITE = frozenset(
+    [
+        "any",
+        "kind",
+        "type",
+        "sort",
+        "form",
+        "at",
+        "least",
+        "more",
+        "less",
+        "which",
+        "whom",
+        "whose",
+        "be",
+        "treat",
+        "receive",
+        "participate",
+        "study",
+        "trial",
+        "curative",
+        "palliative",
+    ]
+)
+
+
+def _site_after(criterion: Criterion, entity: Entity) -> str | None:
+    """ "to <site>" when a site follows a procedure ("radiotherapy to the brain"), or
+    None."""
+    base = criterion.start or 0
+    m = _SITE.match(criterion.text or "", entity.end - base)
+    if m is None or m.group("w").lower() in _NO_SITE or m.group("w").isdigit():
+        return None
+    return f"to {m.group('w').lower()}"
+
+
 def narrowed(concept: str, criterion: Criterion, entity: Entity) -> str | None:
     """The word that narrows an entity's concept to something unnamed ("knee" in
     "knee surgery", "conductive" in "conductive hearing loss"), or None. Two kinds of
@@ -89,4 +132,6 @@ def narrowed(concept: str, criterion: Criterion, entity: Entity) -> str | None:
         return _kind_before(criterion, entity)
     if entity.type == "condition" and (word := _kind_before(criterion, entity, _KIND_ADJECTIVE)):
         return word
+    if entity.type == "procedure" and concept in _SITED:
+        return _site_after(criterion, entity)
     return _unknown_object(criterion, entity) if concept in _RELATION_WORDS else None
