@@ -1390,3 +1390,17 @@ def test_exceptions_alternatives_and_related_conditions(
 def test_a_site_after_a_procedure_narrows_it(a: str, b: str, verdict: str) -> None:
     row = only_row(a, b)
     assert row.verdict == verdict, row.detail
+
+
+def test_what_a_trial_requires_elsewhere_is_required_of_its_patients() -> None:
+    """ "singleton" in a trial of pregnant women is a singleton pregnancy: against
+    "singleton pregnant women" it is the same, not wider."""
+    found = rows(
+        inclusion("Pregnant women", "Singleton"),
+        inclusion("Singleton pregnant women"),
+    )
+    row = next(p for p in found if "inc-2" in p.a_ids)
+    assert row.verdict == "same", row.detail
+    # Alone, the requirement is wider.
+    row = only_row(inclusion("Singleton"), inclusion("Singleton pregnant women"))
+    assert row.verdict == "b_stricter", row.detail

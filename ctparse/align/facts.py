@@ -85,12 +85,16 @@ def _met(group: Sequence[Fact], other: Sequence[Sequence[Fact]]) -> bool:
     return any(all(any(broader(r, o) for r in group) for o in theirs) for theirs in other)
 
 
-def admits_all(side: Sequence[Fact], other: Sequence[Fact]) -> bool:
-    """Whether ``side`` lets in everyone ``other`` lets in, on these facts."""
+def admits_all(
+    side: Sequence[Fact], other: Sequence[Fact], other_requires: Sequence[Fact] = ()
+) -> bool:
+    """Whether ``side`` lets in everyone ``other`` lets in, on these facts;
+    ``other_requires``: what the other trial requires in its other criteria (its
+    patients are pregnant women whatever this row says)."""
     exclusions_met = all(
         any(broader(o, e) for o in _asked(other, "excluded")) for e in _asked(side, "excluded")
     )
-    theirs = _either(other)
+    theirs = _either([*other, *other_requires])
     return (
         exclusions_met
         and all(_met(group, theirs) for group in _either(side))
@@ -166,13 +170,25 @@ def _list(facts: Sequence[Fact]) -> str:
     return ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def compare_facts(facts_a: Sequence[Fact], facts_b: Sequence[Fact]) -> tuple[Verdict, str]:
-    """The verdict on two sides' facts and why, in words."""
-    a_loose, b_loose = admits_all(facts_a, facts_b), admits_all(facts_b, facts_a)
+def compare_facts(
+    facts_a: Sequence[Fact],
+    facts_b: Sequence[Fact],
+    *,
+    requires_a: Sequence[Fact] = (),
+    requires_b: Sequence[Fact] = (),
+) -> tuple[Verdict, str]:
+    """The verdict on two sides' facts and why, in words. ``requires_a`` /
+    ``requires_b``: what each trial requires in its other criteria ("singleton" /
+    "singleton pregnant women" in two trials of pregnant women are the same)."""
+    a_loose = admits_all(facts_a, facts_b, requires_b)
+    b_loose = admits_all(facts_b, facts_a, requires_a)
     if a_loose and b_loose:
         return "same", _both(facts_a)
     parts = []
-    for side, mine, theirs in (("A", facts_a, facts_b), ("B", facts_b, facts_a)):
+    for side, mine, theirs, elsewhere in (
+        ("A", facts_a, facts_b, requires_b),
+        ("B", facts_b, facts_a, requires_a),
+    ):
         other = "B" if side == "A" else "A"
         parts += _also_admitted(side, mine, theirs)
         refused = _refused(theirs, mine)
@@ -186,7 +202,7 @@ def compare_facts(facts_a: Sequence[Fact], facts_b: Sequence[Fact]) -> tuple[Ver
                     if not any(broader(o, e) for o in _asked(theirs, requirement))
                 ]
             else:
-                their_groups = _either(theirs)
+                their_groups = _either([*theirs, *elsewhere])
                 extra = [
                     r
                     for group in _either(mine)

@@ -387,6 +387,8 @@ def align_criteria(
                 variables_a=variables_a,
                 variables_b=variables_b,
                 similarity=similarity,
+                requires_a=_required(ma, ids_a),
+                requires_b=_required(mb, ids_b),
             )
         shown_a, shown_b = _shown(ma, ids_a), _shown(mb, ids_b)
         pairs.append(
@@ -447,6 +449,18 @@ def _states_part_of(part: Meaning, whole: Meaning) -> bool:
         return False
     asked = {_asked(f) for f in whole.facts}
     return all(_asked(f) in asked for f in part.facts)
+
+
+def _required(meanings: Sequence[Meaning], row: list[int]) -> list[Fact]:
+    """What a trial requires of every patient in its criteria outside a row: the facts
+    its inclusions require, none of them an alternative or an example."""
+    return [
+        f
+        for k, m in enumerate(meanings)
+        if k not in row and m.criterion.section == "inclusion"
+        for f in m.facts
+        if f.requirement == "required" and f.either is None and not f.example
+    ]
 
 
 def _states(meaning: Meaning) -> set[str]:

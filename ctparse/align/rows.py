@@ -117,8 +117,11 @@ def judge(
     variables_a: frozenset[str],
     variables_b: frozenset[str],
     similarity: float = 0.0,
+    requires_a: Sequence[Fact] = (),
+    requires_b: Sequence[Fact] = (),
 ) -> tuple[Verdict, str, str | None, str | None, str]:
-    """(verdict, detail, variable, about, basis) of a row."""
+    """(verdict, detail, variable, about, basis) of a row; ``requires_*``: what each
+    trial requires in its criteria outside the row."""
     criteria_a = [m.criterion for m in side_a]
     criteria_b = [m.criterion for m in side_b]
     parts: list[tuple[Verdict, str]] = []
@@ -205,7 +208,9 @@ def judge(
         and f.concept not in named["B"]
     ]
     if asks(facts_a) and asks(facts_b):
-        verdict, detail = compare_facts(facts_a, facts_b)
+        verdict, detail = compare_facts(
+            facts_a, facts_b, requires_a=requires_a, requires_b=requires_b
+        )
         notes = _examples(criteria_a, criteria_b)
         parts.append((verdict, f"{detail} ({notes})" if notes and detail else detail))
         if basis == "text":
