@@ -697,3 +697,21 @@ def test_not_received_negates_only_what_it_opens() -> None:
         "Patients who have not received insulin with HbA1c ≥ 7%", "inclusion"
     ).thresholds
     assert (limit.eligible.lower, limit.eligible.upper) == (7.0, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Able to walk for 30 minutes per session",
+        "Exercise at least 150 minutes per week",
+        "Sessions of 45 minutes three times a week",
+        "Sleep less than 6 hours a night",
+    ],
+)
+def test_how_long_each_time_is_no_window(text: str) -> None:
+    assert parse(text, "inclusion").windows == ()
+
+
+def test_a_period_in_hours_before_an_event_is_still_a_window() -> None:
+    (w,) = parse("Symptom onset less than 6 hours before randomization", "inclusion").windows
+    assert (w.days, w.anchor) == (0.25, "randomization")

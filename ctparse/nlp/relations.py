@@ -112,3 +112,23 @@ def subgroup(text: str, end: int) -> tuple[str, int] | None:
         name = " ".join((cohort.group("paren") or cohort.group("word")).split())
         return f"for {name}", cohort.end()
     return None
+
+
+_PER_SESSION = re.compile(
+    r"(?i)\s*(?:(?:per|a|an|/|each|every|in\s+(?:each|every|one)|of)\s*(?:sessions?|visits?|"
+    r"treatments?|classes|class|days?|nights?|weeks?|bouts?)|(?:\w+\s+)?times?\s+(?:a|per|each)"
+    r"\s+(?:day|week|month))\b"
+)
+
+
+def per_session(text: str, end: int) -> bool:
+    """Whether a period ending at ``end`` is how long each time ("30 minutes per
+    session", "150 minutes per week", "45 minutes three times a week"), not a time since
+    anything.
+
+    >>> per_session("Walk for 30 minutes per session", 19)
+    True
+    >>> per_session("Surgery within 24 hours before", 23)
+    False
+    """
+    return _PER_SESSION.match(text, end) is not None

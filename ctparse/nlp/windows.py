@@ -156,8 +156,8 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
         value = numbers.parse_number(m.group("num"))
         value_max = numbers.parse_number(m.group("num2")) if m.group("num2") else None
         unit = unit_id(m.group("unit").lower()) or unit_id(m.group("unit"))
-        if unit is None:
-            continue
+        if unit is None or (unit in ("minute", "hour") and relations.per_session(local, end)):
+            continue  # "30 minutes per session": how long each time, no time since anything
         if m.group("and") and not _is_between(m, r):
             # "at 3 and 6 months": a list, of which only the last number is a period here.
             start, value, value_max = m.start("num2"), value_max or value, None
@@ -522,6 +522,7 @@ _POST_WORD = re.compile(
 )
 _DOSE_UNIT = re.compile(r"\s*(?:mg|g|mcg|µg|μg|grams?|milligrams?)\b")
 _FREQUENCY = re.compile(r"\s*(?:per|a|an|/|each|every)\s*(?:weeks?|months?|days?|years?)\b")
+
 # The words a parenthesis dates when they follow it: up to a clause break, at most 6.
 _NOUN_PHRASE = re.compile(
     r"\s*(?P<np>[^\s,;.()\[\]]+(?:\s+(?!(?i:for|within|at|during|before|after|since|who|which"
