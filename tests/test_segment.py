@@ -73,6 +73,11 @@ def test_a_second_kind_of_patient_after_or_is_excluded_on_its_own() -> None:
         "Weight change of more than 4 kg",
         "who have dieted",
     ]
+    found = segment("Exclusion Criteria:\n- Prisoner or patient interned in psychiatric hospital")
+    assert [c.text for c in found if c.parent] == [
+        "Prisoner",
+        "patient interned in psychiatric hospital",
+    ]
     # In an inclusion the two kinds are alternatives: one criterion.
     assert not [c for c in segment(f"Inclusion Criteria:\n{line}") if c.parent]
 

@@ -76,7 +76,8 @@ PEOPLE = r"(?:patients?|subjects?|participants?|individuals?|persons?|people)"
 SUBJECT = rf"(?:those|{PEOPLE})(?:\s+{PEOPLE})?"
 # "… or those subjects with …", "… or who have undergone …": a second kind of patient.
 _RESTATED = re.compile(
-    rf"\s*,?\s+(?:or|and/or)\s+(?={SUBJECT}\s+(?:who|with|that|having|under|on|in)\b|"
+    rf"\s*,?\s+(?:or|and/or)\s+(?={SUBJECT}\s+(?:who|with|that|having|under|on|in|"
+    r"(?:admitted|interned|hospitali[sz]ed|treated|receiving|undergoing|taking|living)\b)\b|"
     r"who\s+(?:have|has|had|are|is|were|was|will|cannot|can|did|do|does|underwent|received|"
     r"take|took)\b)",
     re.IGNORECASE,
