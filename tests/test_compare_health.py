@@ -95,3 +95,14 @@ def test_health_in_general_on_both_sides_the_kind_is_the_wider() -> None:
     row = _row(comparison, "inc-1")
     assert row.b_ids == ("exc-1",)
     assert row.verdict == "a_stricter", row.detail
+
+
+def test_health_in_general_on_both_sides_gathers_the_named_conditions_of_both() -> None:
+    comparison = ctparse.compare(
+        _text([], ["Presence of malignancy", "Clinically significant diseases"]),
+        _text([], ["Severe systemic disease", "Advanced chronic liver disease", "Pregnancy"]),
+    )
+    row = _row(comparison, "exc-2")
+    assert (set(row.a_ids), set(row.b_ids)) == ({"exc-1", "exc-2"}, {"exc-1", "exc-2"}), row
+    assert row.verdict == "different", row.detail
+    assert "cancer" in row.detail and "liver disease" in row.detail

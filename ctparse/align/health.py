@@ -63,9 +63,9 @@ def general(meaning: Meaning) -> str | None:
     return None
 
 
-#: Conditions that are no illness of the patient's own: a reaction to an agent, a
-#: disability ("Visual, auditory and physical disabilities").
-_NOT_ILLNESS = frozenset({"allergy", "intolerance", "disability"})
+#: Conditions that are no illness in the sense of health in general: a reaction to an
+#: agent, a disability ("Visual, auditory and physical disabilities"), substance abuse.
+_NOT_ILLNESS = frozenset({"allergy", "intolerance", "disability", "substance_abuse"})
 
 
 def names_conditions(meaning: Meaning, studied: frozenset[str] = frozenset()) -> bool:
@@ -92,15 +92,24 @@ def _is_state(concept: str) -> bool:
     return entry is not None and entry.state  # pregnancy, lactation: no illness
 
 
+def _studied(meanings: Sequence[Meaning]) -> frozenset[str]:
+    """What a trial requires: the conditions it studies, which its words of health in
+    general leave aside."""
+    return frozenset(
+        f.concept
+        for m in meanings
+        for f in m.facts
+        if f.requirement == "required" and not f.example
+    )
+
+
 def joins(
     mine: Sequence[Meaning], theirs: Sequence[Meaning], paired: set[int], paired_other: set[int]
 ) -> tuple[list[int], list[int]]:
     """The criteria of one side that ask of health in general and the criteria of the
     other side they join (both in no row yet); empty when either is."""
     generals = [k for k, m in enumerate(mine) if k not in paired and general(m)]
-    studied = frozenset(
-        f.concept for m in mine for f in m.facts if f.requirement == "required" and not f.example
-    )
+    studied = _studied(mine)
     named = [
         n
         for n, m in enumerate(theirs)
@@ -189,11 +198,32 @@ class HealthRows:
         self, ma: Sequence[Meaning], mb: Sequence[Meaning], ids_a: list[int], ids_b: list[int]
     ) -> tuple[Verdict, str] | None:
         """The verdict and detail of a row, if it is one of health in general."""
-        if any(("a", i) in self.general for i in ids_a):
-            return judge_health("A", [ma[i] for i in ids_a], [mb[j] for j in ids_b])
-        if any(("b", j) in self.general for j in ids_b):
-            return judge_health("B", [mb[j] for j in ids_b], [ma[i] for i in ids_a])
+        on_a = any(("a", i) in self.general for i in ids_a)
+        on_b = any(("b", j) in self.general for j in ids_b)
+        side_a, side_b = [ma[i] for i in ids_a], [mb[j] for j in ids_b]
+        if on_a and on_b:
+            return _both_general(side_a, side_b)
+        if on_a:
+            return judge_health("A", side_a, side_b)
+        if on_b:
+            return judge_health("B", side_b, side_a)
         return None
+
+
+def _both_general(side_a: Sequence[Meaning], side_b: Sequence[Meaning]) -> tuple[Verdict, str]:
+    """Both trials ask of health in general, and name conditions besides: each names
+    what the other leaves to its general words ("Clinically significant diseases",
+    malignancy / "Severe systemic disease", liver disease)."""
+    named_a = [m for m in side_a if not general(m)]
+    named_b = [m for m in side_b if not general(m)]
+    if not named_a and not named_b:
+        return judge_health("A", side_a, side_b)
+    said = []
+    for side, mine, named in (("A", side_a, named_a), ("B", side_b, named_b)):
+        words = "; ".join(f"“{general(m)}”" for m in mine if general(m))
+        facts = dict.fromkeys(name(f) for m in named for f in m.facts if not f.example)
+        said.append(f"{side} {words}" + (f" and {', '.join(facts)}" if facts else ""))
+    return "different", "both exclude illness in general, in other words: " + "; ".join(said)
 
 
 def health_edges(
@@ -206,6 +236,35 @@ def health_edges(
     """The links of each side's criteria of health in general with the other side's
     named conditions, none of them ``linked`` yet (nor a repeat, ``twins_*``)."""
     rows = HealthRows()
+    # Two criteria of health in general paired with each other ("Clinically significant
+    # diseases" / "Severe systemic disease"): the named conditions of both sides join them.
+    partners: dict[tuple[str, int], set[tuple[str, int]]] = {}
+    for i, j in linked:
+        partners.setdefault(("a", i), set()).add(("b", j))
+        partners.setdefault(("b", j), set()).add(("a", i))
+    meaning = {("a", i): m for i, m in enumerate(ma)} | {("b", j): m for j, m in enumerate(mb)}
+    for (side, k), theirs_k in sorted(partners.items()):
+        if side != "a" or not all(
+            general(meaning[n]) and all(general(meaning[p]) for p in partners[n])
+            for n in (("a", k), *theirs_k)
+        ):
+            continue
+        j = min(n for _, n in theirs_k)
+        rows.general |= {("a", k), *theirs_k}
+        done_a = {i for i, _ in linked} | twins_a
+        done_b = {j2 for _, j2 in linked} | twins_b
+        studied_a, studied_b = _studied(ma), _studied(mb)
+        rows.edges += [
+            (n, j)
+            for n, m in enumerate(ma)
+            if n not in done_a and not general(m) and names_conditions(m, studied_a)
+        ]
+        rows.edges += [
+            (k, n)
+            for n, m in enumerate(mb)
+            if n not in done_b and not general(m) and names_conditions(m, studied_b)
+        ]
+        break  # one such row: the named conditions join it once
     for side, mine, theirs in (("a", ma, mb), ("b", mb, ma)):
         done = {(i if side == "a" else j) for i, j in [*linked, *rows.edges]}
         done |= twins_a if side == "a" else twins_b
