@@ -239,3 +239,10 @@ def test_a_lent_head_names_the_conjunct_where_it_is_written() -> None:
 )
 def test_a_cancer_is_named_by_its_organ_and_any_word_for_the_tumour(text: str, named: str) -> None:
     assert [m.entry.id for m in mentions(text)] == [named]
+
+
+@pytest.mark.parametrize("text", ["defined as a weekly average", "as a rule"])
+def test_function_words_written_apart_spell_no_name(text: str) -> None:
+    # "as a" folds to the key of "ASA", which only the acronym written as one names
+    assert [m.entry.id for m in mentions(text)] == []
+    assert [m.entry.id for m in mentions("ASA I-II")] == ["asa"]

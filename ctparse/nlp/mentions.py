@@ -131,6 +131,8 @@ def _match(
     for j in range(i + 1, last + 1):
         key += tokens[j - 1].folded
         found = _choose(lex.by_key[key], lex, broad=broad) if key in lex.by_key else None
+        if found is not None and j - i > 1 and all(t.folded in _FUNCTION for t in tokens[i:j]):
+            found = None  # "as a" spells no "ASA": function words name nothing
         if found is None and j - i <= _ABBREVIATION_TOKENS:
             written = text[tokens[i].start : tokens[j - 1].end]
             ids = lex.by_abbreviation.get(written, ())
@@ -143,6 +145,46 @@ def _match(
             break
     return best
 
+
+#: Words that, written apart, spell no name together ("as a" is no ASA, "in r" no INR).
+_FUNCTION = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "as",
+        "at",
+        "in",
+        "on",
+        "of",
+        "to",
+        "or",
+        "and",
+        "is",
+        "it",
+        "be",
+        "by",
+        "no",
+        "not",
+        "so",
+        "if",
+        "do",
+        "us",
+        "we",
+        "he",
+        "me",
+        "my",
+        "up",
+        "per",
+        "via",
+        "for",
+        "are",
+        "was",
+        "were",
+        "has",
+        "had",
+    ]
+)
 
 _PREFIXES: dict[int, tuple[Lexicon, frozenset[str]]] = {}
 
