@@ -106,3 +106,13 @@ def test_health_in_general_on_both_sides_gathers_the_named_conditions_of_both() 
     assert (set(row.a_ids), set(row.b_ids)) == ({"exc-1", "exc-2"}, {"exc-1", "exc-2"}), row
     assert row.verdict == "different", row.detail
     assert "cancer" in row.detail and "liver disease" in row.detail
+
+
+def test_a_kind_said_outside_the_words_of_illness_still_narrows_them() -> None:
+    comparison = ctparse.compare(
+        _text([], ["Clinically significant diseases"]),
+        _text([], ["Known severe kidney problems"]),
+    )
+    row = _row(comparison, "exc-1")
+    assert row.verdict == "different", row.detail
+    assert "excludes only significant illness" in row.detail

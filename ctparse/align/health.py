@@ -141,7 +141,7 @@ def judge_health(
     theirs = [m for m in named if general(m)]
     if theirs:
         # Health asked in general on both sides: a kind of illness only is the wider.
-        kinds = [bool(_KIND.search(general(m) or "")) for m in (*generals, *theirs)]
+        kinds = [bool(_KIND.search(m.criterion.text or "")) for m in (*generals, *theirs)]
         mine_kind, their_kind = any(kinds[: len(generals)]), any(kinds[len(generals) :])
         said = "; ".join(f"“{general(m)}”" for m in theirs)
         if mine_kind == their_kind:
@@ -168,11 +168,11 @@ def judge_health(
             "different",
             f"{side_general} asks for good health ({words}); {other} requires {needs}",
         )
-    kind = next((m for m in generals if _KIND.search(general(m) or "")), None)
+    kind = next((k for m in generals if (k := _KIND.search(m.criterion.text or ""))), None)
     if kind is not None:
         return "different", (
-            f"{side_general} excludes only {general(kind)}; {other} excludes named conditions "
-            f"of any kind: {listed}"
+            f"{side_general} excludes only {kind.group(0).lower()} illness ({words}); {other} "
+            f"excludes named conditions of any kind: {listed}"
         )
     past = [f for f in facts if f.when == "family" or f.window is not None]
     if past:
