@@ -18,7 +18,7 @@ Range(lower=75.0, lower_inclusive=True, upper=None, upper_inclusive=None)
 (('PHASE2',), 91)
 >>> comparison = ctparse.compare(study, study)
 >>> comparison.summary.same, comparison.summary.different
-(67, 0)
+(66, 0)
 """
 
 from __future__ import annotations
