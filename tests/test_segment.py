@@ -438,6 +438,11 @@ def test_seed_004_organ_function_requirements_are_pieces() -> None:
         ),
         ("Adult patients with colorectal cancer.", ["Adult patients", "with colorectal cancer."]),
         (
+            "Women called back from a screening mammography",
+            ["Women", "called back from a screening mammography"],
+        ),
+        ("Male patients with prostate cancer", ["Male patients", "with prostate cancer"]),
+        (
             "Adult patients (age >= 18) admitted to the intensive care unit",
             ["Adult patients (age >= 18)", "admitted to the intensive care unit"],
         ),

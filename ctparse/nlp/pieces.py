@@ -160,6 +160,7 @@ def _split_once(
         _demand_list(text, start, end)
         or _demand_with(text, start, end)
         or _sex_then_age(text, start, end)
+        or _sex_then_who(text, start, end)
     )
 
 
@@ -319,6 +320,40 @@ def _sex_then_age(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if not _AGE.search(text, rest, stop) or not _a_demand(text, rest, stop, measured_up_to=40):
         return []
     return [(start, sex.end()), (sex.end(), end)]
+
+
+#: What follows a sex said as the patient, naming something of its own: "Women | called
+#: back from a screening mammography", "Men | with type 2 diabetes" (not "Women who are
+#: pregnant": one demand).
+_WHO = re.compile(
+    r"[ \t]+(?=(?:with|who\s+(?:have|has|underwent|undergo|will)|diagnosed\s+with|"
+    r"suffering\s+from|undergoing|scheduled\s+for|planned\s+for|presenting\s+with|"
+    r"(?:called|recalled|referred|admitted|hospitali[sz]ed)\s+(?:back|to|for|from|with|in)|"
+    r"aged?\b)\b)",
+    re.IGNORECASE,
+)
+
+
+_PER_SEX_LIMIT = re.compile(
+    r"(?i)(?:[<>≤≥＜＞=]|\b(?:greater|less|more|fewer|higher|lower|above|below|larger?|"
+    r"smaller?|over|under|exceed\w*|at\s+least|at\s+most|up\s+to)\b)\s*(?:than\s*)?\d"
+)
+
+
+def _sex_then_who(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A sex said as the patient, then what else the criterion asks of them ("Women
+    called back from a screening mammography", "Male patients with prostate cancer"):
+    two pieces, the sex compared as sex."""
+    s, e = trim(text, start, end, piece=True)
+    sex = rules().sex.match(text, s, e)
+    if sex is None:
+        return []
+    who = _WHO.match(text, sex.end(), e)
+    if who is None or not ALNUM.search(text, who.end(), e):
+        return []
+    if _PER_SEX_LIMIT.search(text, who.end(), e):
+        return []  # "Men with BMI larger than 42, females with BMI > 35": a limit for each sex
+    return [(start, sex.end()), (who.end(), end)]
 
 
 def _a_demand(text: str, start: int, end: int, *, measured_up_to: int) -> bool:
