@@ -98,11 +98,16 @@ def _restated_subject(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 _OR = re.compile(r"\s+(?:or|and/or)\s+(?=[A-Za-z])", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"[A-Za-z][\w'-]*")
-#: The other end of a range, the variable left out: "over 85 years", "greater than 2".
-_LIMIT_START = re.compile(
-    r"(?i)(?:[<>≤≥＜＞=]|(?:over|under|above|below|beyond|greater|less|more|fewer|older|"
-    r"younger|higher|lower|at\s+(?:least|most)|up\s+to|exceed\w*)\b)"
+#: The words of a limit, written with or without the variable ("over 85 years",
+#: "BMI larger than 42").
+_LIMIT_WORDS = (
+    r"[<>≤≥＜＞=]|\b(?:over|under|above|below|beyond|greater|less|more|fewer|older|younger|"
+    r"higher|lower|larger?|smaller?|at\s+(?:least|most)|up\s+to|exceed\w*)\b"
 )
+#: The other end of a range, the variable left out: "over 85 years", "greater than 2".
+_LIMIT_START = re.compile(rf"(?i)(?:{_LIMIT_WORDS})")
+#: A limit with its number: "larger than 42", "> 35".
+_LIMIT = re.compile(rf"(?i)(?:{_LIMIT_WORDS})\s*(?:than\s*)?\d")
 
 
 def _limit_or(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -285,10 +290,14 @@ def _demand_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 # Who a criterion goes on to be about, after a demand on age: "Subjects over 60
 # years of age | with a clinical diagnosis of Parkinson's disease".
+#: The words that go on to who the patient is, after a demand of their own.
+_WHO_WORDS = (
+    r"diagnosed\s+with|suffering\s+from|undergoing|scheduled\s+for|planned\s+for|"
+    r"presenting\s+with"
+)
 _WITH = re.compile(
     r"[ \t]+(?=(?:with|who\s+(?:have|has|are|underwent|undergo|will\s+undergo|require|requires|"
-    r"need|needs)|diagnosed\s+with|suffering\s+from|undergoing|requiring|scheduled\s+for|"
-    r"planned\s+for|presenting\s+with|admitted\s+(?:to|for|with|in)|"
+    rf"need|needs)|{_WHO_WORDS}|requiring|admitted\s+(?:to|for|with|in)|"
     r"hospitali[sz]ed\s+(?:in|for|with|at)|referred\s+(?:to|for))\b)",
     re.IGNORECASE,
 )
@@ -326,17 +335,10 @@ def _sex_then_age(text: str, start: int, end: int) -> list[tuple[int, int]]:
 #: back from a screening mammography", "Men | with type 2 diabetes" (not "Women who are
 #: pregnant": one demand).
 _WHO = re.compile(
-    r"[ \t]+(?=(?:with|who\s+(?:have|has|underwent|undergo|will)|diagnosed\s+with|"
-    r"suffering\s+from|undergoing|scheduled\s+for|planned\s+for|presenting\s+with|"
+    rf"[ \t]+(?=(?:with|who\s+(?:have|has|underwent|undergo|will)|{_WHO_WORDS}|"
     r"(?:called|recalled|referred|admitted|hospitali[sz]ed)\s+(?:back|to|for|from|with|in)|"
     r"aged?\b)\b)",
     re.IGNORECASE,
-)
-
-
-_PER_SEX_LIMIT = re.compile(
-    r"(?i)(?:[<>≤≥＜＞=]|\b(?:greater|less|more|fewer|higher|lower|above|below|larger?|"
-    r"smaller?|over|under|exceed\w*|at\s+least|at\s+most|up\s+to)\b)\s*(?:than\s*)?\d"
 )
 
 
@@ -351,7 +353,7 @@ def _sex_then_who(text: str, start: int, end: int) -> list[tuple[int, int]]:
     who = _WHO.match(text, sex.end(), e)
     if who is None or not ALNUM.search(text, who.end(), e):
         return []
-    if _PER_SEX_LIMIT.search(text, who.end(), e):
+    if _LIMIT.search(text, who.end(), e):
         return []  # "Men with BMI larger than 42, females with BMI > 35": a limit for each sex
     return [(start, sex.end()), (who.end(), end)]
 
