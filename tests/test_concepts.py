@@ -357,3 +357,33 @@ def test_an_abbreviation_defined_in_brackets_names_what_it_follows(
     (criterion,) = ctparse.criteria(text, section="exclusion")
     (entity,) = [e for e in criterion.entities if e.text == abbreviation]
     assert (entity.concept.id if entity.concept else None) == concept
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        # the gene: a gene word after it, "wild-type" before it, or no value at all
+        ("EGFR-mutated non-small cell lung cancer", "egfr_mutation"),
+        ("EGFR positive tumours", "egfr_mutation"),
+        ("EGFR exon 19 deletion or L858R", "egfr_mutation"),
+        ("Wild-type EGFR", "egfr_mutation"),
+        ("Known EGFR, ALK or ROS1 alterations", "egfr_mutation"),
+        # the estimated GFR: a value follows, or it is written eGFR
+        ("EGFR < 30 ml/min/1.73m2", "egfr"),
+        ("EGFR of at least 45", "egfr"),
+        ("Renal function: EGFR (CKD-EPI) > 50", "egfr"),
+        ("eGFR >= 60 mL/min", "egfr"),
+        ("eGFR-based dosing", "egfr"),
+    ],
+)
+def test_egfr_in_capitals_is_the_gene_unless_a_value_follows(text: str, concept: str) -> None:
+    import ctparse
+    from ctparse.nlp.mentions import mentions
+
+    (criterion,) = ctparse.criteria(text, section="inclusion")
+    found = [
+        e.concept.id for e in criterion.entities if e.text.upper().startswith("EGFR") and e.concept
+    ]
+    assert found == [concept]
+    # the dictionary tagger reads it the same way
+    assert [m.entry.id for m in mentions(text) if m.text.upper().startswith("EGFR")] == [concept]

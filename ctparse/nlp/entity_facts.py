@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 
 from ..schema import Concept, Criterion, Entity, MeshTerm
 from .assertions import Scanner, permission_of, requirement_of
-from .concepts import entry_of, key, lexicon, split_coordination
+from .concepts import entry_of, in_context, key, lexicon, split_coordination
 from .mentions import Mention, cites, mentions, references, taken
 from .polarity import Cues
 from .qualifiers import kind_of, qualifiers, relation_span
@@ -72,6 +72,11 @@ def build_entities(
     narrowing = qualifiers(text, [_as_mention(text, s, e, p.name) for s, e, _, p in parts])
     for (p_start, p_end, kind, part), qualified in zip(parts, narrowing, strict=True):
         concept = part.concept
+        if (
+            concept is not None
+            and (gene := in_context(concept.id, text, p_start, p_end)) != concept.id
+        ):
+            concept = lexicon().entries[gene].concept()
         if mesh:
             (grounded,) = ground([part.name], mesh, kind=kind)
             if grounded is not None:

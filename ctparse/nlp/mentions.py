@@ -35,7 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..resources import models_dir, per_text
-from .concepts import _DASHES, ConceptEntry, Lexicon, _singular, lexicon
+from .concepts import _DASHES, ConceptEntry, Lexicon, _singular, in_context, lexicon
 from .rules import rules
 from .suspended import restore
 
@@ -570,7 +570,7 @@ def _mentions(text: str, broad: bool, directory: Path) -> tuple[Mention, ...]:
             end=tokens[e - 1].end,
             text=text[tokens[s].start : tokens[e - 1].end],
             name=name,
-            entry=lex.entries[cid],
+            entry=lex.entries[in_context(cid, text, tokens[s].start, tokens[e - 1].end)],
         )
         for s, e, cid, name in sorted(found)
     ]
