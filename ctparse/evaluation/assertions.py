@@ -143,7 +143,7 @@ def score_negation(docs: Sequence[dict[str, Any]]) -> NegationScore:
             if kind is None:
                 continue
             gold = bool(entity.get("negated"))
-            qualifiers = scanner.qualify(entity["start"], entity["end"])
+            qualifiers = scanner.qualify(entity["start"], entity["end"], kind)
             predicted = qualifiers.negated
             counts = score.by_type.setdefault(kind, [0, 0, 0])
             score.entities += 1

@@ -243,7 +243,7 @@ def _assertion(entry: dict[str, Any], example: Example) -> str:
     raw = example.raw
     text, entity = raw["text"], raw["entity"]
     start = text.find(entity)
-    qualifiers = qualify(text, [(start, start + len(entity))])[0]
+    qualifiers = qualify(text, [(start, start + len(entity))], [raw.get("type")])[0]
     if "requirement" in raw:
         return f"{qualifiers.assertion}, {requirement_of(raw['section'], qualifiers)}"
     return qualifiers.assertion

@@ -66,6 +66,7 @@ EXAMPLE_FIELDS = {
     "assertion": spec(str),
     "section": spec(str, required=False),
     "requirement": spec(str, required=False),
+    "type": spec(str, required=False),
 }
 TRIGGER_KINDS = (
     "negation",
@@ -104,6 +105,7 @@ _ABBREVIATION = re.compile(r"(?<![A-Za-z])(?:e\.g|i\.e|etc|vs|approx|[A-Za-z])$"
 _CLAUSE = re.compile(r"[,:;()\[\]]")
 _ADJACENT = re.compile(r"[\s\-]*")
 _WORD = re.compile(r"\w+")
+_ONE_VERB = re.compile(r"\s*(?:become|get|be|remain|stay)\s+")
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,9 @@ class Cue:
     scope: str | None
     max_words: int | None
     ends: frozenset[str]  # for a termination: the trigger kinds whose scope it ends
+    # The entity types the trigger does not reach: "unable to" negates an act, not a
+    # condition ("Unable to swallow tablets, nausea": the nausea is had).
+    spares: frozenset[str] = frozenset()
     # A termination's direction: "forward" ends only the scope of a trigger before the entity.
 
 
@@ -207,6 +212,7 @@ def _check(entry: dict[str, Any], where: str) -> Cue:
         scope=scope,
         max_words=entry.get("max_words"),
         ends=frozenset(ends) if ends else frozenset(TRIGGER_KINDS),
+        spares=frozenset(entry.get("spares") or ()),
     )
 
 
@@ -282,8 +288,10 @@ class Scanner:
                 sentence = bisect.bisect_right(self.starts, m.start()) - 1
                 self.cues.setdefault(sentence, []).append((m.start(), m.end(), cue))
 
-    def qualify(self, start: int, end: int) -> Qualifiers:
-        """The assertion cues that reach the entity at ``start:end``."""
+    def qualify(self, start: int, end: int, kind: str | None = None) -> Qualifiers:
+        """The assertion cues that reach the entity at ``start:end`` (of type ``kind``,
+        when known: a cue that spares the type reaches it only right after its verb,
+        "unable to become pregnant")."""
         sentence = bisect.bisect_right(self.starts, start) - 1
         found = self.cues.get(sentence)
         if not found:
@@ -299,6 +307,8 @@ class Scanner:
             elif t_start >= end and cue.direction != "forward":
                 gap, forward = (end, t_start), False
             else:
+                continue
+            if kind in cue.spares and not (forward and _ONE_VERB.fullmatch(self.text, *gap)):
                 continue
             if self._reaches(cue, gap, forward, found):
                 kinds.add(cue.kind)
@@ -352,10 +362,16 @@ def _scanner_of(text: str, directory: Path) -> Scanner:
     return Scanner(text)
 
 
-def qualify(text: str, spans: Sequence[tuple[int, int]]) -> list[Qualifiers]:
-    """The assertion cues reaching each entity span (``(start, end)`` offsets into ``text``)."""
+def qualify(
+    text: str, spans: Sequence[tuple[int, int]], kinds: Sequence[str | None] | None = None
+) -> list[Qualifiers]:
+    """The assertion cues reaching each entity span (``(start, end)`` offsets into
+    ``text``; ``kinds``: the entities' types, when known)."""
     scanner = Scanner.of(text)
-    return [scanner.qualify(start, end) for start, end in spans]
+    kinds = kinds or [None] * len(spans)
+    return [
+        scanner.qualify(start, end, kind) for (start, end), kind in zip(spans, kinds, strict=True)
+    ]
 
 
 def assert_entities(text: str, spans: Sequence[tuple[int, int]]) -> list[str]:

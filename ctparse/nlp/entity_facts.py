@@ -85,7 +85,7 @@ def build_entities(
                     concept = Concept(id=f"mesh:{grounded}", name=term, mesh=grounded)
                 elif concept.mesh != grounded:
                     concept = Concept(id=concept.id, name=concept.name, mesh=grounded)
-        said = scanner.qualify(p_start, p_end)
+        said = scanner.qualify(p_start, p_end, kind)
         requirement = requirement_of(
             criterion.section, said, permission=permission_of(cues, p_start, p_end)
         )
@@ -154,7 +154,7 @@ def tag_entities(criteria: Iterable[Criterion]) -> tuple[Criterion, ...]:
             else:
                 relation = None
             at = relation or (mention.start, mention.end)
-            said = scanner.qualify(*at)
+            said = scanner.qualify(*at, None if relation else mention.entry.type)
             requirement = requirement_of(
                 criterion.section, said, permission=permission_of(cues, *at)
             )
