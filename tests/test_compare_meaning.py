@@ -1308,6 +1308,18 @@ def test_an_adjective_of_kind_narrows_a_condition(a: str, b: str, verdict: str, 
             "same",
         ),
         (exclusion("Refusal to participate"), inclusion("Signed informed consent"), "same"),
+        # Signing said as an ability asks the capacity; willing to sign asks consent given.
+        (
+            inclusion("Ability to sign informed consent"),
+            inclusion("Signed informed consent"),
+            "b_stricter",
+        ),
+        (exclusion("Unable to sign a written consent"), inclusion("Able to consent"), "same"),
+        (
+            inclusion("Willing and able to sign informed consent"),
+            inclusion("Signed informed consent"),
+            "same",
+        ),
     ],
 )
 def test_consent_given_is_within_the_capacity_to_consent(a: str, b: str, verdict: str) -> None:

@@ -38,8 +38,21 @@ _GIVEN = re.compile(
 )
 
 
+# Signing said as an ability ("Ability to sign informed consent", "unable to sign a
+# written consent") asks the capacity, not a signature.
+_ABLE_TO_SIGN = re.compile(
+    r"(?i)\b(?:(?:un)?able|(?:in)?ability|(?:in)?capab\w*|(?:in)?capacity)\s+(?:to|of)\s+"
+    r"sign(?:ing)?(?:\s+(?:an?|the|their|his|her))?(?:\s+written)?\b"
+)
+
+
 def part_of(text: str) -> str:
-    """Which part of consent a criterion's words ask: the concept id."""
+    """Which part of consent a criterion's words ask: the concept id.
+
+    >>> part_of("Ability to sign informed consent"), part_of("Signed informed consent")
+    ('consent_capacity', 'informed_consent')
+    """
+    text = _ABLE_TO_SIGN.sub("able", text)
     if _GIVEN.search(text):
         return CONSENT
     if _ABLE.search(text) and not _WILLING.search(text):
