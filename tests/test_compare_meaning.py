@@ -1416,3 +1416,21 @@ def test_what_a_trial_requires_elsewhere_is_required_of_its_patients() -> None:
     # Alone, the requirement is wider.
     row = only_row(inclusion("Singleton"), inclusion("Singleton pregnant women"))
     assert row.verdict == "b_stricter", row.detail
+
+
+@pytest.mark.parametrize(
+    "cause",
+    [
+        "Conditions associated with chronic pain, such as peripheral neuropathy",
+        "Conditions causing chronic pain",
+        "Diseases that cause chronic pain",
+    ],
+)
+def test_a_condition_named_by_the_pain_it_causes_is_not_the_pain(cause: str) -> None:
+    """Required pain and excluded conditions that cause pain are two demands: the
+    excluded condition is another disease, not the pain the trial asks for."""
+    comparison = ctparse.compare(inclusion("Chronic pain for at least 3 months"), exclusion(cause))
+    assert [r.verdict for r in comparison.pairs] == ["only_a", "only_b"]
+    row = only_row(exclusion("Conditions associated with chronic pain"), exclusion(cause))
+    assert row.verdict == "same", row.detail
+    assert "a condition causing chronic pain" in row.detail, row.detail

@@ -35,6 +35,7 @@ _RELATIONS = {
     "allergy": "an allergy to",
     "intolerance": "an intolerance to",
     "treatment": "treatment of",
+    "cause": "a condition causing",
 }
 #: Whom a fact is about, and which of them may stand for each other.
 _TIMES = {"now": "patient", "ever": "patient", "future": "future", "family": "family"}
@@ -140,7 +141,10 @@ def name(fact: Fact) -> str:
     if fact.relation:
         # "active therapy for neoplastic disorders": the flags are the relation's.
         relation = _RELATIONS.get(fact.relation, fact.relation)
-        head = " ".join([*flags, relation, *degrees, words])
+        if fact.relation == "cause":  # "a condition causing chronic pain": the pain's
+            head = " ".join([relation, *flags, *degrees, words])
+        else:
+            head = " ".join([*flags, relation, *degrees, words])
     else:
         head = " ".join([*flags, *degrees, words])
     if "restricted" in fact.flags and (not kind or kind.startswith("to ")):
