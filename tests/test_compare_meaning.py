@@ -1434,3 +1434,21 @@ def test_a_condition_named_by_the_pain_it_causes_is_not_the_pain(cause: str) -> 
     row = only_row(exclusion("Conditions associated with chronic pain"), exclusion(cause))
     assert row.verdict == "same", row.detail
     assert "a condition causing chronic pain" in row.detail, row.detail
+
+
+def test_a_criterion_alone_on_a_kind_joins_the_row_asking_of_its_class() -> None:
+    """ "Mental retardation" alone joins the row of "another psychiatric disease" (paired
+    with "substance abuse"): the class excluded holds both, so B is stricter."""
+    comparison = ctparse.compare(
+        exclusion("Current substance abuse", "Mental retardation"),
+        exclusion("Having another psychiatric disease"),
+    )
+    (row,) = comparison.pairs
+    assert row.verdict == "b_stricter", row.detail
+    assert "intellectual disability" in row.detail
+    # Asked another way (required, not excluded), a kind does not join its class.
+    comparison = ctparse.compare(
+        exclusion("Current substance abuse") + "\n" + inclusion("Mental retardation"),
+        exclusion("Having another psychiatric disease"),
+    )
+    assert sorted(r.verdict for r in comparison.pairs) == ["b_stricter", "only_a"]

@@ -180,6 +180,25 @@ def _shares(inner: Meaning, outer: Meaning, weights: dict[str, float]) -> float:
     return best
 
 
+def _kinds_of(inner: Meaning, outer: Meaning) -> bool:
+    """Whether everything ``inner`` asks of is a kind of what ``outer`` asks of in
+    general, the same way of the same time ("intellectual disability" / "psychiatric
+    disease"; a catch-all such as "disease" is no class of anything: :mod:`.health`)."""
+    facts = [f for f in inner.facts if not f.example]
+    return bool(facts) and all(
+        f.requirement in _ASKED
+        and f.relation is None
+        and any(
+            not g.example
+            and g.concept != f.concept
+            and g.concept in f.broader
+            and (g.requirement, g.relation, g.when) == (f.requirement, None, f.when)
+            for g in outer.facts
+        )
+        for f in facts
+    )
+
+
 def _window_score(a: Meaning, b: Meaning, weights: dict[str, float]) -> float:
     """How surely two criteria time the same event ("radiotherapy within 14 days" /
     "radiation therapy within 2 weeks"), by their windows' events and anchors."""
@@ -323,6 +342,20 @@ def align_criteria(
                 groups.union(("a", i), ("b", j))
                 confidence[(i, j)] = max(score, FLOOR)
                 basis[(i, j)] = "concepts"
+    # A criterion alone on kinds of what a row asks of in general joins that row
+    # ("Dementia" / "another psychiatric disease", paired with "substance abuse").
+    for side, mine, theirs in (("a", ma, mb), ("b", mb, ma)):
+        twins = twins_a if side == "a" else twins_b
+        rowed = {(i if side == "a" else j) for i, j in confidence}
+        rowed_other = sorted({(j if side == "a" else i) for i, j in confidence})
+        for k, m in enumerate(mine):
+            if k in rowed or k in twins:
+                continue
+            n = next((n for n in rowed_other if _kinds_of(m, theirs[n])), None)
+            if n is not None:
+                i, j = (k, n) if side == "a" else (n, k)
+                groups.union(("a", i), ("b", j))
+                confidence[(i, j)], basis[(i, j)] = FLOOR, "concepts"
     # Health in general ("Healthy volunteers") with the named conditions left alone.
     healthy = health_edges(ma, mb, set(confidence), set(twins_a), set(twins_b))
     for i, j in healthy.edges:
