@@ -1452,3 +1452,17 @@ def test_a_criterion_alone_on_a_kind_joins_the_row_asking_of_its_class() -> None
         exclusion("Having another psychiatric disease"),
     )
     assert sorted(r.verdict for r in comparison.pairs) == ["b_stricter", "only_a"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prior treatment with a VEGFR TKI or an EGFR TKI",
+        "Previously received treatment with bevacizumab, ramucirumab, or any other anti-VEGF agent",
+    ],
+)
+def test_a_conjunct_takes_the_past_of_its_list(text: str) -> None:
+    """The cue's reach of words ends before the last conjunct; the list is one past."""
+    (criterion,) = ctparse.criteria(text, section="exclusion")
+    assert [e.assertion for e in criterion.entities] == ["historical"] * len(criterion.entities)
+    assert len(criterion.entities) >= 2

@@ -102,6 +102,31 @@ def build_entities(
                 qualifiers=qualified,
             )
         )
+    return _share_history(text, base, out)
+
+
+# What joins two conjuncts of one list: ", ", " or ", ", or an ", " and/or the ".
+_CONJUNCT_GAP = re.compile(
+    r"\s*(?:,\s*)?(?:(?:and\s*/\s*or|and|or)\s+)?(?:(?:an?|the|any)\s+)?(?:other\s+)?", re.I
+)
+
+
+def _share_history(text: str, base: int, entities: Sequence[Entity]) -> tuple[Entity, ...]:
+    """The entities, a conjunct of a list taking the past its first conjunct is said
+    in ("Prior treatment with a VEGFR TKI or an EGFR TKI": both prior, though the
+    cue's reach of words ends before the second)."""
+    out = list(entities)
+    for k in range(1, len(out)):
+        before, entity = out[k - 1], out[k]
+        gap = text[before.end - base : entity.start - base]
+        if (
+            before.assertion == "historical"
+            and entity.assertion == "present"
+            and entity.type == before.type
+            and gap.strip()
+            and _CONJUNCT_GAP.fullmatch(gap)
+        ):
+            out[k] = dataclasses.replace(entity, assertion="historical")
     return tuple(out)
 
 
@@ -175,6 +200,7 @@ def tag_entities(criteria: Iterable[Criterion]) -> tuple[Criterion, ...]:
                     qualifiers=qualified,
                 )
             )
+        entities = list(_share_history(text, base, entities))
         spelled_out = _spelled_out_in_brackets(criterion, _abused(text, base, entities))
         out.append(dataclasses.replace(criterion, entities=spelled_out))
     return tuple(out)
