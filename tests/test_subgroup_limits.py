@@ -91,3 +91,26 @@ def test_one_window_per_subgroup_each_with_its_condition(
 def test_a_study_phase_without_an_identifier_is_no_subgroup() -> None:
     (t,) = parse("Age ≥ 18 years in the phase").thresholds
     assert t.condition is None
+
+
+@pytest.mark.parametrize(
+    ("text", "condition"),
+    [
+        ("Subjects aged 7 to 17 willing to sign assent", "willing to sign assent"),
+        (
+            "Children aged 7 years and older willing and able to provide written assent",
+            "willing and able to provide written assent",
+        ),
+    ],
+)
+def test_an_age_band_asked_to_assent_is_a_subgroup_not_a_limit(text: str, condition: str) -> None:
+    """Assent is asked of minors: the ages name who must assent, and admit no one."""
+    (limit,) = parse(text, "inclusion").thresholds
+    assert (limit.variable, limit.eligible, limit.condition) == ("age", None, condition)
+
+
+def test_an_age_band_willing_to_consent_is_still_a_limit() -> None:
+    (limit,) = parse(
+        "Subjects aged 18 to 65 willing to sign informed consent", "inclusion"
+    ).thresholds
+    assert limit.eligible is not None and limit.condition is None
