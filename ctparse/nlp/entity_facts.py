@@ -34,7 +34,8 @@ from collections.abc import Iterable, Sequence
 
 from ..schema import Concept, Criterion, Entity, MeshTerm
 from .assertions import Scanner, permission_of, requirement_of
-from .concepts import entry_of, in_context, key, lexicon, split_coordination
+from .concepts import entry_of, key, lexicon, split_coordination
+from .genes import in_context
 from .mentions import Mention, cites, mentions, references, taken
 from .polarity import Cues
 from .qualifiers import kind_of, qualifiers, relation_span

@@ -35,7 +35,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..resources import models_dir, per_text
-from .concepts import _DASHES, ConceptEntry, Lexicon, _singular, in_context, lexicon
+from .concepts import _DASHES, ConceptEntry, Lexicon, _singular, lexicon
+from .genes import in_context
 from .rules import rules
 from .suspended import restore
 
