@@ -114,3 +114,18 @@ def test_an_age_band_willing_to_consent_is_still_a_limit() -> None:
         "Subjects aged 18 to 65 willing to sign informed consent", "inclusion"
     ).thresholds
     assert limit.eligible is not None and limit.condition is None
+
+
+@pytest.mark.parametrize(
+    ("text", "limits"),
+    [
+        # a range has two ends: a smaller number after it counts something else
+        ("Adolescents aged 12-17 and one parent", (12, 17)),
+        ("Aged 12 to 17 and 1 parent or guardian", (12, 17)),
+        # a larger one goes on with the scale
+        ("ECOG 0-1 or 2", (0, 2)),
+    ],
+)
+def test_a_range_ends_at_its_second_number(text: str, limits: tuple[int, int]) -> None:
+    (limit,) = parse(text, "inclusion").thresholds
+    assert (limit.eligible.lower, limit.eligible.upper) == limits

@@ -164,6 +164,14 @@ class _Value:
 # ------------------------------------------------------------------ values
 
 
+def _range_ends(text: str, quantities: list[re.Match[str]], op: str | None) -> bool:
+    """Whether the first two quantities are a range and the third is below its end."""
+    connector = text[quantities[0].end() : quantities[1].start()].strip().lower()
+    ranged = op == "between" or (rules().ops["range"].get(connector) and connector != "and")
+    second, third = (numbers.parse_number(q.group("num")) for q in quantities[1:3])
+    return bool(ranged) and third < second
+
+
 def _find_values(text: str) -> list[_Value]:
     g = grammar()
     r = rules()
@@ -188,6 +196,11 @@ def _find_values(text: str) -> list[_Value]:
                 # "1,500/mm3 and 3 prior lines": a unit closes the value, not a list.
                 quantities = quantities[:1]
                 end = quantities[0].end()
+        if len(quantities) > 2 and _range_ends(text, quantities, op):
+            # "aged 12-17 and one parent": a range has two ends; a smaller number after
+            # it counts something else.
+            quantities = quantities[:2]
+            end = quantities[1].end()
         nums, raws = [], []
         units: list[str | None] = []
         unit_written = unit = relative = None
