@@ -1466,3 +1466,22 @@ def test_a_conjunct_takes_the_past_of_its_list(text: str) -> None:
     (criterion,) = ctparse.criteria(text, section="exclusion")
     assert [e.assertion for e in criterion.entities] == ["historical"] * len(criterion.entities)
     assert len(criterion.entities) >= 2
+
+
+def test_whom_a_criterion_applies_to_is_not_asked_of_the_patient() -> None:
+    """ "matched to PD group", "for healthy subjects": the people named there are the
+    other cohort, or the cohort the line is for, not a condition asked of the patient."""
+    from ctparse.align.meaning import meaning_of
+
+    row = only_row(
+        inclusion("Age- and sex-matched to PD group (aged 18 or more)"),
+        inclusion("Aged 18 or more"),
+    )
+    assert row.verdict == "same", row.detail
+    (criterion,) = ctparse.criteria("Dementia for all subjects", section="exclusion")
+    (fact,) = meaning_of(criterion).facts
+    assert (fact.concept, fact.requirement) == ("dementia", "excluded")
+    (criterion,) = ctparse.criteria(
+        "Psychiatric diagnosis for healthy subjects", section="exclusion"
+    )
+    assert [f.concept for f in meaning_of(criterion).facts] == ["psychiatric_disorder"]

@@ -78,7 +78,16 @@ CAUSE = re.compile(
     r"resulting\s+from|attributable\s+to)\b[^.;()]*",
     re.IGNORECASE,
 )
-NOT_ASKED = (NEEDED_FOR, RATIONALE, EFFECT, MEANS, CAPABLE, QUESTIONED)
+# Whom a criterion applies to, at its end ("dementia for all subjects", "DSM-IV Axis I
+# diagnosis for healthy subjects"), and whom a control is matched to ("Age- and
+# sex-matched to PD group"): the people named there are not what is asked of the patient.
+COHORT = re.compile(
+    r"\b(?:for|in)\s+(?:all\s+|the\s+)?(?:healthy\s+)?(?:subjects|patients|participants|"
+    r"controls?|volunteers|cohorts?|groups?)(?:\s+only)?[\s.;]*$"
+    r"|\bmatched\s+(?:to|with)\s+(?:the\s+)?[^.;:()\n]{0,40}?\b(?:groups?|patients|cases|cohorts?)\b",
+    re.IGNORECASE,
+)
+NOT_ASKED = (NEEDED_FOR, RATIONALE, EFFECT, MEANS, CAPABLE, QUESTIONED, COHORT)
 
 
 def not_asked(match: re.Match[str]) -> tuple[int, int]:
