@@ -450,6 +450,20 @@ def test_seed_004_organ_function_requirements_are_pieces() -> None:
             "Patients aged ≥ 65 years hospitalized for heart failure",
             ["Patients aged ≥ 65 years", "hospitalized for heart failure"],
         ),
+        # an age, then a sentence of its own; who the patient is, then ", with" what
+        (
+            "Adults (ages 18-65), current service users, with severe mental ill-health, "
+            "which typically relates to bipolar disorder",
+            [
+                "Adults (ages 18-65)",
+                "current service users",
+                "with severe mental ill-health, which typically relates to bipolar disorder",
+            ],
+        ),
+        (
+            "Current service users, with severe and enduring mental disorder",
+            ["Current service users", "with severe and enduring mental disorder"],
+        ),
     ],
 )
 def test_a_comma_list_of_demands_is_split_into_them(line: str, parts: list[str]) -> None:
@@ -458,6 +472,17 @@ def test_a_comma_list_of_demands_is_split_into_them(line: str, parts: list[str])
     criteria = segment("Inclusion Criteria:\n- " + line)
     assert [c.text for c in criteria] == [line, *parts]
     assert all(c.parent == criteria[0].id for c in criteria[1:])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Aged 18-35 years, established by visual inspection of a government-issued ID",
+        "Age 5-8 years, both inclusive, at inclusion",
+    ],
+)
+def test_words_that_go_on_about_the_age_keep_the_line_whole(line: str) -> None:
+    assert texts("Inclusion Criteria:\n- " + line) == [line]
 
 
 @pytest.mark.parametrize(

@@ -164,6 +164,8 @@ def _split_once(
     return (
         _demand_list(text, start, end)
         or _demand_with(text, start, end)
+        or _age_then_rest(text, start, end)
+        or _who_then_with(text, start, end)
         or _sex_then_age(text, start, end)
         or _sex_then_who(text, start, end)
     )
@@ -314,6 +316,48 @@ def _demand_with(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if not _AGE.search(text, s, e) or not _a_demand(text, s, e, measured_up_to=40):
         return []
     return [(start, found.start()), (found.end(), end)]
+
+
+def _age_then_rest(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A demand on age, a comma, then a sentence of its own ("Adults (ages 18-65),
+    current service users, with severe and enduring mental ill-health, which …"): the
+    age is one piece, the rest another."""
+    parts = _split_top(text, start, end, ",", need_space=True)
+    if len(parts) < 2:
+        return []
+    s, e = trim(text, *parts[0], piece=True)
+    if not _AGE.search(text, s, e) or not _a_demand(text, s, e, measured_up_to=40):
+        return []
+    rest = parts[1][0]
+    first = _FIRST_WORD.search(text, rest, end)
+    if len(parts) < 3 or first is None or _OF_THE_AGE.fullmatch(first.group()):
+        return []  # "Aged 18-35 years, established by …", "Age 5-8 years, both inclusive"
+    return [(start, parts[0][1]), (rest, end)]
+
+
+#: A first word that goes on about the age before it, not a demand of its own.
+_OF_THE_AGE = re.compile(
+    r"(?i)\w+ed|both|inclusive|exclusive|at|as|in|on|by|per|according|when|which|who|or|and"
+)
+
+
+#: Who a patient is, then ", with" what they have: "Current service users, with severe
+#: and enduring mental disorder".
+_WHO_THEN_WITH = re.compile(
+    r"(?i)(?:[A-Za-z][\w'-]*\s+){0,3}(?:users?|patients?|subjects?|participants?|"
+    r"individuals?|adults?|children|women|men|volunteers?|people|persons?|residents?|"
+    r"members?|veterans?|students?|workers?)\s*,\s*(?=with\b)"
+)
+
+
+def _who_then_with(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Who the patient is, a comma, then what they have ("Current service users, with
+    severe and enduring mental disorder"): two pieces."""
+    s, e = trim(text, start, end, piece=True)
+    who = _WHO_THEN_WITH.match(text, s, e)
+    if who is None or not ALNUM.search(text, who.end(), e):
+        return []
+    return [(start, who.end()), (who.end(), end)]
 
 
 def _sex_then_age(text: str, start: int, end: int) -> list[tuple[int, int]]:
