@@ -460,6 +460,8 @@ def test_seed_004_organ_function_requirements_are_pieces() -> None:
                 "with severe mental ill-health, which typically relates to bipolar disorder",
             ],
         ),
+        ("Woman ≥ 18 years old", ["Woman", "≥ 18 years old"]),
+        ("Male or female ≥ 18 years of age.", ["Male or female", "≥ 18 years of age."]),
         (
             "Current service users, with severe and enduring mental disorder",
             ["Current service users", "with severe and enduring mental disorder"],
