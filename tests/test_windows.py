@@ -715,3 +715,19 @@ def test_how_long_each_time_is_no_window(text: str) -> None:
 def test_a_period_in_hours_before_an_event_is_still_a_window() -> None:
     (w,) = parse("Symptom onset less than 6 hours before randomization", "inclusion").windows
     assert (w.days, w.anchor) == (0.25, "randomization")
+
+
+@pytest.mark.parametrize(
+    ("text", "comparator"),
+    [
+        # "over the …" looks back over the period: within it, not more than it
+        ("Treatment with topical immunomodulators over the three months prior to enrolment", "<="),
+        ("Pelvic pain present for ≥ 14 days/month over the 2 months prior to enrollment", "<="),
+        ("Symptoms present over the past 3 months", "<="),
+        # "over 3 months" with no "the" is more than 3 months
+        ("Pain for over 3 months", ">"),
+    ],
+)
+def test_over_the_period_is_a_look_back(text: str, comparator: str) -> None:
+    windows = [w for w in parse(text, "inclusion").windows if w.days and w.days >= 60]
+    assert [w.comparator for w in windows] == [comparator]
