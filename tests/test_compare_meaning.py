@@ -1485,3 +1485,17 @@ def test_whom_a_criterion_applies_to_is_not_asked_of_the_patient() -> None:
         "Psychiatric diagnosis for healthy subjects", section="exclusion"
     )
     assert [f.concept for f in meaning_of(criterion).facts] == ["psychiatric_disorder"]
+
+
+def test_what_a_value_is_based_on_is_not_asked() -> None:
+    """ "based on … the earliest ultrasound": how the gestational age is known, not an
+    ultrasound asked of the patient; "16 0/7" weeks is read as weeks and sevenths."""
+    row = only_row(
+        inclusion(
+            "Gestational age between 16 weeks 0 days and 23 weeks 6 days based on clinical "
+            "information and evaluation of the earliest ultrasound"
+        ),
+        inclusion("16 0/7 to 22 0/7 weeks of gestation"),
+    )
+    assert row.verdict == "b_stricter", row.detail
+    assert "ultraso" not in row.detail

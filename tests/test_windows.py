@@ -53,6 +53,9 @@ def test_window_forms(text, comparator, value, unit, days, direction, anchor) ->
         ("at 37 weeks 0 days to 37 weeks 6 days of gestation", 37, 37 + 6 / 7),
         ("Gestational age between 24+0 and 33+6 weeks", 24, 33 + 6 / 7),
         ("Singleton pregnancy at ≥ 34+2 weeks", 34 + 2 / 7, None),
+        # days as sevenths of a week
+        ("16 0/7 to 22 0/7 weeks of gestation", 16, 22),
+        ("Gestational age between 24 0/7 and 33 6/7 weeks", 24, 33 + 6 / 7),
     ],
 )
 def test_a_gestational_age_in_weeks_and_days_is_an_age_not_a_window(text, low, high) -> None:

@@ -87,7 +87,14 @@ COHORT = re.compile(
     r"|\bmatched\s+(?:to|with)\s+(?:the\s+)?[^.;:()\n]{0,40}?\b(?:groups?|patients|cases|cohorts?)\b",
     re.IGNORECASE,
 )
-NOT_ASKED = (NEEDED_FOR, RATIONALE, EFFECT, MEANS, CAPABLE, QUESTIONED, COHORT)
+# What a value is set by ("Gestational age … based on clinical information and the
+# earliest ultrasound", "as determined by ultrasound"): how it is known, not a demand.
+BASED_ON = re.compile(
+    r"\b(?:based\s+on|(?:as\s+)?(?:determined|assessed|estimated|dated|calculated)\s+"
+    r"(?:by|from|using))\s[^.;:()\n]*",
+    re.IGNORECASE,
+)
+NOT_ASKED = (NEEDED_FOR, RATIONALE, EFFECT, MEANS, CAPABLE, QUESTIONED, COHORT, BASED_ON)
 
 
 def not_asked(match: re.Match[str]) -> tuple[int, int]:

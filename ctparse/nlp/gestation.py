@@ -1,4 +1,5 @@
-"""Gestational ages written in weeks and days: "37 weeks 0 days", "34+0 weeks", "33+6".
+"""Gestational ages written in weeks and days: "37 weeks 0 days", "34+0 weeks", "33+6",
+"16 0/7 weeks".
 
 Obstetric criteria write a gestational age as completed weeks plus days, "37 weeks
 6 days" or "37+6 weeks". The value grammar (:mod:`ctparse.nlp.values`) reads such a
@@ -33,7 +34,7 @@ _WEEKS = r"(?:weeks?|wks?|w)\b\.?"
 #: One age: whole weeks, then days as "+d" or "d days" (either may be missing).
 _OF = r"(?:\s+of\s+(?:amenorrh\w*|gestation|pregnancy))?"
 _ONE = (
-    rf"\d{{1,2}}(?:\s*\+\s*[0-6](?!\d))?(?:\s*{_WEEKS})?"
+    rf"\d{{1,2}}(?:\s*\+\s*[0-6](?!\d)|\s+[0-6]\s*/\s*7(?!\d))?(?:\s*{_WEEKS})?"
     rf"(?:\s*(?:\+|and|,)?\s*[0-6]\s*(?:days?|d)\b)?{_OF}"
 )
 #: Before or after a gestational age: below or above it, when what is dated is the
@@ -65,7 +66,8 @@ def _value() -> re.Pattern[str]:
 
 
 _PARTS = re.compile(
-    rf"(?P<w>\d{{1,2}})(?:\s*\+\s*(?P<a>[0-6]))?(?:\s*{_WEEKS})?(?:.*?(?P<b>[0-6])\s*(?:days?|d)\b)?",
+    rf"(?P<w>\d{{1,2}})(?:\s*\+\s*(?P<a>[0-6])|\s+(?P<c>[0-6])\s*/\s*7)?(?:\s*{_WEEKS})?"
+    r"(?:.*?(?P<b>[0-6])\s*(?:days?|d)\b)?",
     re.I | re.S,
 )
 
@@ -73,14 +75,14 @@ _PARTS = re.compile(
 def _weeks(text: str) -> float:
     parts = _PARTS.match(text.strip())
     assert parts is not None
-    days = parts.group("a") or parts.group("b") or "0"
+    days = parts.group("a") or parts.group("c") or parts.group("b") or "0"
     return int(parts.group("w")) + int(days) / 7
 
 
 def _compound(text: str) -> bool:
     """Whether an age says its days ("+0", "6 days"): a plain "37 weeks" is read as
-    any other value."""
-    return "+" in text or re.search(r"(?i)\d\s*(?:days?|d)\b", text) is not None
+    any other value; "16 0/7" says its days as sevenths."""
+    return "+" in text or re.search(r"(?i)\d\s*(?:days?|d)\b|\d\s*/\s*7\b", text) is not None
 
 
 def _marked(text: str) -> bool:
@@ -91,7 +93,9 @@ def _marked(text: str) -> bool:
 def gestational_values(values: list[_Value], text: str) -> list[_Value]:
     """``values`` with each gestational age in weeks and days read as one value
     (see the module docstring); unchanged in a text about no gestation."""
-    if ("+" not in text and "day" not in text.lower()) or not _CUE.search(text):
+    if ("+" not in text and "day" not in text.lower() and "/7" not in text) or not _CUE.search(
+        text
+    ):
         return values
     r = rules()
     unit = unit_id("weeks")
