@@ -1499,3 +1499,23 @@ def test_what_a_value_is_based_on_is_not_asked() -> None:
     )
     assert row.verdict == "b_stricter", row.detail
     assert "ultraso" not in row.detail
+
+
+@pytest.mark.parametrize(
+    ("a", "verdict", "said"),
+    [
+        ("BMI >= 30 kg/m^2", "different", "18–25 kg/m2 or 30–40 kg/m2"),
+        ("BMI 30-40 kg/m2", "a_stricter", "A only 30–40"),
+    ],
+)
+def test_disjoint_limits_on_two_lines_are_cohorts(a: str, verdict: str, said: str) -> None:
+    """ "BMI 30-40" and "BMI 18-25" on two lines admit no one together: they are an
+    obese and a lean cohort, and the trial admits either."""
+    row = only_row(inclusion(a), inclusion("BMI 30-40 kg/m2", "BMI 18-25 kg/m2"))
+    assert row.verdict == verdict, row.detail
+    assert said in row.detail, row.detail
+
+
+def test_limits_on_two_lines_that_meet_are_still_one_range() -> None:
+    row = only_row(inclusion("Age 18-65"), inclusion("Age >= 18", "Age <= 65"))
+    assert row.verdict == "same", row.detail

@@ -400,7 +400,7 @@ def _compare_limits(la: Limit, lb: Limit) -> tuple[Verdict, str]:
         if set_b < set_a:
             return "b_stricter", _how_much(name, ("A", la), ("B", lb), True)
         return "different", f"A requires {name} {da}; B {db}"
-    if _alternatives(la) or _alternatives(lb):
+    if _alternatives(la) or _alternatives(lb) or _cohorts(la) or _cohorts(lb):
         return _compare_either(la, lb)
     ra, rb = _in_whole_years(la), _in_whole_years(lb)
     if ra is None or rb is None:
@@ -447,6 +447,24 @@ def _alternatives(limit: Limit) -> list[Threshold] | None:
     return None
 
 
+def _cohorts(limit: Limit) -> list[Range] | None:
+    """The ranges of a side whose criteria each admit a range no other admits ("BMI
+    30-40 kg/m2" and "BMI 18-25 kg/m2" on two lines: an obese and a lean cohort), so
+    that the side admits either; None when the limits do not contradict, or one
+    criterion's own do (:func:`_alternatives`)."""
+    if not _empty(limit.eligible) or len(limit.criteria) < 2:
+        return None
+    ranges = []
+    for criterion in limit.criteria:
+        together: Range | None = None
+        for t in _own(limit, criterion):
+            together = _intersect(together, t.eligible)
+        if together is None or _empty(together):
+            return None
+        ranges.append(together)
+    return ranges
+
+
 def _own(limit: Limit, criterion: Criterion) -> list[Threshold]:
     return [
         t
@@ -460,24 +478,27 @@ def _own(limit: Limit, criterion: Criterion) -> list[Threshold]:
 def _parts(limit: Limit) -> list[tuple[Range, str]]:
     """The ranges a side admits, each with its words: one range, or, where the limits
     of one criterion are alternatives (:func:`_alternatives`), each of those limits'
-    own range within what the side's other limits admit. Ranges that touch (ages
+    own range within what the side's other limits admit, or each cohort's
+    (:func:`_cohorts`). Ranges that touch (ages
     18-64 and 65 or older) are one."""
     alternatives = _alternatives(limit)
-    if alternatives is None:
+    cohorts = _cohorts(limit) if alternatives is None else None
+    if alternatives is None and cohorts is None:
         whole = _in_whole_years(limit)
         return [(whole, describe(limit))] if whole is not None else []
     others = [
         t.eligible
         for c in limit.criteria
         for t in _own(limit, c)
-        if t not in alternatives and t.eligible is not None
+        if alternatives is not None and t not in alternatives and t.eligible is not None
     ]
     rest: Range | None = None
     for r in others:
         rest = _intersect(rest, r)
     ranges = []
-    for t in alternatives:
-        part = _intersect(t.eligible, rest)
+    parts: list[Range | None] = list(cohorts or ())
+    parts += [_intersect(t.eligible, rest) for t in alternatives or ()]
+    for part in parts:
         if part is None or _empty(part):
             continue
         ranges.append(
