@@ -343,7 +343,7 @@ def align_criteria(
                 confidence[(i, j)] = max(score, FLOOR)
                 basis[(i, j)] = "concepts"
     # A criterion alone on kinds of what a row asks of in general joins that row
-    # ("Dementia" / "another psychiatric disease", paired with "substance abuse").
+    # ("Mental retardation" / "another psychiatric disease", paired with "substance abuse").
     for side, mine, theirs in (("a", ma, mb), ("b", mb, ma)):
         twins = twins_a if side == "a" else twins_b
         rowed = {(i if side == "a" else j) for i, j in confidence}
@@ -351,9 +351,9 @@ def align_criteria(
         for k, m in enumerate(mine):
             if k in rowed or k in twins:
                 continue
-            n = next((n for n in rowed_other if _kinds_of(m, theirs[n])), None)
-            if n is not None:
-                i, j = (k, n) if side == "a" else (n, k)
+            general = next((n for n in rowed_other if _kinds_of(m, theirs[n])), None)
+            if general is not None:
+                i, j = (k, general) if side == "a" else (general, k)
                 groups.union(("a", i), ("b", j))
                 confidence[(i, j)], basis[(i, j)] = FLOOR, "concepts"
     # Health in general ("Healthy volunteers") with the named conditions left alone.
