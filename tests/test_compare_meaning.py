@@ -1519,3 +1519,24 @@ def test_disjoint_limits_on_two_lines_are_cohorts(a: str, verdict: str, said: st
 def test_limits_on_two_lines_that_meet_are_still_one_range() -> None:
     row = only_row(inclusion("Age 18-65"), inclusion("Age >= 18", "Age <= 65"))
     assert row.verdict == "same", row.detail
+
+
+def test_how_health_is_determined_is_not_asked() -> None:
+    """ "as determined by medical evaluation including blood pressure (BP) and pulse
+    rate (PR) measurement, 12 lead ECG": the means of the evaluation, brackets and all."""
+    row = only_row(
+        inclusion(
+            "Participants who are healthy as determined by medical evaluation including blood "
+            "pressure (BP) and pulse rate (PR) measurement, 12 lead ECG, and laboratory tests"
+        ),
+        inclusion("Apparently healthy"),
+    )
+    assert row.verdict == "same", row.detail
+
+
+def test_use_of_illicit_drugs_bears_on_substance_abuse() -> None:
+    comparison = ctparse.compare(
+        exclusion("Illicit drug use or dependence within 6 months"),
+        exclusion("Use of illicit drugs"),
+    )
+    assert len(comparison.pairs) == 1, [p.detail for p in comparison.pairs]

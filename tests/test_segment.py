@@ -461,6 +461,10 @@ def test_seed_004_organ_function_requirements_are_pieces() -> None:
             ],
         ),
         ("Woman ≥ 18 years old", ["Woman", "≥ 18 years old"]),
+        (
+            "All patients aged 18 or older and with a recent ICU entry",
+            ["All patients aged 18 or older", "with a recent ICU entry"],
+        ),
         ("Male or female ≥ 18 years of age.", ["Male or female", "≥ 18 years of age."]),
         (
             "Current service users, with severe and enduring mental disorder",
@@ -504,3 +508,37 @@ def test_words_that_go_on_about_the_age_keep_the_line_whole(line: str) -> None:
 )
 def test_a_comma_list_with_a_part_that_asks_nothing_alone_stays_whole(line: str) -> None:
     assert texts("Inclusion Criteria:\n- " + line) == [line]
+
+
+@pytest.mark.parametrize(
+    ("line", "parts"),
+    [
+        (
+            "Severe hepatic (Child B and C) or renal insufficiency (GFR<30 mL/min)",
+            ["Severe hepatic (Child B and C)", "renal insufficiency (GFR<30 mL/min)"],
+        ),
+        (
+            "Resting hypotension (systolic < 90 mmHg) or hypertension (resting blood pressure >170/110)",
+            [
+                "Resting hypotension (systolic < 90 mmHg)",
+                "hypertension (resting blood pressure >170/110)",
+            ],
+        ),
+    ],
+)
+def test_an_exclusion_of_two_things_each_in_its_brackets_is_two_pieces(line, parts) -> None:
+    criteria = segment("Exclusion Criteria:\n- " + line)
+    assert [c.text for c in criteria] == [line, *parts]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # one head said twice: one criterion
+        "Hepatitis B (HBsAg positive) or hepatitis C (HCV antibody positive)",
+        # a list, not two things
+        "Lesions (other than fibroadenomas) associated with a mass, ADH (atypia) or papilloma (any)",
+    ],
+)
+def test_a_bracketed_or_that_is_no_pair_of_things_stays_whole(line: str) -> None:
+    assert texts("Exclusion Criteria:\n- " + line) == [line]

@@ -88,10 +88,11 @@ COHORT = re.compile(
     re.IGNORECASE,
 )
 # What a value is set by ("Gestational age … based on clinical information and the
-# earliest ultrasound", "as determined by ultrasound"): how it is known, not a demand.
+# earliest ultrasound", "healthy as determined by medical evaluation including blood
+# pressure (BP) …"): how it is known, not a demand; brackets on the way stay in it.
 BASED_ON = re.compile(
     r"\b(?:based\s+on|(?:as\s+)?(?:determined|assessed|estimated|dated|calculated)\s+"
-    r"(?:by|from|using))\s[^.;:()\n]*",
+    r"(?:by|from|using))\s(?:[^.;:()\n]|\([^()\n]*\))*",
     re.IGNORECASE,
 )
 NOT_ASKED = (NEEDED_FOR, RATIONALE, EFFECT, MEANS, CAPABLE, QUESTIONED, COHORT, BASED_ON)

@@ -54,7 +54,11 @@ def pieces(
     exclusion = section == "exclusion"
     spans = _split_once(text, start, end, exclusion=exclusion)
     if len(spans) < 2 and exclusion:
-        spans = _restated_subject(text, start, end) or _limit_or(text, start, end)
+        spans = (
+            _restated_subject(text, start, end)
+            or _limit_or(text, start, end)
+            or _bracketed_or(text, start, end)
+        )
     if len(spans) < 2:
         return []
     leaves: list[tuple[int, int]] = []
@@ -134,6 +138,33 @@ def _limit_or(text: str, start: int, end: int) -> list[tuple[int, int]]:
         ):
             return [(start, m.start()), (m.end(), end)]
         return []
+    return []
+
+
+def _bracketed_or(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """An exclusion of two things "or" each other, each defined in its own brackets
+    ("Severe hepatic (Child B and C) or renal insufficiency (GFR<30 mL/min)"): either
+    excludes, a piece each."""
+    body_end = trim(text, start, end, piece=True)[1]
+    while body_end > start and text[body_end - 1] in ".;,":
+        body_end -= 1
+    if text[body_end - 1 : body_end] != ")":
+        return []
+    for m in _OR.finditer(text, start, body_end):
+        if text.count("(", start, m.start()) != text.count(")", start, m.start()):
+            continue
+        before = text[start : m.start()].rstrip()
+        if not before.endswith(")") or "(" not in text[m.end() : body_end]:
+            return []
+        first = _FIRST_WORD.search(before)
+        then = _FIRST_WORD.match(text, m.end())
+        if first is None or then is None or first.group().lower() == then.group().lower():
+            return []
+        if any(
+            len(_split_top(text, s, e, ",")) > 1 for s, e in ((start, m.start()), (m.end(), end))
+        ):
+            return []  # two things, not a list: "lesions (…) associated with …, ADH (…) or …"
+        return [(start, m.start()), (m.end(), end)]
     return []
 
 
