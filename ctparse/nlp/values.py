@@ -169,7 +169,7 @@ def _range_ends(text: str, quantities: list[re.Match[str]], op: str | None) -> b
     connector = text[quantities[0].end() : quantities[1].start()].strip().lower()
     ranged = op == "between" or (rules().ops["range"].get(connector) and connector != "and")
     second, third = (numbers.parse_number(q.group("num")) for q in quantities[1:3])
-    return bool(ranged) and third < second
+    return bool(ranged) and second is not None and third is not None and third < second
 
 
 def _find_values(text: str) -> list[_Value]:

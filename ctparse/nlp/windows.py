@@ -157,7 +157,7 @@ def extract_windows(criterion: Criterion) -> tuple[Window, ...]:
         value_max = numbers.parse_number(m.group("num2")) if m.group("num2") else None
         unit = unit_id(m.group("unit").lower()) or unit_id(m.group("unit"))
         if unit is None or relations.per_session(local, end, unit):
-            continue  # "30 minutes per session", "14 days/month": no time since anything
+            continue  # "30 minutes per session": how long each time, no time since anything
         if m.group("and") and not _is_between(m, r):
             # "at 3 and 6 months": a list, of which only the last number is a period here.
             start, value, value_max = m.start("num2"), value_max or value, None
@@ -567,7 +567,8 @@ def _comparator(m: re.Match[str], r: Rules) -> str:
         if op:
             return op
     pre = re.sub(r"\s+", " ", (m.group("pre") or "").strip())
-    look = m.group("look") or re.match(r"\s*the\b", m.string[m.end("pre") :] if pre else "")
+    over_the = pre.lower() == "over" and re.match(r"\s*the\b", m.string[m.end("pre") :])
+    look = m.group("look") or over_the
     if pre and not (look and pre.lower() == "over"):
         # "over the past 4 weeks", "over the 2 months prior": a look back, not more than
         op = r.op_for("prefix", pre)
