@@ -439,12 +439,17 @@ def _alternatives(limit: Limit) -> list[Threshold] | None:
         return None
     for criterion in limit.criteria:
         own = _own(limit, criterion)
-        together: Range | None = None
-        for t in own:
-            together = _intersect(together, t.eligible)
-        if len(own) > 1 and _empty(together):
+        if len(own) > 1 and _empty(_together(own)):
             return own
     return None
+
+
+def _together(thresholds: list[Threshold]) -> Range | None:
+    """What a criterion's limits on one variable admit together."""
+    together: Range | None = None
+    for t in thresholds:
+        together = _intersect(together, t.eligible)
+    return together
 
 
 def _cohorts(limit: Limit) -> list[Range] | None:
@@ -456,9 +461,7 @@ def _cohorts(limit: Limit) -> list[Range] | None:
         return None
     ranges = []
     for criterion in limit.criteria:
-        together: Range | None = None
-        for t in _own(limit, criterion):
-            together = _intersect(together, t.eligible)
+        together = _together(_own(limit, criterion))
         if together is None or _empty(together):
             return None
         ranges.append(together)

@@ -120,25 +120,37 @@ def _limit_or(text: str, start: int, end: int) -> list[tuple[int, int]]:
     ventilation"): either excludes, a piece each. Not a second limit ("platelets < 100
     or hemoglobin < 9", "creatinine > 1.5 mg/dL or creatinine clearance < 60"), whose
     words the first may share, nor one word ("ECOG 2 or higher")."""
-    for m in _OR.finditer(text, start, end):
-        if text.count("(", start, m.start()) != text.count(")", start, m.start()):
-            continue
-        before, after = text[start : m.start()], text[m.end() : end]
-        first, then = _FIRST_WORD.match(before.strip()), _FIRST_WORD.match(after)
-        if (
-            _measured(_PARENS.sub("", before))
-            and len(after.split()) >= 2
-            # a second limit said with the first one's words ("hypertension with SBP
-            # ≥160 mmHg or DBP ≥100 mmHg despite therapy") is the same criterion
-            and not _measured(" ".join(after.split()[:4]))
-            and not _LIMIT_START.match(after)  # "age < 50 years or over 85 years"
-            and first is not None
-            and then is not None
-            and first.group(0).lower() != then.group(0).lower()
-        ):
-            return [(start, m.start()), (m.end(), end)]
+    m = _first_or(text, start, end)
+    if m is None:
         return []
+    before, after = text[start : m.start()], text[m.end() : end]
+    if (
+        _measured(_PARENS.sub("", before))
+        and len(after.split()) >= 2
+        # a second limit said with the first one's words ("hypertension with SBP
+        # ≥160 mmHg or DBP ≥100 mmHg despite therapy") is the same criterion
+        and not _measured(" ".join(after.split()[:4]))
+        and not _LIMIT_START.match(after)  # "age < 50 years or over 85 years"
+        and _other_head(text, start, m)
+    ):
+        return [(start, m.start()), (m.end(), end)]
     return []
+
+
+def _first_or(text: str, start: int, end: int) -> re.Match[str] | None:
+    """The first "or" of ``text[start:end]`` outside brackets."""
+    for m in _OR.finditer(text, start, end):
+        if text.count("(", start, m.start()) == text.count(")", start, m.start()):
+            return m
+    return None
+
+
+def _other_head(text: str, start: int, m: re.Match[str]) -> bool:
+    """Whether what follows an "or" opens with another word than what precedes it
+    ("Severe hepatic … or renal …"; not "Hepatitis B … or hepatitis C …")."""
+    first = _FIRST_WORD.match(text[start : m.start()].strip())
+    then = _FIRST_WORD.match(text, m.end())
+    return first is not None and then is not None and first.group().lower() != then.group().lower()
 
 
 def _bracketed_or(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -148,24 +160,18 @@ def _bracketed_or(text: str, start: int, end: int) -> list[tuple[int, int]]:
     body_end = trim(text, start, end, piece=True)[1]
     while body_end > start and text[body_end - 1] in ".;,":
         body_end -= 1
-    if text[body_end - 1 : body_end] != ")":
+    m = _first_or(text, start, body_end)
+    if (
+        m is None
+        or text[body_end - 1 : body_end] != ")"
+        or not text[start : m.start()].rstrip().endswith(")")
+        or "(" not in text[m.end() : body_end]
+        or not _other_head(text, start, m)
+    ):
         return []
-    for m in _OR.finditer(text, start, body_end):
-        if text.count("(", start, m.start()) != text.count(")", start, m.start()):
-            continue
-        before = text[start : m.start()].rstrip()
-        if not before.endswith(")") or "(" not in text[m.end() : body_end]:
-            return []
-        first = _FIRST_WORD.search(before)
-        then = _FIRST_WORD.match(text, m.end())
-        if first is None or then is None or first.group().lower() == then.group().lower():
-            return []
-        if any(
-            len(_split_top(text, s, e, ",")) > 1 for s, e in ((start, m.start()), (m.end(), end))
-        ):
-            return []  # two things, not a list: "lesions (…) associated with …, ADH (…) or …"
-        return [(start, m.start()), (m.end(), end)]
-    return []
+    if any(len(_split_top(text, s, e, ",")) > 1 for s, e in ((start, m.start()), (m.end(), end))):
+        return []  # two things, not a list: "lesions (…) associated with …, ADH (…) or …"
+    return [(start, m.start()), (m.end(), end)]
 
 
 def _split_once(
@@ -344,7 +350,7 @@ def _demand_with(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if found is None or not ALNUM.search(text, found.end(), end):
         return []
     s, e = trim(text, start, found.start(), piece=True)
-    if not _AGE.search(text, s, e) or not _a_demand(text, s, e, measured_up_to=40):
+    if not _an_age(text, s, e):
         return []
     return [(start, found.start()), (found.end(), end)]
 
@@ -357,7 +363,7 @@ def _age_then_rest(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if len(parts) < 2:
         return []
     s, e = trim(text, *parts[0], piece=True)
-    if not _AGE.search(text, s, e) or not _a_demand(text, s, e, measured_up_to=40):
+    if not _an_age(text, s, e):
         return []
     rest = parts[1][0]
     first = _FIRST_WORD.search(text, rest, end)
@@ -401,7 +407,7 @@ def _sex_then_age(text: str, start: int, end: int) -> list[tuple[int, int]]:
     rest, stop = trim(text, sex.end(), e, piece=True)
     while stop > rest and text[stop - 1] == ".":
         stop -= 1
-    if not _AGE.search(text, rest, stop) or not _a_demand(text, rest, stop, measured_up_to=40):
+    if not _an_age(text, rest, stop):
         return []
     return [(start, sex.end()), (sex.end(), end)]
 
@@ -444,6 +450,12 @@ def _a_demand(text: str, start: int, end: int, *, measured_up_to: int) -> bool:
 # An age: "over 60 years of age", "≥ 18 y.o.", "Adult patients" (no sex alone, no consent,
 # no procedure: "Women | who are pregnant" is one demand).
 _AGE = re.compile(r"(?i)\b(?:adults?|aged?|years?|yrs?|y\.\s?o)\b|\d\s*(?:-|–|to)\s*\d")
+
+
+def _an_age(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a demand on age of its own ("Adults (ages 18-65)",
+    "≥ 18 years old")."""
+    return bool(_AGE.search(text, start, end)) and _a_demand(text, start, end, measured_up_to=40)
 
 
 # A part ending in a modifier or a function word is the start of a series of modifiers.
